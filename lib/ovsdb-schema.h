@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
+#include <limits.h>
 
 enum ovsdb_atomic_type {
     OVSDB_TYPE_VOID,        /* only as a value type: "this column is a set" */
