@@ -294,22 +294,24 @@ lab__on_exit() {
     exit "$rc"
 }
 
-# lab_dump_logs [LINES]: prints the warnings and errors of every daemon log
-# in the run, plus its last LINES (default 15) lines.
+# lab_dump_logs [LINES]: prints, for every daemon log of the run, its
+# last 10 warnings and errors and its last LINES (default 8) lines; then
+# whatever daemons wrote to stderr apart from INFO chatter.
 lab_dump_logs() {
-    local n=${1:-15} f
+    local n=${1:-8} f
     [[ -d ${LAB_DIR:-} ]] || return 0
+    echo "==== lab logs from $LAB_DIR"
     while IFS= read -r f; do
-        echo "---- ${f#"$LAB_DIR"/} (warnings/errors, then last $n lines)"
-        grep -E '\|(WARN|ERR|EMER)\|' "$f" | tail -n 20 || true
-        echo "  ..."
+        echo "---- ${f#"$LAB_DIR"/}: warnings/errors"
+        grep -E '\|(WARN|ERR|EMER)\|' "$f" | tail -n 10 || true
+        echo "---- ${f#"$LAB_DIR"/}: last $n lines"
         tail -n "$n" "$f"
     done < <(find "$LAB_DIR" -name '*.log' | sort)
     while IFS= read -r f; do
-        [[ -s $f ]] || continue
+        grep -qv '|INFO|' "$f" || continue
         echo "---- ${f#"$LAB_DIR"/}"
-        grep -v 'opened log file' "$f" | tail -n "$n"
-    done < <(find "$LAB_DIR" -name '*.stderr' | sort)
+        grep -v '|INFO|' "$f" | tail -n "$n"
+    done < <(find "$LAB_DIR" -name '*.stderr' -size +0 | sort)
 }
 
 # lab_cleanup: stops every daemon of the run by pid file (helpers, then
@@ -668,17 +670,22 @@ lab_ping() {
 }
 
 # lab_wait_ping VM IP [SECONDS]: pings from VM to IP every 0.1 s until a
-# reply comes (default 20 s); fails if none does.  Each round is one ping
+# reply comes (default 20 s) and prints how long it took; fails if none
+# does.  Each round is one ping
 # run of at most 2 s, because ping counts an unreachable error as the
 # awaited answer and stops early (trap 7).
 lab_wait_ping() {
     local vm=${1:?usage: lab_wait_ping VM IP [SECONDS]} dst=${2:?usage: lab_wait_ping VM IP [SECONDS]} secs=${3:-20}
-    local deadline out
+    local deadline out t0
     [[ -n ${LAB_VM_NS[$vm]:-} ]] || { lab__err "no VM '$vm'"; return 1; }
-    deadline=$(( $(lab__now_ms) + secs * 1000 ))
+    t0=$(lab__now_ms)
+    deadline=$(( t0 + secs * 1000 ))
     while (( $(lab__now_ms) < deadline )); do
         out=$(ip netns exec "${LAB_VM_NS[$vm]}" ping -n -q -c 1 -i 0.1 -w 2 "$dst" 2>&1) || true
-        [[ $out =~ ([1-9][0-9]*)\ (packets\ )?received ]] && return 0
+        if [[ $out =~ ([1-9][0-9]*)\ (packets\ )?received ]]; then
+            echo "reply after $(( $(lab__now_ms) - t0 )) ms"
+            return 0
+        fi
         sleep 0.05
     done
     lab__err "no ping reply from $dst to $vm within $secs s"
@@ -763,7 +770,8 @@ lab_capture_stop() {
         for (( i = 0; i < 60; i++ )); do lab__alive "$pid" || break; sleep 0.05; done
     fi
     rm -f "$base.pid"
-    grep -c . "$base.txt" 2>/dev/null || echo 0
+    # tcpdump ends its output with an empty line when interrupted.
+    if [[ -f $base.txt ]]; then grep -c . "$base.txt" || true; else echo 0; fi
 }
 
 # lab_capture CHASSIS FILTER CMD...: captures on CHASSIS's underlay link
