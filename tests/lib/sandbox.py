@@ -97,7 +97,13 @@ class Sandbox:
         d = self.path(name)
         self.start_ovsdb(name, self.schema("vswitch"))
         self.run(["ovs-vsctl", "--db=" + self.remote(name), "--no-wait", "init"], name=name)
-        self.run(["ovs-vswitchd", "--detach", "--no-chdir",
+        # One userspace-datapath vswitchd per network namespace (its
+        # "ovs-netdev" tap device is per namespace): give each its own.
+        ns = self.netns_name(name)
+        self.run(["ip", "netns", "add", ns])
+        self.track_netns(ns)
+        self.run(["ip", "-n", ns, "link", "set", "lo", "up"])
+        self.run(["ip", "netns", "exec", ns, "ovs-vswitchd", "--detach", "--no-chdir",
                   "--pidfile=" + os.path.join(d, "ovs-vswitchd.pid"),
                   "-vconsole:off", "--log-file=" + os.path.join(d, "ovs-vswitchd.log"),
                   "--unixctl=" + os.path.join(d, "ovs-vswitchd.ctl"),
@@ -105,6 +111,10 @@ class Sandbox:
         self.wait_for(lambda: os.path.exists(os.path.join(d, "ovs-vswitchd.ctl")), 10,
                       "ovs-vswitchd %s" % name)
         return self.remote(name)
+
+    def netns_name(self, name):
+        """The network namespace of NAME's ovs-vswitchd."""
+        return "%s-%s" % (os.path.basename(self.dir), name)
 
     @staticmethod
     def wait_for(pred, timeout, what):

@@ -92,19 +92,30 @@ sb_ovsdb_tcp_port() {
 }
 
 # sb_start_vswitchd NAME: an Open_vSwitch ovsdb-server plus ovs-vswitchd,
-# both in $SB_DIR/NAME (bridges' mgmt sockets land there too).
+# both in $SB_DIR/NAME (bridges' mgmt sockets land there too).  ovs-vswitchd
+# runs in its own network namespace, $(sb_netns NAME): the userspace datapath
+# holds one "ovs-netdev" tap device per namespace, so two vswitchds in one
+# namespace collide.  Its sockets are files, reachable from anywhere.
 sb_start_vswitchd() {
     local name=$1
     local d=$SB_DIR/$name
+    local ns
+    ns=$(sb_netns "$name")
     sb_start_ovsdb "$name" "$(sb_schema vswitch)" || return 1
     env OVS_RUNDIR="$d" OVS_LOGDIR="$d" OVS_DBDIR="$d" \
         ovs-vsctl --db="unix:$d/db.sock" --no-wait init || return 1
+    ip netns add "$ns" || return 1
+    sb_track_netns "$ns"
+    ip -n "$ns" link set lo up
     env OVS_RUNDIR="$d" OVS_LOGDIR="$d" OVS_DBDIR="$d" \
-        ovs-vswitchd --detach --no-chdir --pidfile="$d/ovs-vswitchd.pid" \
+        ip netns exec "$ns" ovs-vswitchd --detach --no-chdir --pidfile="$d/ovs-vswitchd.pid" \
         -vconsole:off --log-file="$d/ovs-vswitchd.log" --unixctl="$d/ovs-vswitchd.ctl" \
         "unix:$d/db.sock" || return 1
     sb_wait_for 10 test -S "$d/ovs-vswitchd.ctl"
 }
+
+# sb_netns NAME: the network namespace of NAME's ovs-vswitchd.
+sb_netns() { echo "$(basename "$SB_DIR")-$1"; }
 
 # sb_vsctl NAME ARGS...: ovs-vsctl against NAME's vswitchd database.
 sb_vsctl() {
