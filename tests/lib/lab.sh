@@ -721,9 +721,11 @@ lab_tcp() {
         ip netns exec "${LAB_VM_NS[$dvm]}" timeout $(( secs + 5 )) nc -l -n "$dst" "$port" >"$out" 2>&1 &
         lpid=$!
         if lab__wait_for 3 lab__listening "$dvm" "$port"; then
-            echo "$token" | ip netns exec "${LAB_VM_NS[$vm]}" timeout $(( secs + 2 )) \
-                nc -n -N -w "$secs" "$dst" "$port" >/dev/null 2>&1 || true
-            lab__wait_for 2 grep -q "$token" "$out" && rc=0
+            # The token is awaited only when the client connected.
+            if echo "$token" | ip netns exec "${LAB_VM_NS[$vm]}" timeout $(( secs + 2 )) \
+                    nc -n -N -w "$secs" "$dst" "$port" >/dev/null 2>&1; then
+                lab__wait_for 2 grep -q "$token" "$out" && rc=0
+            fi
         else
             lab__err "nc listener on $dvm:$port did not start"
         fi
