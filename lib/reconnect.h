@@ -89,6 +89,9 @@ void reconnect_probe_sent(struct reconnect *r, long long now);
 void reconnect_retry_now(struct reconnect *r, long long now, bool skip);
 /* Stop for good. */
 void reconnect_stop(struct reconnect *r, long long now);
+/* Leave any state for BACKOFF with delay 0 and fresh counters (e.g. a
+ * stopped session got new remotes). */
+void reconnect_restart(struct reconnect *r, long long now);
 
 /* What to do now. */
 enum reconnect_action reconnect_run(const struct reconnect *r, long long now);
