@@ -43,7 +43,8 @@
 #                   (the demo uses /tmp/loom-demo); it must not exist yet.
 #   LAB_PERSIST=1   do not install the EXIT trap: the lab outlives the script
 #                   (stop it later with lab_attach DIR && lab_cleanup).
-#   LAB_KEEP=1      on cleanup, stop the daemons but keep the run directory.
+#   LAB_KEEP=1      on cleanup, stop the daemons but keep the run directory
+#                   (LOOM_KEEP_TEST_DIR=1, the test runner's knob, does the same).
 #   LAB_VERBOSE=1   log each step to stderr.
 #   LOOM_SRC, LOOM_BUILD  source and build trees (schemas, loom-* programs).
 #
@@ -147,9 +148,33 @@ lab__pid_of() {
     [[ -s $f ]] || return 1
     read -r pid <"$f" || return 1
     lab__alive "$pid" || return 1
-    cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+    cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || return 1
     [[ $cmd == *"$LAB_DIR"* ]] || return 1
     echo "$pid"
+}
+
+# lab__starttime PID: prints PID's start time (clock ticks since boot), the
+# pair (pid, start time) naming a process uniquely; fails if PID is gone.
+lab__starttime() {
+    local stat f
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    read -r -a f <<<"${stat##*) }"
+    echo "${f[19]}"
+}
+
+# lab__reap_stale PREFIX: cleans up earlier runs with the same PREFIX whose
+# owning shell is dead (killed with SIGKILL, e.g. by the test runner's
+# timeout, so its EXIT trap never ran).  Persistent labs have no owner file
+# and are left alone.
+lab__reap_stale() {
+    local d pid start
+    for d in /tmp/loom-"$1"-????; do
+        [[ -f $d/owner && -f $d/state.sh ]] || continue
+        read -r pid start <"$d/owner" || continue
+        [[ $(lab__starttime "$pid" 2>/dev/null) != "$start" ]] || continue
+        printf 'lab: reaping %s, left by dead pid %s\n' "$d" "$pid" >&2
+        ( LAB_KEEP=0 LOOM_KEEP_TEST_DIR=0; lab_attach "$d" && lab_cleanup ) || true
+    done
 }
 
 # lab__stop PIDFILE...: SIGTERM to every live pid, waits up to 5 s for all
@@ -225,7 +250,9 @@ lab__prog() {
 
 # lab_init PREFIX: makes the run directory /tmp/loom-PREFIX-XXXX (or
 # $LAB_DIR), sets the names every later call uses, and, unless
-# LAB_PERSIST=1, installs an EXIT trap that calls lab_cleanup.  Fails if
+# LAB_PERSIST=1, installs an EXIT trap that calls lab_cleanup (and records
+# the owning shell, so that a later lab_init with the same PREFIX reaps the
+# run if the shell dies by SIGKILL).  Fails if
 # not root or a required program is missing (callers may turn that into a
 # skip: see lab_require).
 lab_init() {
@@ -239,6 +266,7 @@ lab_init() {
         mkdir -p "$LAB_DIR" || return 1
         LAB_NSP=$prefix
     else
+        lab__reap_stale "$prefix"
         LAB_DIR=$(mktemp -d "/tmp/loom-$prefix-XXXX") || return 1
         LAB_NSP=${LAB_DIR#/tmp/loom-}
     fi
@@ -251,6 +279,7 @@ lab_init() {
     : >"$LAB_DIR/state.sh"
     lab__save "LAB_PREFIX=$LAB_PREFIX LAB_NSP=$LAB_NSP LAB_UL_NS=$LAB_UL_NS LAB_T0=$LAB_T0"
     if [[ ${LAB_PERSIST:-0} != 1 ]]; then
+        echo "$$ $(lab__starttime $$)" >"$LAB_DIR/owner"
         trap 'lab__on_exit' EXIT
         trap 'exit 130' INT
         trap 'exit 143' TERM
@@ -332,7 +361,7 @@ lab_cleanup() {
             [[ $ns == "$LAB_NSP"-* ]] && ip netns del "$ns" 2>/dev/null
         done < <(ip netns list 2>/dev/null)
     fi
-    if [[ ${LAB_KEEP:-0} == 1 ]]; then
+    if [[ ${LAB_KEEP:-${LOOM_KEEP_TEST_DIR:-0}} == 1 ]]; then
         echo "lab: kept $LAB_DIR" >&2
     else
         rm -rf "$LAB_DIR"
