@@ -13,7 +13,9 @@
 # restores ping; then the same L2 case over VXLAN (UDP 4789).
 #
 # Runs Debian's OVN whatever LAB_* say; the NB/SB schemas are Loom's when
-# $LOOM_SRC/schemas has them.
+# $LOOM_SRC/schemas has them.  The same scenario with a Loom daemon swapped
+# in: test-lab-loom-northd.sh and test-lab-loom-controller.sh set
+# LAB_SCENARIO_NORTHD / LAB_SCENARIO_CONTROLLER to "loom" and exec this.
 set -euo pipefail
 LOOM_SRC=${LOOM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 export LOOM_SRC
@@ -21,7 +23,8 @@ export LOOM_SRC
 source "$LOOM_SRC/tests/lib/lab.sh"
 lab_require ovn-northd ovn-controller ovn-nbctl ovn-sbctl ethtool nc tcpdump
 
-export LAB_NORTHD=ovn LAB_CONTROLLER=ovn LAB_NBCTL=ovn LAB_SBCTL=ovn
+export LAB_NORTHD=${LAB_SCENARIO_NORTHD:-ovn} LAB_CONTROLLER=${LAB_SCENARIO_CONTROLLER:-ovn}
+export LAB_NBCTL=ovn LAB_SBCTL=ovn
 FAILS=0
 
 # step MSG: prints a progress line with the lab's clock.
@@ -70,8 +73,8 @@ exactly() {
     (( c == n ))
 }
 
-lab_init lab-deb
-step "central (schemas: $(lab__schema nb))"
+lab_init "${LAB_SCENARIO_PREFIX:-lab-deb}"
+step "central (northd: $LAB_NORTHD, controller: $LAB_CONTROLLER, schemas: $(lab__schema nb))"
 lab_start_central
 for i in 1 2 3; do
     lab_add_chassis "hv$i" "192.0.2.$i"
