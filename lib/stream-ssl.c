@@ -87,7 +87,8 @@ ssl_check_config(void)
 {
     if (!stream_ssl_is_configured()) {
         log_err("TLS needs a private key, a certificate and a CA certificate "
-                "(missing:%s%s%s)", key_file ? "" : " private key",
+                "(missing:%s%s%s; set them with the -p, -c and -C options)",
+                key_file ? "" : " private key",
                 cert_file ? "" : " certificate",
                 ca_file ? "" : " CA certificate");
         return ENOPROTOOPT;
