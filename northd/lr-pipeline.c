@@ -1,0 +1,727 @@
+/* lr-pipeline.c: the logical router pipeline (man ovn-northd, "Logical
+ * Router Datapaths"), OVN 23.03's flows for the features Loom supports:
+ * L2 admission, neighbour lookup and learning (MAC_Binding through
+ * put_arp/put_nd), IP input (ping and ARP/NS replies for the router's own
+ * addresses, martian and own-source drops, ICMP/TCP-RST errors for traffic
+ * to the router, TTL expiry), routing over connected networks and static
+ * routes (main route table, longest prefix first), next-hop resolution
+ * from addresses known in the NB or learnt (get_arp/get_nd), ARP/NS
+ * requests when unknown, and delivery.  NAT, load balancers, gateway
+ * ports, ECMP, policies and IPv6 RA are not built yet; their stages hold
+ * the default flow only, so every stage keeps OVN's table number.
+ *
+ * Route priority: prefix length x 3, plus 2 for connected networks and 1
+ * for static dst-ip routes (src-ip routes: +0), so that a longer prefix
+ * always wins and at equal length connected beats static. */
+#define LOG_MODULE "northd"
+#include "northd/northd.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/log.h"
+
+struct lr_ctx {
+    const struct nd_model *m;
+    const struct nd_lr *lr;
+    struct nd_lflow_table *t;
+};
+
+static void
+add(struct lr_ctx *c, enum nd_stage s, uint16_t prio, const char *match,
+    const char *actions, const char *hint)
+{
+    nd_lflow_add(c->t, c->lr->index, ND_DP_ROUTER, s, prio, match, actions,
+                 hint);
+}
+
+static void
+addb(struct lr_ctx *c, enum nd_stage s, uint16_t prio,
+     const struct nd_match *m, const struct nd_actions *a, const char *hint)
+{
+    nd_lflow_addb(c->t, c->lr->index, ND_DP_ROUTER, s, prio, m, a, hint);
+}
+
+#define ROUTE_PRIO_CONNECTED 2
+#define ROUTE_PRIO_STATIC 1
+
+/* Admission, neighbour lookup and learning. */
+static void
+build_admission(struct lr_ctx *c)
+{
+    add(c, ND_S_LR_IN_ADMISSION, 100, "vlan.present || eth.src[40]", "drop;",
+        NULL);
+    add(c, ND_S_LR_IN_ADMISSION, 0, "1", "drop;", NULL);
+
+    static const char arp_lookup[] =
+        ND_REGBIT_LOOKUP_NEIGHBOR " = lookup_arp(inport, arp.spa, arp.sha); "
+        "next;";
+    add(c, ND_S_LR_IN_LOOKUP_NEIGHBOR, 100, "arp.op == 2", arp_lookup, NULL);
+    add(c, ND_S_LR_IN_LOOKUP_NEIGHBOR, 100, "nd_na",
+        ND_REGBIT_LOOKUP_NEIGHBOR " = lookup_nd(inport, nd.target, nd.tll); "
+        "next;", NULL);
+    add(c, ND_S_LR_IN_LOOKUP_NEIGHBOR, 100, "nd_ns",
+        ND_REGBIT_LOOKUP_NEIGHBOR " = lookup_nd(inport, ip6.src, nd.sll); "
+        "next;", NULL);
+    add(c, ND_S_LR_IN_LOOKUP_NEIGHBOR, 0, "1",
+        ND_REGBIT_LOOKUP_NEIGHBOR " = 1; next;", NULL);
+
+    add(c, ND_S_LR_IN_LEARN_NEIGHBOR, 100, ND_REGBIT_LOOKUP_NEIGHBOR " == 1",
+        "next;", NULL);
+    add(c, ND_S_LR_IN_LEARN_NEIGHBOR, 95, "nd_na && nd.tll == 0",
+        "put_nd(inport, nd.target, eth.src); next;", NULL);
+    add(c, ND_S_LR_IN_LEARN_NEIGHBOR, 95,
+        "nd_ns && (ip6.src == 0 || nd.sll == 0)", "next;", NULL);
+    add(c, ND_S_LR_IN_LEARN_NEIGHBOR, 90, "arp",
+        "put_arp(inport, arp.spa, arp.sha); next;", NULL);
+    add(c, ND_S_LR_IN_LEARN_NEIGHBOR, 90, "nd_na",
+        "put_nd(inport, nd.target, nd.tll); next;", NULL);
+    add(c, ND_S_LR_IN_LEARN_NEIGHBOR, 90, "nd_ns",
+        "put_nd(inport, ip6.src, nd.sll); next;", NULL);
+    add(c, ND_S_LR_IN_LEARN_NEIGHBOR, 0, "1", "drop;", NULL);
+
+    for (size_t i = 0; i < c->lr->n_ports; i++) {
+        const struct nd_lrp *p = c->lr->ports[i];
+        if (!p->enabled) {
+            continue;       /* everything from it hits the default drop */
+        }
+        struct nd_actions a;
+        nd_actions_init(&a);
+        nd_a_set_mac(&a, "xreg0[0..47]", &p->nets.mac);
+        nd_a_next(&a);
+        struct nd_match m;
+        nd_match_init(&m);
+        nd_m_mac(&m, "eth.dst", &p->nets.mac);
+        nd_m_port(&m, "inport", p->name);
+        addb(c, ND_S_LR_IN_ADMISSION, 50, &m, &a, p->uuid);
+        nd_match_destroy(&m);
+        nd_match_init(&m);
+        nd_m_pred(&m, "eth.mcast");
+        nd_m_port(&m, "inport", p->name);
+        addb(c, ND_S_LR_IN_ADMISSION, 50, &m, &a, p->uuid);
+        nd_match_destroy(&m);
+        nd_actions_destroy(&a);
+
+        for (size_t k = 0; k < p->nets.n_ip4; k++) {
+            const struct nd_ip4 *net = &p->nets.ip4[k];
+            nd_match_init(&m);
+            nd_m_port(&m, "inport", p->name);
+            nd_m_ip4_net(&m, "arp.spa", nd_ip4_network(net), net->plen);
+            nd_m_pred(&m, "arp.op == 1");
+            add(c, ND_S_LR_IN_LOOKUP_NEIGHBOR, 100, nd_match_cstr(&m),
+                arp_lookup, p->uuid);
+            nd_match_destroy(&m);
+        }
+    }
+}
+
+/* ICMP error ACTIONS (icmp4/icmp6 of TYPE/CODE back to the sender). */
+static void
+icmp_error(struct nd_actions *a, bool v6, int type, int code)
+{
+    struct nd_actions inner;
+    nd_actions_init(&inner);
+    nd_a_swap(&inner, "eth.dst", "eth.src");
+    nd_a_swap(&inner, v6 ? "ip6.dst" : "ip4.dst", v6 ? "ip6.src" : "ip4.src");
+    nd_a_stmt(&inner, "ip.ttl = 255");
+    nd_a_set_int(&inner, v6 ? "icmp6.type" : "icmp4.type", (uint64_t) type);
+    nd_a_set_int(&inner, v6 ? "icmp6.code" : "icmp4.code", (uint64_t) code);
+    nd_a_next(&inner);
+    nd_a_nested(a, v6 ? "icmp6" : "icmp4", &inner);
+    nd_actions_destroy(&inner);
+}
+
+/* Flows for traffic addressed to one router IP (ADDR4 or ADDR6). */
+static void
+build_to_router_ip(struct lr_ctx *c, const struct nd_lrp *p, bool v6,
+                   uint32_t addr4, const struct in6_addr *addr6)
+{
+    static const struct { const char *proto; } l4[] = {
+        { "sctp" }, { "tcp" }, { "udp" },
+    };
+    for (size_t i = 0; i < ND_ARRAY_SIZE(l4); i++) {
+        struct nd_match m;
+        struct nd_actions a;
+        nd_match_init(&m);
+        nd_actions_init(&a);
+        nd_m_pred(&m, v6 ? "ip6" : "ip4");
+        if (v6) {
+            nd_m_ip6(&m, "ip6.dst", addr6);
+        } else {
+            nd_m_ip4(&m, "ip4.dst", addr4);
+        }
+        nd_m_pred(&m, "!ip.later_frag");
+        nd_m_pred(&m, l4[i].proto);
+        if (!strcmp(l4[i].proto, "udp")) {
+            icmp_error(&a, v6, v6 ? 1 : 3, v6 ? 4 : 3);  /* port unreach */
+        } else {
+            struct nd_actions inner;
+            nd_actions_init(&inner);
+            nd_a_swap(&inner, "eth.dst", "eth.src");
+            nd_a_swap(&inner, v6 ? "ip6.dst" : "ip4.dst",
+                      v6 ? "ip6.src" : "ip4.src");
+            nd_a_next(&inner);
+            nd_a_nested(&a, !strcmp(l4[i].proto, "tcp") ? "tcp_reset"
+                                                        : "sctp_abort",
+                        &inner);
+            nd_actions_destroy(&inner);
+        }
+        addb(c, ND_S_LR_IN_IP_INPUT, 80, &m, &a, p->uuid);
+        nd_match_destroy(&m);
+        nd_actions_destroy(&a);
+    }
+    /* Other protocols: protocol (v4) / address (v6) unreachable. */
+    struct nd_match m;
+    struct nd_actions a;
+    nd_match_init(&m);
+    nd_actions_init(&a);
+    nd_m_pred(&m, v6 ? "ip6" : "ip4");
+    if (v6) {
+        nd_m_ip6(&m, "ip6.dst", addr6);
+    } else {
+        nd_m_ip4(&m, "ip4.dst", addr4);
+    }
+    nd_m_pred(&m, "!ip.later_frag");
+    icmp_error(&a, v6, v6 ? 1 : 3, v6 ? 3 : 2);
+    addb(c, ND_S_LR_IN_IP_INPUT, 70, &m, &a, p->uuid);
+    nd_match_destroy(&m);
+    nd_actions_destroy(&a);
+}
+
+static void
+build_ip_input_port(struct lr_ctx *c, const struct nd_lrp *p)
+{
+    const struct nd_lrp_networks *n = &p->nets;
+    size_t n4 = n->n_ip4, n6 = n->n_ip6;
+    uint32_t *own4 = nd_xcalloc(n4 * 2 + 1, sizeof *own4);
+    struct in6_addr *own6 = nd_xcalloc(n6 + 1, sizeof *own6);
+    struct nd_match m;
+    struct nd_actions a;
+
+    /* Own and broadcast source addresses: spoofed (unless looped back). */
+    size_t n_src = 0;
+    for (size_t k = 0; k < n4; k++) {
+        own4[n_src++] = n->ip4[k].addr;
+    }
+    for (size_t k = 0; k < n4; k++) {
+        if (n->ip4[k].plen < 31) {
+            own4[n_src++] = nd_ip4_bcast(&n->ip4[k]);
+        }
+    }
+    if (n4) {
+        nd_match_init(&m);
+        nd_m_ip4_set(&m, "ip4.src", own4, n_src);
+        nd_m_pred(&m, ND_REGBIT_EGRESS_LOOPBACK " == 0");
+        add(c, ND_S_LR_IN_IP_INPUT, 100, nd_match_cstr(&m), "drop;", p->uuid);
+        nd_match_destroy(&m);
+    }
+    for (size_t k = 0; k < n4; k++) {
+        own4[k] = n->ip4[k].addr;
+    }
+    for (size_t k = 0; k < n6; k++) {
+        own6[k] = n->ip6[k].addr;
+    }
+
+    /* ARP replies for each own IPv4 address, to requesters on its subnet. */
+    for (size_t k = 0; k < n4; k++) {
+        const struct nd_ip4 *net = &n->ip4[k];
+        nd_match_init(&m);
+        nd_actions_init(&a);
+        nd_m_port(&m, "inport", p->name);
+        nd_m_pred(&m, "arp.op == 1");
+        nd_m_ip4(&m, "arp.tpa", net->addr);
+        nd_m_ip4_net(&m, "arp.spa", nd_ip4_network(net), net->plen);
+        nd_a_move(&a, "eth.dst", "eth.src");
+        nd_a_move(&a, "eth.src", "xreg0[0..47]");
+        nd_a_stmt(&a, "arp.op = 2");
+        nd_a_comment(&a, "ARP reply");
+        nd_a_move(&a, "arp.tha", "arp.sha");
+        nd_a_move(&a, "arp.sha", "xreg0[0..47]");
+        nd_a_swap(&a, "arp.tpa", "arp.spa");
+        nd_a_move(&a, "outport", "inport");
+        nd_a_stmt(&a, "flags.loopback = 1");
+        nd_a_output(&a);
+        addb(c, ND_S_LR_IN_IP_INPUT, 90, &m, &a, p->uuid);
+        nd_match_destroy(&m);
+        nd_actions_destroy(&a);
+    }
+    /* NA for each own IPv6 address. */
+    for (size_t k = 0; k < n6; k++) {
+        const struct in6_addr *ip = &n->ip6[k].addr;
+        struct in6_addr set[2] = { *ip, nd_ip6_solicited(ip) };
+        struct nd_actions inner;
+        nd_match_init(&m);
+        nd_actions_init(&a);
+        nd_actions_init(&inner);
+        nd_m_port(&m, "inport", p->name);
+        nd_m_ip6_set(&m, "ip6.dst", set, 2);
+        nd_m_pred(&m, "nd_ns");
+        nd_m_ip6(&m, "nd.target", ip);
+        nd_a_move(&inner, "eth.src", "xreg0[0..47]");
+        nd_a_move(&inner, "ip6.src", "nd.target");
+        nd_a_move(&inner, "nd.tll", "xreg0[0..47]");
+        nd_a_move(&inner, "outport", "inport");
+        nd_a_stmt(&inner, "flags.loopback = 1");
+        nd_a_output(&inner);
+        nd_a_nested(&a, "nd_na_router", &inner);
+        addb(c, ND_S_LR_IN_IP_INPUT, 90, &m, &a, p->uuid);
+        nd_match_destroy(&m);
+        nd_actions_destroy(&a);
+        nd_actions_destroy(&inner);
+    }
+
+    /* Echo replies. */
+    if (n4) {
+        nd_match_init(&m);
+        if (n4 == 1) {
+            nd_m_ip4(&m, "ip4.dst", own4[0]);
+        } else {
+            nd_m_ip4_set(&m, "ip4.dst", own4, n4);
+        }
+        nd_m_pred(&m, "icmp4.type == 8 && icmp4.code == 0");
+        add(c, ND_S_LR_IN_IP_INPUT, 90, nd_match_cstr(&m),
+            "ip4.dst <-> ip4.src; ip.ttl = 255; icmp4.type = 0; "
+            "flags.loopback = 1; next;", p->uuid);
+        nd_match_destroy(&m);
+    }
+    nd_match_init(&m);
+    if (n6 == 1) {
+        nd_m_ip6(&m, "ip6.dst", &own6[0]);
+    } else {
+        nd_m_ip6_set(&m, "ip6.dst", own6, n6);
+    }
+    nd_m_pred(&m, "icmp6.type == 128 && icmp6.code == 0");
+    add(c, ND_S_LR_IN_IP_INPUT, 90, nd_match_cstr(&m),
+        "ip6.dst <-> ip6.src; ip.ttl = 255; icmp6.type = 129; "
+        "flags.loopback = 1; next;", p->uuid);
+    nd_match_destroy(&m);
+
+    /* Anything else to the router: errors, then drop. */
+    for (size_t k = 0; k < n4; k++) {
+        build_to_router_ip(c, p, false, own4[k], NULL);
+    }
+    for (size_t k = 0; k < n6; k++) {
+        build_to_router_ip(c, p, true, 0, &own6[k]);
+    }
+    if (n4) {
+        nd_match_init(&m);
+        nd_m_ip4_set(&m, "ip4.dst", own4, n4);
+        add(c, ND_S_LR_IN_IP_INPUT, 60, nd_match_cstr(&m), "drop;", p->uuid);
+        nd_match_destroy(&m);
+    }
+    nd_match_init(&m);
+    nd_m_ip6_set(&m, "ip6.dst", own6, n6);
+    add(c, ND_S_LR_IN_IP_INPUT, 60, nd_match_cstr(&m), "drop;", p->uuid);
+    nd_match_destroy(&m);
+
+    /* TTL expired in transit: ICMP time exceeded from this port. */
+    for (size_t k = 0; k < n4; k++) {
+        struct nd_actions inner;
+        nd_match_init(&m);
+        nd_actions_init(&a);
+        nd_actions_init(&inner);
+        nd_m_port(&m, "inport", p->name);
+        nd_m_pred(&m, "ip4");
+        if (n4 > 1) {
+            nd_m_ip4_net(&m, "ip4.src", nd_ip4_network(&n->ip4[k]),
+                         n->ip4[k].plen);
+        }
+        nd_m_pred(&m, "ip.ttl == {0, 1} && !ip.later_frag");
+        nd_a_swap(&inner, "eth.dst", "eth.src");
+        nd_a_stmt(&inner, "icmp4.type = 11");
+        nd_a_comment(&inner, "Time exceeded");
+        nd_a_stmt(&inner, "icmp4.code = 0");
+        nd_a_comment(&inner, "TTL exceeded in transit");
+        nd_a_move(&inner, "ip4.dst", "ip4.src");
+        nd_a_set_ip4(&inner, "ip4.src", n->ip4[k].addr);
+        nd_a_stmt(&inner, "ip.ttl = 254");
+        nd_a_set_port(&inner, "outport", p->name);
+        nd_a_stmt(&inner, "flags.loopback = 1");
+        nd_a_output(&inner);
+        nd_a_nested(&a, "icmp4", &inner);
+        addb(c, ND_S_LR_IN_IP_INPUT, 31, &m, &a, p->uuid);
+        nd_match_destroy(&m);
+        nd_actions_destroy(&a);
+        nd_actions_destroy(&inner);
+    }
+    for (size_t k = 0; k < n6; k++) {
+        const struct nd_ip6 *net = &n->ip6[k];
+        if (nd_ip6_is_lla(&net->addr)) {
+            continue;
+        }
+        struct in6_addr netaddr = nd_ip6_network(net);
+        struct nd_actions inner;
+        nd_match_init(&m);
+        nd_actions_init(&a);
+        nd_actions_init(&inner);
+        nd_m_port(&m, "inport", p->name);
+        nd_m_pred(&m, "ip6");
+        nd_m_ip6_net(&m, "ip6.src", &netaddr, net->plen);
+        nd_m_pred(&m, "ip.ttl == {0, 1} && !ip.later_frag");
+        nd_a_swap(&inner, "eth.dst", "eth.src");
+        nd_a_move(&inner, "ip6.dst", "ip6.src");
+        nd_a_set_ip6(&inner, "ip6.src", &net->addr);
+        nd_a_stmt(&inner, "ip.ttl = 254");
+        nd_a_stmt(&inner, "icmp6.type = 3");
+        nd_a_comment(&inner, "Time exceeded");
+        nd_a_stmt(&inner, "icmp6.code = 0");
+        nd_a_comment(&inner, "TTL exceeded in transit");
+        nd_a_set_port(&inner, "outport", p->name);
+        nd_a_stmt(&inner, "flags.loopback = 1");
+        nd_a_output(&inner);
+        nd_a_nested(&a, "icmp6", &inner);
+        addb(c, ND_S_LR_IN_IP_INPUT, 31, &m, &a, p->uuid);
+        nd_match_destroy(&m);
+        nd_actions_destroy(&a);
+        nd_actions_destroy(&inner);
+    }
+    free(own4);
+    free(own6);
+}
+
+static void
+build_ip_input(struct lr_ctx *c)
+{
+    add(c, ND_S_LR_IN_IP_INPUT, 100,
+        "ip4.src_mcast || ip4.src == 255.255.255.255 || "
+        "ip4.src == 127.0.0.0/8 || ip4.dst == 127.0.0.0/8 || "
+        "ip4.src == 0.0.0.0/8 || ip4.dst == 0.0.0.0/8", "drop;", NULL);
+    add(c, ND_S_LR_IN_IP_INPUT, 85, "arp || nd", "drop;", NULL);
+    add(c, ND_S_LR_IN_IP_INPUT, 84, "nd_rs || nd_ra", "next;", NULL);
+    add(c, ND_S_LR_IN_IP_INPUT, 83, "ip6.mcast_rsvd", "drop;", NULL);
+    add(c, ND_S_LR_IN_IP_INPUT, 82, "ip4.mcast || ip6.mcast", "drop;", NULL);
+    add(c, ND_S_LR_IN_IP_INPUT, 50, "eth.bcast", "drop;", NULL);
+    add(c, ND_S_LR_IN_IP_INPUT, 32,
+        "ip.ttl == {0, 1} && !ip.later_frag && (ip4.mcast || ip6.mcast)",
+        "drop;", NULL);
+    add(c, ND_S_LR_IN_IP_INPUT, 30, "ip.ttl == {0, 1}", "drop;", NULL);
+    add(c, ND_S_LR_IN_IP_INPUT, 0, "1", "next;", NULL);
+    for (size_t i = 0; i < c->lr->n_ports; i++) {
+        if (c->lr->ports[i]->enabled) {
+            build_ip_input_port(c, c->lr->ports[i]);
+        }
+    }
+}
+
+/* One routing flow: MATCH -> next hop NH (NULL: the destination itself)
+ * out of port P, whose address SRC is the source of ARP/NS. */
+static void
+add_route4(struct lr_ctx *c, const struct nd_lrp *p, uint32_t prefix,
+           unsigned int plen, bool src_ip, uint16_t prio, bool static_route,
+           const uint32_t *nh, uint32_t src, const char *hint)
+{
+    struct nd_match m;
+    struct nd_actions a;
+    nd_match_init(&m);
+    nd_actions_init(&a);
+    if (static_route) {
+        nd_m_pred(&m, ND_REG_ROUTE_TABLE " == 0");
+    }
+    nd_m_ip4_net(&m, src_ip ? "ip4.src" : "ip4.dst", prefix, plen);
+    nd_a_stmt(&a, "ip.ttl--");
+    nd_a_stmt(&a, ND_REG_ECMP_GROUP " = 0");
+    if (nh) {
+        nd_a_set_ip4(&a, "reg0", *nh);
+    } else {
+        nd_a_move(&a, "reg0", "ip4.dst");
+    }
+    nd_a_set_ip4(&a, "reg1", src);
+    nd_a_set_mac(&a, "eth.src", &p->nets.mac);
+    nd_a_set_port(&a, "outport", p->name);
+    nd_a_stmt(&a, "flags.loopback = 1");
+    nd_a_next(&a);
+    addb(c, ND_S_LR_IN_IP_ROUTING, prio, &m, &a, hint);
+    nd_match_destroy(&m);
+    nd_actions_destroy(&a);
+}
+
+static void
+add_route6(struct lr_ctx *c, const struct nd_lrp *p,
+           const struct in6_addr *prefix, unsigned int plen, bool src_ip,
+           uint16_t prio, bool static_route, const struct in6_addr *nh,
+           const struct in6_addr *src, bool lla, const char *hint)
+{
+    struct nd_match m;
+    struct nd_actions a;
+    nd_match_init(&m);
+    nd_actions_init(&a);
+    if (static_route) {
+        nd_m_pred(&m, ND_REG_ROUTE_TABLE " == 0");
+    }
+    if (lla) {
+        /* Link-local destinations only go back out where they came in. */
+        nd_m_port(&m, "inport", p->name);
+    }
+    nd_m_ip6_net(&m, src_ip ? "ip6.src" : "ip6.dst", prefix, plen);
+    nd_a_stmt(&a, "ip.ttl--");
+    nd_a_stmt(&a, ND_REG_ECMP_GROUP " = 0");
+    if (nh) {
+        nd_a_set_ip6(&a, "xxreg0", nh);
+    } else {
+        nd_a_move(&a, "xxreg0", "ip6.dst");
+    }
+    nd_a_set_ip6(&a, "xxreg1", src);
+    nd_a_set_mac(&a, "eth.src", &p->nets.mac);
+    nd_a_set_port(&a, "outport", p->name);
+    nd_a_stmt(&a, "flags.loopback = 1");
+    nd_a_next(&a);
+    addb(c, ND_S_LR_IN_IP_ROUTING, prio, &m, &a, hint);
+    nd_match_destroy(&m);
+    nd_actions_destroy(&a);
+}
+
+/* Finds the port and its address for a static route's next hop: the named
+ * output port, or the port with a network containing the next hop. */
+static const struct nd_lrp *
+route_port(const struct nd_lr *lr, const struct nd_route *r, size_t *net)
+{
+    for (size_t i = 0; i < lr->n_ports; i++) {
+        const struct nd_lrp *p = lr->ports[i];
+        if (!p->enabled
+            || (r->output_port && strcmp(r->output_port, p->name))) {
+            continue;
+        }
+        size_t n = r->v6 ? p->nets.n_ip6 : p->nets.n_ip4;
+        for (size_t k = 0; k < n; k++) {
+            bool in = r->v6 ? nd_ip6_in(&r->nexthop6, &p->nets.ip6[k])
+                            : nd_ip4_in(r->nexthop4, &p->nets.ip4[k]);
+            if (in || (r->output_port && k == n - 1)) {
+                *net = in ? k : 0;
+                return p;
+            }
+        }
+    }
+    return NULL;
+}
+
+static bool
+same_route(const struct nd_route *a, const struct nd_route *b)
+{
+    if (a->v6 != b->v6 || a->src_ip != b->src_ip) {
+        return false;
+    }
+    return a->v6 ? a->prefix6.plen == b->prefix6.plen
+                   && !memcmp(&a->prefix6.addr, &b->prefix6.addr,
+                              sizeof a->prefix6.addr)
+                 : a->prefix4.plen == b->prefix4.plen
+                   && a->prefix4.addr == b->prefix4.addr;
+}
+
+static void
+build_routing(struct lr_ctx *c)
+{
+    const struct nd_lr *lr = c->lr;
+    add(c, ND_S_LR_IN_IP_ROUTING_PRE, 0, "1", ND_REG_ROUTE_TABLE " = 0; next;",
+        NULL);
+    add(c, ND_S_LR_IN_IP_ROUTING, 10550, "nd_rs || nd_ra", "drop;", NULL);
+    add(c, ND_S_LR_IN_IP_ROUTING, 0, "1", "drop;", NULL);
+    add(c, ND_S_LR_IN_IP_ROUTING_ECMP, 150, ND_REG_ECMP_GROUP " == 0", "next;",
+        NULL);
+    add(c, ND_S_LR_IN_IP_ROUTING_ECMP, 0, "1", "drop;", NULL);
+    add(c, ND_S_LR_IN_POLICY, 0, "1", ND_REG_ECMP_GROUP " = 0; next;", NULL);
+    add(c, ND_S_LR_IN_POLICY_ECMP, 150, ND_REG_ECMP_GROUP " == 0", "next;",
+        NULL);
+    add(c, ND_S_LR_IN_POLICY_ECMP, 0, "1", "drop;", NULL);
+
+    /* Connected networks. */
+    for (size_t i = 0; i < lr->n_ports; i++) {
+        const struct nd_lrp *p = lr->ports[i];
+        if (!p->enabled) {
+            continue;
+        }
+        for (size_t k = 0; k < p->nets.n_ip4; k++) {
+            const struct nd_ip4 *net = &p->nets.ip4[k];
+            add_route4(c, p, nd_ip4_network(net), net->plen, false,
+                       (uint16_t) (net->plen * 3 + ROUTE_PRIO_CONNECTED),
+                       false, NULL, net->addr, p->uuid);
+        }
+        for (size_t k = 0; k < p->nets.n_ip6; k++) {
+            const struct nd_ip6 *net = &p->nets.ip6[k];
+            struct in6_addr prefix = nd_ip6_network(net);
+            add_route6(c, p, &prefix, net->plen, false,
+                       (uint16_t) (net->plen * 3 + ROUTE_PRIO_CONNECTED),
+                       false, NULL, &net->addr, nd_ip6_is_lla(&net->addr),
+                       p->uuid);
+        }
+    }
+
+    /* Static routes (main table; first of equal prefixes wins). */
+    for (size_t i = 0; i < lr->n_routes; i++) {
+        const struct nd_route *r = &lr->routes[i];
+        const char *what = NULL;
+        if (*r->route_table) {
+            what = "non-main route tables are not supported yet";
+        }
+        for (size_t j = 0; !what && j < i; j++) {
+            if (same_route(&lr->routes[j], r)) {
+                what = "ECMP (a second route for the prefix) is not "
+                       "supported yet";
+            }
+        }
+        size_t net = 0;
+        const struct nd_lrp *p = what ? NULL : route_port(lr, r, &net);
+        if (!what && !p) {
+            what = "no router port reaches its next hop";
+        }
+        if (what) {
+            log_warn("Logical_Router_Static_Route (%s) on router \"%s\": %s; "
+                     "skipping it", r->uuid, lr->name, what);
+            continue;
+        }
+        unsigned int plen = r->v6 ? r->prefix6.plen : r->prefix4.plen;
+        uint16_t prio = (uint16_t) (plen * 3
+                                    + (r->src_ip ? 0 : ROUTE_PRIO_STATIC));
+        if (r->v6) {
+            add_route6(c, p, &r->prefix6.addr, plen, r->src_ip, prio, true,
+                       &r->nexthop6, &p->nets.ip6[net].addr, false, r->uuid);
+        } else {
+            add_route4(c, p, r->prefix4.addr, plen, r->src_ip, prio, true,
+                       &r->nexthop4, p->nets.ip4[net].addr, r->uuid);
+        }
+    }
+}
+
+/* eth.dst for next hops out of P that the NB already knows. */
+static void
+resolve_known(struct lr_ctx *c, const struct nd_lrp *p, const struct nd_eth *mac,
+              const struct nd_ip4 *ip4, size_t n4, const struct nd_ip6 *ip6,
+              size_t n6, const char *hint)
+{
+    struct nd_actions a;
+    nd_actions_init(&a);
+    nd_a_set_mac(&a, "eth.dst", mac);
+    nd_a_next(&a);
+    for (size_t k = 0; k < n4; k++) {
+        struct nd_match m;
+        nd_match_init(&m);
+        nd_m_port(&m, "outport", p->name);
+        nd_m_ip4(&m, "reg0", ip4[k].addr);
+        addb(c, ND_S_LR_IN_ARP_RESOLVE, 100, &m, &a, hint);
+        nd_match_destroy(&m);
+    }
+    for (size_t k = 0; k < n6; k++) {
+        struct nd_match m;
+        nd_match_init(&m);
+        nd_m_port(&m, "outport", p->name);
+        nd_m_ip6(&m, "xxreg0", &ip6[k].addr);
+        addb(c, ND_S_LR_IN_ARP_RESOLVE, 100, &m, &a, hint);
+        nd_match_destroy(&m);
+    }
+    nd_actions_destroy(&a);
+}
+
+static void
+build_arp_resolve(struct lr_ctx *c)
+{
+    add(c, ND_S_LR_IN_ARP_RESOLVE, 500, "ip4.mcast || ip6.mcast", "next;",
+        NULL);
+    add(c, ND_S_LR_IN_ARP_RESOLVE, 1, "ip4", "get_arp(outport, reg0); next;",
+        NULL);
+    add(c, ND_S_LR_IN_ARP_RESOLVE, 1, "ip6", "get_nd(outport, xxreg0); next;",
+        NULL);
+    add(c, ND_S_LR_IN_ARP_RESOLVE, 0, "1", "drop;", NULL);
+
+    for (size_t i = 0; i < c->lr->n_ports; i++) {
+        const struct nd_lrp *p = c->lr->ports[i];
+        if (!p->enabled) {
+            continue;
+        }
+        if (p->peer_lrp) {
+            const struct nd_lrp_networks *n = &p->peer_lrp->nets;
+            resolve_known(c, p, &n->mac, n->ip4, n->n_ip4, n->ip6, n->n_ip6,
+                          p->peer_lrp->uuid);
+        }
+        if (!p->peer_lsp) {
+            continue;
+        }
+        /* Every address on the attached switch: its VIFs' and the other
+         * routers' ports. */
+        const struct nd_ls *ls = p->peer_lsp->ls;
+        for (size_t j = 0; j < ls->n_ports; j++) {
+            const struct nd_lsp *q = ls->ports[j];
+            if (q == p->peer_lsp) {
+                continue;
+            }
+            if (q->type == ND_LSP_ROUTER && q->peer && q->addrs_router) {
+                const struct nd_lrp_networks *n = &q->peer->nets;
+                resolve_known(c, p, &n->mac, n->ip4, n->n_ip4, n->ip6,
+                              n->n_ip6, q->uuid);
+            }
+            for (size_t k = 0; k < q->n_addrs; k++) {
+                const struct nd_lport_addrs *a = &q->addrs[k];
+                resolve_known(c, p, &a->mac, a->ip4, a->n_ip4, a->ip6,
+                              a->n_ip6, q->uuid);
+            }
+        }
+    }
+}
+
+static void
+build_egress_and_defaults(struct lr_ctx *c)
+{
+    static const enum nd_stage stages[] = {
+        ND_S_LR_IN_UNSNAT, ND_S_LR_IN_DEFRAG, ND_S_LR_IN_LB_AFF_CHECK,
+        ND_S_LR_IN_DNAT, ND_S_LR_IN_LB_AFF_LEARN, ND_S_LR_IN_ECMP_STATEFUL,
+        ND_S_LR_IN_ND_RA_OPTIONS, ND_S_LR_IN_ND_RA_RESPONSE,
+        ND_S_LR_IN_CHK_PKT_LEN, ND_S_LR_IN_LARGER_PKTS,
+        ND_S_LR_IN_GW_REDIRECT, ND_S_LR_OUT_UNDNAT, ND_S_LR_OUT_POST_UNDNAT,
+        ND_S_LR_OUT_SNAT, ND_S_LR_OUT_POST_SNAT, ND_S_LR_OUT_EGR_LOOP,
+    };
+    for (size_t i = 0; i < ND_ARRAY_SIZE(stages); i++) {
+        add(c, stages[i], 0, "1", "next;", NULL);
+    }
+    add(c, ND_S_LR_OUT_CHK_DNAT_LOCAL, 0, "1",
+        ND_REGBIT_DST_NAT_IP_LOCAL " = 0; next;", NULL);
+    add(c, ND_S_LR_OUT_SNAT, 120, "nd_ns", "next;", NULL);
+
+    add(c, ND_S_LR_IN_ARP_REQUEST, 100,
+        "eth.dst == 00:00:00:00:00:00 && ip4",
+        "arp { eth.dst = ff:ff:ff:ff:ff:ff; arp.spa = reg1; arp.tpa = reg0; "
+        "arp.op = 1; output; };", NULL);
+    add(c, ND_S_LR_IN_ARP_REQUEST, 100,
+        "eth.dst == 00:00:00:00:00:00 && ip6",
+        "nd_ns { nd.target = xxreg0; output; };", NULL);
+    add(c, ND_S_LR_IN_ARP_REQUEST, 0, "1", "output;", NULL);
+
+    add(c, ND_S_LR_OUT_DELIVERY, 0, "1", "drop;", NULL);
+    for (size_t i = 0; i < c->lr->n_ports; i++) {
+        const struct nd_lrp *p = c->lr->ports[i];
+        if (p->enabled) {
+            struct nd_match m;
+            nd_match_init(&m);
+            nd_m_port(&m, "outport", p->name);
+            add(c, ND_S_LR_OUT_DELIVERY, 100, nd_match_cstr(&m), "output;",
+                p->uuid);
+            nd_match_destroy(&m);
+        }
+    }
+}
+
+void
+nd_build_lr_flows(const struct nd_model *m, const struct nd_lr *lr,
+                  struct nd_lflow_table *t)
+{
+    struct lr_ctx c = { m, lr, t };
+    assert(m->finished);
+    build_admission(&c);
+    build_ip_input(&c);
+    build_routing(&c);
+    build_arp_resolve(&c);
+    build_egress_and_defaults(&c);
+}
+
+void
+nd_build_lflows(const struct nd_model *m, struct nd_lflow_table *t)
+{
+    assert(m->finished);
+    assert(t->n_datapaths == nd_model_n_datapaths(m));
+    for (size_t i = 0; i < m->n_switches; i++) {
+        nd_build_ls_flows(m, m->switches[i], t);
+    }
+    for (size_t i = 0; i < m->n_routers; i++) {
+        nd_build_lr_flows(m, m->routers[i], t);
+    }
+    nd_lflow_table_group(t);
+}

@@ -1,0 +1,701 @@
+/* ls-pipeline.c: the logical switch pipeline (man ovn-northd, "Logical
+ * Switch Datapaths"), OVN 23.03's flows for the features Loom supports:
+ * admission and port security (checked by ovn-controller from
+ * Port_Binding.port_security through check_in_port_sec() and
+ * check_out_port_sec()), MAC learning for ports with "unknown" and no port
+ * security, ACLs (stateless and conntrack-based, switch and port-group),
+ * ARP/ND responder, destination lookup, flooding and unknown delivery.
+ * Load balancers, DHCP, DNS, QoS and multicast snooping are not built yet:
+ * their stages hold only the default "next;" flow, so the table numbers of
+ * every stage stay OVN's.
+ *
+ * Flow count per switch: ~60 fixed + ~6 per port + ~3 per IP address +
+ * 1-2 per ACL. */
+#define LOG_MODULE "northd"
+#include "northd/northd.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/log.h"
+
+struct ls_ctx {
+    const struct nd_model *m;
+    const struct nd_ls *ls;
+    struct nd_lflow_table *t;
+};
+
+static void
+add(struct ls_ctx *c, enum nd_stage s, uint16_t prio, const char *match,
+    const char *actions, const char *hint)
+{
+    nd_lflow_add(c->t, c->ls->index, ND_DP_SWITCH, s, prio, match, actions,
+                 hint);
+}
+
+static void
+addb(struct ls_ctx *c, enum nd_stage s, uint16_t prio,
+     const struct nd_match *m, const struct nd_actions *a, const char *hint)
+{
+    nd_lflow_addb(c->t, c->ls->index, ND_DP_SWITCH, s, prio, m, a, hint);
+}
+
+/* One "MAC IP..." view of a port's addresses, whatever their source. */
+struct port_addr {
+    struct nd_eth mac;
+    const struct nd_ip4 *ip4;
+    size_t n_ip4;
+    const struct nd_ip6 *ip6;
+    size_t n_ip6;
+};
+
+/* Returns the number of address entries of P (at most MAX) into OUT: its
+ * own parsed addresses, or for a router port with "router" its peer's MAC
+ * and networks. */
+static size_t
+port_addrs(const struct nd_lsp *p, struct port_addr *out, size_t max)
+{
+    size_t n = 0;
+    if (p->type == ND_LSP_ROUTER && p->addrs_router && p->peer && max) {
+        const struct nd_lrp_networks *nets = &p->peer->nets;
+        out[n++] = (struct port_addr) { nets->mac, nets->ip4, nets->n_ip4,
+                                        nets->ip6, nets->n_ip6 };
+    }
+    for (size_t i = 0; i < p->n_addrs && n < max; i++) {
+        const struct nd_lport_addrs *a = &p->addrs[i];
+        out[n++] = (struct port_addr) { a->mac, a->ip4, a->n_ip4, a->ip6,
+                                        a->n_ip6 };
+    }
+    return n;
+}
+
+#define MAX_PORT_ADDRS 16
+
+static bool
+is_router_port(const struct nd_lsp *p)
+{
+    return p->type == ND_LSP_ROUTER && p->peer;
+}
+
+/* Stages 0-3: admission, port security, MAC learning. */
+static void
+build_admission(struct ls_ctx *c)
+{
+    add(c, ND_S_LS_IN_CHECK_PORT_SEC, 100, "vlan.present", "drop;", NULL);
+    add(c, ND_S_LS_IN_CHECK_PORT_SEC, 100, "eth.src[40]", "drop;", NULL);
+    add(c, ND_S_LS_IN_CHECK_PORT_SEC, 50, "1",
+        ND_REGBIT_PORT_SEC_DROP " = check_in_port_sec(); next;", NULL);
+    add(c, ND_S_LS_IN_APPLY_PORT_SEC, 50, ND_REGBIT_PORT_SEC_DROP " == 1",
+        "drop;", NULL);
+    add(c, ND_S_LS_IN_APPLY_PORT_SEC, 0, "1", "next;", NULL);
+    add(c, ND_S_LS_IN_LOOKUP_FDB, 0, "1", "next;", NULL);
+    add(c, ND_S_LS_IN_PUT_FDB, 0, "1", "next;", NULL);
+
+    add(c, ND_S_LS_OUT_CHECK_PORT_SEC, 100, "eth.mcast",
+        ND_REGBIT_PORT_SEC_DROP " = 0; next;", NULL);
+    add(c, ND_S_LS_OUT_CHECK_PORT_SEC, 0, "1",
+        ND_REGBIT_PORT_SEC_DROP " = check_out_port_sec(); next;", NULL);
+    add(c, ND_S_LS_OUT_APPLY_PORT_SEC, 50, ND_REGBIT_PORT_SEC_DROP " == 1",
+        "drop;", NULL);
+    add(c, ND_S_LS_OUT_APPLY_PORT_SEC, 0, "1", "output;", NULL);
+
+    for (size_t i = 0; i < c->ls->n_ports; i++) {
+        const struct nd_lsp *p = c->ls->ports[i];
+        struct nd_match m;
+        nd_match_init(&m);
+        nd_m_port(&m, "inport", p->name);
+        if (!p->enabled) {
+            /* A disabled port sends nothing and receives nothing. */
+            add(c, ND_S_LS_IN_CHECK_PORT_SEC, 100, nd_match_cstr(&m),
+                ND_REGBIT_PORT_SEC_DROP " = 1; next;", p->uuid);
+            struct nd_match om;
+            nd_match_init(&om);
+            nd_m_port(&om, "outport", p->name);
+            add(c, ND_S_LS_OUT_CHECK_PORT_SEC, 150, nd_match_cstr(&om),
+                ND_REGBIT_PORT_SEC_DROP " = 1; next;", p->uuid);
+            nd_match_destroy(&om);
+        } else if (p->type == ND_LSP_VIF && p->has_unknown && !p->n_ps) {
+            add(c, ND_S_LS_IN_LOOKUP_FDB, 100, nd_match_cstr(&m),
+                ND_REGBIT_LKUP_FDB " = lookup_fdb(inport, eth.src); next;",
+                p->uuid);
+            nd_m_pred(&m, ND_REGBIT_LKUP_FDB " == 0");
+            add(c, ND_S_LS_IN_PUT_FDB, 100, nd_match_cstr(&m),
+                "put_fdb(inport, eth.src); next;", p->uuid);
+        }
+        nd_match_destroy(&m);
+    }
+}
+
+/* Stages pre_acl, pre_lb, pre_stateful (both pipelines). */
+static void
+build_pre_stateful(struct ls_ctx *c)
+{
+    const struct nd_ls *ls = c->ls;
+    static const char nd_or_mld[] = "nd || nd_rs || nd_ra || mldv1 || mldv2";
+
+    add(c, ND_S_LS_IN_PRE_ACL, 110, "eth.dst == $svc_monitor_mac", "next;",
+        NULL);
+    add(c, ND_S_LS_OUT_PRE_ACL, 110, "eth.src == $svc_monitor_mac", "next;",
+        NULL);
+    add(c, ND_S_LS_IN_PRE_ACL, 0, "1", "next;", NULL);
+    add(c, ND_S_LS_OUT_PRE_ACL, 0, "1", "next;", NULL);
+    if (ls->has_stateful) {
+        static const char skip[] = "nd || nd_rs || nd_ra || mldv1 || mldv2 "
+                                   "|| (udp && udp.src == 546 "
+                                   "&& udp.dst == 547)";
+        add(c, ND_S_LS_IN_PRE_ACL, 110, "eth.mcast", "next;", NULL);
+        add(c, ND_S_LS_OUT_PRE_ACL, 110, "eth.mcast", "next;", NULL);
+        add(c, ND_S_LS_IN_PRE_ACL, 110, skip, "next;", NULL);
+        add(c, ND_S_LS_OUT_PRE_ACL, 110, skip, "next;", NULL);
+        add(c, ND_S_LS_IN_PRE_ACL, 100, "ip",
+            ND_REGBIT_CONNTRACK_DEFRAG " = 1; next;", NULL);
+        add(c, ND_S_LS_OUT_PRE_ACL, 100, "ip",
+            ND_REGBIT_CONNTRACK_DEFRAG " = 1; next;", NULL);
+    }
+
+    add(c, ND_S_LS_IN_PRE_LB, 110, "eth.dst == $svc_monitor_mac", "next;",
+        NULL);
+    add(c, ND_S_LS_OUT_PRE_LB, 110, "eth.src == $svc_monitor_mac", "next;",
+        NULL);
+    add(c, ND_S_LS_IN_PRE_LB, 110, "eth.mcast", "next;", NULL);
+    add(c, ND_S_LS_OUT_PRE_LB, 110, "eth.mcast", "next;", NULL);
+    add(c, ND_S_LS_IN_PRE_LB, 110, nd_or_mld, "next;", NULL);
+    add(c, ND_S_LS_OUT_PRE_LB, 110, nd_or_mld, "next;", NULL);
+    add(c, ND_S_LS_IN_PRE_LB, 110, ND_REGBIT_ACL_STATELESS " == 1", "next;",
+        NULL);
+    add(c, ND_S_LS_OUT_PRE_LB, 110, ND_REGBIT_ACL_STATELESS " == 1", "next;",
+        NULL);
+    add(c, ND_S_LS_IN_PRE_LB, 0, "1", "next;", NULL);
+    add(c, ND_S_LS_OUT_PRE_LB, 0, "1", "next;", NULL);
+
+    /* Traffic to and from routers and localnet ports skips conntrack:
+     * the router's own pipeline (or the physical network) owns it. */
+    for (size_t i = 0; i < ls->n_ports; i++) {
+        const struct nd_lsp *p = ls->ports[i];
+        bool router = is_router_port(p);
+        if (!router && p->type != ND_LSP_LOCALNET) {
+            continue;
+        }
+        struct nd_match in, out;
+        nd_match_init(&in);
+        nd_match_init(&out);
+        nd_m_pred(&in, "ip");
+        nd_m_port(&in, "inport", p->name);
+        nd_m_pred(&out, "ip");
+        nd_m_port(&out, "outport", p->name);
+        if (ls->has_stateful) {
+            add(c, ND_S_LS_IN_PRE_ACL, 110, nd_match_cstr(&in), "next;",
+                p->uuid);
+            add(c, ND_S_LS_OUT_PRE_ACL, 110, nd_match_cstr(&out), "next;",
+                p->uuid);
+        }
+        if (router) {
+            add(c, ND_S_LS_IN_PRE_LB, 110, nd_match_cstr(&in), "next;",
+                p->uuid);
+            add(c, ND_S_LS_OUT_PRE_LB, 110, nd_match_cstr(&out),
+                ls->has_stateful ? "next;" : "ct_clear; next;", p->uuid);
+        }
+        nd_match_destroy(&in);
+        nd_match_destroy(&out);
+    }
+
+    static const enum nd_stage pre_stateful[] = {
+        ND_S_LS_IN_PRE_STATEFUL, ND_S_LS_OUT_PRE_STATEFUL,
+    };
+    for (size_t i = 0; i < 2; i++) {
+        add(c, pre_stateful[i], 110, ND_REGBIT_CONNTRACK_NAT " == 1",
+            "ct_lb_mark;", NULL);
+        add(c, pre_stateful[i], 100, ND_REGBIT_CONNTRACK_DEFRAG " == 1",
+            "ct_next;", NULL);
+        add(c, pre_stateful[i], 0, "1", "next;", NULL);
+    }
+}
+
+/* The ACL verdict for drop/reject, into A. */
+static void
+acl_verdict(const struct nd_acl *acl, struct nd_actions *a)
+{
+    if (acl->action == ND_ACL_DROP) {
+        nd_a_comment(a, "drop");
+        return;
+    }
+    /* reject: answer with TCP RST / ICMP unreachable, turned around so it
+     * leaves through the pipeline's other half.  From ingress it goes on
+     * at the egress QoS stage; from egress, at the ingress L2 lookup. */
+    const struct nd_stage_info *next = nd_stage_info(
+        acl->to_lport ? ND_S_LS_IN_L2_LKUP : ND_S_LS_OUT_QOS_MARK);
+    char jump[64];
+    snprintf(jump, sizeof jump, "next(pipeline=%s,table=%u)",
+             nd_pipeline_name(next->pipeline), next->table);
+    struct nd_actions inner;
+    nd_actions_init(&inner);
+    nd_a_comment(&inner, "eth.dst <-> eth.src; ip.dst <-> ip.src; is "
+                 "implicit.");
+    nd_a_swap(&inner, "outport", "inport");
+    nd_a_stmt(&inner, jump);
+    nd_a_stmt(a, "reg0 = 0");
+    nd_a_nested(a, "reject", &inner);
+    nd_actions_destroy(&inner);
+}
+
+static void
+build_acl(struct ls_ctx *c, const struct nd_acl *acl)
+{
+    bool stateful = c->ls->has_stateful;
+    enum nd_stage stage = acl->to_lport ? ND_S_LS_OUT_ACL
+                          : acl->after_lb ? ND_S_LS_IN_ACL_AFTER_LB
+                          : ND_S_LS_IN_ACL;
+    uint16_t prio = (uint16_t) (acl->priority + 1000);
+    struct nd_match m;
+    struct nd_actions a;
+    nd_match_init(&m);
+    nd_actions_init(&a);
+
+    switch (acl->action) {
+    case ND_ACL_ALLOW_STATELESS:
+        add(c, stage, prio, acl->match, "next;", acl->uuid);
+        if (stateful) {
+            add(c, acl->to_lport ? ND_S_LS_OUT_PRE_ACL : ND_S_LS_IN_PRE_ACL,
+                prio, acl->match, ND_REGBIT_ACL_STATELESS " = 1; next;",
+                acl->uuid);
+        }
+        break;
+
+    case ND_ACL_ALLOW:
+    case ND_ACL_ALLOW_RELATED:
+        if (!stateful) {
+            add(c, stage, prio, acl->match, "next;", acl->uuid);
+            break;
+        }
+        /* New connection (or one we blocked before): commit it. */
+        nd_a_stmt(&a, ND_REGBIT_CONNTRACK_COMMIT " = 1");
+        if (acl->label) {
+            nd_a_stmt(&a, ND_REGBIT_ACL_LABEL " = 1");
+            nd_a_set_int(&a, ND_REG_LABEL, acl->label);
+        }
+        nd_a_next(&a);
+        nd_m_pred(&m, ND_REGBIT_ACL_HINT_ALLOW_NEW " == 1");
+        nd_m_user(&m, acl->match);
+        addb(c, stage, prio, &m, &a, acl->uuid);
+        /* Established, not blocked: pass (re-commit only for a label). */
+        nd_match_destroy(&m);
+        nd_match_init(&m);
+        nd_m_pred(&m, ND_REGBIT_ACL_HINT_ALLOW " == 1");
+        nd_m_user(&m, acl->match);
+        add(c, stage, prio, nd_match_cstr(&m),
+            acl->label ? nd_actions_cstr(&a) : "next;", acl->uuid);
+        break;
+
+    case ND_ACL_DROP:
+    case ND_ACL_REJECT:
+        acl_verdict(acl, &a);
+        if (!stateful) {
+            add(c, stage, prio, acl->match, nd_actions_cstr(&a), acl->uuid);
+            break;
+        }
+        nd_m_pred(&m, ND_REGBIT_ACL_HINT_DROP " == 1");
+        nd_m_user(&m, acl->match);
+        addb(c, stage, prio, &m, &a, acl->uuid);
+        /* An established connection this ACL now forbids: mark it
+         * blocked, so its replies stop too. */
+        nd_match_destroy(&m);
+        nd_match_init(&m);
+        nd_m_pred(&m, ND_REGBIT_ACL_HINT_BLOCK " == 1");
+        nd_m_user(&m, acl->match);
+        {
+            struct nd_actions b;
+            nd_actions_init(&b);
+            nd_a_stmt(&b, "ct_commit { ct_mark.blocked = 1; }");
+            nd_str_printf(&b.s, " %s", nd_actions_cstr(&a));
+            addb(c, stage, prio, &m, &b, acl->uuid);
+            nd_actions_destroy(&b);
+        }
+        break;
+    }
+    nd_match_destroy(&m);
+    nd_actions_destroy(&a);
+}
+
+/* ACL hint, ACL, ACL-after-LB and stateful stages. */
+static void
+build_acls(struct ls_ctx *c)
+{
+    const struct nd_ls *ls = c->ls;
+    static const char nd_or_mld[] = "nd || nd_ra || nd_rs || mldv1 || mldv2";
+    static const enum nd_stage hint_stages[] = {
+        ND_S_LS_IN_ACL_HINT, ND_S_LS_OUT_ACL_HINT,
+    };
+    static const enum nd_stage acl_stages[] = {
+        ND_S_LS_IN_ACL, ND_S_LS_OUT_ACL,
+    };
+
+    for (size_t i = 0; i < 2; i++) {
+        enum nd_stage hint = hint_stages[i], acl = acl_stages[i];
+        bool in = i == 0;
+        add(c, acl, 65532, nd_or_mld, "next;", NULL);
+        if (!ls->has_acls) {
+            add(c, hint, 65535, "1", "next;", NULL);
+            add(c, acl, 65535, "1", "next;", NULL);
+            continue;
+        }
+        add(c, hint, 0, "1", "next;", NULL);
+        add(c, acl, 0, "1", "next;", NULL);
+        add(c, acl, 34000, in ? "eth.dst == $svc_monitor_mac"
+                              : "eth.src == $svc_monitor_mac", "next;", NULL);
+        if (!ls->has_stateful) {
+            continue;
+        }
+        /* Hints: which conntrack verdicts the ACL stage may need. */
+        add(c, hint, 7, "ct.new && !ct.est",
+            ND_REGBIT_ACL_HINT_ALLOW_NEW " = 1; "
+            ND_REGBIT_ACL_HINT_DROP " = 1; next;", NULL);
+        add(c, hint, 6, "!ct.new && ct.est && !ct.rpl && ct_mark.blocked == 1",
+            ND_REGBIT_ACL_HINT_ALLOW_NEW " = 1; "
+            ND_REGBIT_ACL_HINT_DROP " = 1; next;", NULL);
+        add(c, hint, 5, "!ct.trk",
+            ND_REGBIT_ACL_HINT_ALLOW " = 1; "
+            ND_REGBIT_ACL_HINT_DROP " = 1; next;", NULL);
+        add(c, hint, 4, "!ct.new && ct.est && !ct.rpl && ct_mark.blocked == 0",
+            ND_REGBIT_ACL_HINT_ALLOW " = 1; "
+            ND_REGBIT_ACL_HINT_BLOCK " = 1; next;", NULL);
+        add(c, hint, 3, "!ct.est", ND_REGBIT_ACL_HINT_DROP " = 1; next;",
+            NULL);
+        add(c, hint, 2, "ct.est && ct_mark.blocked == 1",
+            ND_REGBIT_ACL_HINT_DROP " = 1; next;", NULL);
+        add(c, hint, 1, "ct.est && ct_mark.blocked == 0",
+            ND_REGBIT_ACL_HINT_BLOCK " = 1; next;", NULL);
+
+        /* Conntrack verdicts that need no ACL. */
+        add(c, acl, 65532, "ct.inv || (ct.est && ct.rpl && "
+            "ct_mark.blocked == 1)", "drop;", NULL);
+        add(c, acl, 65532, "ct.est && !ct.rel && !ct.new && !ct.inv && "
+            "ct.rpl && ct_mark.blocked == 0",
+            in ? ND_REGBIT_ACL_HINT_DROP " = 0; " ND_REGBIT_ACL_HINT_BLOCK
+                 " = 0; " ND_REGBIT_ACL_HINT_ALLOW_REL " = 1; next;"
+               : "next;", NULL);
+        add(c, acl, 65532, "!ct.est && ct.rel && !ct.new && !ct.inv && "
+            "ct_mark.blocked == 0",
+            in ? ND_REGBIT_ACL_HINT_ALLOW_REL " = 1; ct_commit_nat;"
+               : "ct_commit_nat;", NULL);
+        /* Default allow also commits, so the reply direction (which may
+         * have stateful ACLs) knows the connection. */
+        add(c, acl, 1, "ip && !ct.est",
+            ND_REGBIT_CONNTRACK_COMMIT " = 1; next;", NULL);
+        add(c, acl, 1, "ip && ct.est && ct_mark.blocked == 1",
+            ND_REGBIT_CONNTRACK_COMMIT " = 1; next;", NULL);
+    }
+
+    add(c, ND_S_LS_IN_ACL_AFTER_LB, 65532, nd_or_mld, "next;", NULL);
+    add(c, ND_S_LS_IN_ACL_AFTER_LB, 0, "1", "next;", NULL);
+    if (ls->has_stateful) {
+        add(c, ND_S_LS_IN_ACL_AFTER_LB, 65532,
+            ND_REGBIT_ACL_HINT_ALLOW_REL " == 1", "next;", NULL);
+    }
+
+    for (size_t i = 0; i < ls->n_acls; i++) {
+        if (ls->acls[i].valid) {
+            build_acl(c, &ls->acls[i]);
+        }
+    }
+    for (size_t i = 0; i < ls->n_pgs; i++) {
+        const struct nd_pg *pg = ls->pgs[i];
+        for (size_t j = 0; pg->name_ok && j < pg->n_acls; j++) {
+            if (pg->acls[j].valid) {
+                build_acl(c, &pg->acls[j]);
+            }
+        }
+    }
+
+    static const enum nd_stage stateful[] = {
+        ND_S_LS_IN_STATEFUL, ND_S_LS_OUT_STATEFUL,
+    };
+    for (size_t i = 0; i < 2; i++) {
+        add(c, stateful[i], 100, ND_REGBIT_CONNTRACK_COMMIT " == 1 && "
+            ND_REGBIT_ACL_LABEL " == 0",
+            "ct_commit { ct_mark.blocked = 0; }; next;", NULL);
+        add(c, stateful[i], 100, ND_REGBIT_CONNTRACK_COMMIT " == 1 && "
+            ND_REGBIT_ACL_LABEL " == 1",
+            "ct_commit { ct_mark.blocked = 0; ct_label.label = "
+            ND_REG_LABEL "; }; next;", NULL);
+        add(c, stateful[i], 0, "1", "next;", NULL);
+    }
+}
+
+static bool
+port_has_responder(const struct nd_lsp *p)
+{
+    if (!p->enabled) {
+        return false;
+    }
+    switch (p->type) {
+    case ND_LSP_ROUTER:
+        return p->peer != NULL || p->n_addrs;
+    case ND_LSP_VIF:
+    case ND_LSP_LOCALPORT:
+    case ND_LSP_L2GATEWAY:
+    case ND_LSP_EXTERNAL:
+        return !p->has_unknown;
+    default:
+        return false;
+    }
+}
+
+/* ARP/ND responder. */
+static void
+build_arp_nd_rsp(struct ls_ctx *c)
+{
+    const struct nd_ls *ls = c->ls;
+    add(c, ND_S_LS_IN_ARP_ND_RSP, 0, "1", "next;", NULL);
+    for (size_t i = 0; i < ls->n_ports; i++) {
+        const struct nd_lsp *p = ls->ports[i];
+        if (p->type == ND_LSP_LOCALNET) {
+            /* Many chassis see a localnet port's ARPs: none may answer. */
+            struct nd_match m;
+            nd_match_init(&m);
+            nd_m_port(&m, "inport", p->name);
+            add(c, ND_S_LS_IN_ARP_ND_RSP, 100, nd_match_cstr(&m), "next;",
+                p->uuid);
+            nd_match_destroy(&m);
+            continue;
+        }
+        if (!port_has_responder(p)) {
+            continue;
+        }
+        struct port_addr pa[MAX_PORT_ADDRS];
+        size_t n = port_addrs(p, pa, MAX_PORT_ADDRS);
+        for (size_t j = 0; j < n; j++) {
+            for (size_t k = 0; k < pa[j].n_ip4; k++) {
+                uint32_t ip = pa[j].ip4[k].addr;
+                struct nd_match m;
+                struct nd_actions a;
+                nd_match_init(&m);
+                nd_actions_init(&a);
+                nd_m_ip4(&m, "arp.tpa", ip);
+                nd_m_pred(&m, "arp.op == 1");
+                nd_a_move(&a, "eth.dst", "eth.src");
+                nd_a_set_mac(&a, "eth.src", &pa[j].mac);
+                nd_a_stmt(&a, "arp.op = 2");
+                nd_a_comment(&a, "ARP reply");
+                nd_a_move(&a, "arp.tha", "arp.sha");
+                nd_a_set_mac(&a, "arp.sha", &pa[j].mac);
+                nd_a_move(&a, "arp.tpa", "arp.spa");
+                nd_a_set_ip4(&a, "arp.spa", ip);
+                nd_a_move(&a, "outport", "inport");
+                nd_a_stmt(&a, "flags.loopback = 1");
+                nd_a_output(&a);
+                addb(c, ND_S_LS_IN_ARP_ND_RSP, 50, &m, &a, p->uuid);
+                /* Never answer a port's ARP for its own address (duplicate
+                 * address detection must see silence). */
+                nd_m_port(&m, "inport", p->name);
+                add(c, ND_S_LS_IN_ARP_ND_RSP, 100, nd_match_cstr(&m), "next;",
+                    p->uuid);
+                nd_match_destroy(&m);
+                nd_actions_destroy(&a);
+            }
+            for (size_t k = 0; k < pa[j].n_ip6; k++) {
+                const struct in6_addr *ip = &pa[j].ip6[k].addr;
+                struct in6_addr set[2] = { *ip, nd_ip6_solicited(ip) };
+                struct nd_match m;
+                struct nd_actions a, inner;
+                nd_match_init(&m);
+                nd_actions_init(&a);
+                nd_actions_init(&inner);
+                nd_m_pred(&m, "nd_ns");
+                nd_m_ip6_set(&m, "ip6.dst", set, 2);
+                nd_m_ip6(&m, "nd.target", ip);
+                nd_a_set_mac(&inner, "eth.src", &pa[j].mac);
+                nd_a_set_ip6(&inner, "ip6.src", ip);
+                nd_a_set_ip6(&inner, "nd.target", ip);
+                nd_a_set_mac(&inner, "nd.tll", &pa[j].mac);
+                nd_a_move(&inner, "outport", "inport");
+                nd_a_stmt(&inner, "flags.loopback = 1");
+                nd_a_output(&inner);
+                nd_a_nested(&a, p->type == ND_LSP_ROUTER ? "nd_na_router"
+                                                         : "nd_na", &inner);
+                addb(c, ND_S_LS_IN_ARP_ND_RSP, 50, &m, &a, p->uuid);
+                nd_m_port(&m, "inport", p->name);
+                add(c, ND_S_LS_IN_ARP_ND_RSP, 100, nd_match_cstr(&m), "next;",
+                    p->uuid);
+                nd_match_destroy(&m);
+                nd_actions_destroy(&a);
+                nd_actions_destroy(&inner);
+            }
+        }
+    }
+}
+
+/* A set of MACs seen on this switch, to refuse duplicates (two ports with
+ * one MAC would make two conflicting priority-50 flows). */
+struct mac_node {
+    struct nd_hnode node;
+    struct nd_eth mac;
+    const struct nd_lsp *owner;
+};
+
+static const struct nd_lsp *
+mac_claim(struct nd_hmap *macs, const struct nd_eth *mac,
+          const struct nd_lsp *p)
+{
+    uint32_t hash = nd_hash_bytes(mac, sizeof *mac, 0);
+    for (struct nd_hnode *n = nd_hmap_first_with_hash(macs, hash); n;
+         n = nd_hmap_next_with_hash(n)) {
+        struct mac_node *e = ND_CONTAINER_OF(n, struct mac_node, node);
+        if (!memcmp(&e->mac, mac, sizeof *mac)) {
+            return e->owner;
+        }
+    }
+    struct mac_node *e = nd_xcalloc(1, sizeof *e);
+    e->mac = *mac;
+    e->owner = p;
+    nd_hmap_insert(macs, &e->node, hash);
+    return p;
+}
+
+static void
+macs_free(struct nd_hmap *macs)
+{
+    size_t b = 0;
+    struct nd_hnode *n = nd_hmap_at(macs, &b, NULL);
+    while (n) {
+        struct nd_hnode *next = nd_hmap_at(macs, &b, n);
+        free(ND_CONTAINER_OF(n, struct mac_node, node));
+        n = next;
+    }
+    nd_hmap_destroy(macs);
+}
+
+/* Destination lookup and unknown-destination handling. */
+static void
+build_l2_lookup(struct ls_ctx *c)
+{
+    const struct nd_ls *ls = c->ls;
+    struct nd_hmap macs;
+    nd_hmap_init(&macs);
+
+    add(c, ND_S_LS_IN_L2_LKUP, 110,
+        "eth.dst == $svc_monitor_mac && (tcp || icmp || icmp6)",
+        "handle_svc_check(inport);", NULL);
+    add(c, ND_S_LS_IN_L2_LKUP, 70, "eth.mcast",
+        "outport = \"" ND_MC_FLOOD "\"; output;", NULL);
+    add(c, ND_S_LS_IN_L2_LKUP, 0, "1",
+        "outport = get_fdb(eth.dst); next;", NULL);
+    add(c, ND_S_LS_IN_L2_UNKNOWN, 50, "outport == \"none\"",
+        ls->has_unknown ? "outport = \"" ND_MC_UNKNOWN "\"; output;"
+                        : "drop;", NULL);
+    add(c, ND_S_LS_IN_L2_UNKNOWN, 0, "1", "output;", NULL);
+
+    for (size_t i = 0; i < ls->n_ports; i++) {
+        const struct nd_lsp *p = ls->ports[i];
+        if (!p->enabled) {
+            struct nd_match m;
+            nd_match_init(&m);
+            nd_m_port(&m, "outport", p->name);
+            add(c, ND_S_LS_IN_L2_UNKNOWN, 50, nd_match_cstr(&m), "drop;",
+                p->uuid);
+            nd_match_destroy(&m);
+        }
+        struct port_addr pa[MAX_PORT_ADDRS];
+        size_t n = port_addrs(p, pa, MAX_PORT_ADDRS);
+        for (size_t j = 0; j < n; j++) {
+            const struct nd_lsp *owner = mac_claim(&macs, &pa[j].mac, p);
+            if (owner != p) {
+                char buf[ND_ETH_STRLEN];
+                log_warn("Logical_Switch_Port \"%s\" (%s): MAC %s is already "
+                         "used by port \"%s\" on switch \"%s\"; not "
+                         "forwarding to it", p->name, p->uuid,
+                         nd_eth_str(&pa[j].mac, buf), owner->name, ls->name);
+                continue;
+            }
+            struct nd_match m;
+            struct nd_actions a;
+            nd_match_init(&m);
+            nd_actions_init(&a);
+            nd_m_mac(&m, "eth.dst", &pa[j].mac);
+            if (p->enabled) {
+                nd_a_set_port(&a, "outport", p->name);
+                nd_a_output(&a);
+            } else {
+                nd_a_drop(&a);
+            }
+            addb(c, ND_S_LS_IN_L2_LKUP, 50, &m, &a, p->uuid);
+            nd_match_destroy(&m);
+            nd_actions_destroy(&a);
+        }
+
+        if (!is_router_port(p) || !p->enabled) {
+            continue;
+        }
+        /* ARP/NS for the router's addresses go to the router and to the
+         * other (non-router) ports, not to every router on the switch;
+         * the router's own ARP/NS floods only to non-router ports. */
+        const struct nd_lrp_networks *nets = &p->peer->nets;
+        struct nd_actions to_router, inner;
+        nd_actions_init(&to_router);
+        nd_actions_init(&inner);
+        nd_a_set_port(&inner, "outport", p->name);
+        nd_a_output(&inner);
+        nd_a_nested(&to_router, "clone", &inner);
+        nd_a_set_port(&to_router, "outport", ND_MC_FLOOD_L2);
+        nd_a_output(&to_router);
+        for (size_t k = 0; k < nets->n_ip4; k++) {
+            struct nd_match m;
+            nd_match_init(&m);
+            nd_m_pred(&m, "flags[1] == 0 && arp.op == 1");
+            nd_m_ip4(&m, "arp.tpa", nets->ip4[k].addr);
+            addb(c, ND_S_LS_IN_L2_LKUP, 80, &m, &to_router, p->uuid);
+            nd_match_destroy(&m);
+        }
+        for (size_t k = 0; k < nets->n_ip6; k++) {
+            struct nd_match m;
+            nd_match_init(&m);
+            nd_m_pred(&m, "flags[1] == 0 && nd_ns");
+            nd_m_ip6(&m, "nd.target", &nets->ip6[k].addr);
+            addb(c, ND_S_LS_IN_L2_LKUP, 80, &m, &to_router, p->uuid);
+            nd_match_destroy(&m);
+        }
+        nd_actions_destroy(&to_router);
+        nd_actions_destroy(&inner);
+
+        struct nd_match m;
+        nd_match_init(&m);
+        nd_m_mac_set(&m, "eth.src", &nets->mac, 1);
+        nd_m_pred(&m, "(arp.op == 1 || rarp.op == 3 || nd_ns)");
+        add(c, ND_S_LS_IN_L2_LKUP, 75, nd_match_cstr(&m),
+            "outport = \"" ND_MC_FLOOD_L2 "\"; output;", p->uuid);
+        nd_match_destroy(&m);
+    }
+    macs_free(&macs);
+}
+
+/* Stages Loom does not populate yet: just their default flow. */
+static void
+build_defaults(struct ls_ctx *c)
+{
+    static const enum nd_stage stages[] = {
+        ND_S_LS_IN_QOS_MARK, ND_S_LS_IN_QOS_METER, ND_S_LS_IN_LB_AFF_CHECK,
+        ND_S_LS_IN_LB, ND_S_LS_IN_LB_AFF_LEARN, ND_S_LS_IN_PRE_HAIRPIN,
+        ND_S_LS_IN_NAT_HAIRPIN, ND_S_LS_IN_HAIRPIN, ND_S_LS_IN_DHCP_OPTIONS,
+        ND_S_LS_IN_DHCP_RESPONSE, ND_S_LS_IN_DNS_LOOKUP,
+        ND_S_LS_IN_DNS_RESPONSE, ND_S_LS_IN_EXTERNAL_PORT,
+        ND_S_LS_OUT_QOS_MARK, ND_S_LS_OUT_QOS_METER,
+    };
+    for (size_t i = 0; i < ND_ARRAY_SIZE(stages); i++) {
+        add(c, stages[i], 0, "1", "next;", NULL);
+    }
+}
+
+void
+nd_build_ls_flows(const struct nd_model *m, const struct nd_ls *ls,
+                  struct nd_lflow_table *t)
+{
+    struct ls_ctx c = { m, ls, t };
+    assert(m->finished);
+    build_admission(&c);
+    build_pre_stateful(&c);
+    build_acls(&c);
+    build_defaults(&c);
+    build_arp_nd_rsp(&c);
+    build_l2_lookup(&c);
+}

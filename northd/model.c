@@ -1,0 +1,948 @@
+/* model.c: see model.h. */
+#define LOG_MODULE "northd"
+#include "northd/model.h"
+
+#include <assert.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/log.h"
+
+/* One entry of nd_model.port_names / lsp_uuids. */
+struct name_entry {
+    struct nd_hnode node;
+    const char *key;            /* points into the object */
+    void *obj;
+    bool is_lrp;
+};
+
+const char *
+nd_smap_ref_get(const struct nd_smap_ref *m, const char *key)
+{
+    for (size_t i = 0; m && i < m->n; i++) {
+        if (!strcmp(m->keys[i], key)) {
+            return m->values[i];
+        }
+    }
+    return NULL;
+}
+
+const char *
+nd_smap_get(const struct nd_smap *m, const char *key)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        if (!strcmp(m->keys[i], key)) {
+            return m->values[i];
+        }
+    }
+    return NULL;
+}
+
+static void
+smap_copy(struct nd_smap *dst, const struct nd_smap_ref *src)
+{
+    dst->n = src->n;
+    dst->keys = nd_xcalloc(src->n, sizeof *dst->keys);
+    dst->values = nd_xcalloc(src->n, sizeof *dst->values);
+    for (size_t i = 0; i < src->n; i++) {
+        /* Insertion sort by key: maps here hold a handful of entries. */
+        size_t j = i;
+        while (j > 0 && strcmp(dst->keys[j - 1], src->keys[i]) > 0) {
+            dst->keys[j] = dst->keys[j - 1];
+            dst->values[j] = dst->values[j - 1];
+            j--;
+        }
+        dst->keys[j] = nd_xstrdup(src->keys[i]);
+        dst->values[j] = nd_xstrdup(src->values[i]);
+    }
+}
+
+static void
+smap_free(struct nd_smap *m)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        free(m->keys[i]);
+        free(m->values[i]);
+    }
+    free(m->keys);
+    free(m->values);
+    memset(m, 0, sizeof *m);
+}
+
+static char **
+strv_copy(const char *const *v, size_t n)
+{
+    char **copy = nd_xcalloc(n, sizeof *copy);
+    for (size_t i = 0; i < n; i++) {
+        copy[i] = nd_xstrdup(v[i]);
+    }
+    return copy;
+}
+
+static void
+strv_free(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i]);
+    }
+    free(v);
+}
+
+bool
+nd_is_identifier(const char *s)
+{
+    if (!s || !(isalpha((unsigned char) *s) || *s == '_')) {
+        return false;
+    }
+    for (s++; *s; s++) {
+        if (!isalnum((unsigned char) *s) && *s != '_' && *s != '.') {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Copies UUID into DST; false if it is not 36 characters of uuid shape. */
+static bool
+parse_uuid(const char *uuid, char dst[ND_UUID_LEN + 1])
+{
+    if (!uuid || strlen(uuid) != ND_UUID_LEN) {
+        return false;
+    }
+    for (int i = 0; i < ND_UUID_LEN; i++) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? uuid[i] != '-' : !isxdigit((unsigned char) uuid[i])) {
+            return false;
+        }
+    }
+    memcpy(dst, uuid, ND_UUID_LEN + 1);
+    return true;
+}
+
+/* Parses options:requested-tnl-key: absent -> 0; bad -> false. */
+static bool
+parse_requested_key(const char *s, uint32_t max, uint32_t *key,
+                    char err[ND_ERR_LEN])
+{
+    *key = 0;
+    if (!s) {
+        return true;
+    }
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || end == s || *end || v < 1 || v > max) {
+        snprintf(err, ND_ERR_LEN,
+                 "bad requested-tnl-key \"%s\" (want 1..%u)", s, max);
+        return false;
+    }
+    *key = (uint32_t) v;
+    return true;
+}
+
+#define ND_MAX_DP_KEY ((1u << 24) - 1)
+#define ND_MAX_PORT_KEY 32767u
+
+/* Logs a skipped row and counts it. */
+#define SKIP(MODEL, TABLE, NAME, UUID, ...)                                 \
+    do {                                                                    \
+        char msg_[ND_ERR_LEN * 2];                                          \
+        snprintf(msg_, sizeof msg_, __VA_ARGS__);                           \
+        log_warn("%s \"%s\" (%s): %s; skipping it", TABLE,                  \
+                 (NAME) ? (NAME) : "", (UUID) ? (UUID) : "?", msg_);        \
+        (MODEL)->n_errors++;                                                \
+    } while (0)
+
+struct nd_model *
+nd_model_create(void)
+{
+    struct nd_model *m = nd_xcalloc(1, sizeof *m);
+    nd_hmap_init(&m->port_names);
+    nd_hmap_init(&m->lsp_uuids);
+    return m;
+}
+
+static struct name_entry *
+name_find(const struct nd_hmap *map, const char *key)
+{
+    uint32_t hash = nd_hash_str(key, 0);
+    for (struct nd_hnode *n = nd_hmap_first_with_hash(map, hash); n;
+         n = nd_hmap_next_with_hash(n)) {
+        struct name_entry *e = ND_CONTAINER_OF(n, struct name_entry, node);
+        if (!strcmp(e->key, key)) {
+            return e;
+        }
+    }
+    return NULL;
+}
+
+static void
+name_add(struct nd_hmap *map, const char *key, void *obj, bool is_lrp)
+{
+    struct name_entry *e = nd_xcalloc(1, sizeof *e);
+    e->key = key;
+    e->obj = obj;
+    e->is_lrp = is_lrp;
+    nd_hmap_insert(map, &e->node, nd_hash_str(key, 0));
+}
+
+static void
+names_free(struct nd_hmap *map)
+{
+    size_t b = 0;
+    struct nd_hnode *n = nd_hmap_at(map, &b, NULL);
+    while (n) {
+        struct nd_hnode *next = nd_hmap_at(map, &b, n);
+        free(ND_CONTAINER_OF(n, struct name_entry, node));
+        n = next;
+    }
+    nd_hmap_destroy(map);
+}
+
+static void
+acls_free(struct nd_acl *acls, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(acls[i].match);
+    }
+    free(acls);
+}
+
+void
+nd_model_destroy(struct nd_model *m)
+{
+    if (!m) {
+        return;
+    }
+    for (size_t i = 0; i < m->n_switches; i++) {
+        struct nd_ls *ls = m->switches[i];
+        for (size_t j = 0; j < ls->n_ports; j++) {
+            struct nd_lsp *p = ls->ports[j];
+            free(p->name);
+            free(p->type_str);
+            for (size_t k = 0; k < p->n_addrs; k++) {
+                nd_lport_addrs_destroy(&p->addrs[k]);
+            }
+            free(p->addrs);
+            for (size_t k = 0; k < p->n_ps; k++) {
+                nd_lport_addrs_destroy(&p->ps[k]);
+            }
+            free(p->ps);
+            strv_free(p->raw_addresses, p->n_raw_addresses);
+            strv_free(p->raw_ps, p->n_raw_ps);
+            smap_free(&p->options);
+            free(p->router_port);
+            free(p->parent_name);
+            free(p);
+        }
+        free(ls->ports);
+        acls_free(ls->acls, ls->n_acls);
+        free(ls->pgs);
+        free(ls->name);
+        free(ls);
+    }
+    free(m->switches);
+    for (size_t i = 0; i < m->n_routers; i++) {
+        struct nd_lr *lr = m->routers[i];
+        for (size_t j = 0; j < lr->n_ports; j++) {
+            struct nd_lrp *p = lr->ports[j];
+            free(p->name);
+            nd_lrp_networks_destroy(&p->nets);
+            strv_free(p->raw_networks, p->n_raw_networks);
+            free(p->mac_str);
+            free(p->peer_name);
+            smap_free(&p->options);
+            free(p);
+        }
+        free(lr->ports);
+        for (size_t j = 0; j < lr->n_routes; j++) {
+            free(lr->routes[j].output_port);
+            free(lr->routes[j].route_table);
+        }
+        free(lr->routes);
+        free(lr->name);
+        free(lr);
+    }
+    free(m->routers);
+    for (size_t i = 0; i < m->n_pgs; i++) {
+        struct nd_pg *pg = m->pgs[i];
+        free(pg->name);
+        free(pg->ports);
+        strv_free(pg->port_uuids, pg->n_port_uuids);
+        acls_free(pg->acls, pg->n_acls);
+        free(pg);
+    }
+    free(m->pgs);
+    for (size_t i = 0; i < m->n_ases; i++) {
+        free(m->ases[i]->name);
+        strv_free(m->ases[i]->addresses, m->ases[i]->n_addresses);
+        free(m->ases[i]);
+    }
+    free(m->ases);
+    names_free(&m->port_names);
+    names_free(&m->lsp_uuids);
+    free(m);
+}
+
+struct nd_ls *
+nd_model_add_ls(struct nd_model *m, const struct nd_ls_row *row)
+{
+    char err[ND_ERR_LEN];
+    struct nd_ls *ls = nd_xcalloc(1, sizeof *ls);
+    assert(!m->finished);
+    if (!parse_uuid(row->uuid, ls->uuid)) {
+        SKIP(m, "Logical_Switch", row->name, row->uuid, "bad uuid");
+        goto fail;
+    }
+    if (!parse_requested_key(nd_smap_ref_get(&row->other_config,
+                                             "requested-tnl-key"),
+                             ND_MAX_DP_KEY, &ls->requested_key, err)) {
+        SKIP(m, "Logical_Switch", row->name, row->uuid, "%s", err);
+        goto fail;
+    }
+    ls->name = nd_xstrdup(row->name ? row->name : "");
+    ls->index = m->n_switches;
+    m->switches = nd_grow(m->switches, &m->cap_switches, m->n_switches,
+                          sizeof *m->switches);
+    m->switches[m->n_switches++] = ls;
+    return ls;
+fail:
+    free(ls);
+    return NULL;
+}
+
+static enum nd_lsp_type
+lsp_type_from_string(const char *s, bool *ok)
+{
+    static const struct { const char *name; enum nd_lsp_type type; } types[] = {
+        { "", ND_LSP_VIF }, { "router", ND_LSP_ROUTER },
+        { "localnet", ND_LSP_LOCALNET }, { "localport", ND_LSP_LOCALPORT },
+        { "l2gateway", ND_LSP_L2GATEWAY }, { "vtep", ND_LSP_VTEP },
+        { "external", ND_LSP_EXTERNAL }, { "virtual", ND_LSP_VIRTUAL },
+        { "remote", ND_LSP_REMOTE },
+    };
+    for (size_t i = 0; i < ND_ARRAY_SIZE(types); i++) {
+        if (!strcmp(s, types[i].name)) {
+            *ok = true;
+            return types[i].type;
+        }
+    }
+    *ok = false;
+    return ND_LSP_VIF;
+}
+
+static bool
+port_name_taken(struct nd_model *m, const char *table, const char *name,
+                const char *uuid)
+{
+    if (!name || !*name) {
+        SKIP(m, table, name, uuid, "empty name");
+        return true;
+    }
+    if (name_find(&m->port_names, name)) {
+        SKIP(m, table, name, uuid, "duplicate port name \"%s\"", name);
+        return true;
+    }
+    return false;
+}
+
+struct nd_lsp *
+nd_model_add_lsp(struct nd_model *m, struct nd_ls *ls,
+                 const struct nd_lsp_row *row)
+{
+    static const char T[] = "Logical_Switch_Port";
+    char err[ND_ERR_LEN];
+    bool ok;
+    struct nd_lsp *p = nd_xcalloc(1, sizeof *p);
+    assert(ls && !m->finished);
+
+    if (!parse_uuid(row->uuid, p->uuid)) {
+        SKIP(m, T, row->name, row->uuid, "bad uuid");
+        goto fail;
+    }
+    if (port_name_taken(m, T, row->name, row->uuid)) {
+        goto fail;
+    }
+    p->type = lsp_type_from_string(row->type ? row->type : "", &ok);
+    if (!ok) {
+        SKIP(m, T, row->name, row->uuid, "unknown type \"%s\"", row->type);
+        goto fail;
+    }
+    if (!parse_requested_key(nd_smap_ref_get(&row->options,
+                                             "requested-tnl-key"),
+                             ND_MAX_PORT_KEY, &p->requested_key, err)) {
+        SKIP(m, T, row->name, row->uuid, "%s", err);
+        goto fail;
+    }
+    /* Port security: a bad entry must not silently widen what the port
+     * may send, so any bad entry skips the whole port. */
+    p->ps = nd_xcalloc(row->n_port_security, sizeof *p->ps);
+    for (size_t i = 0; i < row->n_port_security; i++) {
+        if (!parse_lport_addrs(row->port_security[i], true, &p->ps[p->n_ps],
+                               err)) {
+            SKIP(m, T, row->name, row->uuid, "port_security: %s", err);
+            goto fail_ps;
+        }
+        p->n_ps++;
+    }
+    /* Addresses: a bad entry is dropped alone (it only loses that
+     * address's responder and lookup flows). */
+    p->addrs = nd_xcalloc(row->n_addresses, sizeof *p->addrs);
+    for (size_t i = 0; i < row->n_addresses; i++) {
+        const char *a = row->addresses[i];
+        if (!strcmp(a, "unknown")) {
+            p->has_unknown = true;
+        } else if (!strcmp(a, "router")) {
+            p->addrs_router = true;
+        } else if (!strcmp(a, "dynamic") || !strncmp(a, "dynamic ", 8)) {
+            log_warn("%s \"%s\" (%s): dynamic addresses are not supported "
+                     "yet; ignoring \"%s\"", T, row->name, row->uuid, a);
+        } else if (parse_lport_addrs(a, false, &p->addrs[p->n_addrs], err)) {
+            p->n_addrs++;
+        } else {
+            log_warn("%s \"%s\" (%s): addresses: %s; skipping that address",
+                     T, row->name, row->uuid, err);
+            m->n_errors++;
+        }
+    }
+    p->name = nd_xstrdup(row->name);
+    p->type_str = nd_xstrdup(row->type ? row->type : "");
+    p->ls = ls;
+    p->raw_addresses = strv_copy(row->addresses, row->n_addresses);
+    p->n_raw_addresses = row->n_addresses;
+    p->raw_ps = strv_copy(row->port_security, row->n_port_security);
+    p->n_raw_ps = row->n_port_security;
+    smap_copy(&p->options, &row->options);
+    p->enabled = row->enabled != 0;
+    const char *rp = nd_smap_ref_get(&row->options, "router-port");
+    p->router_port = rp ? nd_xstrdup(rp) : NULL;
+    p->parent_name = row->parent_name ? nd_xstrdup(row->parent_name) : NULL;
+    p->tag = row->tag;
+
+    ls->ports = nd_grow(ls->ports, &ls->cap_ports, ls->n_ports,
+                        sizeof *ls->ports);
+    ls->ports[ls->n_ports++] = p;
+    name_add(&m->port_names, p->name, p, false);
+    name_add(&m->lsp_uuids, p->uuid, p, false);
+    return p;
+
+fail_ps:
+    for (size_t i = 0; i < p->n_ps; i++) {
+        nd_lport_addrs_destroy(&p->ps[i]);
+    }
+    free(p->ps);
+fail:
+    free(p);
+    return NULL;
+}
+
+struct nd_lr *
+nd_model_add_lr(struct nd_model *m, const struct nd_lr_row *row)
+{
+    char err[ND_ERR_LEN];
+    struct nd_lr *lr = nd_xcalloc(1, sizeof *lr);
+    assert(!m->finished);
+    if (!parse_uuid(row->uuid, lr->uuid)) {
+        SKIP(m, "Logical_Router", row->name, row->uuid, "bad uuid");
+        goto fail;
+    }
+    if (row->enabled == 0) {
+        /* OVN makes no datapath for a disabled router. */
+        log_info("Logical_Router \"%s\" (%s) is disabled", row->name,
+                 row->uuid);
+        goto fail;
+    }
+    if (!parse_requested_key(nd_smap_ref_get(&row->options,
+                                             "requested-tnl-key"),
+                             ND_MAX_DP_KEY, &lr->requested_key, err)) {
+        SKIP(m, "Logical_Router", row->name, row->uuid, "%s", err);
+        goto fail;
+    }
+    lr->name = nd_xstrdup(row->name ? row->name : "");
+    m->routers = nd_grow(m->routers, &m->cap_routers, m->n_routers,
+                         sizeof *m->routers);
+    m->routers[m->n_routers++] = lr;
+    return lr;
+fail:
+    free(lr);
+    return NULL;
+}
+
+struct nd_lrp *
+nd_model_add_lrp(struct nd_model *m, struct nd_lr *lr,
+                 const struct nd_lrp_row *row)
+{
+    static const char T[] = "Logical_Router_Port";
+    char err[ND_ERR_LEN];
+    struct nd_lrp *p = nd_xcalloc(1, sizeof *p);
+    assert(lr && !m->finished);
+    if (!parse_uuid(row->uuid, p->uuid)) {
+        SKIP(m, T, row->name, row->uuid, "bad uuid");
+        goto fail;
+    }
+    if (port_name_taken(m, T, row->name, row->uuid)) {
+        goto fail;
+    }
+    if (!parse_requested_key(nd_smap_ref_get(&row->options,
+                                             "requested-tnl-key"),
+                             ND_MAX_PORT_KEY, &p->requested_key, err)) {
+        SKIP(m, T, row->name, row->uuid, "%s", err);
+        goto fail;
+    }
+    if (!row->mac || !parse_lrp_networks(row->mac, row->networks,
+                                         row->n_networks, &p->nets, err)) {
+        SKIP(m, T, row->name, row->uuid, "%s",
+             row->mac ? err : "no MAC address");
+        goto fail;
+    }
+    p->name = nd_xstrdup(row->name);
+    p->lr = lr;
+    p->raw_networks = strv_copy(row->networks, row->n_networks);
+    p->n_raw_networks = row->n_networks;
+    p->mac_str = nd_xstrdup(row->mac);
+    p->peer_name = row->peer && *row->peer ? nd_xstrdup(row->peer) : NULL;
+    p->enabled = row->enabled != 0;
+    smap_copy(&p->options, &row->options);
+    lr->ports = nd_grow(lr->ports, &lr->cap_ports, lr->n_ports,
+                        sizeof *lr->ports);
+    lr->ports[lr->n_ports++] = p;
+    name_add(&m->port_names, p->name, p, true);
+    return p;
+fail:
+    free(p);
+    return NULL;
+}
+
+struct nd_route *
+nd_model_add_route(struct nd_model *m, struct nd_lr *lr,
+                   const struct nd_route_row *row)
+{
+    static const char T[] = "Logical_Router_Static_Route";
+    char err[ND_ERR_LEN];
+    struct nd_route r;
+    memset(&r, 0, sizeof r);
+    assert(lr && !m->finished);
+    if (!parse_uuid(row->uuid, r.uuid)) {
+        SKIP(m, T, row->ip_prefix, row->uuid, "bad uuid");
+        return NULL;
+    }
+    if (!row->ip_prefix
+        || !parse_ip_prefix(row->ip_prefix, &r.v6, &r.prefix4, &r.prefix6,
+                            err)) {
+        SKIP(m, T, row->ip_prefix, row->uuid, "ip_prefix: %s",
+             row->ip_prefix ? err : "missing");
+        return NULL;
+    }
+    if (!row->nexthop || !*row->nexthop) {
+        SKIP(m, T, row->ip_prefix, row->uuid, "nexthop missing");
+        return NULL;
+    }
+    if (!strcmp(row->nexthop, "discard")) {
+        SKIP(m, T, row->ip_prefix, row->uuid,
+             "discard routes are not supported yet");
+        return NULL;
+    }
+    if (r.v6) {
+        struct nd_ip6 nh;
+        if (!strchr(row->nexthop, ':')
+            || !parse_ip6(row->nexthop, false, &nh, err)) {
+            SKIP(m, T, row->ip_prefix, row->uuid, "nexthop \"%s\" is not an "
+                 "IPv6 address", row->nexthop);
+            return NULL;
+        }
+        r.nexthop6 = nh.addr;
+    } else {
+        struct nd_ip4 nh;
+        if (strchr(row->nexthop, ':')
+            || !parse_ip4(row->nexthop, false, &nh, err)) {
+            SKIP(m, T, row->ip_prefix, row->uuid, "nexthop \"%s\" is not an "
+                 "IPv4 address", row->nexthop);
+            return NULL;
+        }
+        r.nexthop4 = nh.addr;
+    }
+    if (row->policy && *row->policy && strcmp(row->policy, "dst-ip")) {
+        if (strcmp(row->policy, "src-ip")) {
+            SKIP(m, T, row->ip_prefix, row->uuid, "bad policy \"%s\"",
+                 row->policy);
+            return NULL;
+        }
+        r.src_ip = true;
+    }
+    r.output_port = row->output_port && *row->output_port
+                    ? nd_xstrdup(row->output_port) : NULL;
+    r.route_table = nd_xstrdup(row->route_table ? row->route_table : "");
+    lr->routes = nd_grow(lr->routes, &lr->cap_routes, lr->n_routes,
+                         sizeof *lr->routes);
+    lr->routes[lr->n_routes] = r;
+    return &lr->routes[lr->n_routes++];
+}
+
+static bool
+parse_acl_action(const char *s, enum nd_acl_action *a)
+{
+    static const struct { const char *name; enum nd_acl_action a; } acts[] = {
+        { "allow", ND_ACL_ALLOW }, { "allow-related", ND_ACL_ALLOW_RELATED },
+        { "allow-stateless", ND_ACL_ALLOW_STATELESS },
+        { "drop", ND_ACL_DROP }, { "reject", ND_ACL_REJECT },
+    };
+    for (size_t i = 0; s && i < ND_ARRAY_SIZE(acts); i++) {
+        if (!strcmp(s, acts[i].name)) {
+            *a = acts[i].a;
+            return true;
+        }
+    }
+    return false;
+}
+
+struct nd_acl *
+nd_model_add_acl(struct nd_model *m, struct nd_ls *ls, struct nd_pg *pg,
+                 const struct nd_acl_row *row)
+{
+    static const char T[] = "ACL";
+    struct nd_acl acl;
+    memset(&acl, 0, sizeof acl);
+    assert(!ls != !pg && !m->finished);
+    const char *label = row->match ? row->match : "";
+    if (!parse_uuid(row->uuid, acl.uuid)) {
+        SKIP(m, T, label, row->uuid, "bad uuid");
+        return NULL;
+    }
+    if (!row->direction || (strcmp(row->direction, "from-lport")
+                            && strcmp(row->direction, "to-lport"))) {
+        SKIP(m, T, label, row->uuid, "bad direction \"%s\"",
+             row->direction ? row->direction : "");
+        return NULL;
+    }
+    if (row->priority < 0 || row->priority > 32767) {
+        SKIP(m, T, label, row->uuid, "priority %lld out of range 0..32767",
+             (long long) row->priority);
+        return NULL;
+    }
+    if (!parse_acl_action(row->action, &acl.action)) {
+        SKIP(m, T, label, row->uuid, "unknown action \"%s\"",
+             row->action ? row->action : "");
+        return NULL;
+    }
+    if (!row->match || !*row->match) {
+        SKIP(m, T, label, row->uuid, "empty match");
+        return NULL;
+    }
+    if (row->label < 0 || row->label > UINT32_MAX) {
+        SKIP(m, T, label, row->uuid, "label %lld out of range",
+             (long long) row->label);
+        return NULL;
+    }
+    acl.to_lport = !strcmp(row->direction, "to-lport");
+    acl.priority = (uint16_t) row->priority;
+    acl.match = nd_xstrdup(row->match);
+    const char *after = nd_smap_ref_get(&row->options, "apply-after-lb");
+    acl.after_lb = after && !strcmp(after, "true");
+    acl.label = (uint32_t) row->label;
+    if (ls) {
+        ls->acls = nd_grow(ls->acls, &ls->cap_acls, ls->n_acls,
+                           sizeof *ls->acls);
+        ls->acls[ls->n_acls] = acl;
+        return &ls->acls[ls->n_acls++];
+    }
+    pg->acls = nd_grow(pg->acls, &pg->cap_acls, pg->n_acls, sizeof *pg->acls);
+    pg->acls[pg->n_acls] = acl;
+    return &pg->acls[pg->n_acls++];
+}
+
+struct nd_pg *
+nd_model_add_pg(struct nd_model *m, const struct nd_pg_row *row)
+{
+    struct nd_pg *pg = nd_xcalloc(1, sizeof *pg);
+    assert(!m->finished);
+    if (!parse_uuid(row->uuid, pg->uuid)) {
+        SKIP(m, "Port_Group", row->name, row->uuid, "bad uuid");
+        free(pg);
+        return NULL;
+    }
+    pg->name = nd_xstrdup(row->name ? row->name : "");
+    pg->name_ok = nd_is_identifier(pg->name);
+    if (!pg->name_ok) {
+        /* Kept (so its SB rows and members stay consistent), but its ACLs
+         * are skipped visibly in nd_model_finish(). */
+        log_warn("Port_Group \"%s\" (%s): name is not a valid @name token; "
+                 "its ACLs will be skipped", pg->name, row->uuid);
+        m->n_errors++;
+    }
+    pg->port_uuids = strv_copy(row->port_uuids, row->n_ports);
+    pg->n_port_uuids = row->n_ports;
+    m->pgs = nd_grow(m->pgs, &m->cap_pgs, m->n_pgs, sizeof *m->pgs);
+    m->pgs[m->n_pgs++] = pg;
+    return pg;
+}
+
+struct nd_as *
+nd_model_add_as(struct nd_model *m, const struct nd_as_row *row)
+{
+    static const char T[] = "Address_Set";
+    char err[ND_ERR_LEN];
+    struct nd_as *as = nd_xcalloc(1, sizeof *as);
+    assert(!m->finished);
+    if (!parse_uuid(row->uuid, as->uuid)) {
+        SKIP(m, T, row->name, row->uuid, "bad uuid");
+        goto fail;
+    }
+    if (!nd_is_identifier(row->name)) {
+        SKIP(m, T, row->name, row->uuid, "name is not a valid $name token");
+        goto fail;
+    }
+    as->name = nd_xstrdup(row->name);
+    as->addresses = nd_xcalloc(row->n_addresses, sizeof *as->addresses);
+    for (size_t i = 0; i < row->n_addresses; i++) {
+        const char *a = row->addresses[i];
+        struct nd_ip4 ip4;
+        struct nd_ip6 ip6;
+        struct nd_eth eth;
+        bool ok = strchr(a, '.') ? parse_ip4(a, true, &ip4, err)
+                  : strlen(a) == 17 && a[2] == ':' && a[5] == ':'
+                  ? parse_mac(a, &eth, err)
+                  : parse_ip6(a, true, &ip6, err);
+        if (!ok) {
+            log_warn("%s \"%s\" (%s): %s; skipping that address", T,
+                     row->name, row->uuid, err);
+            m->n_errors++;
+            continue;
+        }
+        as->addresses[as->n_addresses++] = nd_xstrdup(a);
+    }
+    m->ases = nd_grow(m->ases, &m->cap_ases, m->n_ases, sizeof *m->ases);
+    m->ases[m->n_ases++] = as;
+    return as;
+fail:
+    free(as);
+    return NULL;
+}
+
+struct nd_lsp *
+nd_model_find_lsp(const struct nd_model *m, const char *name)
+{
+    struct name_entry *e = name_find(&m->port_names, name);
+    return e && !e->is_lrp ? e->obj : NULL;
+}
+
+struct nd_lrp *
+nd_model_find_lrp(const struct nd_model *m, const char *name)
+{
+    struct name_entry *e = name_find(&m->port_names, name);
+    return e && e->is_lrp ? e->obj : NULL;
+}
+
+struct nd_pg *
+nd_model_find_pg(const struct nd_model *m, const char *name)
+{
+    for (size_t i = 0; i < m->n_pgs; i++) {
+        if (!strcmp(m->pgs[i]->name, name)) {
+            return m->pgs[i];
+        }
+    }
+    return NULL;
+}
+
+struct nd_as *
+nd_model_find_as(const struct nd_model *m, const char *name)
+{
+    for (size_t i = 0; i < m->n_ases; i++) {
+        if (!strcmp(m->ases[i]->name, name)) {
+            return m->ases[i];
+        }
+    }
+    return NULL;
+}
+
+static void
+ls_add_pg(struct nd_ls *ls, struct nd_pg *pg)
+{
+    for (size_t i = 0; i < ls->n_pgs; i++) {
+        if (ls->pgs[i] == pg) {
+            return;
+        }
+    }
+    ls->pgs = nd_grow(ls->pgs, &ls->cap_pgs, ls->n_pgs, sizeof *ls->pgs);
+    ls->pgs[ls->n_pgs++] = pg;
+}
+
+/* Checks that every @name and $name token of ACL's match (outside quoted
+ * strings) names a usable port group or address set (including the
+ * implicit <pg>_ip4 / <pg>_ip6 sets and svc_monitor_mac).  Logs and
+ * returns false otherwise: ovn-controller would reject the flow anyway,
+ * and a visible error beats a silently missing rule. */
+static bool
+acl_refs_ok(const struct nd_model *m, const struct nd_acl *acl)
+{
+    const char *p = acl->match;
+    bool in_string = false;
+    for (; *p; p++) {
+        if (*p == '\\' && in_string && p[1]) {
+            p++;
+            continue;
+        }
+        if (*p == '"') {
+            in_string = !in_string;
+            continue;
+        }
+        if (in_string || (*p != '@' && *p != '$')) {
+            continue;
+        }
+        char name[256];
+        size_t len = 0;
+        const char *q = p + 1;
+        while ((isalnum((unsigned char) *q) || *q == '_' || *q == '.')
+               && len < sizeof name - 1) {
+            name[len++] = *q++;
+        }
+        name[len] = '\0';
+        bool ok;
+        if (*p == '@') {
+            const struct nd_pg *pg = nd_model_find_pg(m, name);
+            ok = pg && pg->name_ok;
+        } else if (nd_model_find_as(m, name)
+                   || !strcmp(name, "svc_monitor_mac")) {
+            ok = true;
+        } else {
+            ok = false;
+            size_t n = strlen(name);
+            if (n > 4 && (!strcmp(name + n - 4, "_ip4")
+                          || !strcmp(name + n - 4, "_ip6"))) {
+                name[n - 4] = '\0';
+                const struct nd_pg *pg = nd_model_find_pg(m, name);
+                ok = pg && pg->name_ok;
+                name[n - 4] = '_';
+            }
+        }
+        if (!ok) {
+            log_warn("ACL (%s): match \"%s\" names unknown %s \"%c%s\"; "
+                     "skipping it", acl->uuid, acl->match,
+                     *p == '@' ? "port group" : "address set", *p, name);
+            return false;
+        }
+        p = q - 1;
+    }
+    return true;
+}
+
+static void
+validate_acls(struct nd_model *m, struct nd_acl *acls, size_t n,
+              bool owner_ok)
+{
+    for (size_t i = 0; i < n; i++) {
+        acls[i].valid = owner_ok && acl_refs_ok(m, &acls[i]);
+        if (owner_ok && !acls[i].valid) {
+            m->n_errors++;
+        }
+    }
+}
+
+static void
+note_acls(struct nd_ls *ls, const struct nd_acl *acls, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!acls[i].valid) {
+            continue;
+        }
+        ls->has_acls = true;
+        if (acls[i].action == ND_ACL_ALLOW_RELATED) {
+            ls->has_stateful = true;
+        }
+    }
+}
+
+void
+nd_model_finish(struct nd_model *m)
+{
+    assert(!m->finished);
+    /* Router indexes follow switches. */
+    for (size_t i = 0; i < m->n_routers; i++) {
+        m->routers[i]->index = m->n_switches + i;
+    }
+    /* Switch port <-> router port. */
+    for (size_t i = 0; i < m->n_switches; i++) {
+        struct nd_ls *ls = m->switches[i];
+        for (size_t j = 0; j < ls->n_ports; j++) {
+            struct nd_lsp *p = ls->ports[j];
+            if (p->has_unknown && p->enabled) {
+                ls->has_unknown = true;
+            }
+            if (p->type != ND_LSP_ROUTER) {
+                continue;
+            }
+            struct nd_lrp *lrp = p->router_port
+                ? nd_model_find_lrp(m, p->router_port) : NULL;
+            if (!lrp) {
+                log_warn("Logical_Switch_Port \"%s\" (%s): router-port "
+                         "\"%s\" does not name a router port", p->name,
+                         p->uuid, p->router_port ? p->router_port : "");
+                m->n_errors++;
+            } else if (lrp->peer_lsp) {
+                log_warn("Logical_Switch_Port \"%s\" (%s): router port \"%s\" "
+                         "is already attached to \"%s\"", p->name, p->uuid,
+                         lrp->name, lrp->peer_lsp->name);
+                m->n_errors++;
+            } else {
+                p->peer = lrp;
+                lrp->peer_lsp = p;
+            }
+        }
+    }
+    /* Router port <-> router port. */
+    for (size_t i = 0; i < m->n_routers; i++) {
+        struct nd_lr *lr = m->routers[i];
+        for (size_t j = 0; j < lr->n_ports; j++) {
+            struct nd_lrp *p = lr->ports[j];
+            if (!p->peer_name) {
+                continue;
+            }
+            struct nd_lrp *peer = nd_model_find_lrp(m, p->peer_name);
+            if (!peer || !peer->peer_name
+                || strcmp(peer->peer_name, p->name)) {
+                log_warn("Logical_Router_Port \"%s\" (%s): peer \"%s\" is "
+                         "not a router port peering back", p->name, p->uuid,
+                         p->peer_name);
+                m->n_errors++;
+            } else {
+                p->peer_lrp = peer;
+            }
+        }
+    }
+    /* Port group members, and which switches they touch. */
+    for (size_t i = 0; i < m->n_pgs; i++) {
+        struct nd_pg *pg = m->pgs[i];
+        pg->ports = nd_xcalloc(pg->n_port_uuids, sizeof *pg->ports);
+        for (size_t j = 0; j < pg->n_port_uuids; j++) {
+            struct name_entry *e = name_find(&m->lsp_uuids,
+                                             pg->port_uuids[j]);
+            if (e) {
+                struct nd_lsp *p = e->obj;
+                pg->ports[pg->n_ports++] = p;
+                ls_add_pg(p->ls, pg);
+            }
+        }
+        if (!pg->name_ok && pg->n_acls) {
+            log_warn("Port_Group \"%s\" (%s): skipping its %zu ACLs (bad "
+                     "name)", pg->name, pg->uuid, pg->n_acls);
+        }
+    }
+    for (size_t i = 0; i < m->n_pgs; i++) {
+        validate_acls(m, m->pgs[i]->acls, m->pgs[i]->n_acls,
+                      m->pgs[i]->name_ok);
+    }
+    for (size_t i = 0; i < m->n_switches; i++) {
+        validate_acls(m, m->switches[i]->acls, m->switches[i]->n_acls, true);
+    }
+    for (size_t i = 0; i < m->n_switches; i++) {
+        struct nd_ls *ls = m->switches[i];
+        note_acls(ls, ls->acls, ls->n_acls);
+        for (size_t j = 0; j < ls->n_pgs; j++) {
+            if (ls->pgs[j]->name_ok) {
+                note_acls(ls, ls->pgs[j]->acls, ls->pgs[j]->n_acls);
+            }
+        }
+    }
+    m->finished = true;
+}

@@ -1,0 +1,270 @@
+/* model.h: northd's own model of the Northbound database.
+ *
+ * The core (pipelines, keys, SB image) works on this model only, never on
+ * the OVSDB client's rows, so it is unit-testable with no database and
+ * survives changes in the IDL.  The daemon feeds NB rows in through the
+ * nd_*_row structs (plain strings, as the columns hold them); each add
+ * parses and validates, and bad input is logged with the row's table, name
+ * and uuid and that row (or, for an LSP address, that one address) is
+ * skipped, so one typo never takes down a deployment's pipeline.
+ *
+ * Ownership: the model copies everything it keeps.  Sizes: a model of
+ * 1000 switches with 10 ports each is ~10k small structs, well under 10 MB.
+ *
+ * Use: nd_model_create(); add switches, ports, routers, router ports,
+ * routes, ACLs, port groups, address sets in any order that has parents
+ * before children; then nd_model_finish() resolves cross references (LSP
+ * router-port <-> LRP peer, port group members) and per-switch facts. */
+#ifndef LOOM_NORTHD_MODEL_H
+#define LOOM_NORTHD_MODEL_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "northd/addr.h"
+#include "northd/nd-util.h"
+
+#define ND_UUID_LEN 36
+
+/* A string map as the daemon hands it over (not owned). */
+struct nd_smap_ref {
+    const char *const *keys;
+    const char *const *values;
+    size_t n;
+};
+const char *nd_smap_ref_get(const struct nd_smap_ref *, const char *key);
+
+/* An owned copy of a string map (kept for the SB, e.g. Port_Binding
+ * options), sorted by key. */
+struct nd_smap {
+    char **keys;
+    char **values;
+    size_t n;
+};
+const char *nd_smap_get(const struct nd_smap *, const char *key);
+
+/* ---- Rows as the daemon supplies them ---- */
+struct nd_ls_row {
+    const char *uuid, *name;
+    struct nd_smap_ref other_config;    /* requested-tnl-key, ... */
+};
+struct nd_lsp_row {
+    const char *uuid, *name, *type;     /* type: "" = VIF */
+    const char *const *addresses; size_t n_addresses;
+    const char *const *port_security; size_t n_port_security;
+    struct nd_smap_ref options;         /* router-port, requested-tnl-key */
+    int enabled;                        /* -1 unset (= true), 0, 1 */
+    const char *parent_name;            /* or NULL */
+    int64_t tag;                        /* -1 when unset */
+};
+struct nd_lr_row {
+    const char *uuid, *name;
+    int enabled;
+    struct nd_smap_ref options;
+};
+struct nd_lrp_row {
+    const char *uuid, *name, *mac;
+    const char *const *networks; size_t n_networks;
+    const char *peer;                   /* router-router peer, or NULL */
+    int enabled;
+    struct nd_smap_ref options;
+};
+struct nd_route_row {
+    const char *uuid, *ip_prefix, *nexthop;
+    const char *output_port;            /* or NULL */
+    const char *policy;                 /* NULL/"dst-ip" or "src-ip" */
+    const char *route_table;            /* NULL or "" = main */
+};
+struct nd_acl_row {
+    const char *uuid, *direction, *match, *action;
+    int64_t priority;
+    const char *name;                   /* or NULL */
+    bool log;
+    int64_t label;
+    struct nd_smap_ref options;         /* apply-after-lb */
+};
+struct nd_pg_row {
+    const char *uuid, *name;
+    const char *const *port_uuids; size_t n_ports;  /* LSP uuids */
+};
+struct nd_as_row {
+    const char *uuid, *name;
+    const char *const *addresses; size_t n_addresses;
+};
+
+/* ---- The model ---- */
+enum nd_lsp_type {
+    ND_LSP_VIF, ND_LSP_ROUTER, ND_LSP_LOCALNET, ND_LSP_LOCALPORT,
+    ND_LSP_L2GATEWAY, ND_LSP_VTEP, ND_LSP_EXTERNAL, ND_LSP_VIRTUAL,
+    ND_LSP_REMOTE,
+};
+
+struct nd_ls;
+struct nd_lr;
+struct nd_lrp;
+
+struct nd_lsp {
+    char uuid[ND_UUID_LEN + 1];
+    char *name;
+    enum nd_lsp_type type;
+    char *type_str;
+    struct nd_ls *ls;
+    struct nd_lport_addrs *addrs;   /* parsed "MAC IP..." entries */
+    size_t n_addrs;
+    bool has_unknown;               /* "unknown" in addresses */
+    bool addrs_router;              /* "router": use the peer LRP's */
+    char **raw_addresses; size_t n_raw_addresses;      /* SB mac column */
+    struct nd_lport_addrs *ps;      /* parsed port_security */
+    size_t n_ps;
+    char **raw_ps; size_t n_raw_ps;                    /* SB port_security */
+    struct nd_smap options;
+    bool enabled;
+    char *router_port;              /* options:router-port, or NULL */
+    struct nd_lrp *peer;            /* resolved router port, or NULL */
+    char *parent_name;
+    int64_t tag;
+    uint32_t requested_key;         /* options:requested-tnl-key, or 0 */
+    uint32_t key;                   /* assigned tunnel key */
+};
+
+struct nd_acl {
+    char uuid[ND_UUID_LEN + 1];
+    bool to_lport;                  /* direction */
+    uint16_t priority;              /* 0..32767 */
+    enum nd_acl_action {
+        ND_ACL_ALLOW, ND_ACL_ALLOW_RELATED, ND_ACL_ALLOW_STATELESS,
+        ND_ACL_DROP, ND_ACL_REJECT,
+    } action;
+    char *match;
+    bool after_lb;                  /* options:apply-after-lb */
+    uint32_t label;
+    bool valid;                     /* set by nd_model_finish(): every
+                                     * @pg and $as it names exists */
+};
+
+struct nd_pg {
+    char uuid[ND_UUID_LEN + 1];
+    char *name;
+    bool name_ok;                   /* a valid @name token */
+    struct nd_lsp **ports;
+    size_t n_ports, cap_ports;
+    char **port_uuids; size_t n_port_uuids;
+    struct nd_acl *acls;
+    size_t n_acls, cap_acls;
+};
+
+struct nd_as {
+    char uuid[ND_UUID_LEN + 1];
+    char *name;
+    char **addresses;               /* validated IPs/prefixes/MACs */
+    size_t n_addresses;
+};
+
+struct nd_ls {
+    char uuid[ND_UUID_LEN + 1];
+    char *name;
+    size_t index;                   /* datapath index (see nd_model) */
+    struct nd_lsp **ports;
+    size_t n_ports, cap_ports;
+    struct nd_acl *acls;
+    size_t n_acls, cap_acls;
+    uint32_t requested_key;
+    uint32_t key;
+    /* Computed by nd_model_finish(). */
+    struct nd_pg **pgs;             /* port groups with a port here */
+    size_t n_pgs, cap_pgs;
+    bool has_acls;                  /* own or via port groups */
+    bool has_stateful;              /* an allow-related ACL (or allow in a
+                                     * switch that has one) */
+    bool has_unknown;               /* a port with "unknown" */
+};
+
+struct nd_route {
+    char uuid[ND_UUID_LEN + 1];
+    bool v6;
+    struct nd_ip4 prefix4;
+    struct nd_ip6 prefix6;
+    uint32_t nexthop4;
+    struct in6_addr nexthop6;
+    char *output_port;
+    bool src_ip;                    /* policy src-ip */
+    char *route_table;              /* "" = main */
+};
+
+struct nd_lrp {
+    char uuid[ND_UUID_LEN + 1];
+    char *name;
+    struct nd_lr *lr;
+    struct nd_lrp_networks nets;
+    char **raw_networks; size_t n_raw_networks;
+    char *mac_str;
+    char *peer_name;                /* router-router peer */
+    struct nd_lrp *peer_lrp;
+    struct nd_lsp *peer_lsp;        /* the switch port pointing at us */
+    bool enabled;
+    struct nd_smap options;
+    uint32_t requested_key;
+    uint32_t key;
+};
+
+struct nd_lr {
+    char uuid[ND_UUID_LEN + 1];
+    char *name;
+    size_t index;
+    struct nd_lrp **ports;
+    size_t n_ports, cap_ports;
+    struct nd_route *routes;
+    size_t n_routes, cap_routes;
+    uint32_t requested_key;
+    uint32_t key;
+};
+
+struct nd_model {
+    struct nd_ls **switches; size_t n_switches, cap_switches;
+    struct nd_lr **routers; size_t n_routers, cap_routers;
+    struct nd_pg **pgs; size_t n_pgs, cap_pgs;
+    struct nd_as **ases; size_t n_ases, cap_ases;
+    struct nd_hmap port_names;      /* every LSP and LRP name (unique) */
+    struct nd_hmap lsp_uuids;
+    size_t n_errors;                /* rows skipped (for tests / stats) */
+    bool finished;
+};
+
+struct nd_model *nd_model_create(void);
+void nd_model_destroy(struct nd_model *);
+
+/* Each returns the new object, or NULL (logged, counted in n_errors) when
+ * the row is invalid and skipped. */
+struct nd_ls *nd_model_add_ls(struct nd_model *, const struct nd_ls_row *);
+struct nd_lsp *nd_model_add_lsp(struct nd_model *, struct nd_ls *,
+                                const struct nd_lsp_row *);
+struct nd_lr *nd_model_add_lr(struct nd_model *, const struct nd_lr_row *);
+struct nd_lrp *nd_model_add_lrp(struct nd_model *, struct nd_lr *,
+                                const struct nd_lrp_row *);
+struct nd_route *nd_model_add_route(struct nd_model *, struct nd_lr *,
+                                    const struct nd_route_row *);
+/* An ACL belongs to a switch (LS != NULL) or a port group (PG != NULL). */
+struct nd_acl *nd_model_add_acl(struct nd_model *, struct nd_ls *,
+                                struct nd_pg *, const struct nd_acl_row *);
+struct nd_pg *nd_model_add_pg(struct nd_model *, const struct nd_pg_row *);
+struct nd_as *nd_model_add_as(struct nd_model *, const struct nd_as_row *);
+
+/* Resolves references and computes derived facts; call once, last. */
+void nd_model_finish(struct nd_model *);
+
+/* Lookups (NULL when absent). */
+struct nd_lsp *nd_model_find_lsp(const struct nd_model *, const char *name);
+struct nd_lrp *nd_model_find_lrp(const struct nd_model *, const char *name);
+struct nd_pg *nd_model_find_pg(const struct nd_model *, const char *name);
+struct nd_as *nd_model_find_as(const struct nd_model *, const char *name);
+
+/* Datapath indexes: switches 0..n_switches-1, then routers. */
+static inline size_t nd_model_n_datapaths(const struct nd_model *m)
+{ return m->n_switches + m->n_routers; }
+
+/* True if S is a valid logical-flow identifier (the @name / $name token
+ * rules: letter or '_' first, then letters, digits, '_' and '.'). */
+bool nd_is_identifier(const char *s);
+
+#endif

@@ -1,0 +1,380 @@
+/* sb-image.c: see sb-image.h. */
+#define LOG_MODULE "northd"
+#include "northd/sb-image.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/log.h"
+#include "northd/northd.h"
+
+static void
+smap_set(struct nd_smap *m, const char *key, const char *value)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        if (!strcmp(m->keys[i], key)) {
+            free(m->values[i]);
+            m->values[i] = nd_xstrdup(value);
+            return;
+        }
+    }
+    m->keys = nd_xrealloc(m->keys, (m->n + 1) * sizeof *m->keys);
+    m->values = nd_xrealloc(m->values, (m->n + 1) * sizeof *m->values);
+    size_t j = m->n++;
+    while (j > 0 && strcmp(m->keys[j - 1], key) > 0) {
+        m->keys[j] = m->keys[j - 1];
+        m->values[j] = m->values[j - 1];
+        j--;
+    }
+    m->keys[j] = nd_xstrdup(key);
+    m->values[j] = nd_xstrdup(value);
+}
+
+static void
+smap_free(struct nd_smap *m)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        free(m->keys[i]);
+        free(m->values[i]);
+    }
+    free(m->keys);
+    free(m->values);
+    memset(m, 0, sizeof *m);
+}
+
+static char **
+strv_dup(char *const *v, size_t n)
+{
+    char **copy = nd_xcalloc(n, sizeof *copy);
+    for (size_t i = 0; i < n; i++) {
+        copy[i] = nd_xstrdup(v[i]);
+    }
+    return copy;
+}
+
+static struct nd_sb_port *
+new_port(struct nd_sb_image *img)
+{
+    img->ports = nd_grow(img->ports, &img->cap_ports, img->n_ports,
+                         sizeof *img->ports);
+    struct nd_sb_port *p = &img->ports[img->n_ports++];
+    memset(p, 0, sizeof *p);
+    p->tag = -1;
+    return p;
+}
+
+static void
+add_lsp(struct nd_sb_image *img, const struct nd_ls *ls,
+        const struct nd_lsp *lsp)
+{
+    struct nd_sb_port *p = new_port(img);
+    p->logical_port = lsp->name;
+    p->dp = ls->index;
+    p->key = lsp->key;
+    p->nb_uuid = lsp->uuid;
+    p->mac = strv_dup(lsp->raw_addresses, lsp->n_raw_addresses);
+    p->n_mac = lsp->n_raw_addresses;
+    p->port_security = strv_dup(lsp->raw_ps, lsp->n_raw_ps);
+    p->n_port_security = lsp->n_raw_ps;
+    p->parent_port = lsp->parent_name;
+    p->tag = lsp->tag;
+    if (lsp->type == ND_LSP_ROUTER) {
+        p->type = "patch";
+        if (lsp->peer) {
+            smap_set(&p->options, "peer", lsp->peer->name);
+        }
+        return;
+    }
+    p->type = lsp->type_str;
+    for (size_t i = 0; i < lsp->options.n; i++) {
+        if (strcmp(lsp->options.keys[i], "requested-tnl-key")) {
+            smap_set(&p->options, lsp->options.keys[i],
+                     lsp->options.values[i]);
+        }
+    }
+}
+
+static void
+add_lrp(struct nd_sb_image *img, const struct nd_lr *lr,
+        const struct nd_lrp *lrp)
+{
+    struct nd_sb_port *p = new_port(img);
+    p->logical_port = lrp->name;
+    p->dp = lr->index;
+    p->key = lrp->key;
+    p->nb_uuid = lrp->uuid;
+    p->type = "patch";
+    struct nd_str mac = ND_STR_INIT;
+    nd_str_put(&mac, lrp->mac_str);
+    for (size_t i = 0; i < lrp->n_raw_networks; i++) {
+        nd_str_printf(&mac, " %s", lrp->raw_networks[i]);
+    }
+    p->mac = nd_xcalloc(1, sizeof *p->mac);
+    p->mac[0] = nd_str_steal(&mac);
+    p->n_mac = 1;
+    if (lrp->peer_lsp) {
+        smap_set(&p->options, "peer", lrp->peer_lsp->name);
+    } else if (lrp->peer_lrp) {
+        smap_set(&p->options, "peer", lrp->peer_lrp->name);
+    }
+}
+
+static void
+add_mcgroup(struct nd_sb_image *img, const struct nd_ls *ls,
+            const char *name, uint32_t key, bool (*member)(const struct nd_lsp *))
+{
+    const char **ports = nd_xcalloc(ls->n_ports, sizeof *ports);
+    size_t n = 0;
+    for (size_t i = 0; i < ls->n_ports; i++) {
+        const struct nd_lsp *p = ls->ports[i];
+        if (p->key && p->enabled && member(p)) {
+            ports[n++] = p->name;
+        }
+    }
+    if (!n) {
+        free(ports);
+        return;
+    }
+    img->mcgroups = nd_grow(img->mcgroups, &img->cap_mcgroups,
+                            img->n_mcgroups, sizeof *img->mcgroups);
+    img->mcgroups[img->n_mcgroups++] = (struct nd_sb_mcgroup) {
+        ls->index, name, key, ports, n };
+}
+
+static bool mc_all(const struct nd_lsp *p) { (void) p; return true; }
+static bool mc_unknown(const struct nd_lsp *p) { return p->has_unknown; }
+static bool mc_l2(const struct nd_lsp *p) { return p->type != ND_LSP_ROUTER; }
+
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* Sorts and dedups SET's items. */
+static void
+set_normalize(struct nd_sb_named_set *set)
+{
+    qsort(set->items, set->n_items, sizeof *set->items, cmp_str);
+    size_t n = 0;
+    for (size_t i = 0; i < set->n_items; i++) {
+        if (n && !strcmp(set->items[n - 1], set->items[i])) {
+            free(set->items[i]);
+        } else {
+            set->items[n++] = set->items[i];
+        }
+    }
+    set->n_items = n;
+}
+
+static struct nd_sb_named_set *
+new_set(struct nd_sb_named_set **sets, size_t *n, size_t *cap, char *name,
+        size_t max_items)
+{
+    *sets = nd_grow(*sets, cap, *n, sizeof **sets);
+    struct nd_sb_named_set *s = &(*sets)[(*n)++];
+    s->name = name;
+    s->items = nd_xcalloc(max_items, sizeof *s->items);
+    s->n_items = 0;
+    return s;
+}
+
+static void
+build_port_groups(const struct nd_model *m, struct nd_sb_image *img)
+{
+    for (size_t i = 0; i < m->n_pgs; i++) {
+        const struct nd_pg *pg = m->pgs[i];
+        /* One SB group per switch the group touches. */
+        for (size_t j = 0; j < pg->n_ports; j++) {
+            const struct nd_ls *ls = pg->ports[j]->ls;
+            if (!ls->key) {
+                continue;
+            }
+            char *name = nd_xasprintf("%u_%s", ls->key, pg->name);
+            if (nd_sb_image_find_set(img->port_groups, img->n_port_groups,
+                                     name)) {
+                free(name);
+                continue;
+            }
+            struct nd_sb_named_set *s = new_set(
+                &img->port_groups, &img->n_port_groups, &img->cap_pgs, name,
+                pg->n_ports);
+            for (size_t k = 0; k < pg->n_ports; k++) {
+                if (pg->ports[k]->ls == ls) {
+                    s->items[s->n_items++] = nd_xstrdup(pg->ports[k]->name);
+                }
+            }
+            set_normalize(s);
+        }
+
+        /* <pg>_ip4 / <pg>_ip6: the members' addresses. */
+        size_t max = 0;
+        for (size_t j = 0; j < pg->n_ports; j++) {
+            for (size_t k = 0; k < pg->ports[j]->n_addrs; k++) {
+                max += pg->ports[j]->addrs[k].n_ip4
+                       + pg->ports[j]->addrs[k].n_ip6;
+            }
+        }
+        struct nd_sb_named_set *s4 = new_set(
+            &img->address_sets, &img->n_address_sets, &img->cap_ases,
+            nd_xasprintf("%s_ip4", pg->name), max);
+        struct nd_sb_named_set *s6 = new_set(
+            &img->address_sets, &img->n_address_sets, &img->cap_ases,
+            nd_xasprintf("%s_ip6", pg->name), max);
+        for (size_t j = 0; j < pg->n_ports; j++) {
+            const struct nd_lsp *p = pg->ports[j];
+            for (size_t k = 0; k < p->n_addrs; k++) {
+                const struct nd_lport_addrs *a = &p->addrs[k];
+                char buf[ND_IP6_STRLEN];
+                for (size_t x = 0; x < a->n_ip4; x++) {
+                    s4->items[s4->n_items++] = nd_xstrdup(
+                        nd_ip4_str(a->ip4[x].addr, buf));
+                }
+                for (size_t x = 0; x < a->n_ip6; x++) {
+                    s6->items[s6->n_items++] = nd_xstrdup(
+                        nd_ip6_str(&a->ip6[x].addr, buf));
+                }
+            }
+        }
+        set_normalize(s4);
+        set_normalize(s6);
+    }
+}
+
+void
+nd_sb_image_build(const struct nd_model *m, const char *svc_monitor_mac,
+                  struct nd_sb_image *img)
+{
+    assert(m->finished);
+    memset(img, 0, sizeof *img);
+    size_t n_dps = nd_model_n_datapaths(m);
+    img->dps = nd_xcalloc(n_dps, sizeof *img->dps);
+    img->n_dps = n_dps;
+
+    for (size_t i = 0; i < m->n_switches; i++) {
+        const struct nd_ls *ls = m->switches[i];
+        img->dps[ls->index] = (struct nd_sb_datapath) {
+            ls->uuid, ls->name, false, ls->key };
+        if (!ls->key) {
+            continue;
+        }
+        for (size_t j = 0; j < ls->n_ports; j++) {
+            if (ls->ports[j]->key) {
+                add_lsp(img, ls, ls->ports[j]);
+            }
+        }
+        add_mcgroup(img, ls, ND_MC_FLOOD, ND_MC_FLOOD_KEY, mc_all);
+        add_mcgroup(img, ls, ND_MC_UNKNOWN, ND_MC_UNKNOWN_KEY, mc_unknown);
+        add_mcgroup(img, ls, ND_MC_FLOOD_L2, ND_MC_FLOOD_L2_KEY, mc_l2);
+    }
+    for (size_t i = 0; i < m->n_routers; i++) {
+        const struct nd_lr *lr = m->routers[i];
+        img->dps[lr->index] = (struct nd_sb_datapath) {
+            lr->uuid, lr->name, true, lr->key };
+        if (!lr->key) {
+            continue;
+        }
+        for (size_t j = 0; j < lr->n_ports; j++) {
+            if (lr->ports[j]->key) {
+                add_lrp(img, lr, lr->ports[j]);
+            }
+        }
+    }
+
+    build_port_groups(m, img);
+    for (size_t i = 0; i < m->n_ases; i++) {
+        const struct nd_as *as = m->ases[i];
+        struct nd_sb_named_set *s = new_set(
+            &img->address_sets, &img->n_address_sets, &img->cap_ases,
+            nd_xstrdup(as->name), as->n_addresses);
+        for (size_t j = 0; j < as->n_addresses; j++) {
+            s->items[s->n_items++] = nd_xstrdup(as->addresses[j]);
+        }
+        set_normalize(s);
+    }
+    if (svc_monitor_mac) {
+        struct nd_sb_named_set *s = new_set(
+            &img->address_sets, &img->n_address_sets, &img->cap_ases,
+            nd_xstrdup("svc_monitor_mac"), 1);
+        s->items[s->n_items++] = nd_xstrdup(svc_monitor_mac);
+    }
+
+    nd_lflow_table_init(&img->flows, n_dps);
+    nd_build_lflows(m, &img->flows);
+}
+
+static void
+sets_free(struct nd_sb_named_set *sets, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(sets[i].name);
+        for (size_t j = 0; j < sets[i].n_items; j++) {
+            free(sets[i].items[j]);
+        }
+        free(sets[i].items);
+    }
+    free(sets);
+}
+
+void
+nd_sb_image_destroy(struct nd_sb_image *img)
+{
+    free(img->dps);
+    for (size_t i = 0; i < img->n_ports; i++) {
+        struct nd_sb_port *p = &img->ports[i];
+        for (size_t j = 0; j < p->n_mac; j++) {
+            free(p->mac[j]);
+        }
+        free(p->mac);
+        for (size_t j = 0; j < p->n_port_security; j++) {
+            free(p->port_security[j]);
+        }
+        free(p->port_security);
+        smap_free(&p->options);
+    }
+    free(img->ports);
+    for (size_t i = 0; i < img->n_mcgroups; i++) {
+        free(img->mcgroups[i].ports);
+    }
+    free(img->mcgroups);
+    sets_free(img->port_groups, img->n_port_groups);
+    sets_free(img->address_sets, img->n_address_sets);
+    nd_lflow_table_destroy(&img->flows);
+    memset(img, 0, sizeof *img);
+}
+
+const struct nd_sb_port *
+nd_sb_image_find_port(const struct nd_sb_image *img, const char *name)
+{
+    for (size_t i = 0; i < img->n_ports; i++) {
+        if (!strcmp(img->ports[i].logical_port, name)) {
+            return &img->ports[i];
+        }
+    }
+    return NULL;
+}
+
+const struct nd_sb_mcgroup *
+nd_sb_image_find_mcgroup(const struct nd_sb_image *img, size_t dp,
+                         const char *name)
+{
+    for (size_t i = 0; i < img->n_mcgroups; i++) {
+        if (img->mcgroups[i].dp == dp && !strcmp(img->mcgroups[i].name, name)) {
+            return &img->mcgroups[i];
+        }
+    }
+    return NULL;
+}
+
+const struct nd_sb_named_set *
+nd_sb_image_find_set(const struct nd_sb_named_set *sets, size_t n,
+                     const char *name)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(sets[i].name, name)) {
+            return &sets[i];
+        }
+    }
+    return NULL;
+}
