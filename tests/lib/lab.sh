@@ -785,7 +785,7 @@ lab_capture_start() {
     # The filter goes in a file so that tcpdump's command line names the run
     # directory (lab__pid_of checks it before signalling).
     printf '%s\n' "$filter" >"$base.filter"
-    ip netns exec "$LAB_UL_NS" tcpdump -l -nn -i "ul-$ch" -s 256 -F "$base.filter" >"$base.txt" 2>"$base.err" &
+    ip netns exec "$LAB_UL_NS" tcpdump --immediate-mode -l -nn -i "ul-$ch" -s 256 -F "$base.filter" >"$base.txt" 2>"$base.err" &
     echo $! >"$base.pid"
     lab__wait_for 5 grep -q 'listening on' "$base.err" \
         || { lab__err "tcpdump on ul-$ch did not start: $(head -c 300 "$base.err")"; return 1; }
