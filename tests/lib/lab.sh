@@ -259,7 +259,7 @@ lab_init() {
     local prefix=${1:?usage: lab_init PREFIX}
     lab__check_name prefix "$prefix" 24 || return 1
     (( EUID == 0 )) || { lab__err "the lab needs root (namespaces, veths)"; return 1; }
-    lab__need ip ovsdb-tool ovsdb-server ovs-vswitchd ovs-vsctl || return 1
+    lab__need ip ovsdb-tool ovsdb-server ovs-vswitchd ovs-vsctl ovn-nbctl ovn-sbctl || return 1
     LAB_PREFIX=$prefix
     if [[ -n ${LAB_DIR:-} ]]; then
         [[ ! -e $LAB_DIR ]] || { lab__err "run directory $LAB_DIR already exists"; return 1; }
@@ -292,7 +292,7 @@ lab_init() {
 lab_require() {
     if (( EUID != 0 )); then echo "SKIP: the lab needs root" >&2; exit 77; fi
     local p
-    for p in ip ovsdb-tool ovsdb-server ovs-vswitchd ovs-vsctl ovn-nbctl "$@"; do
+    for p in ip ovsdb-tool ovsdb-server ovs-vswitchd ovs-vsctl ovn-nbctl ovn-sbctl "$@"; do
         command -v "$p" >/dev/null 2>&1 || { echo "SKIP: '$p' is not installed" >&2; exit 77; }
     done
     [[ -c /dev/net/tun ]] || { echo "SKIP: no /dev/net/tun for the userspace datapath" >&2; exit 77; }
@@ -396,7 +396,7 @@ lab_start_central() {
         --unixctl="$d/northd.ctl" \
         --ovnnb-db="$OVN_NB_DB" --ovnsb-db="$OVN_SB_DB" \
         2>>"$d/northd.stderr" || { lab__err "$northd did not start (see $d/northd.log)"; return 1; }
-    lab_nbctl --timeout=10 --wait=sb sync >/dev/null \
+    lab__ref_nbctl --timeout=10 --wait=sb sync >/dev/null \
         || { lab__err "northd did not answer within 10 s (see $d/northd.log)"; return 1; }
     lab__log "central up at $(lab_elapsed) s"
 }
@@ -417,10 +417,22 @@ lab_sbctl() {
     "$p" --db="unix:$LAB_DIR/central/sb.sock" "$@"
 }
 
+# lab__ref_nbctl / lab__ref_sbctl ARGS...: Debian's ovn-nbctl/ovn-sbctl on
+# the lab's databases, whatever LAB_NBCTL/LAB_SBCTL say.  The lab's own
+# waits and probes use these, so that a loom-*ctl under test never decides
+# whether the lab itself is ready.
+lab__ref_nbctl() {
+    ovn-nbctl --db="unix:$LAB_DIR/central/nb.sock" "$@"
+}
+lab__ref_sbctl() {
+    ovn-sbctl --db="unix:$LAB_DIR/central/sb.sock" "$@"
+}
+
 # lab_sync [SECONDS]: waits (default 30 s) until every chassis has caught up
-# with the NB as it is now (nbctl --wait=hv sync).
+# with the NB as it is now (ovn-nbctl --wait=hv sync: northd must copy
+# NB_Global.nb_cfg through the SB and back as hv_cfg).
 lab_sync() {
-    lab_nbctl --timeout="${1:-30}" --wait=hv sync >/dev/null \
+    lab__ref_nbctl --timeout="${1:-30}" --wait=hv sync >/dev/null \
         || { lab__err "chassis did not catch up with the NB within ${1:-30} s"; return 1; }
 }
 
@@ -607,7 +619,7 @@ lab_wait_chassis() {
 
 # lab__chassis_registered NAME: true if the SB has a Chassis named NAME.
 lab__chassis_registered() {
-    [[ -n $(lab_sbctl --bare --columns=name find Chassis name="$1" 2>/dev/null) ]]
+    [[ -n $(lab__ref_sbctl --bare --columns=name find Chassis name="$1" 2>/dev/null) ]]
 }
 
 # lab_set_encap CHASSIS geneve|vxlan: switches CHASSIS's tunnel type.
@@ -670,7 +682,7 @@ lab_vm_ip() {
 
 # lab__lsp_up LSP: true if the NB says LSP is up.
 lab__lsp_up() {
-    [[ $(lab_nbctl get Logical_Switch_Port "$1" up 2>/dev/null) == *true* ]]
+    [[ $(lab__ref_nbctl get Logical_Switch_Port "$1" up 2>/dev/null) == *true* ]]
 }
 
 # lab_wait_port_up LSP [SECONDS]: waits (default 30 s) until the NB marks
