@@ -1,0 +1,247 @@
+/* ofp-group.c: group and Geneve TLV-map text (the encoders are in
+ * ofp-msgs.c).  Group syntax follows ovs-ofctl(8):
+ *   group_id=1,type=select,selection_method=dp_hash,
+ *   bucket=bucket_id:0,weight:100,actions=output:1,bucket=...
+ * A bucket runs from "bucket=" to the next top-level ",bucket=", so its
+ * actions may contain commas. */
+#define LOG_MODULE "ofp-group"
+#include "openflow/ofp-msgs.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void
+ofp_group_destroy(struct ofp_group *g)
+{
+    if (!g) {
+        return;
+    }
+    for (size_t i = 0; i < g->n_buckets; i++) {
+        ofpbuf_uninit(&g->buckets[i].actions);
+    }
+    free(g->buckets);
+    free((char *) g->selection_method);
+    memset(g, 0, sizeof *g);
+}
+
+/* Returns the position of the next top-level ",bucket=" in S, or NULL. */
+static char *
+next_bucket(char *s)
+{
+    int depth = 0;
+    for (char *p = s; *p; p++) {
+        if (*p == '(' || *p == '[') {
+            depth++;
+        } else if (*p == ')' || *p == ']') {
+            depth--;
+        } else if (depth == 0 && !strncmp(p, ",bucket=", 8)) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+static char *
+parse_bucket(char *s, struct ofp_bucket *bk, uint32_t default_id)
+{
+    memset(bk, 0, sizeof *bk);
+    ofpbuf_init(&bk->actions);
+    bk->bucket_id = default_id;
+    char *err = NULL;
+    while (*s && !err) {
+        if (!strncmp(s, "actions=", 8)) {
+            s += 8;
+            break;
+        }
+        char *colon = strchr(s, ':');
+        char *comma = strchr(s, ',');
+        if (!colon || (comma && comma < colon)) {
+            break;                      /* plain actions follow */
+        }
+        size_t klen = (size_t) (colon - s);
+        uint64_t x;
+        char val[32];
+        size_t vlen = comma ? (size_t) (comma - colon - 1) : strlen(colon + 1);
+        snprintf(val, sizeof val, "%.*s", (int) vlen, colon + 1);
+        if (klen == 9 && !strncmp(s, "bucket_id", 9)) {
+            err = ofp_parse_uint(val, 0xffffff00, "bucket_id", &x);
+            bk->bucket_id = (uint32_t) x;
+        } else if (klen == 6 && !strncmp(s, "weight", 6)) {
+            err = ofp_parse_uint(val, 0xffff, "weight", &x);
+            bk->weight = (uint16_t) x;
+        } else if (klen == 10 && !strncmp(s, "watch_port", 10)) {
+            uint32_t port;
+            err = ofp_parse_port(val, &port);
+            bk->watch_port = port;
+        } else if (klen == 11 && !strncmp(s, "watch_group", 11)) {
+            err = ofp_parse_uint(val, UINT32_MAX, "watch_group", &x);
+            bk->watch_group = (uint32_t) x;
+        } else {
+            break;                      /* an action like output:1 */
+        }
+        s = comma ? comma + 1 : s + strlen(s);
+    }
+    if (!err) {
+        int goto_table;
+        err = ofpacts_parse(s, &bk->actions, &goto_table);
+        if (!err && goto_table >= 0) {
+            err = ofp_xasprintf("goto_table is not allowed in a bucket");
+        }
+    }
+    return err;
+}
+
+char *
+ofp_group_parse(struct ofp_group *g, const char *text)
+{
+    memset(g, 0, sizeof *g);
+    g->type = OFPGT_ALL;
+    char *copy = strdup(text), *err = NULL;
+    if (!copy) {
+        abort();
+    }
+    char *b = strstr(copy, "bucket=");
+    if (b && b != copy && b[-1] != ',') {
+        err = ofp_xasprintf("\"%s\": bucket= must follow a comma", text);
+        goto out;
+    }
+    if (b) {
+        b[-1 + (b == copy)] = '\0';
+    }
+    char *save = NULL;
+    bool have_id = false;
+    for (char *tok = strtok_r(b == copy ? (char *) "" : copy, ", ", &save);
+         tok && !err; tok = strtok_r(NULL, ", ", &save)) {
+        char *v = strchr(tok, '=');
+        uint64_t x;
+        if (!v) {
+            err = ofp_xasprintf("group: \"%s\" needs a value", tok);
+            break;
+        }
+        *v++ = '\0';
+        if (!strcmp(tok, "group_id")) {
+            err = ofp_parse_uint(v, 0xffffff00, "group_id", &x);
+            g->group_id = (uint32_t) x;
+            have_id = true;
+        } else if (!strcmp(tok, "type")) {
+            static const char *const types[] = { "all", "select", "indirect",
+                                                 "ff" };
+            size_t i;
+            for (i = 0; i < 4 && strcmp(v, types[i]); i++) {
+            }
+            if (i == 4 && !strcmp(v, "fast_failover")) {
+                i = 3;
+            }
+            if (i == 4) {
+                err = ofp_xasprintf("group: unknown type \"%s\"", v);
+            }
+            g->type = (uint8_t) i;
+        } else if (!strcmp(tok, "selection_method")) {
+            if (strlen(v) > 15) {
+                err = ofp_xasprintf("group: selection_method \"%s\" too long", v);
+            }
+            free((char *) g->selection_method);
+            g->selection_method = strdup(v);
+        } else if (!strcmp(tok, "selection_method_param")) {
+            err = ofp_parse_uint(v, UINT64_MAX, "selection_method_param",
+                                 &g->selection_method_param);
+        } else {
+            err = ofp_xasprintf("group: unknown key \"%s\"", tok);
+        }
+    }
+    if (!err && !have_id) {
+        err = ofp_xasprintf("\"%s\": group_id is required", text);
+    }
+    for (char *p = b; p && !err;) {
+        p += strlen("bucket=");
+        char *end = next_bucket(p);
+        if (end) {
+            *end = '\0';
+        }
+        g->buckets = realloc(g->buckets, (g->n_buckets + 1) * sizeof *g->buckets);
+        if (!g->buckets) {
+            abort();
+        }
+        err = parse_bucket(p, &g->buckets[g->n_buckets], (uint32_t) g->n_buckets);
+        g->n_buckets++;
+        p = end ? end + 1 : NULL;
+    }
+out:
+    free(copy);
+    if (err) {
+        ofp_group_destroy(g);
+    }
+    return err;
+}
+
+char *
+ofp_group_format(const struct ofp_group *g, struct ofpbuf *s)
+{
+    static const char *const types[] = { "all", "select", "indirect", "ff" };
+    ofpbuf_printf(s, "group_id=%" PRIu32 ",type=%s", g->group_id,
+                  g->type < 4 ? types[g->type] : "?");
+    if (g->selection_method) {
+        ofpbuf_printf(s, ",selection_method=%s", g->selection_method);
+    }
+    for (size_t i = 0; i < g->n_buckets; i++) {
+        const struct ofp_bucket *bk = &g->buckets[i];
+        ofpbuf_printf(s, ",bucket=bucket_id:%" PRIu32, bk->bucket_id);
+        if (bk->weight) {
+            ofpbuf_printf(s, ",weight:%u", bk->weight);
+        }
+        if (bk->watch_port) {
+            ofpbuf_printf(s, ",watch_port:%" PRIu32, bk->watch_port);
+        }
+        if (bk->watch_group) {
+            ofpbuf_printf(s, ",watch_group:%" PRIu32, bk->watch_group);
+        }
+        ofpbuf_puts(s, ",actions=");
+        char *err = ofpacts_format(bk->actions.data, bk->actions.size, s);
+        if (err) {
+            return err;
+        }
+    }
+    return NULL;
+}
+
+char *
+ofp_tlv_map_parse(const char *text, struct ofp_tlv_map **maps, size_t *n)
+{
+    *maps = NULL;
+    *n = 0;
+    const char *p = text;
+    while (*p) {
+        unsigned cls, type, len, idx;
+        int used = 0;
+        if (sscanf(p, " {class=%i,type=%i,len=%i}->tun_metadata%u%n",
+                   &cls, &type, &len, &idx, &used) != 4 || !used) {
+            free(*maps);
+            *maps = NULL;
+            *n = 0;
+            return ofp_xasprintf("\"%s\": expected {class=C,type=T,len=L}->"
+                                 "tun_metadataN", p);
+        }
+        if (cls > 0xffff || type > 0xff || len > 124 || len % 4 || idx > 63) {
+            free(*maps);
+            *maps = NULL;
+            *n = 0;
+            return ofp_xasprintf("\"%.*s\": class, type, len (multiple of 4, "
+                                 "<= 124) or index (<= 63) out of range", used, p);
+        }
+        *maps = realloc(*maps, (*n + 1) * sizeof **maps);
+        if (!*maps) {
+            abort();
+        }
+        (*maps)[(*n)++] = (struct ofp_tlv_map) {
+            (uint16_t) cls, (uint8_t) type, (uint8_t) len, (uint16_t) idx,
+        };
+        p += used;
+        while (*p == ',' || isspace((unsigned char) *p)) {
+            p++;
+        }
+    }
+    return NULL;
+}
