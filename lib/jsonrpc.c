@@ -358,6 +358,7 @@ struct jsonrpc {
     size_t tx_alloc, tx_ofs, tx_len;
 
     json_t *pending;            /* Serialized request id -> count. */
+    char *error;                /* Description of status, or NULL. */
 };
 
 struct jsonrpc *
@@ -382,6 +383,7 @@ jsonrpc_close(struct jsonrpc *rpc)
     free(rpc->rx);
     free(rpc->tx);
     json_decref(rpc->pending);
+    free(rpc->error);
     free(rpc);
 }
 
@@ -415,22 +417,46 @@ jsonrpc_get_received_bytes(const struct jsonrpc *rpc)
     return rpc->rx_bytes;
 }
 
+const char *
+jsonrpc_get_error(const struct jsonrpc *rpc)
+{
+    return rpc->error;
+}
+
+/* The stream's description of its last failure without the "NAME: " prefix,
+ * or strerror(ERROR). */
+static const char *
+stream_detail(const struct jsonrpc *rpc, int error)
+{
+    const char *detail = stream_get_error(rpc->stream);
+    const char *name = jsonrpc_get_name(rpc);
+    size_t n = strlen(name);
+    if (!detail) {
+        return error == EOF ? "end of file" : strerror(error);
+    }
+    return !strncmp(detail, name, n) && !strncmp(detail + n, ": ", 2)
+           ? detail + n + 2 : detail;
+}
+
 /* Puts RPC into the sticky error state ERROR (logging at warning level if
  * FMT is nonnull) and returns ERROR. */
 static int __attribute__((format(printf, 3, 4)))
 jsonrpc_fail(struct jsonrpc *rpc, int error, const char *fmt, ...)
 {
     assert(error);
+    if (rpc->status) {
+        return rpc->status;
+    }
+    rpc->status = error;
     if (fmt) {
         va_list args;
         va_start(args, fmt);
-        char *msg = xvasprintf(fmt, args);
+        rpc->error = xvasprintf(fmt, args);
         va_end(args);
-        log_warn("%s: %s", jsonrpc_get_name(rpc), msg);
-        free(msg);
-    }
-    if (!rpc->status) {
-        rpc->status = error;
+        log_warn("%s: %s", jsonrpc_get_name(rpc), rpc->error);
+    } else {
+        rpc->error = xstrdup(error == EOF ? "connection closed by peer"
+                             : strerror(error));
     }
     return rpc->status;
 }
@@ -487,7 +513,8 @@ jsonrpc_run(struct jsonrpc *rpc)
             break;
         } else {
             int error = n ? (int) -n : EPIPE;
-            jsonrpc_fail(rpc, error, "send failed (%s)", strerror(error));
+            jsonrpc_fail(rpc, error, "send failed (%s)",
+                         stream_detail(rpc, error));
             return;
         }
     }
@@ -662,9 +689,8 @@ jsonrpc_recv(struct jsonrpc *rpc, struct jsonrpc_msg **msgp)
         } else if (n == -EAGAIN) {
             return EAGAIN;
         } else {
-            const char *detail = stream_get_error(rpc->stream);
             return jsonrpc_fail(rpc, (int) -n, "receive failed (%s)",
-                                detail ? detail : strerror((int) -n));
+                                stream_detail(rpc, (int) -n));
         }
     }
 }

@@ -160,6 +160,10 @@ void jsonrpc_recv_wait(struct jsonrpc *);
 /* 0 while healthy, else the sticky error (EOF, EPROTO, ECONNRESET...). */
 int jsonrpc_get_status(const struct jsonrpc *);
 
+/* A one-line description of the sticky error (e.g. "receive failed (TLS
+ * error: tlsv1 alert unknown ca)"), or NULL while healthy. */
+const char *jsonrpc_get_error(const struct jsonrpc *);
+
 /* Bytes queued but not yet sent. */
 size_t jsonrpc_get_backlog(const struct jsonrpc *);
 

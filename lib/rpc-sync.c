@@ -133,10 +133,10 @@ deadline_for(int timeout_ms)
 static char *
 transport_error(const struct rpc_sync *s, int error, const char *what)
 {
+    const char *detail = jsonrpc_get_error(s->rpc);
     return xasprintf("%s: %s while waiting for %s", s->name,
                      error == EOF ? "connection closed by server"
-                     : error == EPROTO ? "protocol error (see log)"
-                     : strerror(error), what);
+                     : detail ? detail : strerror(error), what);
 }
 
 /* Receives the next message that is not an echo request (those are

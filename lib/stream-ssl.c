@@ -261,6 +261,19 @@ ssl_stream_send(struct stream *s, const void *buf, size_t n)
     }
     int rv = handle_ssl_error(s, r, SSL_get_error(s->ssl, r),
                               &s->ssl_tx_events, "send");
+    if (rv != -EAGAIN) {
+        /* The peer may have closed after sending an alert (with TLS 1.3 a
+         * server that rejects our certificate does so after our handshake
+         * has completed): read it, for an error that says why. */
+        char c;
+        ERR_clear_error();
+        int r2 = SSL_read(s->ssl, &c, 1);
+        if (r2 <= 0 && SSL_get_error(s->ssl, r2) == SSL_ERROR_SSL) {
+            stream_set_error(s, "TLS error: %s",
+                             openssl_error("protocol error"));
+            return -EPROTO;
+        }
+    }
     return rv ? rv : -EPIPE;
 }
 

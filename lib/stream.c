@@ -314,7 +314,7 @@ stream_set_error(struct stream *s, const char *fmt, ...)
     free(s->error);
     s->error = xasprintf("%s: %s", s->name, msg);
     free(msg);
-    log_warn("%s", s->error);
+    log_dbg("%s", s->error);    /* The stream's user decides how loud. */
 }
 
 /* Resolves HOST:PORT (HOST NULL = any) for a stream socket. */
@@ -423,7 +423,7 @@ out:
         close(fd);
     }
     if (err) {
-        log_warn("%s", err);
+        log_dbg("%s", err);     /* Callers report the errno as they see fit. */
         free(err);
     }
     stream_addr_destroy(&a);
@@ -490,8 +490,15 @@ stream_open_block(const char *name, int timeout_ms, struct stream **streamp,
     long long deadline = timeout_ms > 0 ? time_msec() + timeout_ms : LLONG_MAX;
     char *err = NULL;
 
-    int error = stream_open(name, &s);
+    int error = stream_verify_name(name, &err);
     if (error) {
+        goto out;
+    }
+    error = stream_open(name, &s);
+    if (error == ENOPROTOOPT) {
+        err = xasprintf("%s: TLS is not configured or its files cannot be "
+                        "loaded (see the log)", name);
+    } else if (error) {
         err = xasprintf("%s: connection failed (%s)", name, strerror(error));
         goto out;
     }
