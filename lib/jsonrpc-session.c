@@ -212,6 +212,8 @@ start_attempt(struct jsonrpc_session *s, long long now)
     log_dbg("%s: connecting...", name);
     int error = stream_open(name, &s->stream);
     if (error) {
+        log_info("%s: connection attempt failed (%s)", name,
+                 strerror(error));
         disconnect(s, error, now);
         return;
     }
