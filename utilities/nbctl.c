@@ -1,9 +1,1702 @@
-/* loom-nbctl: ovn-nbctl's command syntax against an OVN Northbound database. */
+/* loom-nbctl: ovn-nbctl's command syntax against an OVN Northbound database.
+ *
+ * The engine (db-ctl.c) does parsing, the row cache and the one-transaction
+ * commit; this file holds the NB-specific commands.  Output formats (show,
+ * *-list, acl-list, lr-route-list, lr-nat-list) reproduce Debian's
+ * ovn-nbctl 23.03 byte for byte; they were learned by running it against
+ * test databases (tests/interop/test-ctl-*.sh compare the two).  The few
+ * facts behind them:
+ *   - "show" walks switches, then routers, in ovn-nbctl's hash-table order
+ *     (ctl_sort_idl_order); ports and NATs inside a row in the set's (uuid)
+ *     order; a port's "addresses" line is omitted when it is just "router".
+ *   - *-list commands sort by name; acl-list by direction, after-lb,
+ *     priority (descending), match; lr-route-list by route table, prefix
+ *     length (descending), policy, prefix, nexthop; lr-nat-list by type,
+ *     external ip, logical ip.
+ *
+ * Validation at write time goes further than ovn-nbctl where a bad value
+ * would only fail later, far from its cause: MACs and IPs are checked whole
+ * (no trailing junk), router networks need a prefix length, and port group
+ * names must be valid "@name" tokens of the logical flow language (letters,
+ * digits, '_', not starting with a digit): a '-' in a port group name is
+ * accepted by ovn-nbctl but makes every ACL that names it unparseable. */
+#include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "lib/util.h"
+#include "utilities/ctl-addr.h"
 #include "utilities/db-ctl.h"
 
+#define T(NAME) ctl_table_exact(ctx, NAME)
+
+/* ---- small helpers ---------------------------------------------------------- */
+
+static json_t *ref_datum(const struct ctl_row *row)
+{
+    json_t *d = json_array();
+    json_array_append_new(d, ctl_row_ref(row));
+    return d;
+}
+
+static json_t *int_datum(long long v)
+{
+    json_t *d = json_array();
+    json_array_append_new(d, json_integer(v));
+    return d;
+}
+
+static json_t *bool_datum(bool b)
+{
+    json_t *d = json_array();
+    json_array_append_new(d, json_boolean(b));
+    return d;
+}
+
+/* Looks up a row of TABLE by uuid or name.  WHAT ("switch", "router",
+ * "port", "port group") words the errors. */
+static struct ctl_row *lookup(struct ctl_ctx *ctx, const char *table,
+                              const char *id, const char *what,
+                              bool must_exist)
+{
+    const struct ovsdb_table_schema *t = T(table);
+    struct ctl_row *row = NULL;
+    bool is_uuid = ctl_uuid_is_valid(id);
+    if (is_uuid) {
+        row = ctl_row_by_uuid(ctx, t, id);
+    }
+    if (!row) {
+        json_t *atom = json_string(id);
+        json_t *hits = ctl_rows_where(ctx, t, "name", atom);
+        json_decref(atom);
+        if (json_array_size(hits) > 1) {
+            ctl_fatal("Multiple %ss named '%s'.  Use a UUID.", what, id);
+        }
+        if (json_array_size(hits) == 1) {
+            row = ctl_row_at(ctx, json_integer_value(json_array_get(hits,
+                                                                    0)));
+        }
+        json_decref(hits);
+    }
+    if (!row && must_exist) {
+        ctl_fatal("%s: %s %s not found", id, what, is_uuid ? "UUID" : "name");
+    }
+    return row;
+}
+
+static const char *row_name(struct ctl_ctx *ctx, struct ctl_row *row)
+{
+    return ctl_get_string(ctx, row, "name");
+}
+
+/* The row of TABLE whose COLUMN set contains CHILD (e.g. the switch of a
+ * port), or NULL. */
+static struct ctl_row *owner_of(struct ctl_ctx *ctx, const char *table,
+                                const char *column, struct ctl_row *child)
+{
+    json_t *ref = ctl_row_ref(child);
+    json_t *hits = ctl_rows_where(ctx, T(table), column, ref);
+    json_decref(ref);
+    struct ctl_row *row = NULL;
+    if (json_array_size(hits)) {
+        row = ctl_row_at(ctx, json_integer_value(json_array_get(hits, 0)));
+    }
+    json_decref(hits);
+    return row;
+}
+
+/* Rows referenced by uuid set COLUMN of ROW, as an array of row pointers
+ * (malloc'd, *N set).  Loads TABLE whole when the set is large, so that
+ * dereferencing costs one query instead of one per element. */
+static struct ctl_row **deref_all(struct ctl_ctx *ctx, struct ctl_row *row,
+                                  const char *column, const char *table,
+                                  size_t *n)
+{
+    const json_t *d = ctl_get(ctx, row, column);
+    const struct ovsdb_table_schema *t = T(table);
+    if (json_array_size(d) > 4) {
+        ctl_load_table(ctx, t);
+    }
+    struct ctl_row **out = xcalloc(json_array_size(d) + 1, sizeof *out);
+    *n = 0;
+    size_t i;
+    json_t *a;
+    json_array_foreach(d, i, a) {
+        struct ctl_row *r = ctl_deref(ctx, t, a);
+        if (r) {
+            out[(*n)++] = r;
+        }
+    }
+    return out;
+}
+
+static struct ctl_ctx *sort_ctx;
+
+static int by_name(const void *a_, const void *b_)
+{
+    struct ctl_row *a = *(struct ctl_row *const *) a_;
+    struct ctl_row *b = *(struct ctl_row *const *) b_;
+    int c = strcmp(row_name(sort_ctx, a), row_name(sort_ctx, b));
+    return c ? c : strcmp(ctl_row_uuid_text(a), ctl_row_uuid_text(b));
+}
+
+static void print_sorted_by_name(struct ctl_ctx *ctx, struct ctl_command *cmd,
+                                 struct ctl_row **rows, size_t n)
+{
+    sort_ctx = ctx;
+    qsort(rows, n, sizeof *rows, by_name);
+    for (size_t i = 0; i < n; i++) {
+        cbuf_printf(&cmd->output, "%s (%s)\n", ctl_row_uuid_text(rows[i]),
+                    row_name(ctx, rows[i]));
+    }
+}
+
+static struct ctl_row **all_rows(struct ctl_ctx *ctx, const char *table,
+                                 size_t *n)
+{
+    const struct ovsdb_table_schema *t = T(table);
+    ctl_load_table(ctx, t);
+    json_t *ix = ctl_table_rows(ctx, t);
+    struct ctl_row **out = xcalloc(json_array_size(ix) + 1, sizeof *out);
+    *n = json_array_size(ix);
+    for (size_t i = 0; i < *n; i++) {
+        out[i] = ctl_row_at(ctx, json_integer_value(json_array_get(ix, i)));
+    }
+    json_decref(ix);
+    return out;
+}
+
+/* Checks that no row of TABLE is named NAME; returns the existing one. */
+static struct ctl_row *existing_name(struct ctl_ctx *ctx, const char *table,
+                                     const char *name)
+{
+    json_t *atom = json_string(name);
+    json_t *hits = ctl_rows_where(ctx, T(table), "name", atom);
+    struct ctl_row *row = NULL;
+    if (json_array_size(hits)) {
+        row = ctl_row_at(ctx, json_integer_value(json_array_get(hits, 0)));
+    } else {
+        ctl_verify_absent(ctx, T(table), "name", atom);
+    }
+    json_decref(atom);
+    json_decref(hits);
+    return row;
+}
+
+/* ---- init, sync --------------------------------------------------------------- */
+
+static void cmd_init(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    (void) cmd;
+    size_t n;
+    struct ctl_row **rows = all_rows(ctx, "NB_Global", &n);
+    if (!n) {
+        ctl_insert(ctx, T("NB_Global"));
+    }
+    free(rows);
+}
+
+static void cmd_sync(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    (void) cmd;
+    ctl_force_wait(ctx);
+}
+
+/* ---- switches ------------------------------------------------------------------- */
+
+/* ls-add and lr-add. */
+static void add_datapath(struct ctl_ctx *ctx, struct ctl_command *cmd,
+                         const char *table, const char *what)
+{
+    bool may_exist = ctl_has_option(cmd, "--may-exist");
+    bool add_dup = ctl_has_option(cmd, "--add-duplicate");
+    const char *name = cmd->argc > 1 ? cmd->argv[1] : NULL;
+    if (may_exist && add_dup) {
+        ctl_fatal("--may-exist and --add-duplicate may not be used together");
+    }
+    if (name && !add_dup && existing_name(ctx, table, name)) {
+        if (may_exist) {
+            return;
+        }
+        ctl_fatal("%s: a %s with this name already exists", name, what);
+    }
+    if (!name && (may_exist || add_dup)) {
+        ctl_fatal("--may-exist and --add-duplicate require a name");
+    }
+    struct ctl_row *row = ctl_insert(ctx, T(table));
+    if (name) {
+        ctl_set_string(ctx, row, "name", name);
+    }
+}
+
+static void cmd_ls_add(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    add_datapath(ctx, cmd, "Logical_Switch", "switch");
+}
+
+static void cmd_lr_add(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    add_datapath(ctx, cmd, "Logical_Router", "router");
+}
+
+static void cmd_ls_del(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *row = lookup(ctx, "Logical_Switch", cmd->argv[1],
+                                 "switch",
+                                 !ctl_has_option(cmd, "--if-exists"));
+    if (row) {
+        ctl_delete(ctx, row);
+    }
+}
+
+static void cmd_lr_del(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *row = lookup(ctx, "Logical_Router", cmd->argv[1],
+                                 "router",
+                                 !ctl_has_option(cmd, "--if-exists"));
+    if (row) {
+        ctl_delete(ctx, row);
+    }
+}
+
+static void cmd_ls_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    size_t n;
+    struct ctl_row **rows = all_rows(ctx, "Logical_Switch", &n);
+    print_sorted_by_name(ctx, cmd, rows, n);
+    free(rows);
+}
+
+static void cmd_lr_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    size_t n;
+    struct ctl_row **rows = all_rows(ctx, "Logical_Router", &n);
+    print_sorted_by_name(ctx, cmd, rows, n);
+    free(rows);
+}
+
+/* ---- switch ports ------------------------------------------------------------------ */
+
+static long long parse_tag(const char *s)
+{
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (!*s || *end || v < 0 || v > 4095) {
+        ctl_fatal("%s: invalid tag (must be in range 0 to 4095)", s);
+    }
+    return v;
+}
+
+static void cmd_lsp_add(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    bool may_exist = ctl_has_option(cmd, "--may-exist");
+    struct ctl_row *ls = lookup(ctx, "Logical_Switch", cmd->argv[1],
+                                "switch", true);
+    const char *name = cmd->argv[2];
+    const char *parent = NULL;
+    long long tag = -1;
+    if (cmd->argc == 4) {
+        ctl_fatal("lsp-add: PARENT and TAG must be given together "
+                  "(got parent \"%s\" without a tag)", cmd->argv[3]);
+    } else if (cmd->argc == 5) {
+        parent = cmd->argv[3];
+        tag = parse_tag(cmd->argv[4]);
+        if (!parent[0]) {
+            ctl_fatal("lsp-add: parent name must not be empty");
+        }
+    }
+    struct ctl_row *lsp = existing_name(ctx, "Logical_Switch_Port", name);
+    if (lsp) {
+        if (!may_exist) {
+            ctl_fatal("%s: a port with this name already exists", name);
+        }
+        struct ctl_row *owner = owner_of(ctx, "Logical_Switch", "ports", lsp);
+        if (owner != ls) {
+            ctl_fatal("%s: port already exists but in switch %s", name,
+                      owner ? row_name(ctx, owner) : "(none)");
+        }
+        const json_t *p = ctl_get(ctx, lsp, "parent_name");
+        const char *cur_parent = json_string_value(json_array_get(p, 0));
+        if (parent && (!cur_parent || strcmp(cur_parent, parent))) {
+            ctl_fatal("%s: port already exists but with parent %s", name,
+                      cur_parent ? cur_parent : "(none)");
+        } else if (!parent && cur_parent) {
+            ctl_fatal("%s: port already exists but has parent %s", name,
+                      cur_parent);
+        }
+        if (parent) {
+            const json_t *tr = ctl_get(ctx, lsp, "tag_request");
+            if (!json_array_size(tr)
+                || json_integer_value(json_array_get(tr, 0)) != tag) {
+                ctl_fatal("%s: port already exists with different "
+                          "tag_request", name);
+            }
+        }
+        return;
+    }
+    lsp = ctl_insert(ctx, T("Logical_Switch_Port"));
+    ctl_set_string(ctx, lsp, "name", name);
+    if (parent) {
+        ctl_set_string(ctx, lsp, "parent_name", parent);
+        ctl_set(ctx, lsp, "tag_request", int_datum(tag));
+    }
+    ctl_insert_elems(ctx, ls, "ports", ref_datum(lsp));
+}
+
+static struct ctl_row *lsp_lookup(struct ctl_ctx *ctx, const char *id,
+                                  bool must_exist)
+{
+    return lookup(ctx, "Logical_Switch_Port", id, "port", must_exist);
+}
+
+static void cmd_lsp_del(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *lsp = lsp_lookup(ctx, cmd->argv[1],
+                                     !ctl_has_option(cmd, "--if-exists"));
+    if (!lsp) {
+        return;
+    }
+    struct ctl_row *ls = owner_of(ctx, "Logical_Switch", "ports", lsp);
+    if (ls) {
+        ctl_delete_elems(ctx, ls, "ports", ref_datum(lsp), false);
+    } else {
+        ctl_delete(ctx, lsp);
+    }
+}
+
+static void cmd_lsp_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *ls = lookup(ctx, "Logical_Switch", cmd->argv[1],
+                                "switch", true);
+    size_t n;
+    struct ctl_row **ports = deref_all(ctx, ls, "ports",
+                                       "Logical_Switch_Port", &n);
+    print_sorted_by_name(ctx, cmd, ports, n);
+    free(ports);
+}
+
+static void cmd_lsp_set_addresses(struct ctl_ctx *ctx,
+                                  struct ctl_command *cmd)
+{
+    struct ctl_row *lsp = lsp_lookup(ctx, cmd->argv[1], true);
+    json_t *d = json_array();
+    for (int i = 2; i < cmd->argc; i++) {
+        const char *bad;
+        if (!ctl_valid_lsp_address(cmd->argv[i], &bad)) {
+            ctl_fatal("%s: invalid address '%s' in '%s' (expected \"unknown\", "
+                      "\"dynamic\", \"router\", or a MAC address followed by "
+                      "IP addresses, as one argument: see ovn-nb(5))",
+                      cmd->argv[1], bad, cmd->argv[i]);
+        }
+        json_array_append_new(d, json_string(cmd->argv[i]));
+    }
+    ctl_datum_canonicalize(d, false);
+    ctl_set(ctx, lsp, "addresses", d);
+}
+
+static void cmd_lsp_set_port_security(struct ctl_ctx *ctx,
+                                      struct ctl_command *cmd)
+{
+    struct ctl_row *lsp = lsp_lookup(ctx, cmd->argv[1], true);
+    json_t *d = json_array();
+    for (int i = 2; i < cmd->argc; i++) {
+        const char *bad;
+        if (!ctl_valid_port_security(cmd->argv[i], &bad)) {
+            ctl_fatal("%s: invalid port security entry '%s': bad value '%s' "
+                      "(expected a MAC address followed by IP addresses or "
+                      "networks)", cmd->argv[1], cmd->argv[i], bad);
+        }
+        json_array_append_new(d, json_string(cmd->argv[i]));
+    }
+    ctl_datum_canonicalize(d, false);
+    ctl_set(ctx, lsp, "port_security", d);
+}
+
+static const char *const lsp_types[] = {
+    "", "router", "localnet", "localport", "l2gateway", "vtep", "external",
+    "virtual", "remote", NULL,
+};
+
+static void cmd_lsp_set_type(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *lsp = lsp_lookup(ctx, cmd->argv[1], true);
+    const char *type = cmd->argv[2];
+    for (const char *const *t = lsp_types; *t; t++) {
+        if (!strcmp(*t, type)) {
+            ctl_set_string(ctx, lsp, "type", type);
+            return;
+        }
+    }
+    ctl_fatal("Logical switch port type '%s' is unrecognized. Not setting "
+              "type.", type);
+}
+
+/* Builds an options map from "KEY=VALUE" arguments. */
+static json_t *parse_options(int argc, char **argv)
+{
+    json_t *d = json_array();
+    for (int i = 0; i < argc; i++) {
+        const char *eq = strchr(argv[i], '=');
+        if (!eq || eq == argv[i]) {
+            ctl_fatal("%s: options must be KEY=VALUE", argv[i]);
+        }
+        char *key = xstrndup(argv[i], (size_t) (eq - argv[i]));
+        json_array_append_new(d, json_pack("[ss]", key, eq + 1));
+        free(key);
+    }
+    if (ctl_datum_canonicalize(d, true)) {
+        ctl_fatal("duplicate option key");
+    }
+    return d;
+}
+
+static void cmd_lsp_set_options(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *lsp = lsp_lookup(ctx, cmd->argv[1], true);
+    ctl_set(ctx, lsp, "options", parse_options(cmd->argc - 2, cmd->argv + 2));
+}
+
+static void cmd_lsp_set_enabled(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *lsp = lsp_lookup(ctx, cmd->argv[1], true);
+    const char *state = cmd->argv[2];
+    if (strcmp(state, "enabled") && strcmp(state, "disabled")) {
+        ctl_fatal("%s: state must be \"enabled\" or \"disabled\"", state);
+    }
+    ctl_set(ctx, lsp, "enabled", bool_datum(!strcmp(state, "enabled")));
+}
+
+/* lsp-get-*: print a column the way ovn-nbctl does. */
+static void print_string_set(struct ctl_ctx *ctx, struct ctl_command *cmd,
+                             struct ctl_row *row, const char *column)
+{
+    const json_t *d = ctl_get(ctx, row, column);
+    size_t i;
+    json_t *e;
+    json_array_foreach(d, i, e) {
+        cbuf_printf(&cmd->output, "%s\n", json_string_value(e));
+    }
+}
+
+static void cmd_lsp_get_addresses(struct ctl_ctx *ctx,
+                                  struct ctl_command *cmd)
+{
+    print_string_set(ctx, cmd, lsp_lookup(ctx, cmd->argv[1], true),
+                     "addresses");
+}
+
+static void cmd_lsp_get_port_security(struct ctl_ctx *ctx,
+                                      struct ctl_command *cmd)
+{
+    print_string_set(ctx, cmd, lsp_lookup(ctx, cmd->argv[1], true),
+                     "port_security");
+}
+
+static void cmd_lsp_get_type(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *lsp = lsp_lookup(ctx, cmd->argv[1], true);
+    cbuf_printf(&cmd->output, "%s\n", ctl_get_string(ctx, lsp, "type"));
+}
+
+static void cmd_lsp_get_options(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *lsp = lsp_lookup(ctx, cmd->argv[1], true);
+    const json_t *d = ctl_get(ctx, lsp, "options");
+    size_t i;
+    json_t *e;
+    json_array_foreach(d, i, e) {
+        cbuf_printf(&cmd->output, "%s=%s\n",
+                    json_string_value(json_array_get(e, 0)),
+                    json_string_value(json_array_get(e, 1)));
+    }
+}
+
+static void cmd_lsp_get_enabled(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *lsp = lsp_lookup(ctx, cmd->argv[1], true);
+    const json_t *d = ctl_get(ctx, lsp, "enabled");
+    bool on = !json_array_size(d) || json_is_true(json_array_get(d, 0));
+    cbuf_printf(&cmd->output, "%s\n", on ? "enabled" : "disabled");
+}
+
+/* ---- routers and router ports ------------------------------------------------------- */
+
+static struct ctl_row *lr_lookup(struct ctl_ctx *ctx, const char *id)
+{
+    return lookup(ctx, "Logical_Router", id, "router", true);
+}
+
+static void parse_network(const char *port, const char *s)
+{
+    struct ctl_ip ip;
+    if (!ctl_parse_ip_prefix(s, &ip) || !ip.has_plen) {
+        ctl_fatal("%s: invalid network address '%s' (expected an IPv4 or IPv6 "
+                  "address with a prefix length, e.g. 192.168.0.1/24)",
+                  port, s);
+    }
+}
+
+static void cmd_lrp_add(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    bool may_exist = ctl_has_option(cmd, "--may-exist");
+    struct ctl_row *lr = lr_lookup(ctx, cmd->argv[1]);
+    const char *name = cmd->argv[2];
+    const char *mac = cmd->argv[3];
+    uint8_t ea[6];
+    if (!ctl_parse_mac(mac, ea)) {
+        ctl_fatal("%s: invalid mac address %s", name, mac);
+    }
+    const char *peer = NULL;
+    json_t *networks = json_array();
+    for (int i = 4; i < cmd->argc; i++) {
+        if (!strncmp(cmd->argv[i], "peer=", 5)) {
+            if (i != cmd->argc - 1) {
+                ctl_fatal("%s: peer=PEER must come after the networks", name);
+            }
+            peer = cmd->argv[i] + 5;
+            continue;
+        }
+        parse_network(name, cmd->argv[i]);
+        json_array_append_new(networks, json_string(cmd->argv[i]));
+    }
+    if (!json_array_size(networks)) {
+        ctl_fatal("%s: lrp-add needs at least one network", name);
+    }
+    ctl_datum_canonicalize(networks, false);
+
+    struct ctl_row *lrp = existing_name(ctx, "Logical_Router_Port", name);
+    if (lrp) {
+        if (!may_exist) {
+            ctl_fatal("%s: a port with this name already exists", name);
+        }
+        struct ctl_row *owner = owner_of(ctx, "Logical_Router", "ports", lrp);
+        if (owner != lr) {
+            ctl_fatal("%s: port already exists but in router %s", name,
+                      owner ? row_name(ctx, owner) : "(none)");
+        }
+        const char *cur_mac = ctl_get_string(ctx, lrp, "mac");
+        if (strcasecmp(cur_mac, mac)) {
+            ctl_fatal("%s: port already exists with mac %s", name, cur_mac);
+        }
+        if (!ctl_datum_equal(ctl_get(ctx, lrp, "networks"), networks)) {
+            ctl_fatal("%s: port already exists with different network",
+                      name);
+        }
+        const json_t *p = ctl_get(ctx, lrp, "peer");
+        const char *cur_peer = json_string_value(json_array_get(p, 0));
+        if ((peer != NULL) != (cur_peer != NULL)
+            || (peer && strcmp(peer, cur_peer))) {
+            ctl_fatal("%s: port already exists with mismatching peer", name);
+        }
+        json_decref(networks);
+        return;
+    }
+    lrp = ctl_insert(ctx, T("Logical_Router_Port"));
+    ctl_set_string(ctx, lrp, "name", name);
+    ctl_set_string(ctx, lrp, "mac", mac);
+    ctl_set(ctx, lrp, "networks", networks);
+    if (peer) {
+        ctl_set_string(ctx, lrp, "peer", peer);
+    }
+    ctl_insert_elems(ctx, lr, "ports", ref_datum(lrp));
+}
+
+static void cmd_lrp_del(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *lrp = lookup(ctx, "Logical_Router_Port", cmd->argv[1],
+                                 "port", !ctl_has_option(cmd, "--if-exists"));
+    if (!lrp) {
+        return;
+    }
+    struct ctl_row *lr = owner_of(ctx, "Logical_Router", "ports", lrp);
+    if (lr) {
+        ctl_delete_elems(ctx, lr, "ports", ref_datum(lrp), false);
+    } else {
+        ctl_delete(ctx, lrp);
+    }
+}
+
+static void cmd_lrp_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *lr = lr_lookup(ctx, cmd->argv[1]);
+    size_t n;
+    struct ctl_row **ports = deref_all(ctx, lr, "ports",
+                                       "Logical_Router_Port", &n);
+    print_sorted_by_name(ctx, cmd, ports, n);
+    free(ports);
+}
+
+/* ---- static routes ----------------------------------------------------------------- */
+
+/* Normalizes a route prefix the way ovn-nbctl stores it: host bits
+ * cleared, "/32" (or "/128") dropped. */
+static char *normalize_prefix(const char *s, struct ctl_ip *ip)
+{
+    if (!ctl_parse_ip_prefix(s, ip)) {
+        ctl_fatal("bad prefix argument: %s", s);
+    }
+    ctl_ip_mask(ip);
+    char buf[64];
+    unsigned int full = ip->family == AF_INET ? 32 : 128;
+    ctl_ip_format(ip, ip->plen != full, buf);
+    return xstrdup(buf);
+}
+
+static const char *route_policy(struct ctl_ctx *ctx, struct ctl_row *r)
+{
+    const json_t *p = ctl_get(ctx, r, "policy");
+    const char *s = json_string_value(json_array_get(p, 0));
+    return s ? s : "dst-ip";
+}
+
+static const char *route_table(struct ctl_ctx *ctx, struct ctl_row *r)
+{
+    return ctl_get_string(ctx, r, "route_table");
+}
+
+static void cmd_lr_route_add(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    bool may_exist = ctl_has_option(cmd, "--may-exist");
+    bool ecmp = ctl_has_option(cmd, "--ecmp")
+                || ctl_has_option(cmd, "--ecmp-symmetric-reply");
+    const char *policy = ctl_option(cmd, "--policy");
+    const char *rtable = ctl_option(cmd, "--route-table");
+    if (policy && strcmp(policy, "dst-ip") && strcmp(policy, "src-ip")) {
+        ctl_fatal("bad policy: %s", policy);
+    }
+    if (may_exist && ecmp) {
+        ctl_fatal("--may-exist and --ecmp may not be used together");
+    }
+    struct ctl_row *lr = lr_lookup(ctx, cmd->argv[1]);
+    struct ctl_ip pip;
+    char *prefix = normalize_prefix(cmd->argv[2], &pip);
+    const char *nexthop = cmd->argv[3];
+    char *nh_norm;
+    if (!strcmp(nexthop, "discard")) {
+        nh_norm = xstrdup("discard");
+    } else {
+        struct ctl_ip nip;
+        if (!ctl_parse_ip(nexthop, &nip) || nip.family != pip.family) {
+            ctl_fatal("bad %s nexthop argument: %s",
+                      pip.family == AF_INET ? "IPv4" : "IPv6", nexthop);
+        }
+        char buf[64];
+        ctl_ip_format(&nip, false, buf);
+        nh_norm = xstrdup(buf);
+    }
+    const char *port = cmd->argc > 4 ? cmd->argv[4] : NULL;
+    if (port) {
+        lookup(ctx, "Logical_Router_Port", port, "port", true);
+    }
+    const char *want_policy = policy ? policy : "dst-ip";
+    size_t n;
+    struct ctl_row **routes = deref_all(ctx, lr, "static_routes",
+                                        "Logical_Router_Static_Route", &n);
+    for (size_t i = 0; i < n; i++) {
+        struct ctl_row *r = routes[i];
+        if (strcmp(ctl_get_string(ctx, r, "ip_prefix"), prefix)
+            || strcmp(route_policy(ctx, r), want_policy)
+            || strcmp(route_table(ctx, r), rtable ? rtable : "")) {
+            continue;
+        }
+        if (may_exist) {
+            ctl_set_string(ctx, r, "nexthop", nh_norm);
+            if (port) {
+                ctl_set_string(ctx, r, "output_port", port);
+            }
+            free(routes);
+            return;
+        }
+        if (!ecmp) {
+            ctl_fatal("duplicate prefix: %s (policy: %s). Use option --ecmp "
+                      "to allow this for ECMP routing.", prefix, want_policy);
+        }
+        if (!strcmp(ctl_get_string(ctx, r, "nexthop"), nh_norm)) {
+            ctl_fatal("duplicate nexthop for the same ECMP route: %s via %s",
+                      prefix, nh_norm);
+        }
+    }
+    free(routes);
+    struct ctl_row *r = ctl_insert(ctx, T("Logical_Router_Static_Route"));
+    ctl_set_string(ctx, r, "ip_prefix", prefix);
+    ctl_set_string(ctx, r, "nexthop", nh_norm);
+    if (port) {
+        ctl_set_string(ctx, r, "output_port", port);
+    }
+    if (policy) {
+        ctl_set_string(ctx, r, "policy", policy);
+    }
+    if (rtable) {
+        ctl_set_string(ctx, r, "route_table", rtable);
+    }
+    if (ctl_has_option(cmd, "--ecmp-symmetric-reply")) {
+        ctl_set(ctx, r, "options",
+                json_pack("[[ss]]", "ecmp_symmetric_reply", "true"));
+    }
+    ctl_insert_elems(ctx, lr, "static_routes", ref_datum(r));
+    free(prefix);
+    free(nh_norm);
+}
+
+static void cmd_lr_route_del(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *lr = lr_lookup(ctx, cmd->argv[1]);
+    const char *policy = ctl_option(cmd, "--policy");
+    const char *rtable = ctl_option(cmd, "--route-table");
+    if (policy && strcmp(policy, "dst-ip") && strcmp(policy, "src-ip")) {
+        ctl_fatal("bad policy: %s", policy);
+    }
+    struct ctl_ip pip;
+    char *prefix = cmd->argc > 2 ? normalize_prefix(cmd->argv[2], &pip)
+                                 : NULL;
+    char *nexthop = NULL;
+    if (cmd->argc > 3) {
+        struct ctl_ip nip;
+        if (!strcmp(cmd->argv[3], "discard")) {
+            nexthop = xstrdup("discard");
+        } else if (ctl_parse_ip(cmd->argv[3], &nip)) {
+            char buf[64];
+            ctl_ip_format(&nip, false, buf);
+            nexthop = xstrdup(buf);
+        } else {
+            ctl_fatal("bad nexthop argument: %s", cmd->argv[3]);
+        }
+    }
+    const char *port = cmd->argc > 4 ? cmd->argv[4] : NULL;
+    size_t n, n_del = 0;
+    struct ctl_row **routes = deref_all(ctx, lr, "static_routes",
+                                        "Logical_Router_Static_Route", &n);
+    for (size_t i = 0; i < n; i++) {
+        struct ctl_row *r = routes[i];
+        if ((prefix && strcmp(ctl_get_string(ctx, r, "ip_prefix"), prefix))
+            || (policy && strcmp(route_policy(ctx, r), policy))
+            || (rtable && strcmp(route_table(ctx, r), rtable))
+            || (nexthop && strcmp(ctl_get_string(ctx, r, "nexthop"), nexthop))
+            || (port && strcmp(ctl_get_string(ctx, r, "output_port"),
+                               port))) {
+            continue;
+        }
+        ctl_delete_elems(ctx, lr, "static_routes", ref_datum(r), false);
+        n_del++;
+    }
+    free(routes);
+    if (!n_del && prefix && !ctl_has_option(cmd, "--if-exists")) {
+        ctl_fatal("no matching route: policy '%s', prefix '%s', nexthop "
+                  "'%s', output_port '%s'.", policy ? policy : "any",
+                  cmd->argv[2], cmd->argc > 3 ? cmd->argv[3] : "any",
+                  port ? port : "any");
+    }
+    free(prefix);
+    free(nexthop);
+}
+
+struct route_view {
+    struct ctl_row *row;
+    struct ctl_ip prefix;
+    const char *table, *policy, *prefix_s, *nexthop, *port;
+    struct ctl_ip nh;
+    bool nh_ok, ecmp;
+};
+
+static int route_cmp(const void *a_, const void *b_)
+{
+    const struct route_view *a = a_, *b = b_;
+    int c = strcmp(a->table, b->table);
+    if (c) {
+        return c;
+    }
+    if (a->prefix.plen != b->prefix.plen) {
+        return a->prefix.plen > b->prefix.plen ? -1 : 1;
+    }
+    c = strcmp(a->policy, b->policy);
+    if (c) {
+        return c;
+    }
+    c = ctl_ip_compare(&a->prefix, &b->prefix);
+    if (c) {
+        return c;
+    }
+    if (a->nh_ok && b->nh_ok) {
+        c = ctl_ip_compare(&a->nh, &b->nh);
+        if (c) {
+            return c;
+        }
+    }
+    return strcmp(a->nexthop, b->nexthop);
+}
+
+static void print_routes(struct cbuf *out, struct route_view *v, size_t n,
+                         int family, bool *printed_any)
+{
+    bool header = false;
+    const char *cur_table = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].prefix.family != family) {
+            continue;
+        }
+        if (!header) {
+            if (*printed_any) {
+                cbuf_puts(out, "\n");
+            }
+            cbuf_printf(out, "IPv%d Routes\n", family == AF_INET ? 4 : 6);
+            header = true;
+            *printed_any = true;
+        }
+        if (!cur_table || strcmp(cur_table, v[i].table)) {
+            if (cur_table) {
+                cbuf_puts(out, "\n");
+            }
+            cur_table = v[i].table;
+            if (cur_table[0]) {
+                cbuf_printf(out, "Route Table %s:\n", cur_table);
+            } else {
+                cbuf_puts(out, "Route Table <main>:\n");
+            }
+        }
+        cbuf_printf(out, "%25s %25s %s", v[i].prefix_s, v[i].nexthop,
+                    v[i].policy);
+        if (v[i].port[0]) {
+            cbuf_printf(out, " %s", v[i].port);
+        }
+        if (v[i].ecmp) {
+            cbuf_puts(out, " ecmp");
+        }
+        cbuf_puts(out, "\n");
+    }
+}
+
+static void cmd_lr_route_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *lr = lr_lookup(ctx, cmd->argv[1]);
+    size_t n;
+    struct ctl_row **routes = deref_all(ctx, lr, "static_routes",
+                                        "Logical_Router_Static_Route", &n);
+    struct route_view *v = xcalloc(n + 1, sizeof *v);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct route_view *rv = &v[m];
+        rv->row = routes[i];
+        rv->prefix_s = ctl_get_string(ctx, routes[i], "ip_prefix");
+        if (!ctl_parse_ip_prefix(rv->prefix_s, &rv->prefix)) {
+            fprintf(stderr, "loom-nbctl: route %s: bad prefix '%s', "
+                    "skipped\n", ctl_row_uuid_text(routes[i]), rv->prefix_s);
+            continue;
+        }
+        rv->table = route_table(ctx, routes[i]);
+        rv->policy = route_policy(ctx, routes[i]);
+        rv->nexthop = ctl_get_string(ctx, routes[i], "nexthop");
+        rv->nh_ok = ctl_parse_ip(rv->nexthop, &rv->nh);
+        const json_t *op = ctl_get(ctx, routes[i], "output_port");
+        const char *port = json_string_value(json_array_get(op, 0));
+        rv->port = port ? port : "";
+        m++;
+    }
+    qsort(v, m, sizeof *v, route_cmp);
+    for (size_t i = 0; i < m; i++) {
+        for (size_t j = 0; j < m; j++) {
+            if (i != j && !strcmp(v[i].table, v[j].table)
+                && !strcmp(v[i].policy, v[j].policy)
+                && !strcmp(v[i].prefix_s, v[j].prefix_s)) {
+                v[i].ecmp = true;
+            }
+        }
+    }
+    bool printed_any = false;
+    print_routes(&cmd->output, v, m, AF_INET, &printed_any);
+    print_routes(&cmd->output, v, m, AF_INET6, &printed_any);
+    free(v);
+    free(routes);
+}
+
+/* ---- NAT ------------------------------------------------------------------------------ */
+
+static void cmd_lr_nat_add(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    bool may_exist = ctl_has_option(cmd, "--may-exist");
+    bool stateless = ctl_has_option(cmd, "--stateless");
+    bool portrange = ctl_has_option(cmd, "--portrange");
+    struct ctl_row *lr = lr_lookup(ctx, cmd->argv[1]);
+    const char *type = cmd->argv[2];
+    const char *ext_ip = cmd->argv[3];
+    const char *log_ip = cmd->argv[4];
+    if (strcmp(type, "dnat") && strcmp(type, "snat")
+        && strcmp(type, "dnat_and_snat")) {
+        ctl_fatal("%s: type must be one of \"dnat\", \"snat\" and "
+                  "\"dnat_and_snat\".", type);
+    }
+    struct ctl_ip eip, lip;
+    if (!ctl_parse_ip(ext_ip, &eip)) {
+        ctl_fatal("%s: Not a valid IPv4 or IPv6 address.", ext_ip);
+    }
+    bool is_snat = !strcmp(type, "snat");
+    if (is_snat) {
+        if (!ctl_parse_ip_prefix(log_ip, &lip)) {
+            ctl_fatal("%s: should be an IPv4 or IPv6 address or network.",
+                      log_ip);
+        }
+    } else if (!ctl_parse_ip(log_ip, &lip)) {
+        ctl_fatal("%s: Not a valid IPv4 or IPv6 address.", log_ip);
+    }
+    if (lip.family != eip.family) {
+        ctl_fatal("%s, %s: external and logical IPs must be of the same "
+                  "family", ext_ip, log_ip);
+    }
+    int next = 5;
+    const char *lport = NULL, *mac = NULL, *range = NULL;
+    if (cmd->argc > next + 1 && !portrange) {
+        lport = cmd->argv[next];
+        mac = cmd->argv[next + 1];
+        next += 2;
+    } else if (cmd->argc > next + 2) {
+        lport = cmd->argv[next];
+        mac = cmd->argv[next + 1];
+        next += 2;
+    }
+    if (portrange) {
+        if (cmd->argc <= next) {
+            ctl_fatal("--portrange requires a port range argument");
+        }
+        range = cmd->argv[next++];
+        int lo, hi;
+        char tail;
+        if (sscanf(range, "%d-%d%c", &lo, &hi, &tail) != 2
+            && sscanf(range, "%d%c", &lo, &tail) != 1) {
+            ctl_fatal("%s: invalid port range", range);
+        }
+    }
+    if (next < cmd->argc) {
+        ctl_fatal("lr-nat-add: unexpected argument '%s'", cmd->argv[next]);
+    }
+    if (lport) {
+        if (strcmp(type, "dnat_and_snat")) {
+            ctl_fatal("logical_port and external_mac are only valid when "
+                      "type is \"dnat_and_snat\".");
+        }
+        uint8_t ea[6];
+        if (!ctl_parse_mac(mac, ea)) {
+            ctl_fatal("invalid mac address %s.", mac);
+        }
+        lsp_lookup(ctx, lport, true);
+    }
+    if (stateless && strcmp(type, "dnat_and_snat")) {
+        ctl_fatal("stateless is only applicable to \"dnat_and_snat\" type "
+                  "NAT");
+    }
+    const char *gw = ctl_option(cmd, "--gateway-port");
+    struct ctl_row *gw_row = gw ? lookup(ctx, "Logical_Router_Port", gw,
+                                         "port", true) : NULL;
+
+    size_t n;
+    struct ctl_row **nats = deref_all(ctx, lr, "nat", "NAT", &n);
+    for (size_t i = 0; i < n; i++) {
+        struct ctl_row *r = nats[i];
+        const char *rtype = ctl_get_string(ctx, r, "type");
+        const char *rext = ctl_get_string(ctx, r, "external_ip");
+        const char *rlog = ctl_get_string(ctx, r, "logical_ip");
+        bool dup;
+        if (is_snat) {
+            dup = !strcmp(rtype, "snat") && !strcmp(rlog, log_ip);
+        } else {
+            dup = !strcmp(rtype, type) && !strcmp(rext, ext_ip);
+        }
+        if (!dup) {
+            continue;
+        }
+        if (may_exist) {
+            ctl_set_string(ctx, r, is_snat ? "external_ip" : "logical_ip",
+                           is_snat ? ext_ip : log_ip);
+            free(nats);
+            return;
+        }
+        if (is_snat) {
+            ctl_fatal("a NAT with this type (snat), logical_ip (%s) already "
+                      "exists", log_ip);
+        }
+        ctl_fatal("a NAT with this type (%s), external_ip (%s) already "
+                  "exists", type, ext_ip);
+    }
+    free(nats);
+    struct ctl_row *r = ctl_insert(ctx, T("NAT"));
+    ctl_set_string(ctx, r, "type", type);
+    ctl_set_string(ctx, r, "external_ip", ext_ip);
+    ctl_set_string(ctx, r, "logical_ip", log_ip);
+    if (lport) {
+        ctl_set_string(ctx, r, "logical_port", lport);
+        ctl_set_string(ctx, r, "external_mac", mac);
+    }
+    if (range) {
+        ctl_set_string(ctx, r, "external_port_range", range);
+    }
+    if (stateless) {
+        ctl_set(ctx, r, "options", json_pack("[[ss]]", "stateless", "true"));
+    }
+    if (gw_row) {
+        ctl_set(ctx, r, "gateway_port", ref_datum(gw_row));
+    }
+    ctl_insert_elems(ctx, lr, "nat", ref_datum(r));
+}
+
+static void cmd_lr_nat_del(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *lr = lr_lookup(ctx, cmd->argv[1]);
+    const char *type = cmd->argc > 2 ? cmd->argv[2] : NULL;
+    const char *ip = cmd->argc > 3 ? cmd->argv[3] : NULL;
+    if (type && strcmp(type, "dnat") && strcmp(type, "snat")
+        && strcmp(type, "dnat_and_snat")) {
+        ctl_fatal("%s: type must be one of \"dnat\", \"snat\" and "
+                  "\"dnat_and_snat\".", type);
+    }
+    size_t n, n_del = 0;
+    struct ctl_row **nats = deref_all(ctx, lr, "nat", "NAT", &n);
+    for (size_t i = 0; i < n; i++) {
+        struct ctl_row *r = nats[i];
+        if (type && strcmp(ctl_get_string(ctx, r, "type"), type)) {
+            continue;
+        }
+        if (ip) {
+            const char *col = !strcmp(type, "snat") ? "logical_ip"
+                                                    : "external_ip";
+            if (strcmp(ctl_get_string(ctx, r, col), ip)) {
+                continue;
+            }
+        }
+        ctl_delete_elems(ctx, lr, "nat", ref_datum(r), false);
+        n_del++;
+    }
+    free(nats);
+    if (ip && !n_del && !ctl_has_option(cmd, "--if-exists")) {
+        ctl_fatal("no matching NAT with the type (%s) and %s (%s)", type,
+                  !strcmp(type, "snat") ? "logical_ip" : "external_ip", ip);
+    }
+}
+
+struct nat_view {
+    const char *type, *gw, *ext, *range, *log, *mac, *lport;
+};
+
+static int nat_cmp(const void *a_, const void *b_)
+{
+    const struct nat_view *a = a_, *b = b_;
+    int c = strcmp(a->type, b->type);
+    if (!c) {
+        c = strcmp(a->ext, b->ext);
+    }
+    if (!c) {
+        c = strcmp(a->log, b->log);
+    }
+    return c;
+}
+
+static const char *opt_string(struct ctl_ctx *ctx, struct ctl_row *row,
+                              const char *column)
+{
+    const json_t *d = ctl_get(ctx, row, column);
+    const char *s = json_string_value(json_array_get(d, 0));
+    return s ? s : "";
+}
+
+static void cmd_lr_nat_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *lr = lr_lookup(ctx, cmd->argv[1]);
+    size_t n;
+    struct ctl_row **nats = deref_all(ctx, lr, "nat", "NAT", &n);
+    struct nat_view *v = xcalloc(n + 1, sizeof *v);
+    for (size_t i = 0; i < n; i++) {
+        struct ctl_row *r = nats[i];
+        v[i].type = ctl_get_string(ctx, r, "type");
+        v[i].ext = ctl_get_string(ctx, r, "external_ip");
+        v[i].log = ctl_get_string(ctx, r, "logical_ip");
+        v[i].range = ctl_get_string(ctx, r, "external_port_range");
+        v[i].mac = opt_string(ctx, r, "external_mac");
+        v[i].lport = opt_string(ctx, r, "logical_port");
+        const json_t *g = ctl_get(ctx, r, "gateway_port");
+        struct ctl_row *gr = json_array_size(g)
+            ? ctl_deref(ctx, T("Logical_Router_Port"), json_array_get(g, 0))
+            : NULL;
+        v[i].gw = gr ? row_name(ctx, gr) : "";
+    }
+    qsort(v, n, sizeof *v, nat_cmp);
+    if (n) {
+        cbuf_printf(&cmd->output, "%-17s%-22s%-19s%-17s%-20s%-21s%s\n",
+                    "TYPE", "GATEWAY_PORT", "EXTERNAL_IP", "EXTERNAL_PORT",
+                    "LOGICAL_IP", "EXTERNAL_MAC", "LOGICAL_PORT");
+    }
+    for (size_t i = 0; i < n; i++) {
+        cbuf_printf(&cmd->output, "%-17s%-22s%-19s%-17s", v[i].type, v[i].gw,
+                    v[i].ext, v[i].range);
+        if (v[i].mac[0] || v[i].lport[0]) {
+            cbuf_printf(&cmd->output, "%-20s%-21s%s\n", v[i].log, v[i].mac,
+                        v[i].lport);
+        } else {
+            cbuf_printf(&cmd->output, "%s\n", v[i].log);
+        }
+    }
+    free(v);
+    free(nats);
+}
+
+/* ---- ACLs ------------------------------------------------------------------------------- */
+
+/* The switch or port group an ACL command names (honours --type). */
+static struct ctl_row *acl_entity(struct ctl_ctx *ctx,
+                                  struct ctl_command *cmd, const char *id)
+{
+    const char *type = ctl_option(cmd, "--type");
+    if (type) {
+        if (!strcmp(type, "switch")) {
+            return lookup(ctx, "Logical_Switch", id, "switch", true);
+        } else if (!strcmp(type, "port-group")) {
+            return lookup(ctx, "Port_Group", id, "port group", true);
+        }
+        ctl_fatal("Invalid value '%s' for option --type (use \"switch\" or "
+                  "\"port-group\")", type);
+    }
+    struct ctl_row *ls = lookup(ctx, "Logical_Switch", id, "switch", false);
+    struct ctl_row *pg = lookup(ctx, "Port_Group", id, "port group", false);
+    if (ls && pg) {
+        ctl_fatal("Same name '%s' exists in both port-groups and logical "
+                  "switches. Specify --type=port-group or switch, or use a "
+                  "UUID.", id);
+    }
+    if (!ls && !pg) {
+        ctl_fatal("'%s' is not found for port-group or switch.", id);
+    }
+    return ls ? ls : pg;
+}
+
+static const char *parse_direction(const char *s)
+{
+    if (!strncmp(s, "from", 4)) {
+        return "from-lport";
+    } else if (!strncmp(s, "to", 2)) {
+        return "to-lport";
+    }
+    ctl_fatal("%s: direction must be \"to-lport\" or \"from-lport\"", s);
+}
+
+static long long parse_priority(const char *s)
+{
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (!*s || *end || v < 0 || v > 32767) {
+        ctl_fatal("%s: priority must be in range 0...32767", s);
+    }
+    return v;
+}
+
+static void cmd_acl_add(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *ent = acl_entity(ctx, cmd, cmd->argv[1]);
+    const char *dir = parse_direction(cmd->argv[2]);
+    long long prio = parse_priority(cmd->argv[3]);
+    const char *match = cmd->argv[4];
+    const char *action = cmd->argv[5];
+    static const char *const actions[] = {
+        "allow", "allow-related", "allow-stateless", "drop", "reject", NULL,
+    };
+    bool ok = false;
+    for (const char *const *a = actions; *a; a++) {
+        ok = ok || !strcmp(*a, action);
+    }
+    if (!ok) {
+        ctl_fatal("%s: action must be one of \"allow\", \"allow-related\", "
+                  "\"allow-stateless\", \"drop\", and \"reject\"", action);
+    }
+    if (!match[0]) {
+        ctl_fatal("acl-add: the match must not be empty (use \"1\" to match "
+                  "every packet)");
+    }
+    const char *severity = ctl_option(cmd, "--severity");
+    if (severity) {
+        static const char *const sevs[] = {
+            "alert", "warning", "notice", "info", "debug", NULL,
+        };
+        bool sok = false;
+        for (const char *const *s = sevs; *s; s++) {
+            sok = sok || !strcmp(*s, severity);
+        }
+        if (!sok) {
+            ctl_fatal("bad severity: %s (use alert, warning, notice, info or "
+                      "debug)", severity);
+        }
+    }
+    const char *label = ctl_option(cmd, "--label");
+    long long label_v = 0;
+    if (label) {
+        char *end;
+        label_v = strtoll(label, &end, 10);
+        if (!*label || *end || label_v < 0 || label_v > 4294967295LL) {
+            ctl_fatal("label must be in range 0...4294967295 (got '%s')",
+                      label);
+        }
+        if (strcmp(action, "allow") && strcmp(action, "allow-related")) {
+            ctl_fatal("label can only be set with actions \"allow\" or "
+                      "\"allow-related\"");
+        }
+    }
+    /* Duplicate: same direction, priority and match. */
+    size_t n;
+    struct ctl_row **acls = deref_all(ctx, ent, "acls", "ACL", &n);
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(ctl_get_string(ctx, acls[i], "direction"), dir)
+            && ctl_get_int(ctx, acls[i], "priority") == prio
+            && !strcmp(ctl_get_string(ctx, acls[i], "match"), match)) {
+            free(acls);
+            if (ctl_has_option(cmd, "--may-exist")) {
+                return;
+            }
+            ctl_fatal("Same ACL already existed on the %s %s.",
+                      !strcmp(ent->table->name, "Port_Group") ? "pg" : "ls",
+                      cmd->argv[1]);
+        }
+    }
+    free(acls);
+    struct ctl_row *acl = ctl_insert(ctx, T("ACL"));
+    ctl_set_string(ctx, acl, "direction", dir);
+    ctl_set(ctx, acl, "priority", int_datum(prio));
+    ctl_set_string(ctx, acl, "match", match);
+    ctl_set_string(ctx, acl, "action", action);
+    if (ctl_has_option(cmd, "--log") || severity) {
+        ctl_set(ctx, acl, "log", bool_datum(true));
+    }
+    if (severity) {
+        ctl_set_string(ctx, acl, "severity", severity);
+    }
+    if (ctl_option(cmd, "--name")) {
+        ctl_set_string(ctx, acl, "name", ctl_option(cmd, "--name"));
+    }
+    if (ctl_option(cmd, "--meter")) {
+        ctl_set_string(ctx, acl, "meter", ctl_option(cmd, "--meter"));
+    }
+    if (label) {
+        ctl_set(ctx, acl, "label", int_datum(label_v));
+    }
+    if (ctl_has_option(cmd, "--apply-after-lb")
+        && !strcmp(dir, "from-lport")) {
+        ctl_set(ctx, acl, "options",
+                json_pack("[[ss]]", "apply-after-lb", "true"));
+    }
+    ctl_insert_elems(ctx, ent, "acls", ref_datum(acl));
+}
+
+static void cmd_acl_del(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *ent = acl_entity(ctx, cmd, cmd->argv[1]);
+    if (cmd->argc == 2) {
+        ctl_set(ctx, ent, "acls", json_array());
+        return;
+    }
+    const char *dir = parse_direction(cmd->argv[2]);
+    if (cmd->argc == 4) {
+        ctl_fatal("cannot specify priority without match");
+    }
+    long long prio = cmd->argc > 3 ? parse_priority(cmd->argv[3]) : -1;
+    const char *match = cmd->argc > 4 ? cmd->argv[4] : NULL;
+    size_t n, n_del = 0;
+    struct ctl_row **acls = deref_all(ctx, ent, "acls", "ACL", &n);
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(ctl_get_string(ctx, acls[i], "direction"), dir)
+            || (match && (ctl_get_int(ctx, acls[i], "priority") != prio
+                          || strcmp(ctl_get_string(ctx, acls[i], "match"),
+                                    match)))) {
+            continue;
+        }
+        ctl_delete_elems(ctx, ent, "acls", ref_datum(acls[i]), false);
+        n_del++;
+    }
+    free(acls);
+    if (match && !n_del && !ctl_has_option(cmd, "--if-exists")) {
+        ctl_fatal("no ACL matches %s %s %s on %s", dir, cmd->argv[3], match,
+                  cmd->argv[1]);
+    }
+}
+
+struct acl_view {
+    const char *dir, *match, *action, *name, *severity, *meter;
+    long long prio, label;
+    bool log, after_lb;
+    const char *uuid;
+};
+
+static int acl_cmp(const void *a_, const void *b_)
+{
+    const struct acl_view *a = a_, *b = b_;
+    int c = strcmp(a->dir, b->dir);
+    if (c) {
+        return c;
+    }
+    if (a->after_lb != b->after_lb) {
+        return a->after_lb ? 1 : -1;
+    }
+    if (a->prio != b->prio) {
+        return a->prio > b->prio ? -1 : 1;
+    }
+    c = strcmp(a->match, b->match);
+    return c ? c : strcmp(a->uuid, b->uuid);
+}
+
+static void cmd_acl_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *ent = acl_entity(ctx, cmd, cmd->argv[1]);
+    size_t n;
+    struct ctl_row **acls = deref_all(ctx, ent, "acls", "ACL", &n);
+    struct acl_view *v = xcalloc(n + 1, sizeof *v);
+    for (size_t i = 0; i < n; i++) {
+        struct ctl_row *r = acls[i];
+        v[i].dir = ctl_get_string(ctx, r, "direction");
+        v[i].match = ctl_get_string(ctx, r, "match");
+        v[i].action = ctl_get_string(ctx, r, "action");
+        v[i].prio = ctl_get_int(ctx, r, "priority");
+        v[i].label = ctl_get_int(ctx, r, "label");
+        const json_t *lg = ctl_get(ctx, r, "log");
+        v[i].log = json_is_true(json_array_get(lg, 0));
+        v[i].name = opt_string(ctx, r, "name");
+        v[i].severity = opt_string(ctx, r, "severity");
+        v[i].meter = opt_string(ctx, r, "meter");
+        const json_t *al = ctl_get_map_value(ctx, r, "options",
+                                             "apply-after-lb");
+        v[i].after_lb = al && !strcmp(json_string_value(al), "true");
+        v[i].uuid = ctl_row_uuid_text(r);
+    }
+    qsort(v, n, sizeof *v, acl_cmp);
+    struct cbuf *out = &cmd->output;
+    for (size_t i = 0; i < n; i++) {
+        cbuf_printf(out, "%10s %5lld (%s) %s", v[i].dir, v[i].prio,
+                    v[i].match, v[i].action);
+        if (v[i].log) {
+            cbuf_puts(out, " log(");
+            const char *sep = "";
+            if (v[i].name[0]) {
+                cbuf_printf(out, "name=%s", v[i].name);
+                sep = ",";
+            }
+            if (v[i].severity[0]) {
+                cbuf_printf(out, "%sseverity=%s", sep, v[i].severity);
+                sep = ",";
+            }
+            if (v[i].meter[0]) {
+                cbuf_printf(out, "%smeter=\"%s\"", sep, v[i].meter);
+            }
+            cbuf_puts(out, ")");
+        }
+        if (v[i].label) {
+            cbuf_printf(out, " label=%lld", v[i].label);
+        }
+        if (v[i].after_lb) {
+            cbuf_puts(out, " [after-lb]");
+        }
+        cbuf_puts(out, "\n");
+    }
+    free(v);
+    free(acls);
+}
+
+/* ---- port groups -------------------------------------------------------------------- */
+
+/* Port group names are used as "@name" in ACL matches, so they must be
+ * identifiers of the logical flow language. */
+static void check_pg_name(const char *name)
+{
+    bool ok = name[0] && (isalpha((unsigned char) name[0]) || name[0] == '_');
+    for (const char *p = name; ok && *p; p++) {
+        ok = isalnum((unsigned char) *p) || *p == '_';
+    }
+    if (!ok) {
+        ctl_fatal("%s: invalid port group name: it must start with a letter "
+                  "or '_' and contain only letters, digits and '_', because "
+                  "ACL matches refer to it as @%s", name, name);
+    }
+}
+
+static json_t *port_refs(struct ctl_ctx *ctx, int argc, char **argv)
+{
+    json_t *d = json_array();
+    for (int i = 0; i < argc; i++) {
+        json_array_append_new(d, ctl_row_ref(lsp_lookup(ctx, argv[i],
+                                                         true)));
+    }
+    ctl_datum_canonicalize(d, false);
+    return d;
+}
+
+static void cmd_pg_add(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    const char *name = cmd->argv[1];
+    check_pg_name(name);
+    json_t *ports = port_refs(ctx, cmd->argc - 2, cmd->argv + 2);
+    if (existing_name(ctx, "Port_Group", name)) {
+        if (ctl_has_option(cmd, "--may-exist")) {
+            json_decref(ports);
+            return;
+        }
+        ctl_fatal("%s: a port group with this name already exists", name);
+    }
+    struct ctl_row *pg = ctl_insert(ctx, T("Port_Group"));
+    ctl_set_string(ctx, pg, "name", name);
+    ctl_set(ctx, pg, "ports", ports);
+}
+
+static void cmd_pg_set_ports(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *pg = lookup(ctx, "Port_Group", cmd->argv[1], "port group",
+                                true);
+    ctl_set(ctx, pg, "ports", port_refs(ctx, cmd->argc - 2, cmd->argv + 2));
+}
+
+static void cmd_pg_del(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *pg = lookup(ctx, "Port_Group", cmd->argv[1], "port group",
+                                !ctl_has_option(cmd, "--if-exists"));
+    if (pg) {
+        ctl_delete(ctx, pg);
+    }
+}
+
+/* ---- show --------------------------------------------------------------------------- */
+
+static const char *aka(struct ctl_ctx *ctx, struct ctl_row *row,
+                       const char *key)
+{
+    const json_t *v = ctl_get_map_value(ctx, row, "external_ids", key);
+    return v ? json_string_value(v) : NULL;
+}
+
+static void print_quoted_list(struct cbuf *out, const json_t *d)
+{
+    cbuf_puts(out, "[");
+    size_t i;
+    json_t *e;
+    json_array_foreach(d, i, e) {
+        cbuf_printf(out, "%s\"%s\"", i ? ", " : "", json_string_value(e));
+    }
+    cbuf_puts(out, "]");
+}
+
+static void show_switch(struct ctl_ctx *ctx, struct cbuf *out,
+                        struct ctl_row *ls)
+{
+    cbuf_printf(out, "switch %s (%s)", ctl_row_uuid_text(ls),
+                row_name(ctx, ls));
+    const char *a = aka(ctx, ls, "neutron:network_name");
+    if (a) {
+        cbuf_printf(out, " (aka %s)", a);
+    }
+    cbuf_puts(out, "\n");
+    size_t n;
+    struct ctl_row **ports = deref_all(ctx, ls, "ports",
+                                       "Logical_Switch_Port", &n);
+    for (size_t i = 0; i < n; i++) {
+        struct ctl_row *p = ports[i];
+        cbuf_printf(out, "    port %s", row_name(ctx, p));
+        a = aka(ctx, p, "neutron:port_name");
+        if (a) {
+            cbuf_printf(out, " (aka %s)", a);
+        }
+        cbuf_puts(out, "\n");
+        const char *type = ctl_get_string(ctx, p, "type");
+        if (type[0]) {
+            cbuf_printf(out, "        type: %s\n", type);
+        }
+        const char *parent = opt_string(ctx, p, "parent_name");
+        if (parent[0]) {
+            cbuf_printf(out, "        parent: %s\n", parent);
+        }
+        const json_t *tag = ctl_get(ctx, p, "tag");
+        if (json_array_size(tag)) {
+            cbuf_printf(out, "        tag: %lld\n",
+                        (long long) json_integer_value(json_array_get(tag,
+                                                                      0)));
+        }
+        const json_t *addrs = ctl_get(ctx, p, "addresses");
+        if (json_array_size(addrs)
+            && !(json_array_size(addrs) == 1
+                 && !strcmp(json_string_value(json_array_get(addrs, 0)),
+                            "router"))) {
+            cbuf_puts(out, "        addresses: ");
+            print_quoted_list(out, addrs);
+            cbuf_puts(out, "\n");
+        }
+        if (!strcmp(type, "router")) {
+            const json_t *rp = ctl_get_map_value(ctx, p, "options",
+                                                 "router-port");
+            if (rp) {
+                cbuf_printf(out, "        router-port: %s\n",
+                            json_string_value(rp));
+            }
+        }
+    }
+    free(ports);
+}
+
+static struct ctl_ctx *gc_ctx;
+static int gc_by_priority(const void *a_, const void *b_)
+{
+    struct ctl_row *a = *(struct ctl_row *const *) a_;
+    struct ctl_row *b = *(struct ctl_row *const *) b_;
+    long long pa = ctl_get_int(gc_ctx, a, "priority");
+    long long pb = ctl_get_int(gc_ctx, b, "priority");
+    if (pa != pb) {
+        return pa > pb ? -1 : 1;
+    }
+    return strcmp(ctl_get_string(gc_ctx, a, "chassis_name"),
+                  ctl_get_string(gc_ctx, b, "chassis_name"));
+}
+
+static void show_router(struct ctl_ctx *ctx, struct cbuf *out,
+                        struct ctl_row *lr)
+{
+    cbuf_printf(out, "router %s (%s)", ctl_row_uuid_text(lr),
+                row_name(ctx, lr));
+    const char *a = aka(ctx, lr, "neutron:router_name");
+    if (a) {
+        cbuf_printf(out, " (aka %s)", a);
+    }
+    cbuf_puts(out, "\n");
+    size_t n;
+    struct ctl_row **ports = deref_all(ctx, lr, "ports",
+                                       "Logical_Router_Port", &n);
+    for (size_t i = 0; i < n; i++) {
+        struct ctl_row *p = ports[i];
+        cbuf_printf(out, "    port %s\n", row_name(ctx, p));
+        cbuf_printf(out, "        mac: \"%s\"\n",
+                    ctl_get_string(ctx, p, "mac"));
+        cbuf_puts(out, "        networks: ");
+        print_quoted_list(out, ctl_get(ctx, p, "networks"));
+        cbuf_puts(out, "\n");
+        size_t ng;
+        struct ctl_row **gcs = deref_all(ctx, p, "gateway_chassis",
+                                         "Gateway_Chassis", &ng);
+        if (ng) {
+            gc_ctx = ctx;
+            qsort(gcs, ng, sizeof *gcs, gc_by_priority);
+            cbuf_puts(out, "        gateway chassis: [");
+            for (size_t j = 0; j < ng; j++) {
+                cbuf_printf(out, "%s%s", j ? " " : "",
+                            ctl_get_string(ctx, gcs[j], "chassis_name"));
+            }
+            cbuf_puts(out, "]\n");
+        }
+        free(gcs);
+    }
+    free(ports);
+    struct ctl_row **nats = deref_all(ctx, lr, "nat", "NAT", &n);
+    for (size_t i = 0; i < n; i++) {
+        struct ctl_row *r = nats[i];
+        cbuf_printf(out, "    nat %s\n", ctl_row_uuid_text(r));
+        cbuf_printf(out, "        external ip: \"%s\"\n",
+                    ctl_get_string(ctx, r, "external_ip"));
+        cbuf_printf(out, "        logical ip: \"%s\"\n",
+                    ctl_get_string(ctx, r, "logical_ip"));
+        cbuf_printf(out, "        type: \"%s\"\n",
+                    ctl_get_string(ctx, r, "type"));
+    }
+    free(nats);
+}
+
+static void show_all(struct ctl_ctx *ctx, struct cbuf *out, const char *table,
+                     void (*show)(struct ctl_ctx *, struct cbuf *,
+                                  struct ctl_row *))
+{
+    const struct ovsdb_table_schema *t = T(table);
+    ctl_load_table(ctx, t);
+    json_t *ix = ctl_table_rows(ctx, t);
+    ctl_sort_idl_order(ctx, ix);
+    size_t i;
+    json_t *e;
+    json_array_foreach(ix, i, e) {
+        show(ctx, out, ctl_row_at(ctx, json_integer_value(e)));
+    }
+    json_decref(ix);
+}
+
+static void cmd_show(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    /* Load every table show reads in one query each. */
+    static const char *const tables[] = {
+        "Logical_Switch", "Logical_Switch_Port", "Logical_Router",
+        "Logical_Router_Port", "NAT", "Gateway_Chassis", NULL,
+    };
+    for (const char *const *t = tables; *t; t++) {
+        ctl_load_table(ctx, T(*t));
+    }
+    if (cmd->argc > 1) {
+        struct ctl_row *ls = lookup(ctx, "Logical_Switch", cmd->argv[1],
+                                    "switch", false);
+        if (ls) {
+            show_switch(ctx, &cmd->output, ls);
+            return;
+        }
+        struct ctl_row *lr = lookup(ctx, "Logical_Router", cmd->argv[1],
+                                    "router", false);
+        if (lr) {
+            show_router(ctx, &cmd->output, lr);
+        }
+        return;
+    }
+    show_all(ctx, &cmd->output, "Logical_Switch", show_switch);
+    show_all(ctx, &cmd->output, "Logical_Router", show_router);
+}
+
+/* ---- the program -------------------------------------------------------------------- */
+
 static const struct ctl_command_spec nb_commands[] = {
+    { "init", 0, 0, "", cmd_init, "" },
+    { "sync", 0, 0, "", cmd_sync, "" },
+    { "show", 0, 1, "", cmd_show, "[SWITCH|ROUTER]" },
+    { "ls-add", 0, 1, "--may-exist,--add-duplicate", cmd_ls_add,
+      "[SWITCH]" },
+    { "ls-del", 1, 1, "--if-exists", cmd_ls_del, "SWITCH" },
+    { "ls-list", 0, 0, "", cmd_ls_list, "" },
+    { "lsp-add", 2, 4, "--may-exist", cmd_lsp_add,
+      "SWITCH PORT [PARENT TAG]" },
+    { "lsp-del", 1, 1, "--if-exists", cmd_lsp_del, "PORT" },
+    { "lsp-list", 1, 1, "", cmd_lsp_list, "SWITCH" },
+    { "lsp-set-addresses", 1, -1, "", cmd_lsp_set_addresses,
+      "PORT [ADDRESS]..." },
+    { "lsp-get-addresses", 1, 1, "", cmd_lsp_get_addresses, "PORT" },
+    { "lsp-set-port-security", 1, -1, "", cmd_lsp_set_port_security,
+      "PORT [ADDRS]..." },
+    { "lsp-get-port-security", 1, 1, "", cmd_lsp_get_port_security,
+      "PORT" },
+    { "lsp-set-type", 2, 2, "", cmd_lsp_set_type, "PORT TYPE" },
+    { "lsp-get-type", 1, 1, "", cmd_lsp_get_type, "PORT" },
+    { "lsp-set-options", 1, -1, "", cmd_lsp_set_options,
+      "PORT KEY=VALUE [KEY=VALUE]..." },
+    { "lsp-get-options", 1, 1, "", cmd_lsp_get_options, "PORT" },
+    { "lsp-set-enabled", 2, 2, "", cmd_lsp_set_enabled, "PORT STATE" },
+    { "lsp-get-enabled", 1, 1, "", cmd_lsp_get_enabled, "PORT" },
+    { "lr-add", 0, 1, "--may-exist,--add-duplicate", cmd_lr_add,
+      "[ROUTER]" },
+    { "lr-del", 1, 1, "--if-exists", cmd_lr_del, "ROUTER" },
+    { "lr-list", 0, 0, "", cmd_lr_list, "" },
+    { "lrp-add", 4, -1, "--may-exist", cmd_lrp_add,
+      "ROUTER PORT MAC NETWORK... [peer=PEER]" },
+    { "lrp-del", 1, 1, "--if-exists", cmd_lrp_del, "PORT" },
+    { "lrp-list", 1, 1, "", cmd_lrp_list, "ROUTER" },
+    { "lr-route-add", 3, 4,
+      "--may-exist,--ecmp,--ecmp-symmetric-reply,--policy=,--route-table=",
+      cmd_lr_route_add, "ROUTER PREFIX NEXTHOP [PORT]" },
+    { "lr-route-del", 1, 4, "--if-exists,--policy=,--route-table=",
+      cmd_lr_route_del, "ROUTER [PREFIX [NEXTHOP [PORT]]]" },
+    { "lr-route-list", 1, 1, "", cmd_lr_route_list, "ROUTER" },
+    { "lr-nat-add", 4, 7,
+      "--may-exist,--stateless,--portrange,--gateway-port=",
+      cmd_lr_nat_add,
+      "ROUTER TYPE EXTERNAL_IP LOGICAL_IP [LOGICAL_PORT EXTERNAL_MAC]" },
+    { "lr-nat-del", 1, 3, "--if-exists", cmd_lr_nat_del,
+      "ROUTER [TYPE [IP]]" },
+    { "lr-nat-list", 1, 1, "", cmd_lr_nat_list, "ROUTER" },
+    { "acl-add", 5, 5,
+      "--log,--meter=,--severity=,--name=,--label=,--may-exist,"
+      "--apply-after-lb,--type=", cmd_acl_add,
+      "{SWITCH | PORTGROUP} DIRECTION PRIORITY MATCH ACTION" },
+    { "acl-del", 1, 4, "--type=,--if-exists", cmd_acl_del,
+      "{SWITCH | PORTGROUP} [DIRECTION [PRIORITY MATCH]]" },
+    { "acl-list", 1, 1, "--type=", cmd_acl_list, "{SWITCH | PORTGROUP}" },
+    { "pg-add", 1, -1, "--may-exist", cmd_pg_add, "GROUP [PORT]..." },
+    { "pg-set-ports", 2, -1, "", cmd_pg_set_ports, "GROUP PORT..." },
+    { "pg-del", 1, 1, "--if-exists", cmd_pg_del, "GROUP" },
     { NULL, 0, 0, NULL, NULL, NULL },
 };
 
@@ -22,14 +1715,29 @@ static const struct ctl_row_id nb_row_ids[] = {
     { "Gateway_Chassis", "name" },
     { "Forwarding_Group", "name" },
     { "Mirror", "name" },
-    { "Logical_Router_Policy", NULL },
     { NULL, NULL },
 };
 
 static void usage(void)
 {
-    printf("loom-nbctl: OVN northbound DB management utility\n"
-           "usage: loom-nbctl [OPTIONS] COMMAND [ARG...] [-- COMMAND...]\n");
+    printf("loom-nbctl: OVN northbound DB management utility (Loom)\n"
+           "usage: loom-nbctl [OPTIONS] COMMAND [ARG...] "
+           "[-- [OPTIONS] COMMAND [ARG...]]...\n\nCommands:\n");
+    for (const struct ctl_command_spec *s = nb_commands; s->name; s++) {
+        printf("  %s %s\n", s->name, s->usage);
+    }
+    for (const struct ctl_command_spec *s = ctl_db_commands; s->name; s++) {
+        printf("  %s %s\n", s->name, s->usage);
+    }
+    printf("\nOptions:\n"
+           "  --db=DATABASE     connect to DATABASE (default: $OVN_NB_DB, "
+           "else unix:/var/run/ovn/ovnnb_db.sock)\n"
+           "  --wait=none|sb|hv wait for northd (sb) or the chassis (hv) to "
+           "catch up\n"
+           "  -t, --timeout=SECS  give up after SECS seconds\n"
+           "  --format=list|table|csv|json, --bare, --columns=COLS, "
+           "--no-headings\n"
+           "  --may-exist, --if-exists  per-command idempotence\n");
 }
 
 static const struct ctl_program nbctl = {
