@@ -1,0 +1,92 @@
+#!/bin/bash
+# loom-nbctl and Debian's ovn-nbctl must agree, byte for byte, on show and
+# the *-list commands:
+#  (a) a topology built with loom-nbctl -- two switches, ports with
+#      addresses and port security, a router with two ports and a static
+#      route, a port group with ACLs, an address set -- listed by both;
+#  (b) a topology built with ovn-nbctl, listed by both.
+# The NB database is a real ovsdb-server on Loom's schema (Debian's if
+# schemas/ovn-nb.ovsschema is absent).
+set -u
+. "${LOOM_SRC:-$(dirname "$0")/../..}/tests/interop/test-ctl-lib.sh"
+ctl_init ctl-nb-show
+
+echo "== (a) topology built by loom-nbctl"
+L() { "${LNB[@]}" "$@" || sb_fail "loom-nbctl $* failed"; }
+L init
+L ls-add ls1 -- ls-add ls2
+L lsp-add ls1 vm1 -- lsp-set-addresses vm1 "00:00:00:00:01:01 10.0.1.1" \
+  -- lsp-set-port-security vm1 "00:00:00:00:01:01 10.0.1.1/32"
+L lsp-add ls1 vm2 -- lsp-set-addresses vm2 "00:00:00:00:01:02 10.0.1.2" "00:00:00:00:01:12 10.0.1.12"
+L lsp-add ls2 vm3 -- lsp-set-addresses vm3 "00:00:00:00:02:01 10.0.2.1 fd00::1" \
+  -- lsp-set-port-security vm3 "00:00:00:00:02:01 10.0.2.1 fd00::1"
+L lsp-add ls2 ln -- lsp-set-type ln localnet -- lsp-set-addresses ln unknown \
+  -- lsp-set-options ln network_name=phys
+L lsp-add ls2 c1 vm3 7 -- lsp-set-addresses c1 dynamic
+L lr-add lr1 -- lrp-add lr1 lrp1 00:00:00:00:ff:01 10.0.1.254/24 \
+  -- lrp-add lr1 lrp2 00:00:00:00:ff:02 10.0.2.254/24 fd00::fe/64
+L lsp-add ls1 ls1-lr1 -- lsp-set-type ls1-lr1 router \
+  -- lsp-set-addresses ls1-lr1 router -- lsp-set-options ls1-lr1 router-port=lrp1
+L lsp-add ls2 ls2-lr1 -- lsp-set-type ls2-lr1 router \
+  -- lsp-set-addresses ls2-lr1 "00:00:00:00:ff:02" -- lsp-set-options ls2-lr1 router-port=lrp2
+L lr-route-add lr1 0.0.0.0/0 10.0.2.100
+L lr-route-add lr1 192.168.7.0/24 10.0.1.7 lrp1
+L --policy=src-ip lr-route-add lr1 10.0.1.0/24 10.0.2.200
+L --ecmp lr-route-add lr1 172.16.0.0/16 10.0.2.101 -- --ecmp lr-route-add lr1 172.16.0.0/16 10.0.2.102
+L lr-route-add lr1 fd01::/64 fd00::5
+L lr-nat-add lr1 snat 10.0.2.254 10.0.1.0/24
+L lr-nat-add lr1 dnat_and_snat 10.0.2.50 10.0.1.1 vm1 00:00:00:00:aa:01
+L pg-add pg_web vm1 vm2
+L acl-add pg_web to-lport 1000 'outport == @pg_web && ip4 && tcp.dst == 80' allow-related
+L --log --name=dropall --severity=warning acl-add pg_web to-lport 900 'outport == @pg_web && ip' drop
+L --log --meter=m1 acl-add pg_web from-lport 900 'inport == @pg_web && ip6' reject
+L --apply-after-lb acl-add pg_web from-lport 500 'inport == @pg_web' allow
+L --label=42 acl-add ls1 from-lport 100 'ip4' allow
+L create Address_Set name=as_web 'addresses="10.0.1.1","10.0.1.2"' >/dev/null
+L acl-add ls2 from-lport 100 'ip4.src == $as_web' allow
+
+ctl_same show
+ctl_same show ls2
+ctl_same show lr1
+ctl_same acl-list pg_web
+ctl_same acl-list ls1
+ctl_same acl-list ls2
+ctl_same ls-list
+ctl_same lr-list
+ctl_same lsp-list ls1
+ctl_same lsp-list ls2
+ctl_same lrp-list lr1
+ctl_same lr-route-list lr1
+ctl_same lr-nat-list lr1
+ctl_same list Address_Set as_web
+ctl_same --columns=name,addresses,port_security list Logical_Switch_Port vm3
+ctl_same get Logical_Switch_Port vm2 addresses
+ctl_same --bare --columns=name find Logical_Switch_Port type=localnet
+ctl_same lsp-get-addresses vm2
+
+echo "== (b) topology built by ovn-nbctl"
+D() { "${DNB[@]}" "$@" || sb_fail "ovn-nbctl $* failed"; }
+D ls-add dls1 -- ls-add dls2 -- lr-add dlr
+D lsp-add dls1 dp1 -- lsp-set-addresses dp1 "0a:00:00:00:00:01 192.168.1.1" \
+  -- lsp-set-port-security dp1 "0a:00:00:00:00:01 192.168.1.1"
+D lsp-add dls1 dp2 -- lsp-set-addresses dp2 "0a:00:00:00:00:02 192.168.1.2"
+D lsp-add dls2 dp3 -- lsp-set-addresses dp3 unknown
+D lrp-add dlr dlrp1 0a:00:00:00:00:fe 192.168.1.254/24
+D lrp-add dlr dlrp2 0a:00:00:00:01:fe 192.168.2.254/24 2001:db8::1/64
+D lr-route-add dlr 0.0.0.0/0 192.168.2.1
+D set Logical_Switch dls1 external_ids:neutron\\:network_name=tenant-net
+D set Logical_Switch_Port dp1 external_ids:neutron\\:port_name=web0
+D pg-add dpg dp1 dp2
+D acl-add dpg from-lport 1002 'inport == @dpg && ip4' allow-related
+D acl-add dls2 to-lport 1001 'outport == "dp3" && udp' drop
+D lr-nat-add dlr dnat 192.168.2.10 192.168.1.1
+ctl_same show
+ctl_same show dls1
+ctl_same show dlr
+ctl_same acl-list dpg
+ctl_same acl-list dls2
+ctl_same lr-route-list dlr
+ctl_same lr-nat-list dlr
+ctl_same lsp-list dls1
+ctl_same list Port_Group dpg
+echo PASS
