@@ -378,27 +378,40 @@ lab_cleanup() {
 # the northd chosen by LAB_NORTHD and waits (10 s) until it has processed
 # the NB once.  Fails if a database or northd does not start.
 lab_start_central() {
-    local d=$LAB_DIR/central db northd
+    local d=$LAB_DIR/central db
     mkdir -p "$d"
     for db in nb sb; do
         ovsdb-tool create "$d/$db.db" "$(lab__schema "$db")" || { lab__err "cannot create the $db database"; return 1; }
-        env $(lab__env "$d") ovsdb-server --detach --no-chdir \
-            --pidfile="$d/$db.pid" --log-file="$d/$db.log" \
-            --unixctl="$d/$db.ctl" --remote="punix:$d/$db.sock" "$d/$db.db" \
-            2>>"$d/$db.stderr" || { lab__err "ovsdb-server for $db did not start (see $d/$db.log)"; return 1; }
+        lab__start_central_db "$db" || return 1
     done
     export OVN_NB_DB=unix:$d/nb.sock OVN_SB_DB=unix:$d/sb.sock
     lab__save "export OVN_NB_DB=$OVN_NB_DB OVN_SB_DB=$OVN_SB_DB"
+    lab__start_northd || return 1
+    lab__ref_nbctl --timeout=10 --wait=sb sync >/dev/null \
+        || { lab__err "northd did not answer within 10 s (see $d/northd.log)"; return 1; }
+    lab__log "central up at $(lab_elapsed) s"
+}
+
+# lab__start_central_db nb|sb: serves $LAB_DIR/central/DB.db on DB.sock.
+lab__start_central_db() {
+    local db=$1 d=$LAB_DIR/central
+    env $(lab__env "$d") ovsdb-server --detach --no-chdir \
+        --pidfile="$d/$db.pid" --log-file="$d/$db.log" \
+        --unixctl="$d/$db.ctl" --remote="punix:$d/$db.sock" "$d/$db.db" \
+        2>>"$d/$db.stderr" || { lab__err "ovsdb-server for $db did not start (see $d/$db.log)"; return 1; }
+}
+
+# lab__start_northd: starts the northd chosen by LAB_NORTHD on the central
+# databases (pid file central/northd.pid, control socket central/northd.ctl).
+lab__start_northd() {
+    local d=$LAB_DIR/central northd
     northd=$(lab__prog LAB_NORTHD "${LAB_NORTHD:-ovn}" ovn-northd loom-northd) || return 1
     lab__log "northd: $northd"
     env $(lab__env "$d") "$northd" --detach --no-chdir \
         --pidfile="$d/northd.pid" --log-file="$d/northd.log" \
         --unixctl="$d/northd.ctl" \
-        --ovnnb-db="$OVN_NB_DB" --ovnsb-db="$OVN_SB_DB" \
+        --ovnnb-db="unix:$d/nb.sock" --ovnsb-db="unix:$d/sb.sock" \
         2>>"$d/northd.stderr" || { lab__err "$northd did not start (see $d/northd.log)"; return 1; }
-    lab__ref_nbctl --timeout=10 --wait=sb sync >/dev/null \
-        || { lab__err "northd did not answer within 10 s (see $d/northd.log)"; return 1; }
-    lab__log "central up at $(lab_elapsed) s"
 }
 
 # lab_nbctl ARGS...: runs ovn-nbctl (or loom-nbctl when LAB_NBCTL=loom)
@@ -522,7 +535,7 @@ lab__ns_sysctls() {
 # warms the tunnel neighbours with every chassis added before (trap 1).
 lab_add_chassis() {
     local name=${1:?usage: lab_add_chassis NAME IP [encap=geneve|vxlan]} ip=${2:?usage: lab_add_chassis NAME IP [encap=geneve|vxlan]}
-    local encap=geneve ns d ctl peer
+    local encap=geneve ns d peer
     case ${3:-encap=geneve} in
         encap=geneve|encap=vxlan) encap=${3:-encap=geneve}; encap=${encap#encap=} ;;
         *) lab__err "bad encap '${3}' (want encap=geneve or encap=vxlan)"; return 1 ;;
@@ -533,7 +546,7 @@ lab_add_chassis() {
     for peer in "${LAB_CHASSIS[@]}"; do
         [[ ${LAB_CH_IP[$peer]} != "$ip" ]] || { lab__err "encap IP $ip is already used by $peer"; return 1; }
     done
-    ctl=$(lab__prog LAB_CONTROLLER "${LAB_CONTROLLER:-ovn}" ovn-controller loom-controller) || return 1
+    lab__prog LAB_CONTROLLER "${LAB_CONTROLLER:-ovn}" ovn-controller loom-controller >/dev/null || return 1
     [[ -S $LAB_DIR/central/sb.sock ]] || { lab__err "call lab_start_central before lab_add_chassis"; return 1; }
     lab__underlay || { lab__err "cannot create the underlay namespace"; return 1; }
 
@@ -555,27 +568,16 @@ lab_add_chassis() {
 
     # The chassis' own Open vSwitch.
     ovsdb-tool create "$d/conf.db" "$LAB_VSWITCH_SCHEMA" || return 1
-    ip netns exec "$ns" env $(lab__env "$d") ovsdb-server --detach --no-chdir \
-        --pidfile="$d/ovsdb-server.pid" --log-file="$d/ovsdb-server.log" \
-        --unixctl="$d/ovsdb-server.ctl" --remote="punix:$d/db.sock" "$d/conf.db" \
-        2>>"$d/ovsdb-server.stderr" || { lab__err "ovsdb-server of $name did not start (see $d/ovsdb-server.log)"; return 1; }
+    lab__start_chassis_db "$name" || return 1
     lab_vsctl "$name" --no-wait init
-    ip netns exec "$ns" env $(lab__env "$d") ovs-vswitchd --detach --no-chdir \
-        --pidfile="$d/ovs-vswitchd.pid" --log-file="$d/ovs-vswitchd.log" \
-        --unixctl="$d/ovs-vswitchd.ctl" "unix:$d/db.sock" \
-        2>>"$d/ovs-vswitchd.stderr" || { lab__err "ovs-vswitchd of $name did not start (see $d/ovs-vswitchd.log)"; return 1; }
+    lab__start_vswitchd "$name" || return 1
     lab_vsctl "$name" \
         -- add-br br-int -- set Bridge br-int datapath_type=netdev fail-mode=secure \
            other-config:disable-in-band=true \
         -- add-br br-phy -- set Bridge br-phy datapath_type=netdev \
         -- add-port br-phy ul0 \
         || { lab__err "cannot create the bridges of $name (see $d/ovs-vswitchd.log)"; return 1; }
-    # Native tunneling: the encap IP lives on br-phy's internal port.
-    ip -n "$ns" link set br-phy mtu "$LAB_UL_MTU" up
-    ip -n "$ns" addr add "$ip/24" dev br-phy
-    ip netns exec "$ns" sysctl -qw net.ipv4.conf.br-phy.arp_ignore=1 \
-        net.ipv4.conf.ul0.arp_ignore=1 net.ipv4.conf.br-phy.arp_announce=2 >/dev/null
-
+    lab__phy_up "$name" || return 1
     lab_vsctl "$name" set Open_vSwitch . \
         external_ids:system-id="$name" \
         external_ids:hostname="$name" \
@@ -584,13 +586,109 @@ lab_add_chassis() {
         external_ids:ovn-encap-ip="$ip" \
         external_ids:ovn-bridge=br-int \
         external_ids:ovn-bridge-datapath-type=netdev
-    # The controller shares the vswitchd's directories (br-int.mgmt, trap 5).
-    ip netns exec "$ns" env $(lab__env "$d") "$ctl" --detach --no-chdir \
-        --pidfile="$d/controller.pid" --log-file="$d/controller.log" \
-        "unix:$d/db.sock" 2>>"$d/controller.stderr" \
-        || { lab__err "$ctl of $name did not start (see $d/controller.log)"; return 1; }
+    lab__start_controller "$name" || return 1
     lab__warm "$name"
     lab__log "chassis $name ($ip, $encap) up at $(lab_elapsed) s"
+}
+
+# lab__start_chassis_db CH: serves CH's conf.db on CH/db.sock, inside CH's
+# namespace.
+lab__start_chassis_db() {
+    local ch=$1 d=${LAB_CH_DIR[$1]}
+    ip netns exec "${LAB_CH_NS[$ch]}" env $(lab__env "$d") ovsdb-server --detach --no-chdir \
+        --pidfile="$d/ovsdb-server.pid" --log-file="$d/ovsdb-server.log" \
+        --unixctl="$d/ovsdb-server.ctl" --remote="punix:$d/db.sock" "$d/conf.db" \
+        2>>"$d/ovsdb-server.stderr" || { lab__err "ovsdb-server of $ch did not start (see $d/ovsdb-server.log)"; return 1; }
+}
+
+# lab__start_vswitchd CH: starts ovs-vswitchd inside CH's namespace (it reads
+# tunnel routes from that namespace's kernel table).
+lab__start_vswitchd() {
+    local ch=$1 d=${LAB_CH_DIR[$1]}
+    ip netns exec "${LAB_CH_NS[$ch]}" env $(lab__env "$d") ovs-vswitchd --detach --no-chdir \
+        --pidfile="$d/ovs-vswitchd.pid" --log-file="$d/ovs-vswitchd.log" \
+        --unixctl="$d/ovs-vswitchd.ctl" "unix:$d/db.sock" \
+        2>>"$d/ovs-vswitchd.stderr" || { lab__err "ovs-vswitchd of $ch did not start (see $d/ovs-vswitchd.log)"; return 1; }
+}
+
+# lab__phy_up CH: puts the encap IP on br-phy's internal port (native
+# tunneling), MTU 1600, up, with the ARP sysctls of trap 2.  Idempotent: a
+# restarted vswitchd recreates br-phy without its address.
+lab__phy_up() {
+    local ch=$1 ns=${LAB_CH_NS[$1]} ip=${LAB_CH_IP[$1]}
+    lab__wait_for 10 ip -n "$ns" link show br-phy \
+        || { lab__err "br-phy of $ch did not appear (see ${LAB_CH_DIR[$ch]}/ovs-vswitchd.log)"; return 1; }
+    ip -n "$ns" link set br-phy mtu "$LAB_UL_MTU" up
+    ip -n "$ns" -4 addr show dev br-phy | grep -q "inet $ip/" \
+        || ip -n "$ns" addr add "$ip/24" dev br-phy
+    ip netns exec "$ns" sysctl -qw net.ipv4.conf.br-phy.arp_ignore=1 \
+        net.ipv4.conf.ul0.arp_ignore=1 net.ipv4.conf.br-phy.arp_announce=2 >/dev/null
+}
+
+# lab__start_controller CH: starts the controller chosen by LAB_CONTROLLER
+# inside CH's namespace, sharing the vswitchd's directories (it finds
+# br-int.mgmt there, trap 5).
+lab__start_controller() {
+    local ch=$1 d=${LAB_CH_DIR[$1]} ctl
+    ctl=$(lab__prog LAB_CONTROLLER "${LAB_CONTROLLER:-ovn}" ovn-controller loom-controller) || return 1
+    ip netns exec "${LAB_CH_NS[$ch]}" env $(lab__env "$d") "$ctl" --detach --no-chdir \
+        --pidfile="$d/controller.pid" --log-file="$d/controller.log" \
+        "unix:$d/db.sock" 2>>"$d/controller.stderr" \
+        || { lab__err "$ctl of $ch did not start (see $d/controller.log)"; return 1; }
+}
+
+# lab__daemon WHAT: prints "PIDFILE STARTER [ARG]" for a daemon name:
+# northd | nb | sb | CHASSIS/controller | CHASSIS/vswitchd | CHASSIS/ovsdb-server.
+lab__daemon() {
+    local what=$1 ch=${1%%/*} part=${1#*/}
+    case $what in
+        northd) echo "$LAB_DIR/central/northd.pid lab__start_northd" ;;
+        nb|sb)  echo "$LAB_DIR/central/$what.pid lab__start_central_db $what" ;;
+        */controller|*/vswitchd|*/ovsdb-server)
+            [[ -n ${LAB_CH_DIR[$ch]:-} ]] || { lab__err "no chassis '$ch' in '$what'"; return 1; }
+            case $part in
+                controller)   echo "${LAB_CH_DIR[$ch]}/controller.pid lab__start_controller $ch" ;;
+                vswitchd)     echo "${LAB_CH_DIR[$ch]}/ovs-vswitchd.pid lab__start_vswitchd $ch" ;;
+                ovsdb-server) echo "${LAB_CH_DIR[$ch]}/ovsdb-server.pid lab__start_chassis_db $ch" ;;
+            esac ;;
+        *) lab__err "bad daemon '$what' (want northd, nb, sb, or CHASSIS/controller|vswitchd|ovsdb-server)"; return 1 ;;
+    esac
+}
+
+# lab_stop WHAT [--kill]: stops one daemon (see lab__daemon for WHAT) by
+# its pid file: SIGTERM and a wait, or SIGKILL with --kill (a crash).
+lab_stop() {
+    local what=${1:?usage: lab_stop WHAT [--kill]} spec pid i
+    spec=$(lab__daemon "$what") || return 1
+    set -- "$what" "${2:-}" $spec
+    if [[ $2 == --kill ]]; then
+        pid=$(lab__pid_of "$3") || return 0
+        kill -KILL "$pid" 2>/dev/null || true
+        for (( i = 0; i < 100; i++ )); do lab__alive "$pid" || break; sleep 0.05; done
+    else
+        lab__stop "$3"
+    fi
+}
+
+# lab_start WHAT: starts a daemon stopped by lab_stop again, with the same
+# options and files.  A vswitchd gets its br-phy address back and re-warms
+# its tunnel neighbours.
+lab_start() {
+    local what=${1:?usage: lab_start WHAT} spec pid
+    spec=$(lab__daemon "$what") || return 1
+    set -- $spec
+    if pid=$(lab__pid_of "$1"); then lab__err "$what is already running (pid $pid)"; return 1; fi
+    shift
+    "$@" || return 1
+    if [[ $what == */vswitchd ]]; then
+        lab__phy_up "${what%%/*}" || return 1
+        lab__warm "${what%%/*}"
+    fi
+}
+
+# lab_restart WHAT [--kill]: lab_stop then lab_start.
+lab_restart() {
+    lab_stop "$@" && lab_start "$1"
 }
 
 # lab__warm NAME: pings every other chassis' encap IP from NAME and back so
