@@ -262,9 +262,8 @@ static int parse_next(struct aparser *ap, struct ofact_list *out)
         }
         if (expect(ap, LEX_RPAREN, "to close next(")) return -1;
     }
-    if (!ap->ctx->ingress && ingress) {
-        return fail(ap, lexer_peek(ap->lx), "'next' cannot go from the egress to the ingress pipeline");
-    }
+    /* next(pipeline=ingress, ...) from egress is legal inside packet-in
+     * actions (reject { }), where the controller re-injects the packet. */
     emit_resubmit(out, pipeline_base(ingress) + table);
     return 0;
 }
@@ -1010,9 +1009,6 @@ static int parse_list(struct aparser *ap, struct ofact_list *out, enum lex_type 
         const struct lex_token *t = lexer_peek(ap->lx);
         if (t->type == end) {
             lexer_next(ap->lx);
-            if (end == LEX_RCURLY) {
-                lexer_match(ap->lx, LEX_SEMICOLON);
-            }
             return 0;
         }
         if (t->type == LEX_END) {
@@ -1023,8 +1019,12 @@ static int parse_list(struct aparser *ap, struct ofact_list *out, enum lex_type 
         }
         if (parse_action(ap, out)) return -1;
         const struct lex_token *n = lexer_peek(ap->lx);
+        bool after_block = ap->lx->pos > 0
+                           && ap->lx->tokens[ap->lx->pos - 1].type == LEX_RCURLY;
         if (n->type == LEX_SEMICOLON) {
             lexer_next(ap->lx);
+        } else if (after_block) {
+            /* "clone { ... }" without the ';' OVN writes after '}' */
         } else if (n->type != end && !(n->type == LEX_RCURLY && end == LEX_RCURLY)) {
             if (n->type == LEX_END && end == LEX_END) continue;
             return fail(ap, n, "expecting ';' after action");

@@ -1112,6 +1112,29 @@ static void dim_add_alt(struct dim *d, enum ovs_field_id f, struct u128 v, struc
     d->alts[d->n++] = a;
 }
 
+/* Drops alternatives that another alternative of 'd' already covers (a
+ * covers b if a's mask is a subset of b's and they agree on it): in an OR
+ * the covered one adds nothing.  O(n^2); skipped above 4096 alternatives. */
+static void dim_prune(struct dim *d)
+{
+    if (d->n < 2 || d->n > 4096) return;
+    size_t k = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        const struct lmatch_field *b = &d->alts[i];
+        bool covered = false;
+        for (size_t j = 0; j < d->n && !covered; j++) {
+            const struct lmatch_field *a = &d->alts[j];
+            if (i == j) continue;
+            bool subset = u128_eq(u128_and(a->mask, b->mask), a->mask);
+            bool agree = u128_is_zero(u128_and(u128_xor(a->value, b->value), a->mask));
+            /* equal alternatives were de-duplicated on insertion */
+            covered = subset && agree && (!alt_eq(a, b) || j < i);
+        }
+        if (!covered) d->alts[k++] = *b;
+    }
+    d->n = k;
+}
+
 static void term_remove_dim(struct term *t, size_t i)
 {
     dim_free(&t->dims[i]);
@@ -1167,6 +1190,7 @@ static int term_reduce(struct term *t)
                         }
                     }
                 }
+                dim_prune(&x);
                 if (x.n > EXPR_MAX_FLOWS) {
                     dim_free(&x);
                     return -2;
@@ -1275,6 +1299,7 @@ static int normalize_or(const struct expr *e, struct terms *out, struct norm *nm
         }
     }
     terms_free(&all);
+    dim_prune(&t.dims[0]);
     int r = term_reduce(&t);
     if (r == -2) {
         term_free(&t);
