@@ -1,0 +1,592 @@
+/* loom-northd: translates the OVN Northbound database into the Southbound.
+ *
+ *   loom-northd [--ovnnb-db=REMOTE] [--ovnsb-db=REMOTE] [--pidfile[=FILE]]
+ *               [--detach] [--no-chdir] [--log-file[=FILE]]
+ *               [--unixctl=SOCKET] [-v|--verbose]
+ *
+ * One main loop (lib/poll-loop.h): both databases are replicated in memory
+ * (lib/ovsdb-client.h, lib/idl/); whenever either changes and nothing is in
+ * flight, the active instance rebuilds the model, the pipelines and the SB
+ * image (a full recompute: ~ms per 100 ports) and sends the SB only the
+ * difference (northd/sb-sync.h).  Active/standby: the SB lock "ovn_northd",
+ * the same lock Debian's ovn-northd takes, so Loom's and OVN's northd can
+ * even stand by for each other during a migration; a standby keeps its
+ * replicas warm and writes nothing.
+ *
+ * The --wait handshake: NB_Global.nb_cfg is copied into SB_Global.nb_cfg in
+ * the same transaction as the SB changes it implies; once the SB shows it,
+ * NB_Global.sb_cfg follows; NB_Global.hv_cfg is the minimum
+ * Chassis_Private.nb_cfg (or sb_cfg when there is no chassis).
+ * Port_Binding.up flows back to Logical_Switch_Port.up.
+ *
+ * Control socket (ovs-appctl -t SOCKET CMD): exit, status, pause, resume,
+ * is-paused, recompute (alias inc-engine/recompute), stats. */
+#define LOG_MODULE "northd"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/idl/ovn-nb-idl.h"
+#include "lib/idl/ovn-sb-idl.h"
+#include "lib/log.h"
+#include "lib/ovsdb-client.h"
+#include "lib/poll-loop.h"
+#include "lib/timeval.h"
+#include "northd/daemon.h"
+#include "northd/keys.h"
+#include "northd/nb-load.h"
+#include "northd/sb-image.h"
+#include "northd/sb-sync.h"
+#include "northd/unixctl.h"
+
+#define SB_LOCK "ovn_northd"
+#define LOOM_NORTHD_VERSION "loom-northd 0.1 (OVN 23.03 NB 7.0.0 / SB 20.27.0)"
+
+struct options {
+    char *nb_remote, *sb_remote;
+    char *pidfile;
+    char *log_file;
+    char *unixctl;
+    bool detach, chdir_root, verbose;
+};
+
+struct northd {
+    struct replica *nb_r, *sb_r;
+    struct ovsdb_client *nb, *sb;
+    struct ovsdb_txn *sb_txn, *nb_txn;
+    struct nd_unixctl *unixctl;
+    uint64_t nb_seqno_done, sb_seqno_done;
+    bool force;                 /* recompute even without a change */
+    long long retry_at;         /* after an error, not before this */
+    bool paused, exiting, was_active, ever_synced;
+    /* Stats. */
+    unsigned long long n_recomputes, n_sb_txns, n_nb_txns;
+    long long last_recompute_ms;
+    struct nd_sync_stats last_sync;
+    size_t last_n_flows;
+};
+
+static const char *
+rundir(void)
+{
+    const char *d = getenv("OVN_RUNDIR");
+    return d && *d ? d : "/var/run/ovn";
+}
+
+static void
+usage(void)
+{
+    printf("%s: translates OVN_Northbound into OVN_Southbound\n"
+           "usage: loom-northd [OPTIONS]\n"
+           "  --ovnnb-db=REMOTE   NB database (default $OVN_NB_DB or "
+           "unix:%s/ovnnb_db.sock)\n"
+           "  --ovnsb-db=REMOTE   SB database (default $OVN_SB_DB or "
+           "unix:%s/ovnsb_db.sock)\n"
+           "  --pidfile[=FILE]    write a pid file (default %s/loom-northd.pid)\n"
+           "  --detach            run in the background\n"
+           "  --no-chdir          with --detach, stay in the current directory\n"
+           "  --log-file[=FILE]   log to FILE (default /var/log/ovn/"
+           "loom-northd.log)\n"
+           "  --unixctl=SOCKET    control socket (default %s/"
+           "loom-northd.PID.ctl)\n"
+           "  -v, --verbose       debug logging\n"
+           "  -V, --version       print the version\n",
+           "loom-northd", rundir(), rundir(), rundir(), rundir());
+}
+
+static int
+parse_options(int argc, char *argv[], struct options *o)
+{
+    enum { OPT_NB = 256, OPT_SB, OPT_PIDFILE, OPT_DETACH, OPT_NO_CHDIR,
+           OPT_LOG_FILE, OPT_UNIXCTL };
+    static const struct option long_options[] = {
+        { "ovnnb-db", required_argument, NULL, OPT_NB },
+        { "ovnsb-db", required_argument, NULL, OPT_SB },
+        { "pidfile", optional_argument, NULL, OPT_PIDFILE },
+        { "detach", no_argument, NULL, OPT_DETACH },
+        { "no-chdir", no_argument, NULL, OPT_NO_CHDIR },
+        { "log-file", optional_argument, NULL, OPT_LOG_FILE },
+        { "unixctl", required_argument, NULL, OPT_UNIXCTL },
+        { "verbose", no_argument, NULL, 'v' },
+        { "version", no_argument, NULL, 'V' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    memset(o, 0, sizeof *o);
+    o->chdir_root = true;
+    for (;;) {
+        int c = getopt_long(argc, argv, "vVh", long_options, NULL);
+        if (c == -1) {
+            break;
+        }
+        switch (c) {
+        case OPT_NB: o->nb_remote = nd_xstrdup(optarg); break;
+        case OPT_SB: o->sb_remote = nd_xstrdup(optarg); break;
+        case OPT_PIDFILE:
+            o->pidfile = optarg ? nd_xstrdup(optarg)
+                                : nd_xasprintf("%s/loom-northd.pid", rundir());
+            break;
+        case OPT_DETACH: o->detach = true; break;
+        case OPT_NO_CHDIR: o->chdir_root = false; break;
+        case OPT_LOG_FILE:
+            o->log_file = nd_xstrdup(optarg ? optarg
+                                     : "/var/log/ovn/loom-northd.log");
+            break;
+        case OPT_UNIXCTL: o->unixctl = nd_xstrdup(optarg); break;
+        case 'v': o->verbose = true; break;
+        case 'V': printf("%s\n", LOOM_NORTHD_VERSION); exit(0);
+        case 'h': usage(); exit(0);
+        default:
+            fprintf(stderr, "loom-northd: bad option (try --help)\n");
+            return -1;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "loom-northd: unexpected argument \"%s\" (try "
+                "--help)\n", argv[optind]);
+        return -1;
+    }
+    if (!o->nb_remote) {
+        const char *e = getenv("OVN_NB_DB");
+        o->nb_remote = e && *e ? nd_xstrdup(e)
+                               : nd_xasprintf("unix:%s/ovnnb_db.sock",
+                                              rundir());
+    }
+    if (!o->sb_remote) {
+        const char *e = getenv("OVN_SB_DB");
+        o->sb_remote = e && *e ? nd_xstrdup(e)
+                               : nd_xasprintf("unix:%s/ovnsb_db.sock",
+                                              rundir());
+    }
+    return 0;
+}
+
+/* ---- control commands ---- */
+
+static char *
+cmd_exit(int argc, const char *const *argv, void *aux, bool *is_error)
+{
+    (void) argc; (void) argv; (void) is_error;
+    ((struct northd *) aux)->exiting = true;
+    return nd_xstrdup("");
+}
+
+static bool
+is_active(const struct northd *nd)
+{
+    return ovsdb_client_has_lock(nd->sb);
+}
+
+static char *
+cmd_status(int argc, const char *const *argv, void *aux, bool *is_error)
+{
+    (void) argc; (void) argv; (void) is_error;
+    struct northd *nd = aux;
+    return nd_xasprintf("Status: %s", nd->paused ? "paused"
+                        : is_active(nd) ? "active" : "standby");
+}
+
+static char *
+cmd_pause(int argc, const char *const *argv, void *aux, bool *is_error)
+{
+    (void) argc; (void) argv; (void) is_error;
+    struct northd *nd = aux;
+    nd->paused = true;
+    ovsdb_client_set_lock(nd->sb, NULL);
+    return nd_xstrdup("");
+}
+
+static char *
+cmd_resume(int argc, const char *const *argv, void *aux, bool *is_error)
+{
+    (void) argc; (void) argv; (void) is_error;
+    struct northd *nd = aux;
+    nd->paused = false;
+    nd->force = true;
+    ovsdb_client_set_lock(nd->sb, SB_LOCK);
+    return nd_xstrdup("");
+}
+
+static char *
+cmd_is_paused(int argc, const char *const *argv, void *aux, bool *is_error)
+{
+    (void) argc; (void) argv; (void) is_error;
+    return nd_xstrdup(((struct northd *) aux)->paused ? "true" : "false");
+}
+
+static char *
+cmd_recompute(int argc, const char *const *argv, void *aux, bool *is_error)
+{
+    (void) argc; (void) argv; (void) is_error;
+    ((struct northd *) aux)->force = true;
+    return nd_xstrdup("");
+}
+
+static char *
+cmd_stats(int argc, const char *const *argv, void *aux, bool *is_error)
+{
+    (void) argc; (void) argv; (void) is_error;
+    struct northd *nd = aux;
+    return nd_xasprintf("recomputes: %llu\nlast recompute: %lld ms\n"
+                        "logical flows: %zu\nSB transactions: %llu\n"
+                        "NB transactions: %llu\nlast SB diff: %zu inserted, "
+                        "%zu updated, %zu deleted\n",
+                        nd->n_recomputes, nd->last_recompute_ms,
+                        nd->last_n_flows, nd->n_sb_txns, nd->n_nb_txns,
+                        nd->last_sync.inserted, nd->last_sync.updated,
+                        nd->last_sync.deleted);
+}
+
+/* ---- the work ---- */
+
+static void
+random_mac_prefix(char buf[9], bool full, char out[18])
+{
+    struct uuid u;
+    uuid_generate(&u);
+    uint8_t b[6];
+    for (int i = 0; i < 6; i++) {
+        b[i] = (uint8_t) (u.parts[i % 4] >> (8 * (i / 4 + 1)));
+    }
+    b[0] = (uint8_t) ((b[0] & 0xfe) | 0x02);    /* unicast, local */
+    if (full) {
+        snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2],
+                 b[3], b[4], b[5]);
+    } else {
+        snprintf(buf, 9, "%02x:%02x:%02x", b[0], b[1], b[2]);
+    }
+}
+
+static bool
+vxlan_in_use(const struct replica *sb)
+{
+    const struct sbrec_encap *e;
+    SBREC_ENCAP_FOR_EACH (e, sb) {
+        if (e->type && !strcmp(e->type, "vxlan")) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* NB-side writes: NB_Global (options defaults, sb_cfg, hv_cfg) and
+ * Logical_Switch_Port.up.  Returns a transaction or NULL if nothing to do. */
+static struct ovsdb_txn *
+build_nb_txn(struct northd *nd, const struct nd_model *m)
+{
+    struct ovsdb_txn *txn = ovsdb_txn_create(NBREC_DB_NAME);
+    bool any = false;
+    const struct nbrec_nb_global *g = nbrec_nb_global_first(nd->nb_r);
+    const struct sbrec_sb_global *sg = sbrec_sb_global_first(nd->sb_r);
+    if (!g) {
+        nbrec_nb_global_insert(txn);
+        any = true;
+    } else {
+        int64_t sb_cfg = sg ? sg->nb_cfg : 0;
+        int64_t hv_cfg = INT64_MAX;
+        const struct sbrec_chassis_private *cp;
+        SBREC_CHASSIS_PRIVATE_FOR_EACH (cp, nd->sb_r) {
+            if (cp->nb_cfg < hv_cfg) {
+                hv_cfg = cp->nb_cfg;
+            }
+        }
+        if (hv_cfg == INT64_MAX) {
+            hv_cfg = sb_cfg;
+        }
+        /* hv_cfg never runs ahead of what the SB holds. */
+        if (hv_cfg > sb_cfg) {
+            hv_cfg = sb_cfg;
+        }
+        struct ovsdb_txn_row *row = NULL;
+        long long now = time_wall_msec();
+        if (g->sb_cfg != sb_cfg) {
+            row = nbrec_nb_global_update(txn, g);
+            nbrec_nb_global_set_sb_cfg(row, sb_cfg);
+            nbrec_nb_global_set_sb_cfg_timestamp(row, now);
+        }
+        if (g->hv_cfg != hv_cfg) {
+            row = row ? row : nbrec_nb_global_update(txn, g);
+            nbrec_nb_global_set_hv_cfg(row, hv_cfg);
+            nbrec_nb_global_set_hv_cfg_timestamp(row, now);
+        }
+        any |= row != NULL;
+        char prefix[9], mac[18];
+        if (!ovsdb_smap_get(&g->options, "svc_monitor_mac")) {
+            random_mac_prefix(prefix, true, mac);
+            nbrec_nb_global_update_options_setkey(txn, g, "svc_monitor_mac",
+                                                  mac);
+            any = true;
+        }
+        if (!ovsdb_smap_get(&g->options, "mac_prefix")) {
+            random_mac_prefix(prefix, false, mac);
+            nbrec_nb_global_update_options_setkey(txn, g, "mac_prefix",
+                                                  prefix);
+            any = true;
+        }
+    }
+
+    /* Logical_Switch_Port.up from Port_Binding.up (router and localnet
+     * ports are always up: nothing binds them). */
+    const struct nbrec_logical_switch_port *lsp;
+    NBREC_LOGICAL_SWITCH_PORT_FOR_EACH (lsp, nd->nb_r) {
+        const struct nd_lsp *mp = nd_model_find_lsp(m, lsp->name);
+        if (!mp || !mp->key) {
+            continue;
+        }
+        bool up;
+        if (mp->type == ND_LSP_ROUTER || mp->type == ND_LSP_LOCALNET) {
+            up = true;
+        } else {
+            const struct sbrec_port_binding *pb
+                = sbrec_port_binding_find_by_logical_port(nd->sb_r,
+                                                          lsp->name);
+            up = pb && pb->n_up && pb->up[0];
+        }
+        if (lsp->n_up != 1 || lsp->up[0] != up) {
+            struct ovsdb_txn_row *row
+                = nbrec_logical_switch_port_update(txn, lsp);
+            nbrec_logical_switch_port_set_up(row, &up, 1);
+            any = true;
+        }
+    }
+    if (!any) {
+        ovsdb_txn_destroy(txn);
+        return NULL;
+    }
+    return txn;
+}
+
+static void
+recompute(struct northd *nd)
+{
+    long long start = time_msec();
+    nd->nb_seqno_done = replica_get_seqno(nd->nb_r);
+    nd->sb_seqno_done = replica_get_seqno(nd->sb_r);
+    nd->force = false;
+
+    struct nd_model *m = nd_model_from_nb(nd->nb_r);
+    struct nd_key_hints hints = { nd_sb_hint_dp_key, nd_sb_hint_port_key,
+                                  nd->sb_r };
+    nd_assign_keys(m, &hints, vxlan_in_use(nd->sb_r));
+
+    const struct nbrec_nb_global *g = nbrec_nb_global_first(nd->nb_r);
+    const char *svc_mac = g ? ovsdb_smap_get(&g->options, "svc_monitor_mac")
+                            : NULL;
+    struct nd_sb_image img;
+    nd_sb_image_build(m, svc_mac, &img);
+
+    /* SB_Global: NB_Global options plus nb_cfg. */
+    size_t n_opts = g ? g->options.n : 0;
+    const char **keys = nd_xcalloc(n_opts + 1, sizeof *keys);
+    const char **values = nd_xcalloc(n_opts + 1, sizeof *values);
+    for (size_t i = 0; i < n_opts; i++) {
+        keys[i] = g->options.keys[i].string;
+        values[i] = g->options.values[i].string;
+    }
+    struct nd_sb_global_want want = { g ? g->nb_cfg : 0, keys, values,
+                                      n_opts };
+
+    struct ovsdb_txn *txn = ovsdb_txn_create(SBREC_DB_NAME);
+    struct nd_sync_stats stats;
+    size_t n_ops = nd_sb_sync(&img, &want, nd->sb_r, txn, &stats);
+    nd->last_sync = stats;
+    nd->last_n_flows = img.flows.flows.n;
+    if (n_ops) {
+        log_info("SB update: %zu inserted, %zu updated, %zu deleted "
+                 "(%zu logical flows)", stats.inserted, stats.updated,
+                 stats.deleted, img.flows.flows.n);
+        ovsdb_client_commit(nd->sb, txn);
+        nd->sb_txn = txn;
+        nd->n_sb_txns++;
+    } else {
+        ovsdb_txn_destroy(txn);
+    }
+    free(keys);
+    free(values);
+
+    nd->nb_txn = build_nb_txn(nd, m);
+    if (nd->nb_txn) {
+        ovsdb_client_commit(nd->nb, nd->nb_txn);
+        nd->n_nb_txns++;
+    }
+    nd_sb_image_destroy(&img);
+    nd_model_destroy(m);
+    nd->n_recomputes++;
+    nd->last_recompute_ms = time_msec() - start;
+    log_dbg("recompute took %lld ms", nd->last_recompute_ms);
+}
+
+/* Reaps a finished transaction; returns true if one finished. */
+static bool
+reap_txn(struct northd *nd, struct ovsdb_txn **txnp, const char *what)
+{
+    struct ovsdb_txn *txn = *txnp;
+    if (!txn) {
+        return false;
+    }
+    enum ovsdb_txn_status st = ovsdb_txn_get_status(txn);
+    if (st == OVSDB_TXN_PENDING || st == OVSDB_TXN_UNCOMMITTED) {
+        return false;
+    }
+    if (st == OVSDB_TXN_TRY_AGAIN) {
+        log_info("%s transaction must be retried: %s", what,
+                 ovsdb_txn_get_error(txn) ? ovsdb_txn_get_error(txn) : "");
+        nd->force = true;
+    } else if (st == OVSDB_TXN_ERROR) {
+        log_err("%s transaction failed: %s", what,
+                ovsdb_txn_get_error(txn) ? ovsdb_txn_get_error(txn) : "?");
+        nd->force = true;
+        nd->retry_at = time_msec() + 1000;     /* do not spin on a bug */
+    }
+    ovsdb_txn_destroy(txn);
+    *txnp = NULL;
+    return true;
+}
+
+static void
+northd_run(struct northd *nd)
+{
+    ovsdb_client_run(nd->nb);
+    ovsdb_client_run(nd->sb);
+    nd_unixctl_run(nd->unixctl);
+    reap_txn(nd, &nd->sb_txn, "SB");
+    reap_txn(nd, &nd->nb_txn, "NB");
+
+    bool active = is_active(nd) && !nd->paused;
+    if (active != nd->was_active) {
+        log_info("%s", active ? "this instance is now active (holds the SB "
+                 "lock \"" SB_LOCK "\")" : "this instance is on standby");
+        nd->was_active = active;
+        nd->force |= active;
+    }
+    if (!active || nd->sb_txn || nd->nb_txn
+        || !ovsdb_client_is_synced(nd->nb) || !ovsdb_client_is_synced(nd->sb)
+        || time_msec() < nd->retry_at) {
+        return;
+    }
+    if (!nd->ever_synced) {
+        nd->ever_synced = true;
+        nd->force = true;
+    }
+    if (nd->force || replica_get_seqno(nd->nb_r) != nd->nb_seqno_done
+        || replica_get_seqno(nd->sb_r) != nd->sb_seqno_done) {
+        recompute(nd);
+    }
+}
+
+static void
+northd_wait(struct northd *nd)
+{
+    ovsdb_client_wait(nd->nb);
+    ovsdb_client_wait(nd->sb);
+    nd_unixctl_wait(nd->unixctl);
+    if (nd->retry_at > time_msec()) {
+        poll_timer_wait_until(nd->retry_at);
+    }
+    if (nd->force && is_active(nd) && !nd->sb_txn && !nd->nb_txn
+        && nd->retry_at <= time_msec()) {
+        poll_immediate_wake();
+    }
+    if (nd->exiting || nd_daemon_should_exit()) {
+        poll_immediate_wake();
+    }
+    /* Wake at least once a second: signals arrive between polls. */
+    poll_timer_wait(1000);
+}
+
+static void
+monitor_sb(struct replica *sb)
+{
+    static const char *const tables[] = {
+        "SB_Global", "Datapath_Binding", "Port_Binding", "Multicast_Group",
+        "Logical_Flow", "Logical_DP_Group", "Port_Group", "Address_Set",
+        "Chassis_Private", "Chassis", "Encap", "MAC_Binding",
+    };
+    for (size_t i = 0; i < ND_ARRAY_SIZE(tables); i++) {
+        if (replica_monitor_table(sb, tables[i])) {
+            log_err("SB schema has no table %s", tables[i]);
+        }
+    }
+}
+
+int
+main(int argc, char *argv[])
+{
+    struct options o;
+    if (parse_options(argc, argv, &o)) {
+        return 1;
+    }
+    if (o.verbose) {
+        log_set_level(LOG_LEVEL_DBG);
+    }
+    if (o.log_file && log_set_file(o.log_file)) {
+        fprintf(stderr, "loom-northd: cannot open log file %s: %s\n",
+                o.log_file, strerror(errno));
+        return 1;
+    }
+    if (nd_daemon_start(o.detach, o.chdir_root, o.pidfile)) {
+        return 1;
+    }
+
+    struct northd nd;
+    memset(&nd, 0, sizeof nd);
+    char *ctl = o.unixctl ? nd_xstrdup(o.unixctl)
+                          : nd_xasprintf("%s/loom-northd.%ld.ctl", rundir(),
+                                         (long) getpid());
+    nd.unixctl = nd_unixctl_create(ctl);
+    if (!nd.unixctl && o.unixctl) {
+        return 1;               /* an explicit socket must work */
+    }
+    if (nd.unixctl) {
+        nd_unixctl_register(nd.unixctl, "exit", "", 0, 0, cmd_exit, &nd);
+        nd_unixctl_register(nd.unixctl, "status", "", 0, 0, cmd_status, &nd);
+        nd_unixctl_register(nd.unixctl, "pause", "", 0, 0, cmd_pause, &nd);
+        nd_unixctl_register(nd.unixctl, "resume", "", 0, 0, cmd_resume, &nd);
+        nd_unixctl_register(nd.unixctl, "is-paused", "", 0, 0, cmd_is_paused,
+                            &nd);
+        nd_unixctl_register(nd.unixctl, "recompute", "", 0, 0, cmd_recompute,
+                            &nd);
+        nd_unixctl_register(nd.unixctl, "inc-engine/recompute", "", 0, 0,
+                            cmd_recompute, &nd);
+        nd_unixctl_register(nd.unixctl, "stats", "", 0, 0, cmd_stats, &nd);
+    }
+
+    nd.nb_r = nbrec_replica_create();
+    replica_monitor_all(nd.nb_r);
+    nd.sb_r = sbrec_replica_create();
+    monitor_sb(nd.sb_r);
+    nd.nb = ovsdb_client_create(o.nb_remote, nd.nb_r, NULL);
+    nd.sb = ovsdb_client_create(o.sb_remote, nd.sb_r, NULL);
+    ovsdb_client_set_lock(nd.sb, SB_LOCK);
+    log_info("%s starting: NB %s, SB %s", LOOM_NORTHD_VERSION, o.nb_remote,
+             o.sb_remote);
+    nd_daemon_ready();
+
+    while (!nd.exiting && !nd_daemon_should_exit()) {
+        northd_run(&nd);
+        northd_wait(&nd);
+        poll_block();
+    }
+    log_info("exiting");
+
+    ovsdb_txn_destroy(nd.sb_txn);
+    ovsdb_txn_destroy(nd.nb_txn);
+    ovsdb_client_destroy(nd.nb);
+    ovsdb_client_destroy(nd.sb);
+    replica_destroy(nd.nb_r);
+    replica_destroy(nd.sb_r);
+    nd_unixctl_destroy(nd.unixctl);
+    nd_daemon_cleanup();
+    free(ctl);
+    free(o.nb_remote);
+    free(o.sb_remote);
+    free(o.pidfile);
+    free(o.log_file);
+    free(o.unixctl);
+    return 0;
+}

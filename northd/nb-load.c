@@ -1,0 +1,197 @@
+/* nb-load.c: see nb-load.h. */
+#define LOG_MODULE "northd"
+#include "northd/nb-load.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/idl/ovn-nb-idl.h"
+#include "lib/log.h"
+
+/* A string map column as the model's nd_smap_ref (arrays borrowed from a
+ * scratch buffer that the caller frees with smap_ref_free()). */
+static struct nd_smap_ref
+smap_ref(const struct ovsdb_smap *m)
+{
+    struct nd_smap_ref r = { NULL, NULL, m->n };
+    if (m->n) {
+        const char **keys = nd_xcalloc(m->n, sizeof *keys);
+        const char **values = nd_xcalloc(m->n, sizeof *values);
+        for (size_t i = 0; i < m->n; i++) {
+            keys[i] = m->keys[i].string;
+            values[i] = m->values[i].string;
+        }
+        r.keys = keys;
+        r.values = values;
+    }
+    return r;
+}
+
+static void
+smap_ref_free(struct nd_smap_ref *r)
+{
+    free((void *) r->keys);
+    free((void *) r->values);
+}
+
+static void
+uuid_str(const struct replica_row *row, char buf[UUID_LEN + 1])
+{
+    uuid_to_string(&row->uuid, buf);
+}
+
+static void
+load_acl(struct nd_model *m, struct nd_ls *ls, struct nd_pg *pg,
+         const struct nbrec_acl *acl)
+{
+    char uuid[UUID_LEN + 1];
+    uuid_str(&acl->header_, uuid);
+    struct nd_smap_ref options = smap_ref(&acl->options);
+    struct nd_acl_row row = {
+        .uuid = uuid, .direction = acl->direction, .match = acl->match,
+        .action = acl->action, .priority = acl->priority, .name = acl->name,
+        .log = acl->log, .label = acl->label, .options = options,
+    };
+    nd_model_add_acl(m, ls, pg, &row);
+    smap_ref_free(&options);
+}
+
+static void
+load_switch(struct nd_model *m, const struct nbrec_logical_switch *nls)
+{
+    char uuid[UUID_LEN + 1];
+    uuid_str(&nls->header_, uuid);
+    struct nd_smap_ref oc = smap_ref(&nls->other_config);
+    struct nd_ls *ls = nd_model_add_ls(m, &(struct nd_ls_row) {
+        uuid, nls->name, oc });
+    smap_ref_free(&oc);
+    if (!ls) {
+        return;
+    }
+    for (size_t i = 0; i < nls->n_ports; i++) {
+        const struct nbrec_logical_switch_port *p = nls->ports[i];
+        if (!p) {
+            continue;
+        }
+        char puuid[UUID_LEN + 1];
+        uuid_str(&p->header_, puuid);
+        struct nd_smap_ref options = smap_ref(&p->options);
+        struct nd_lsp_row row = {
+            .uuid = puuid, .name = p->name, .type = p->type,
+            .addresses = (const char *const *) p->addresses,
+            .n_addresses = p->n_addresses,
+            .port_security = (const char *const *) p->port_security,
+            .n_port_security = p->n_port_security,
+            .options = options,
+            .enabled = p->n_enabled ? p->enabled[0] : -1,
+            .parent_name = p->parent_name,
+            .tag = p->n_tag ? p->tag[0] : -1,
+        };
+        nd_model_add_lsp(m, ls, &row);
+        smap_ref_free(&options);
+    }
+    for (size_t i = 0; i < nls->n_acls; i++) {
+        if (nls->acls[i]) {
+            load_acl(m, ls, NULL, nls->acls[i]);
+        }
+    }
+}
+
+static void
+load_router(struct nd_model *m, const struct nbrec_logical_router *nlr)
+{
+    char uuid[UUID_LEN + 1];
+    uuid_str(&nlr->header_, uuid);
+    struct nd_smap_ref options = smap_ref(&nlr->options);
+    struct nd_lr *lr = nd_model_add_lr(m, &(struct nd_lr_row) {
+        uuid, nlr->name, nlr->n_enabled ? nlr->enabled[0] : -1, options });
+    smap_ref_free(&options);
+    if (!lr) {
+        return;
+    }
+    for (size_t i = 0; i < nlr->n_ports; i++) {
+        const struct nbrec_logical_router_port *p = nlr->ports[i];
+        if (!p) {
+            continue;
+        }
+        char puuid[UUID_LEN + 1];
+        uuid_str(&p->header_, puuid);
+        struct nd_smap_ref popts = smap_ref(&p->options);
+        struct nd_lrp_row row = {
+            .uuid = puuid, .name = p->name, .mac = p->mac,
+            .networks = (const char *const *) p->networks,
+            .n_networks = p->n_networks, .peer = p->peer,
+            .enabled = p->n_enabled ? p->enabled[0] : -1, .options = popts,
+        };
+        nd_model_add_lrp(m, lr, &row);
+        smap_ref_free(&popts);
+    }
+    for (size_t i = 0; i < nlr->n_static_routes; i++) {
+        const struct nbrec_logical_router_static_route *r
+            = nlr->static_routes[i];
+        if (!r) {
+            continue;
+        }
+        char ruuid[UUID_LEN + 1];
+        uuid_str(&r->header_, ruuid);
+        nd_model_add_route(m, lr, &(struct nd_route_row) {
+            .uuid = ruuid, .ip_prefix = r->ip_prefix, .nexthop = r->nexthop,
+            .output_port = r->output_port, .policy = r->policy,
+            .route_table = r->route_table });
+    }
+    if (nlr->n_nat || nlr->n_load_balancer || nlr->n_policies) {
+        log_warn("Logical_Router \"%s\" (%s): NAT, load balancers and "
+                 "policies are not supported yet; ignoring them", nlr->name,
+                 uuid);
+    }
+}
+
+struct nd_model *
+nd_model_from_nb(const struct replica *nb)
+{
+    struct nd_model *m = nd_model_create();
+    const struct nbrec_logical_switch *ls;
+    NBREC_LOGICAL_SWITCH_FOR_EACH (ls, nb) {
+        load_switch(m, ls);
+    }
+    const struct nbrec_logical_router *lr;
+    NBREC_LOGICAL_ROUTER_FOR_EACH (lr, nb) {
+        load_router(m, lr);
+    }
+    const struct nbrec_address_set *as;
+    NBREC_ADDRESS_SET_FOR_EACH (as, nb) {
+        char uuid[UUID_LEN + 1];
+        uuid_str(&as->header_, uuid);
+        nd_model_add_as(m, &(struct nd_as_row) {
+            uuid, as->name, (const char *const *) as->addresses,
+            as->n_addresses });
+    }
+    const struct nbrec_port_group *pg;
+    NBREC_PORT_GROUP_FOR_EACH (pg, nb) {
+        char uuid[UUID_LEN + 1];
+        uuid_str(&pg->header_, uuid);
+        char (*members)[UUID_LEN + 1] = nd_xcalloc(pg->n_ports + 1,
+                                                   sizeof *members);
+        const char **member_ptrs = nd_xcalloc(pg->n_ports + 1,
+                                              sizeof *member_ptrs);
+        size_t n = 0;
+        for (size_t i = 0; i < pg->n_ports; i++) {
+            if (pg->ports[i]) {
+                uuid_str(&pg->ports[i]->header_, members[n]);
+                member_ptrs[n] = members[n];
+                n++;
+            }
+        }
+        struct nd_pg *mpg = nd_model_add_pg(m, &(struct nd_pg_row) {
+            uuid, pg->name, member_ptrs, n });
+        for (size_t i = 0; mpg && i < pg->n_acls; i++) {
+            if (pg->acls[i]) {
+                load_acl(m, NULL, mpg, pg->acls[i]);
+            }
+        }
+        free(members);
+        free(member_ptrs);
+    }
+    nd_model_finish(m);
+    return m;
+}

@@ -1,0 +1,699 @@
+/* sb-sync.c: see sb-sync.h. */
+#define LOG_MODULE "northd"
+#include "northd/sb-sync.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/idl/ovn-sb-idl.h"
+#include "lib/log.h"
+#include "northd/nd-util.h"
+#include "northd/stages.h"
+
+/* ---- small comparisons between replica columns and wanted values ---- */
+
+static bool
+str_eq(const char *a, const char *b)
+{
+    return !strcmp(a ? a : "", b ? b : "");
+}
+
+static int
+cmp_cstr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+/* Set-of-strings equality (both sides may be unsorted). */
+static bool
+strset_eq(char *const *a, size_t na, char *const *b, size_t nb)
+{
+    if (na != nb) {
+        return false;
+    }
+    const char **x = nd_xcalloc(na + 1, sizeof *x);
+    const char **y = nd_xcalloc(nb + 1, sizeof *y);
+    memcpy(x, a, na * sizeof *x);
+    memcpy(y, b, nb * sizeof *y);
+    qsort(x, na, sizeof *x, cmp_cstr);
+    qsort(y, nb, sizeof *y, cmp_cstr);
+    bool eq = true;
+    for (size_t i = 0; i < na && eq; i++) {
+        eq = !strcmp(x[i], y[i]);
+    }
+    free(x);
+    free(y);
+    return eq;
+}
+
+static bool
+smap_eq(const struct ovsdb_smap *a, const char *const *keys,
+        const char *const *values, size_t n)
+{
+    if (a->n != n) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *v = ovsdb_smap_get(a, keys[i]);
+        if (!v || strcmp(v, values[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static int
+cmp_uuid(const void *a, const void *b)
+{
+    return uuid_compare(a, b);
+}
+
+static bool
+uuidset_eq(struct uuid *a, size_t na, struct uuid *b, size_t nb)
+{
+    if (na != nb) {
+        return false;
+    }
+    qsort(a, na, sizeof *a, cmp_uuid);
+    qsort(b, nb, sizeof *b, cmp_uuid);
+    return !memcmp(a, b, na * sizeof *a);
+}
+
+/* ---- string-keyed map of existing SB rows ---- */
+
+struct row_entry {
+    struct nd_hnode node;
+    char *key;
+    const void *row;
+    bool used;
+};
+
+static void
+rows_add(struct nd_hmap *map, char *key, const void *row)
+{
+    struct row_entry *e = nd_xcalloc(1, sizeof *e);
+    e->key = key;
+    e->row = row;
+    nd_hmap_insert(map, &e->node, nd_hash_str(key, 0));
+}
+
+/* Finds an unused entry with KEY. */
+static struct row_entry *
+rows_find(const struct nd_hmap *map, const char *key)
+{
+    uint32_t hash = nd_hash_str(key, 0);
+    for (struct nd_hnode *n = nd_hmap_first_with_hash(map, hash); n;
+         n = nd_hmap_next_with_hash(n)) {
+        struct row_entry *e = ND_CONTAINER_OF(n, struct row_entry, node);
+        if (!e->used && !strcmp(e->key, key)) {
+            return e;
+        }
+    }
+    return NULL;
+}
+
+/* Calls DEL on every unused row, then frees the map. */
+static void
+rows_finish(struct nd_hmap *map, struct ovsdb_txn *txn,
+            void (*del)(struct ovsdb_txn *, const void *),
+            struct nd_sync_stats *stats)
+{
+    size_t b = 0;
+    struct nd_hnode *n = nd_hmap_at(map, &b, NULL);
+    while (n) {
+        struct nd_hnode *next = nd_hmap_at(map, &b, n);
+        struct row_entry *e = ND_CONTAINER_OF(n, struct row_entry, node);
+        if (!e->used && del) {
+            del(txn, e->row);
+            stats->deleted++;
+        }
+        free(e->key);
+        free(e);
+        n = next;
+    }
+    nd_hmap_destroy(map);
+}
+
+#define DEL_FN(TABLE)                                                       \
+    static void del_##TABLE(struct ovsdb_txn *txn, const void *row)         \
+    { sbrec_##TABLE##_delete(txn, row); }
+DEL_FN(datapath_binding)
+DEL_FN(port_binding)
+DEL_FN(multicast_group)
+DEL_FN(logical_flow)
+DEL_FN(port_group)
+DEL_FN(address_set)
+
+/* ---- per table ---- */
+
+static const char *
+dp_nb_uuid(const struct sbrec_datapath_binding *dp, bool *is_router)
+{
+    const char *u = ovsdb_smap_get(&dp->external_ids, "logical-switch");
+    *is_router = false;
+    if (!u) {
+        u = ovsdb_smap_get(&dp->external_ids, "logical-router");
+        *is_router = u != NULL;
+    }
+    return u;
+}
+
+uint32_t
+nd_sb_hint_dp_key(void *aux, const char *nb_uuid)
+{
+    const struct replica *sb = aux;
+    const struct sbrec_datapath_binding *dp;
+    SBREC_DATAPATH_BINDING_FOR_EACH (dp, sb) {
+        bool r;
+        const char *u = dp_nb_uuid(dp, &r);
+        if (u && !strcmp(u, nb_uuid) && dp->tunnel_key > 0
+            && dp->tunnel_key <= UINT32_MAX) {
+            return (uint32_t) dp->tunnel_key;
+        }
+    }
+    return 0;
+}
+
+uint32_t
+nd_sb_hint_port_key(void *aux, const char *logical_port)
+{
+    const struct replica *sb = aux;
+    const struct sbrec_port_binding *pb
+        = sbrec_port_binding_find_by_logical_port(sb, logical_port);
+    return pb && pb->tunnel_key > 0 && pb->tunnel_key <= UINT32_MAX
+           ? (uint32_t) pb->tunnel_key : 0;
+}
+
+struct sync {
+    const struct nd_sb_image *img;
+    const struct replica *sb;
+    struct ovsdb_txn *txn;
+    struct nd_sync_stats *stats;
+    struct uuid *dp_uuids;          /* by image datapath index */
+    char (*dp_strs)[UUID_LEN + 1];
+    struct nd_hmap pb_uuids;        /* logical_port -> uuid (row_entry) */
+    struct uuid *pb_uuid_store;
+};
+
+static void
+sync_datapaths(struct sync *s)
+{
+    struct nd_hmap existing;
+    nd_hmap_init(&existing);
+    const struct sbrec_datapath_binding *dp;
+    SBREC_DATAPATH_BINDING_FOR_EACH (dp, s->sb) {
+        bool r;
+        const char *u = dp_nb_uuid(dp, &r);
+        rows_add(&existing, nd_xasprintf("%c%s", r ? 'r' : 's', u ? u : ""),
+                 dp);
+    }
+    for (size_t i = 0; i < s->img->n_dps; i++) {
+        const struct nd_sb_datapath *want = &s->img->dps[i];
+        if (!want->key) {
+            continue;
+        }
+        const char *kind = want->is_router ? "logical-router"
+                                           : "logical-switch";
+        const char *keys[] = { kind, "name" };
+        const char *values[] = { want->nb_uuid, want->name };
+        char *key = nd_xasprintf("%c%s", want->is_router ? 'r' : 's',
+                                 want->nb_uuid);
+        struct row_entry *e = rows_find(&existing, key);
+        free(key);
+        struct ovsdb_txn_row *row = NULL;
+        if (e) {
+            e->used = true;
+            dp = e->row;
+            s->dp_uuids[i] = dp->header_.uuid;
+            bool same_key = dp->tunnel_key == want->key;
+            bool same_ids = smap_eq(&dp->external_ids, keys, values, 2);
+            if (!same_key || !same_ids) {
+                row = sbrec_datapath_binding_update(s->txn, dp);
+                s->stats->updated++;
+            }
+        } else {
+            row = sbrec_datapath_binding_insert(s->txn);
+            s->dp_uuids[i] = *ovsdb_txn_row_uuid(row);
+            s->stats->inserted++;
+        }
+        if (row) {
+            sbrec_datapath_binding_set_tunnel_key(row, want->key);
+            sbrec_datapath_binding_set_external_ids(row, keys, values, 2);
+        }
+        uuid_to_string(&s->dp_uuids[i], s->dp_strs[i]);
+    }
+    /* MAC_Binding rows hold strong references to their datapath. */
+    size_t b = 0;
+    for (struct nd_hnode *n = nd_hmap_at(&existing, &b, NULL); n;
+         n = nd_hmap_at(&existing, &b, n)) {
+        struct row_entry *e = ND_CONTAINER_OF(n, struct row_entry, node);
+        if (e->used) {
+            continue;
+        }
+        const struct sbrec_mac_binding *mb;
+        SBREC_MAC_BINDING_FOR_EACH (mb, s->sb) {
+            if (mb->datapath == e->row) {
+                sbrec_mac_binding_delete(s->txn, mb);
+                s->stats->deleted++;
+            }
+        }
+    }
+    rows_finish(&existing, s->txn, del_datapath_binding, s->stats);
+}
+
+static void
+pb_uuid_add(struct sync *s, const char *name, const struct uuid *uuid,
+            size_t i)
+{
+    s->pb_uuid_store[i] = *uuid;
+    rows_add(&s->pb_uuids, nd_xstrdup(name), &s->pb_uuid_store[i]);
+}
+
+static const struct uuid *
+pb_uuid_find(const struct sync *s, const char *name)
+{
+    struct row_entry *e = rows_find(&s->pb_uuids, name);
+    return e ? e->row : NULL;
+}
+
+static void
+sync_ports(struct sync *s)
+{
+    struct nd_hmap existing;
+    nd_hmap_init(&existing);
+    const struct sbrec_port_binding *pb;
+    SBREC_PORT_BINDING_FOR_EACH (pb, s->sb) {
+        rows_add(&existing, nd_xstrdup(pb->logical_port ? pb->logical_port
+                                                        : ""), pb);
+    }
+    s->pb_uuid_store = nd_xcalloc(s->img->n_ports + 1,
+                                  sizeof *s->pb_uuid_store);
+    for (size_t i = 0; i < s->img->n_ports; i++) {
+        const struct nd_sb_port *want = &s->img->ports[i];
+        const struct uuid *dp_uuid = &s->dp_uuids[want->dp];
+        struct row_entry *e = rows_find(&existing, want->logical_port);
+        struct ovsdb_txn_row *row;
+        if (e) {
+            e->used = true;
+            pb = e->row;
+            pb_uuid_add(s, want->logical_port, &pb->header_.uuid, i);
+            bool same =
+                pb->datapath && uuid_equals(&pb->datapath->header_.uuid,
+                                            dp_uuid)
+                && pb->tunnel_key == want->key
+                && str_eq(pb->type, want->type)
+                && strset_eq(pb->mac, pb->n_mac, want->mac, want->n_mac)
+                && strset_eq(pb->port_security, pb->n_port_security,
+                             want->port_security, want->n_port_security)
+                && smap_eq(&pb->options,
+                           (const char *const *) want->options.keys,
+                           (const char *const *) want->options.values,
+                           want->options.n)
+                && str_eq(pb->parent_port, want->parent_port)
+                && (want->tag < 0 ? pb->n_tag == 0
+                                  : pb->n_tag == 1 && pb->tag[0] == want->tag);
+            if (same) {
+                continue;
+            }
+            row = sbrec_port_binding_update(s->txn, pb);
+            s->stats->updated++;
+        } else {
+            row = sbrec_port_binding_insert(s->txn);
+            pb_uuid_add(s, want->logical_port, ovsdb_txn_row_uuid(row), i);
+            sbrec_port_binding_set_logical_port(row, want->logical_port);
+            s->stats->inserted++;
+        }
+        sbrec_port_binding_set_datapath(row, dp_uuid);
+        sbrec_port_binding_set_tunnel_key(row, want->key);
+        sbrec_port_binding_set_type(row, want->type);
+        sbrec_port_binding_set_mac(row, (const char *const *) want->mac,
+                                   want->n_mac);
+        sbrec_port_binding_set_port_security(
+            row, (const char *const *) want->port_security,
+            want->n_port_security);
+        sbrec_port_binding_set_options(
+            row, (const char *const *) want->options.keys,
+            (const char *const *) want->options.values, want->options.n);
+        sbrec_port_binding_set_parent_port(row, want->parent_port);
+        sbrec_port_binding_set_tag(row, want->tag < 0 ? NULL : &want->tag,
+                                   want->tag < 0 ? 0 : 1);
+    }
+    rows_finish(&existing, s->txn, del_port_binding, s->stats);
+}
+
+static void
+sync_mcgroups(struct sync *s)
+{
+    struct nd_hmap existing;
+    nd_hmap_init(&existing);
+    const struct sbrec_multicast_group *mg;
+    SBREC_MULTICAST_GROUP_FOR_EACH (mg, s->sb) {
+        char dp[UUID_LEN + 1] = "";
+        if (mg->datapath) {
+            uuid_to_string(&mg->datapath->header_.uuid, dp);
+        }
+        rows_add(&existing, nd_xasprintf("%s|%s", dp, mg->name), mg);
+    }
+    for (size_t i = 0; i < s->img->n_mcgroups; i++) {
+        const struct nd_sb_mcgroup *want = &s->img->mcgroups[i];
+        struct uuid *ports = nd_xcalloc(want->n_ports + 1, sizeof *ports);
+        size_t n = 0;
+        for (size_t j = 0; j < want->n_ports; j++) {
+            const struct uuid *u = pb_uuid_find(s, want->ports[j]);
+            if (u) {
+                ports[n++] = *u;
+            }
+        }
+        char *key = nd_xasprintf("%s|%s", s->dp_strs[want->dp], want->name);
+        struct row_entry *e = rows_find(&existing, key);
+        free(key);
+        struct ovsdb_txn_row *row = NULL;
+        if (e) {
+            e->used = true;
+            mg = e->row;
+            struct uuid *have = nd_xcalloc(mg->n_ports + 1, sizeof *have);
+            size_t n_have = 0;
+            for (size_t j = 0; j < mg->n_ports; j++) {
+                if (mg->ports[j]) {
+                    have[n_have++] = mg->ports[j]->header_.uuid;
+                }
+            }
+            struct uuid *want_copy = nd_xcalloc(n + 1, sizeof *want_copy);
+            memcpy(want_copy, ports, n * sizeof *ports);
+            if (mg->tunnel_key != want->key
+                || !uuidset_eq(have, n_have, want_copy, n)) {
+                row = sbrec_multicast_group_update(s->txn, mg);
+                s->stats->updated++;
+            }
+            free(have);
+            free(want_copy);
+        } else {
+            row = sbrec_multicast_group_insert(s->txn);
+            sbrec_multicast_group_set_datapath(row, &s->dp_uuids[want->dp]);
+            sbrec_multicast_group_set_name(row, want->name);
+            s->stats->inserted++;
+        }
+        if (row) {
+            sbrec_multicast_group_set_tunnel_key(row, want->key);
+            sbrec_multicast_group_set_ports(row, ports, n);
+        }
+        free(ports);
+    }
+    rows_finish(&existing, s->txn, del_multicast_group, s->stats);
+}
+
+/* The datapath part of a flow's key: its datapath uuids, sorted. */
+static char *
+dpset_key(char (*strs)[UUID_LEN + 1], size_t n)
+{
+    qsort(strs, n, sizeof *strs, (int (*)(const void *, const void *))
+          strcmp);
+    struct nd_str s = ND_STR_INIT;
+    for (size_t i = 0; i < n; i++) {
+        nd_str_put(&s, strs[i]);
+        nd_str_putc(&s, ',');
+    }
+    return nd_str_steal(&s);
+}
+
+static char *
+flow_key(const char *dps, const char *pipeline, int64_t table, int64_t prio,
+         const char *match, const char *actions)
+{
+    return nd_xasprintf("%s|%s|%" PRId64 "|%" PRId64 "|%s|%s", dps, pipeline,
+                        table, prio, match, actions);
+}
+
+static void
+sync_flows(struct sync *s)
+{
+    const struct nd_lflow_table *t = &s->img->flows;
+    struct nd_hmap existing;
+    nd_hmap_init(&existing);
+
+    const struct sbrec_logical_flow *lf;
+    SBREC_LOGICAL_FLOW_FOR_EACH (lf, s->sb) {
+        char *dps;
+        if (lf->logical_datapath) {
+            char one[1][UUID_LEN + 1];
+            uuid_to_string(&lf->logical_datapath->header_.uuid, one[0]);
+            dps = dpset_key(one, 1);
+        } else if (lf->logical_dp_group) {
+            const struct sbrec_logical_dp_group *g = lf->logical_dp_group;
+            char (*strs)[UUID_LEN + 1] = nd_xcalloc(g->n_datapaths + 1,
+                                                    sizeof *strs);
+            size_t n = 0;
+            for (size_t i = 0; i < g->n_datapaths; i++) {
+                if (g->datapaths[i]) {
+                    uuid_to_string(&g->datapaths[i]->header_.uuid, strs[n++]);
+                }
+            }
+            dps = dpset_key(strs, n);
+            free(strs);
+        } else {
+            dps = nd_xstrdup("");
+        }
+        rows_add(&existing, flow_key(dps, lf->pipeline, lf->table_id,
+                                     lf->priority, lf->match, lf->actions),
+                 lf);
+        free(dps);
+    }
+
+    /* Datapath groups: one SB row per distinct set, new ones inserted. */
+    struct uuid *group_uuids = nd_xcalloc(t->n_groups + 1,
+                                          sizeof *group_uuids);
+    char **group_keys = nd_xcalloc(t->n_groups + 1, sizeof *group_keys);
+    struct nd_hmap groups;
+    nd_hmap_init(&groups);
+    const struct sbrec_logical_dp_group *g;
+    SBREC_LOGICAL_DP_GROUP_FOR_EACH (g, s->sb) {
+        char (*strs)[UUID_LEN + 1] = nd_xcalloc(g->n_datapaths + 1,
+                                                sizeof *strs);
+        size_t n = 0;
+        for (size_t i = 0; i < g->n_datapaths; i++) {
+            if (g->datapaths[i]) {
+                uuid_to_string(&g->datapaths[i]->header_.uuid, strs[n++]);
+            }
+        }
+        rows_add(&groups, dpset_key(strs, n), g);
+        free(strs);
+    }
+    for (size_t i = 0; i < t->n_groups; i++) {
+        const struct nd_dp_group *dg = t->groups[i];
+        char (*strs)[UUID_LEN + 1] = nd_xcalloc(dg->n_dps + 1, sizeof *strs);
+        size_t n = 0;
+        for (size_t dp = 0; dp < t->n_datapaths; dp++) {
+            if ((dg->dps[dp / 64] >> (dp % 64)) & 1) {
+                memcpy(strs[n++], s->dp_strs[dp], UUID_LEN + 1);
+            }
+        }
+        group_keys[i] = dpset_key(strs, n);
+        free(strs);
+    }
+
+    struct nd_lflow *f;
+    ND_LFLOW_FOR_EACH (f, bucket, t) {
+        const struct nd_stage_info *si = nd_stage_info(f->stage);
+        const char *pipeline = nd_pipeline_name(si->pipeline);
+        char *dps;
+        if (f->n_dps == 1) {
+            char one[1][UUID_LEN + 1];
+            assert(f->first_dp < s->img->n_dps);
+            memcpy(one[0], s->dp_strs[f->first_dp], UUID_LEN + 1);
+            dps = dpset_key(one, 1);
+        } else {
+            dps = nd_xstrdup(group_keys[f->group]);
+        }
+        char *key = flow_key(dps, pipeline, si->table, f->priority, f->match,
+                             f->actions);
+        free(dps);
+        struct row_entry *e = rows_find(&existing, key);
+        free(key);
+        if (e) {
+            e->used = true;
+            continue;
+        }
+        struct ovsdb_txn_row *row = sbrec_logical_flow_insert(s->txn);
+        s->stats->inserted++;
+        if (f->n_dps == 1) {
+            sbrec_logical_flow_set_logical_datapath(
+                row, &s->dp_uuids[f->first_dp]);
+        } else {
+            if (uuid_is_zero(&group_uuids[f->group])) {
+                struct row_entry *ge = NULL;
+                uint32_t hash = nd_hash_str(group_keys[f->group], 0);
+                for (struct nd_hnode *n = nd_hmap_first_with_hash(&groups,
+                                                                  hash);
+                     n; n = nd_hmap_next_with_hash(n)) {
+                    struct row_entry *c = ND_CONTAINER_OF(n, struct row_entry,
+                                                          node);
+                    if (!strcmp(c->key, group_keys[f->group])) {
+                        ge = c;
+                        break;
+                    }
+                }
+                if (ge) {
+                    g = ge->row;
+                    group_uuids[f->group] = g->header_.uuid;
+                } else {
+                    const struct nd_dp_group *dg = t->groups[f->group];
+                    struct uuid *members = nd_xcalloc(dg->n_dps + 1,
+                                                      sizeof *members);
+                    size_t n = 0;
+                    for (size_t dp = 0; dp < t->n_datapaths; dp++) {
+                        if ((dg->dps[dp / 64] >> (dp % 64)) & 1) {
+                            members[n++] = s->dp_uuids[dp];
+                        }
+                    }
+                    struct ovsdb_txn_row *grow
+                        = sbrec_logical_dp_group_insert(s->txn);
+                    sbrec_logical_dp_group_set_datapaths(grow, members, n);
+                    group_uuids[f->group] = *ovsdb_txn_row_uuid(grow);
+                    s->stats->inserted++;
+                    free(members);
+                }
+            }
+            sbrec_logical_flow_set_logical_dp_group(row,
+                                                    &group_uuids[f->group]);
+        }
+        sbrec_logical_flow_set_pipeline(row, pipeline);
+        sbrec_logical_flow_set_table_id(row, si->table);
+        sbrec_logical_flow_set_priority(row, f->priority);
+        sbrec_logical_flow_set_match(row, f->match);
+        sbrec_logical_flow_set_actions(row, f->actions);
+        char hint[9];
+        const char *ids_k[3] = { "source", "stage-name", "stage-hint" };
+        const char *ids_v[3] = { "loom-northd", si->name, hint };
+        if (f->hint) {
+            memcpy(hint, f->hint, 8);
+            hint[8] = '\0';
+        }
+        sbrec_logical_flow_set_external_ids(row, ids_k, ids_v,
+                                            f->hint ? 3 : 2);
+    }
+    rows_finish(&existing, s->txn, del_logical_flow, s->stats);
+    rows_finish(&groups, s->txn, NULL, s->stats);
+    for (size_t i = 0; i < t->n_groups; i++) {
+        free(group_keys[i]);
+    }
+    free(group_keys);
+    free(group_uuids);
+}
+
+static void
+sync_named_sets(struct sync *s, bool port_groups)
+{
+    const struct nd_sb_named_set *sets = port_groups ? s->img->port_groups
+                                                     : s->img->address_sets;
+    size_t n_sets = port_groups ? s->img->n_port_groups
+                                : s->img->n_address_sets;
+    struct nd_hmap existing;
+    nd_hmap_init(&existing);
+    if (port_groups) {
+        const struct sbrec_port_group *pg;
+        SBREC_PORT_GROUP_FOR_EACH (pg, s->sb) {
+            rows_add(&existing, nd_xstrdup(pg->name), pg);
+        }
+    } else {
+        const struct sbrec_address_set *as;
+        SBREC_ADDRESS_SET_FOR_EACH (as, s->sb) {
+            rows_add(&existing, nd_xstrdup(as->name), as);
+        }
+    }
+    for (size_t i = 0; i < n_sets; i++) {
+        const struct nd_sb_named_set *want = &sets[i];
+        struct row_entry *e = rows_find(&existing, want->name);
+        struct ovsdb_txn_row *row = NULL;
+        if (e) {
+            e->used = true;
+            bool same;
+            if (port_groups) {
+                const struct sbrec_port_group *pg = e->row;
+                same = strset_eq(pg->ports, pg->n_ports, want->items,
+                                 want->n_items);
+                if (!same) {
+                    row = sbrec_port_group_update(s->txn, pg);
+                }
+            } else {
+                const struct sbrec_address_set *as = e->row;
+                same = strset_eq(as->addresses, as->n_addresses, want->items,
+                                 want->n_items);
+                if (!same) {
+                    row = sbrec_address_set_update(s->txn, as);
+                }
+            }
+            if (row) {
+                s->stats->updated++;
+            }
+        } else {
+            row = port_groups ? sbrec_port_group_insert(s->txn)
+                              : sbrec_address_set_insert(s->txn);
+            if (port_groups) {
+                sbrec_port_group_set_name(row, want->name);
+            } else {
+                sbrec_address_set_set_name(row, want->name);
+            }
+            s->stats->inserted++;
+        }
+        if (row && port_groups) {
+            sbrec_port_group_set_ports(row, (const char *const *) want->items,
+                                       want->n_items);
+        } else if (row) {
+            sbrec_address_set_set_addresses(
+                row, (const char *const *) want->items, want->n_items);
+        }
+    }
+    rows_finish(&existing, s->txn,
+                port_groups ? del_port_group : del_address_set, s->stats);
+}
+
+static void
+sync_global(struct sync *s, const struct nd_sb_global_want *want)
+{
+    const struct sbrec_sb_global *g = sbrec_sb_global_first(s->sb);
+    struct ovsdb_txn_row *row;
+    if (!g) {
+        row = sbrec_sb_global_insert(s->txn);
+        s->stats->inserted++;
+    } else if (g->nb_cfg != want->nb_cfg
+               || !smap_eq(&g->options, want->option_keys,
+                           want->option_values, want->n_options)) {
+        row = sbrec_sb_global_update(s->txn, g);
+        s->stats->updated++;
+    } else {
+        return;
+    }
+    sbrec_sb_global_set_nb_cfg(row, want->nb_cfg);
+    sbrec_sb_global_set_options(row, want->option_keys, want->option_values,
+                                want->n_options);
+}
+
+size_t
+nd_sb_sync(const struct nd_sb_image *img,
+           const struct nd_sb_global_want *global, const struct replica *sb,
+           struct ovsdb_txn *txn, struct nd_sync_stats *stats)
+{
+    struct sync s = { img, sb, txn, stats, NULL, NULL, {0}, NULL };
+    memset(stats, 0, sizeof *stats);
+    s.dp_uuids = nd_xcalloc(img->n_dps + 1, sizeof *s.dp_uuids);
+    s.dp_strs = nd_xcalloc(img->n_dps + 1, sizeof *s.dp_strs);
+    nd_hmap_init(&s.pb_uuids);
+
+    if (global) {
+        sync_global(&s, global);
+    }
+    sync_datapaths(&s);
+    sync_ports(&s);
+    sync_mcgroups(&s);
+    sync_flows(&s);
+    sync_named_sets(&s, true);
+    sync_named_sets(&s, false);
+
+    rows_finish(&s.pb_uuids, txn, NULL, stats);
+    free(s.pb_uuid_store);
+    free(s.dp_uuids);
+    free(s.dp_strs);
+    return stats->inserted + stats->updated + stats->deleted;
+}

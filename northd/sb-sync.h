@@ -1,0 +1,52 @@
+/* sb-sync.h: make the Southbound hold the SB image, sending only changes.
+ *
+ * nd_sb_sync() compares the image (sb-image.h) with the SB replica and
+ * appends to a transaction the inserts, updates and deletes that turn the
+ * one into the other; a second call right after that transaction commits
+ * adds nothing.  Rows are matched by their natural keys: Datapath_Binding
+ * by external_ids logical-switch/logical-router, Port_Binding by
+ * logical_port, Multicast_Group by (datapath, name), Port_Group and
+ * Address_Set by name, Logical_Flow by (datapaths, pipeline, table,
+ * priority, match, actions).  Only columns northd owns are written
+ * (Port_Binding chassis, up, encap... belong to ovn-controller).
+ * Logical_DP_Group rows are never deleted: they are non-root, so
+ * ovsdb-server collects them once no flow refers to them.  MAC_Binding
+ * rows of deleted datapaths are deleted (they hold strong references).
+ *
+ * Cost: O(SB rows + image rows) hashing per call. */
+#ifndef LOOM_NORTHD_SB_SYNC_H
+#define LOOM_NORTHD_SB_SYNC_H 1
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "northd/sb-image.h"
+
+struct replica;
+struct ovsdb_txn;
+
+struct nd_sync_stats {
+    size_t inserted, updated, deleted;
+};
+
+/* SB_Global contents northd owns. */
+struct nd_sb_global_want {
+    int64_t nb_cfg;
+    const char *const *option_keys;    /* sorted */
+    const char *const *option_values;
+    size_t n_options;
+};
+
+/* Appends to TXN (on OVN_Southbound) what makes SB match IMG and GLOBAL.
+ * Fills *STATS; returns the number of operations added (0: in sync). */
+size_t nd_sb_sync(const struct nd_sb_image *img,
+                  const struct nd_sb_global_want *global,
+                  const struct replica *sb, struct ovsdb_txn *txn,
+                  struct nd_sync_stats *stats);
+
+/* Tunnel-key hints from the SB replica for nd_assign_keys(), so existing
+ * datapaths and ports keep their keys.  AUX is the replica. */
+uint32_t nd_sb_hint_dp_key(void *sb_replica, const char *nb_uuid);
+uint32_t nd_sb_hint_port_key(void *sb_replica, const char *logical_port);
+
+#endif
