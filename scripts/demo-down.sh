@@ -6,7 +6,8 @@
 set -euo pipefail
 
 LOOM_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-DEMO_DIR=/tmp/loom-demo
+DEMO_DIR=${LOOM_DEMO_DIR:-/tmp/loom-demo}   # LOOM_DEMO_DIR: for tests only
+DEMO_NSP=${DEMO_DIR##*/}                    # namespaces DEMO_NSP-*
 # shellcheck source=../tests/lib/lab.sh
 source "$LOOM_SRC/tests/lib/lab.sh"
 
@@ -20,7 +21,7 @@ if [[ ! -d $DEMO_DIR ]]; then
 fi
 if ! lab_attach "$DEMO_DIR" 2>/dev/null; then
     # A demo that died before writing its state: the names are still known.
-    LAB_DIR=$DEMO_DIR LAB_NSP=loom-demo
+    LAB_DIR=$DEMO_DIR LAB_NSP=$DEMO_NSP
 fi
 lab_cleanup
 echo "Demo stopped; $DEMO_DIR removed."

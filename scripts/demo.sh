@@ -21,7 +21,8 @@ set -euo pipefail
 LOOM_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LOOM_BUILD=${LOOM_BUILD:-$LOOM_SRC/build}
 export LOOM_SRC LOOM_BUILD
-DEMO_DIR=/tmp/loom-demo
+DEMO_DIR=${LOOM_DEMO_DIR:-/tmp/loom-demo}   # LOOM_DEMO_DIR: for tests only
+DEMO_NSP=${DEMO_DIR##*/}                    # namespaces DEMO_NSP-*
 # shellcheck source=../tests/lib/lab.sh
 source "$LOOM_SRC/tests/lib/lab.sh"
 
@@ -89,7 +90,7 @@ fail() {
 }
 
 export LAB_DIR=$DEMO_DIR LAB_PERSIST=1
-lab_init loom-demo || fail "cannot create $DEMO_DIR"
+lab_init "$DEMO_NSP" || fail "cannot create $DEMO_DIR"
 t_start=$(lab__now_ms)
 lab_start_central || fail "central did not start"
 t_central=$(lab_elapsed)
@@ -205,18 +206,30 @@ export OVN_NB_DB=unix:$DEMO_DIR/central/nb.sock
 export OVN_SB_DB=unix:$DEMO_DIR/central/sb.sock
 EOF
 
+# hint TOOL ARGS...: prints "TOOL ARGS" for the explore list, TOOL being
+# the Loom program when it runs ARGS successfully now, else Debian's.
+hint() {
+    local loom=$1 deb=$2
+    shift 2
+    if [[ $loom != "$deb" ]] && "$loom" "$@" >/dev/null 2>&1; then
+        echo "  $loom $*"
+    else
+        echo "  $deb $*"
+    fi
+}
+NB="--db=unix:$DEMO_DIR/central/nb.sock" SB="--db=unix:$DEMO_DIR/central/sb.sock"
+echo
+echo "The demo keeps running in $DEMO_DIR (logs: $DEMO_DIR/*/*.log).  Explore:"
+echo "  source $DEMO_DIR/env.sh                 # sets OVN_NB_DB / OVN_SB_DB"
+hint "$NBCTL" ovn-nbctl "$NB" show
+hint "$NBCTL" ovn-nbctl "$NB" acl-list blue
+hint "$SBCTL" ovn-sbctl "$SB" show
+hint "$SBCTL" ovn-sbctl "$SB" lflow-list blue
 cat <<EOF
-
-The demo keeps running in $DEMO_DIR (logs: $DEMO_DIR/*/*.log).  Explore:
-  source $DEMO_DIR/env.sh                 # sets OVN_NB_DB / OVN_SB_DB
-  $NBCTL --db=unix:$DEMO_DIR/central/nb.sock show
-  $NBCTL --db=unix:$DEMO_DIR/central/nb.sock acl-list blue
-  $SBCTL --db=unix:$DEMO_DIR/central/sb.sock show
-  $SBCTL --db=unix:$DEMO_DIR/central/sb.sock lflow-list blue
-  ovn-trace --db=unix:$DEMO_DIR/central/sb.sock red 'inport == "red1" && eth.src == 0a:00:00:00:01:11 && eth.dst == 0a:00:00:00:ff:01 && ip4.src == 10.0.1.11 && ip4.dst == 10.0.2.12 && ip.ttl == 64 && icmp4.type == 8'
-  ip netns exec loom-demo-red1 ping -c3 10.0.2.11          # a VM is a namespace
+  ovn-trace $SB red 'inport == "red1" && eth.src == 0a:00:00:00:01:11 && eth.dst == 0a:00:00:00:ff:01 && ip4.src == 10.0.1.11 && ip4.dst == 10.0.2.12 && ip.ttl == 64 && icmp4.type == 8'
+  ip netns exec $DEMO_NSP-red1 ping -c3 10.0.2.11                   # a VM is a namespace
   ovs-vsctl --db=unix:$DEMO_DIR/hv1/db.sock show                # hv1's Open vSwitch
   ovs-ofctl -O OpenFlow15 dump-flows unix:$DEMO_DIR/hv1/br-int.mgmt | head
-  ip netns exec loom-demo-underlay tcpdump -nn -i ul-hv1 udp port 6081   # Geneve on the wire
+  ip netns exec $DEMO_NSP-underlay tcpdump -nn -i ul-hv1 udp port 6081   # Geneve on the wire
 Stop it: make demo-down
 EOF
