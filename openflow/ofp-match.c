@@ -1129,6 +1129,13 @@ ofp_match_format(const struct ofp_match *m, struct ofpbuf *s)
         it->len = e->len;
         memcpy(it->v, v, e->len);
         memcpy(it->k, k, e->len);
+        if (!strcmp(f->name, "vlan_vid")) {
+            /* ovs-ofctl prints the OXM VID (with its 0x1000 "present" bit,
+             * which is the TCI's CFI bit) as vlan_tci. */
+            it->field = mf_by_name("vlan_tci");
+            it->name = "vlan_tci";
+            it->key = it->field->print_rank * 256;
+        }
         if (!strcmp(f->name, "ip_dscp")) {
             /* Printed as the TOS byte. */
             it->field = mf_by_name("nw_tos");
