@@ -33,6 +33,10 @@ struct ovsdb_txn {
     enum ovsdb_txn_status status;
     char *error;
     json_t *result;
+
+    char *assert_lock;
+    void (*detach)(void *aux, struct ovsdb_txn *);
+    void *detach_aux;
 };
 
 const char *
@@ -66,6 +70,10 @@ ovsdb_txn_destroy(struct ovsdb_txn *txn)
     if (!txn) {
         return;
     }
+    if (txn->detach && txn->status == OVSDB_TXN_PENDING) {
+        txn->detach(txn->detach_aux, txn);
+    }
+    free(txn->assert_lock);
     for (size_t i = 0; i <= txn->mask; i++) {
         struct ovsdb_txn_row *row, *next;
         for (row = txn->buckets[i]; row; row = next) {
@@ -87,6 +95,21 @@ const char *
 ovsdb_txn_get_db(const struct ovsdb_txn *txn)
 {
     return txn->db;
+}
+
+void
+ovsdb_txn_set_owner(struct ovsdb_txn *txn,
+                    void (*detach)(void *aux, struct ovsdb_txn *), void *aux)
+{
+    txn->detach = detach;
+    txn->detach_aux = aux;
+}
+
+void
+ovsdb_txn_set_assert_lock(struct ovsdb_txn *txn, const char *lock)
+{
+    free(txn->assert_lock);
+    txn->assert_lock = lock ? xstrdup(lock) : NULL;
 }
 
 static size_t
@@ -281,6 +304,10 @@ ovsdb_txn_to_params(const struct ovsdb_txn *txn)
 {
     json_t *params = json_array();
     json_array_append_new(params, json_string(txn->db));
+    if (txn->assert_lock) {
+        json_array_append_new(params, json_pack("{s:s, s:s}", "op", "assert",
+                                                "lock", txn->assert_lock));
+    }
     json_array_extend(params, txn->ops);
     return params;
 }
@@ -345,6 +372,28 @@ ovsdb_txn_set_reply(struct ovsdb_txn *txn, const json_t *result,
         return;
     }
     size_t n_ops = json_array_size(txn->ops);
+    if (txn->assert_lock) {
+        const json_t *e = json_object_get(json_array_get(result, 0), "error");
+        if (e) {
+            char *msg = xasprintf("lock \"%s\" not held: %s", txn->assert_lock,
+                                  json_string_value(e) ? json_string_value(e)
+                                                       : "error");
+            ovsdb_txn_set_status(txn, OVSDB_TXN_TRY_AGAIN, msg);
+            free(msg);
+            return;
+        }
+        /* Judge the rest as if the assert were not there. */
+        json_t *rest = json_array();
+        for (size_t i = 1; i < json_array_size(result); i++) {
+            json_array_append(rest, json_array_get(result, i));
+        }
+        char *saved = txn->assert_lock;
+        txn->assert_lock = NULL;
+        ovsdb_txn_set_reply(txn, rest, NULL);
+        txn->assert_lock = saved;
+        json_decref(rest);
+        return;
+    }
     for (size_t i = 0; i < json_array_size(result); i++) {
         const json_t *r = json_array_get(result, i);
         const json_t *e = json_object_get(r, "error");

@@ -103,5 +103,14 @@ void ovsdb_txn_set_reply(struct ovsdb_txn *, const json_t *result,
 void ovsdb_txn_set_status(struct ovsdb_txn *, enum ovsdb_txn_status,
                           const char *error);
 const char *ovsdb_txn_get_db(const struct ovsdb_txn *);
+/* The committer registers DETACH, called by ovsdb_txn_destroy() on a
+ * pending transaction so that its reply is ignored. */
+void ovsdb_txn_set_owner(struct ovsdb_txn *,
+                         void (*detach)(void *aux, struct ovsdb_txn *),
+                         void *aux);
+/* Makes the transaction start with {"op": "assert", "lock": LOCK} (NULL:
+ * none), so that only the holder of LOCK can commit it; a lost lock makes it
+ * OVSDB_TXN_TRY_AGAIN ("not owner"). */
+void ovsdb_txn_set_assert_lock(struct ovsdb_txn *, const char *lock);
 
 #endif
