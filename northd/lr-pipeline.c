@@ -384,8 +384,10 @@ build_ip_input_port(struct lr_ctx *c, const struct nd_lrp *p)
 static void
 build_ip_input(struct lr_ctx *c)
 {
+    /* Martians.  (Spacing as OVN 23.03 prints it, so that the flow sets of
+     * both northds compare equal textually.) */
     add(c, ND_S_LR_IN_IP_INPUT, 100,
-        "ip4.src_mcast || ip4.src == 255.255.255.255 || "
+        "ip4.src_mcast ||ip4.src == 255.255.255.255 || "
         "ip4.src == 127.0.0.0/8 || ip4.dst == 127.0.0.0/8 || "
         "ip4.src == 0.0.0.0/8 || ip4.dst == 0.0.0.0/8", "drop;", NULL);
     add(c, ND_S_LR_IN_IP_INPUT, 85, "arp || nd", "drop;", NULL);

@@ -191,12 +191,9 @@ build_pre_stateful(struct ls_ctx *c)
             add(c, ND_S_LS_OUT_PRE_ACL, 110, nd_match_cstr(&out), "next;",
                 p->uuid);
         }
-        if (router) {
-            add(c, ND_S_LS_IN_PRE_LB, 110, nd_match_cstr(&in), "next;",
-                p->uuid);
-            add(c, ND_S_LS_OUT_PRE_LB, 110, nd_match_cstr(&out),
-                ls->has_stateful ? "next;" : "ct_clear; next;", p->uuid);
-        }
+        add(c, ND_S_LS_IN_PRE_LB, 110, nd_match_cstr(&in), "next;", p->uuid);
+        add(c, ND_S_LS_OUT_PRE_LB, 110, nd_match_cstr(&out),
+            ls->has_stateful ? "next;" : "ct_clear; next;", p->uuid);
         nd_match_destroy(&in);
         nd_match_destroy(&out);
     }
@@ -295,15 +292,28 @@ build_acl(struct ls_ctx *c, const struct nd_acl *acl)
             add(c, stage, prio, acl->match, nd_actions_cstr(&a), acl->uuid);
             break;
         }
-        nd_m_pred(&m, ND_REGBIT_ACL_HINT_DROP " == 1");
-        nd_m_user(&m, acl->match);
+        /* (OVN 23.03 writes the reject variant as "(HINT) && MATCH"; the
+         * same text here keeps flows comparable with its northd.) */
+        bool rej = acl->action == ND_ACL_REJECT;
+        if (rej) {
+            nd_m_user(&m, ND_REGBIT_ACL_HINT_DROP " == 1");
+            nd_m_pred(&m, acl->match);
+        } else {
+            nd_m_pred(&m, ND_REGBIT_ACL_HINT_DROP " == 1");
+            nd_m_user(&m, acl->match);
+        }
         addb(c, stage, prio, &m, &a, acl->uuid);
         /* An established connection this ACL now forbids: mark it
          * blocked, so its replies stop too. */
         nd_match_destroy(&m);
         nd_match_init(&m);
-        nd_m_pred(&m, ND_REGBIT_ACL_HINT_BLOCK " == 1");
-        nd_m_user(&m, acl->match);
+        if (rej) {
+            nd_m_user(&m, ND_REGBIT_ACL_HINT_BLOCK " == 1");
+            nd_m_pred(&m, acl->match);
+        } else {
+            nd_m_pred(&m, ND_REGBIT_ACL_HINT_BLOCK " == 1");
+            nd_m_user(&m, acl->match);
+        }
         {
             struct nd_actions b;
             nd_actions_init(&b);

@@ -472,8 +472,8 @@ test_acls(void)
                 "reg0[16] = 1; next;");
     EXPECT_FLOW(&t, sw0, LS_IN_ACL, 1200, "reg0[8] == 1 && (inport == @pg1 "
                 "&& icmp)", "reg0[1] = 1; reg0[13] = 1; reg3 = 1234; next;");
-    EXPECT_FLOW(&t, sw0, LS_OUT_ACL, 1300, "reg0[9] == 1 && (outport == @pg1 "
-                "&& tcp)", "reg0 = 0; reject { /* eth.dst <-> eth.src; ip.dst "
+    EXPECT_FLOW(&t, sw0, LS_OUT_ACL, 1300, "(reg0[9] == 1) && outport == @pg1 "
+                "&& tcp", "reg0 = 0; reject { /* eth.dst <-> eth.src; ip.dst "
                 "<-> ip.src; is implicit. */ outport <-> inport; "
                 "next(pipeline=ingress,table=25); };");
     /* The port group's ACLs do not reach sw1, which has no member. */

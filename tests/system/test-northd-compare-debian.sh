@@ -1,0 +1,208 @@
+#!/bin/bash
+# test-northd-compare-debian: loom-northd and Debian's ovn-northd, each on
+# its own pair of NB/SB databases, are given the same Northbound contents
+# (two switches on a router, static routes, a port with "unknown", port
+# security, a port group with stateful ACLs, switch ACLs of every action,
+# an address set).  Their Southbound contents must agree: every logical
+# flow (modulo whitespace and the one documented gap below), every
+# Port_Binding's type/options/mac/port_security, Multicast_Group membership
+# and keys, Port_Group and Address_Set contents.  Then loom-northd alone:
+# a recompute sends nothing, a bad row is logged and skipped while the rest
+# works, a restart keeps every tunnel key, a second instance stands by and
+# takes over when the first dies.
+#
+# Known gap (not built yet, see docs/northd.md): IPv6 prefix delegation's
+# handle_dhcpv6_reply flows in lr_in_ip_input.
+set -euo pipefail
+LOOM_SRC=${LOOM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+LOOM_BUILD=${LOOM_BUILD:-$LOOM_SRC/build}
+# shellcheck source=../lib/sandbox.sh
+. "$LOOM_SRC/tests/lib/sandbox.sh"
+NORTHD=$LOOM_BUILD/bin/loom-northd
+[ -x "$NORTHD" ] || sb_skip "$NORTHD is not built"
+for t in ovsdb-server ovsdb-tool ovn-northd ovn-nbctl ovn-sbctl ovs-appctl; do
+    command -v "$t" >/dev/null || sb_skip "$t not installed"
+done
+sb_init northd-compare
+
+for db in nb-ref sb-ref nb-loom sb-loom; do
+    sb_start_ovsdb "$db" "$(sb_schema "${db%%-*}")"
+done
+
+start_loom() {   # start_loom NAME: loom-northd on the loom databases
+    local d=$SB_DIR/$1
+    mkdir -p "$d"
+    "$NORTHD" --detach --no-chdir --pidfile="$d/northd.pid" \
+        --log-file="$d/northd.log" --unixctl="$d/northd.ctl" \
+        --ovnnb-db="$(sb_remote nb-loom)" --ovnsb-db="$(sb_remote sb-loom)" \
+        || sb_fail "loom-northd $1 did not start"
+}
+mkdir -p "$SB_DIR/ovn-northd"
+env OVN_RUNDIR="$SB_DIR/ovn-northd" ovn-northd --detach --no-chdir \
+    --pidfile="$SB_DIR/ovn-northd/northd.pid" \
+    --log-file="$SB_DIR/ovn-northd/northd.log" \
+    --unixctl="$SB_DIR/ovn-northd/northd.ctl" \
+    --ovnnb-db="$(sb_remote nb-ref)" --ovnsb-db="$(sb_remote sb-ref)" \
+    || sb_fail "ovn-northd did not start"
+start_loom loom1
+
+nb() { local w=$1; shift; ovn-nbctl --timeout=20 --db="$(sb_remote "nb-$w")" "$@"; }
+sbq() { local w=$1; shift; ovn-sbctl --timeout=20 --db="$(sb_remote "sb-$w")" "$@"; }
+
+configure() {   # configure ref|loom: the same NB on either side
+    local w=$1
+    nb "$w" ls-add sw0 -- lsp-add sw0 vm1 \
+        -- lsp-set-addresses vm1 "00:00:00:00:00:01 10.0.0.1 fd00::1" \
+        -- lsp-set-port-security vm1 "00:00:00:00:00:01 10.0.0.1" \
+        -- lsp-add sw0 vm2 -- lsp-set-addresses vm2 "00:00:00:00:00:02 10.0.0.2" unknown \
+        -- lr-add lr0 -- lrp-add lr0 lrp0 00:00:00:00:ff:01 10.0.0.254/24 fd00::fe/64 \
+        -- lsp-add sw0 sw0-lr0 -- lsp-set-type sw0-lr0 router \
+        -- lsp-set-addresses sw0-lr0 router -- lsp-set-options sw0-lr0 router-port=lrp0 \
+        -- ls-add sw1 -- lsp-add sw1 vm3 -- lsp-set-addresses vm3 "00:00:00:00:00:03 20.0.0.3" \
+        -- lrp-add lr0 lrp1 00:00:00:00:ff:02 20.0.0.254/24 \
+        -- lsp-add sw1 sw1-lr0 -- lsp-set-type sw1-lr0 router \
+        -- lsp-set-addresses sw1-lr0 router -- lsp-set-options sw1-lr0 router-port=lrp1 \
+        -- lr-route-add lr0 0.0.0.0/0 20.0.0.1 -- lr-route-add lr0 30.0.0.0/8 10.0.0.7 \
+        -- lsp-add sw1 ln1 -- lsp-set-type ln1 localnet -- lsp-set-addresses ln1 unknown \
+        -- lsp-set-options ln1 network_name=phys
+    nb "$w" pg-add pg1 vm1 vm2 \
+        -- create Address_Set name=as1 'addresses=["10.0.0.0/24","1.2.3.4"]' >/dev/null
+    nb "$w" acl-add pg1 to-lport 1002 'outport == @pg1 && ip4 && ip4.src == $as1' allow-related
+    nb "$w" acl-add pg1 to-lport 1001 'outport == @pg1 && ip4' drop
+    nb "$w" acl-add pg1 from-lport 500 'inport == @pg1 && udp' allow-stateless
+    nb "$w" acl-add pg1 from-lport 400 'inport == @pg1 && ip4' allow
+    nb "$w" acl-add pg1 to-lport 300 'outport == @pg1 && tcp' reject
+    nb "$w" --label=1234 acl-add pg1 from-lport 200 'inport == @pg1 && icmp' allow-related
+    nb "$w" acl-add sw1 from-lport 1000 'ip4 && tcp.dst == 22' reject
+    nb "$w" acl-add sw1 from-lport 900 'udp' allow-stateless
+    nb "$w" acl-add sw1 to-lport 800 'icmp4' allow
+    nb "$w" acl-add sw1 from-lport 700 'ip4.src == 9.9.9.9' drop
+    nb "$w" --wait=sb sync
+}
+configure ref
+configure loom
+
+# --- 1. Logical flows ---
+sbq ref lflow-list >"$SB_DIR/ref.lflows"
+sbq loom lflow-list >"$SB_DIR/loom.lflows"
+/usr/bin/python3 - "$SB_DIR/ref.lflows" "$SB_DIR/loom.lflows" <<'PY' || sb_fail "logical flows differ"
+import re, sys
+def load(path):
+    flows, dp, pipe = set(), None, None
+    for line in open(path):
+        m = re.match(r'Datapath: "([^"]*)" \(.*\)\s+Pipeline: (\w+)', line)
+        if m:
+            dp, pipe = m.groups()
+            continue
+        m = re.match(r'\s+table=(\d+)\s*\(\s*(\w+)\s*\), priority=(\d+)\s*, '
+                     r'match=\((.*)\), action=\((.*)\)$', line)
+        if m:
+            t, stage, prio, match, act = m.groups()
+            squash = lambda s: re.sub(r'\s+', '', s)
+            flows.add((dp, pipe, int(t), stage, int(prio), squash(match),
+                       squash(act)))
+    return flows
+ref, loom = load(sys.argv[1]), load(sys.argv[2])
+gap = lambda f: 'handle_dhcpv6_reply' in f[6]
+missing = sorted(f for f in ref - loom if not gap(f))
+extra = sorted(loom - ref)
+for f in missing: print("only in ovn-northd:", f)
+for f in extra: print("only in loom-northd:", f)
+print("flows: ovn-northd %d, loom-northd %d, common %d" % (len(ref), len(loom), len(ref & loom)))
+if len(ref & loom) < 250: sys.exit("too few flows in common")
+sys.exit(1 if missing or extra else 0)
+PY
+
+# --- 2. Port bindings, multicast groups, port groups, address sets ---
+# Each side's SB summarised by name (uuids and datapath keys resolved).
+summary() {
+    local t
+    for t in Datapath_Binding Port_Binding Multicast_Group Port_Group Address_Set; do
+        echo "=== $t"
+        sbq "$1" --format=json list "$t"
+    done | /usr/bin/python3 -c '
+import json, sys
+tables, name = {}, None
+for line in sys.stdin:
+    if line.startswith("=== "):
+        name = line[4:].strip()
+    elif line.strip():
+        d = json.loads(line)
+        tables[name] = [dict(zip(d["headings"], r)) for r in d["data"]]
+def val(v):   # OVSDB JSON value -> python
+    if isinstance(v, list) and v[0] == "set": return [val(x) for x in v[1]]
+    if isinstance(v, list) and v[0] == "map": return {val(k): val(x) for k, x in v[1]}
+    if isinstance(v, list) and v[0] == "uuid": return v[1]
+    return v
+def aslist(v):
+    v = val(v)
+    return v if isinstance(v, list) else [v]
+dps = {r["_uuid"][1]: val(r["external_ids"])["name"] for r in tables["Datapath_Binding"]}
+keys = {r["tunnel_key"]: val(r["external_ids"])["name"] for r in tables["Datapath_Binding"]}
+pbs = {r["_uuid"][1]: r["logical_port"] for r in tables["Port_Binding"]}
+out = []
+for r in tables["Port_Binding"]:
+    out.append("PB %s dp=%s type=%s options=%s mac=%s ps=%s" % (
+        r["logical_port"], dps[val(r["datapath"])], r["type"],
+        sorted(val(r["options"]).items()), sorted(aslist(r["mac"])),
+        sorted(aslist(r["port_security"]))))
+for r in tables["Multicast_Group"]:
+    out.append("MC %s %s %s %s" % (dps[val(r["datapath"])], r["name"],
+               r["tunnel_key"], sorted(pbs[u] for u in aslist(r["ports"]))))
+for r in tables["Port_Group"]:
+    k, _, pg = r["name"].partition("_")
+    out.append("PG %s/%s %s" % (keys[int(k)], pg, sorted(aslist(r["ports"]))))
+for r in tables["Address_Set"]:
+    if r["name"] != "svc_monitor_mac":
+        out.append("AS %s %s" % (r["name"], sorted(aslist(r["addresses"]))))
+print("\n".join(sorted(out)))
+'
+}
+summary ref >"$SB_DIR/ref.summary"
+summary loom >"$SB_DIR/loom.summary"
+[ "$(wc -l <"$SB_DIR/ref.summary")" -ge 15 ] || sb_fail "SB summary too short: $(cat "$SB_DIR/ref.summary")"
+diff "$SB_DIR/ref.summary" "$SB_DIR/loom.summary" || sb_fail "SB rows differ (< ovn-northd, > loom-northd)"
+[ "$(nb loom get NB_Global . sb_cfg)" = "$(nb loom get NB_Global . nb_cfg)" ] \
+    || sb_fail "NB_Global.sb_cfg does not follow nb_cfg"
+
+# --- 3. Loom alone: idempotent, robust, stable, highly available ---
+CTL=$SB_DIR/loom1/northd.ctl
+[ "$(ovs-appctl -t "$CTL" status)" = "Status: active" ] || sb_fail "loom1 is not active"
+ovs-appctl -t "$CTL" recompute >/dev/null
+sleep 0.5
+ovs-appctl -t "$CTL" stats | grep -q "last SB diff: 0 inserted, 0 updated, 0 deleted" \
+    || sb_fail "a recompute with no NB change sent SB changes: $(ovs-appctl -t "$CTL" stats)"
+
+# A port with malformed port security is skipped and logged; the next port works.
+nb loom lsp-add sw1 bad1 -- lsp-set-port-security bad1 "00:00:00:00:00:zz" \
+    -- lsp-add sw1 good1 -- lsp-set-addresses good1 "00:00:00:00:00:09 20.0.0.9"
+nb loom --wait=sb sync
+bad_uuid=$(nb loom get Logical_Switch_Port bad1 _uuid)
+grep -q "Logical_Switch_Port \"bad1\" ($bad_uuid): port_security: bad MAC address \"00:00:00:00:00:zz\"" \
+    "$SB_DIR/loom1/northd.log" || sb_fail "bad port_security not logged with name and uuid"
+[ -z "$(sbq loom --bare --columns=_uuid find Port_Binding logical_port=bad1)" ] \
+    || sb_fail "port with bad port_security was bound"
+sbq loom lflow-list sw1 | grep -q 'eth.dst == 00:00:00:00:00:09), action=(outport = "good1"' \
+    || sb_fail "the good port next to the bad one has no L2 flow"
+
+# Restart: every tunnel key survives.
+keys() {
+    { sbq loom --format=csv --no-headings --columns=external_ids,tunnel_key list Datapath_Binding
+      sbq loom --format=csv --no-headings --columns=logical_port,tunnel_key list Port_Binding; } | sort
+}
+keys >"$SB_DIR/keys.before"
+# A standby first: it must not write while loom1 holds the lock.
+start_loom loom2
+sb_wait_for 5 sh -c "ovs-appctl -t '$SB_DIR/loom2/northd.ctl' status | grep -q standby" \
+    || sb_fail "second instance is not standby"
+sb_kill_pidfile "$SB_DIR/loom1/northd.pid" TERM
+sb_wait_for 10 sh -c "ovs-appctl -t '$SB_DIR/loom2/northd.ctl' status | grep -q active" \
+    || sb_fail "standby did not take over"
+nb loom lsp-add sw0 vm4 -- lsp-set-addresses vm4 "00:00:00:00:00:04 10.0.0.4"
+nb loom --wait=sb sync
+sbq loom lflow-list sw0 | grep -q 'outport = "vm4"' || sb_fail "new active instance does not translate"
+keys | grep -v vm4 >"$SB_DIR/keys.after"
+diff "$SB_DIR/keys.before" "$SB_DIR/keys.after" || sb_fail "tunnel keys changed across failover"
+! grep -q "|ERR|" "$SB_DIR/loom1/northd.log" "$SB_DIR/loom2/northd.log" \
+    || sb_fail "loom-northd logged errors: $(grep -h '|ERR|' "$SB_DIR"/loom*/northd.log)"
+echo "PASS"
