@@ -563,9 +563,16 @@ static int parse_controller_block(struct aparser *ap, struct ofact_list *out,
         if (ap->depth >= MAX_NESTING) {
             return fail(ap, lexer_peek(ap->lx), "actions nested too deeply");
         }
+        /* The nested actions apply to the packet the controller builds
+         * (an ARP request from an IP packet, an ICMP error from TCP...), so
+         * their prerequisites are not the flow's: set them aside. */
+        char *outer = ap->prereqs;
+        ap->prereqs = NULL;
         ap->depth++;
         int r = parse_list(ap, &nested, LEX_RCURLY);
         ap->depth--;
+        free(ap->prereqs);
+        ap->prereqs = outer;
         if (r) {
             ofact_list_destroy(&nested);
             return -1;

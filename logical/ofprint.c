@@ -94,7 +94,7 @@ static void put_match_field(struct buf *b, const struct lmatch_field *f)
         const char *s = NULL;
         if (m == 1) s = v ? "yes" : "no";
         else if (m == 3 && v == 1) s = "first";
-        else if (m == 3 && v == 3) s = "later";
+        else if ((m == 3 && v == 3) || (m == 2 && v == 2)) s = "later";   /* later implies fragment */
         else if (m == 2 && v == 0) s = "not_later";
         else if (m == 3 && v == 0) s = "no";
         if (s) {
