@@ -21,6 +21,7 @@ if [[ ! -d $DEMO_DIR ]]; then
 fi
 if ! lab_attach "$DEMO_DIR" 2>/dev/null; then
     # A demo that died before writing its state: the names are still known.
+    # shellcheck disable=SC2034  # read by lab_cleanup
     LAB_DIR=$DEMO_DIR LAB_NSP=$DEMO_NSP
 fi
 lab_cleanup

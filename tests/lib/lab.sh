@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034,SC2031,SC2015  # LAB_* arrays are public state read by callers
 # lab.sh: a multi-chassis OVN/Loom lab on one machine, built from network
 # namespaces.  Source it from bash (tests/system/test-*.sh, scripts/demo.sh).
 #
@@ -173,6 +174,7 @@ lab__reap_stale() {
         read -r pid start <"$d/owner" || continue
         [[ $(lab__starttime "$pid" 2>/dev/null) != "$start" ]] || continue
         printf 'lab: reaping %s, left by dead pid %s\n' "$d" "$pid" >&2
+        # shellcheck disable=SC2030  # the subshell is the point: LAB_* stay ours
         ( LAB_KEEP=0 LOOM_KEEP_TEST_DIR=0; lab_attach "$d" && lab_cleanup ) || true
     done
 }
@@ -210,12 +212,14 @@ lab__wait_for() {
     done
 }
 
-# lab__env DIR: prints the env(1) arguments that give a daemon DIR as all
-# of its run, log, db and config directories (trap 5).
-lab__env() {
+# lab__in_dir DIR CMD...: runs CMD with DIR as all of its OVS and OVN run,
+# log, db and config directories (trap 5).  CMD may be `ip netns exec NS
+# PROG ...`: the environment survives the exec.
+lab__in_dir() {
     local d=$1
-    echo "OVS_RUNDIR=$d OVS_LOGDIR=$d OVS_DBDIR=$d OVS_SYSCONFDIR=$d" \
-         "OVN_RUNDIR=$d OVN_LOGDIR=$d OVN_DBDIR=$d OVN_SYSCONFDIR=$d"
+    shift
+    env OVS_RUNDIR="$d" OVS_LOGDIR="$d" OVS_DBDIR="$d" OVS_SYSCONFDIR="$d" \
+        OVN_RUNDIR="$d" OVN_LOGDIR="$d" OVN_DBDIR="$d" OVN_SYSCONFDIR="$d" "$@"
 }
 
 # lab__schema NB|SB: prints the schema path: Loom's when the tree has it,
@@ -317,7 +321,7 @@ lab__on_exit() {
     local rc=$?
     trap - EXIT
     if (( rc != 0 && rc != 77 )) && [[ -d ${LAB_DIR:-} ]]; then
-        lab_dump_logs >&2 || true
+        lab_dump_logs 8 >&2 || true
     fi
     lab_cleanup || true
     exit "$rc"
@@ -395,7 +399,7 @@ lab_start_central() {
 # lab__start_central_db nb|sb: serves $LAB_DIR/central/DB.db on DB.sock.
 lab__start_central_db() {
     local db=$1 d=$LAB_DIR/central
-    env $(lab__env "$d") ovsdb-server --detach --no-chdir \
+    lab__in_dir "$d" ovsdb-server --detach --no-chdir \
         --pidfile="$d/$db.pid" --log-file="$d/$db.log" \
         --unixctl="$d/$db.ctl" --remote="punix:$d/$db.sock" "$d/$db.db" \
         2>>"$d/$db.stderr" || { lab__err "ovsdb-server for $db did not start (see $d/$db.log)"; return 1; }
@@ -407,7 +411,7 @@ lab__start_northd() {
     local d=$LAB_DIR/central northd
     northd=$(lab__prog LAB_NORTHD "${LAB_NORTHD:-ovn}" ovn-northd loom-northd) || return 1
     lab__log "northd: $northd"
-    env $(lab__env "$d") "$northd" --detach --no-chdir \
+    lab__in_dir "$d" "$northd" --detach --no-chdir \
         --pidfile="$d/northd.pid" --log-file="$d/northd.log" \
         --unixctl="$d/northd.ctl" \
         --ovnnb-db="unix:$d/nb.sock" --ovnsb-db="unix:$d/sb.sock" \
@@ -494,7 +498,11 @@ lab_appctl() {
         local pid
         pid=$(lab__pid_of "${LAB_CH_DIR[$ch]}/controller.pid") || { lab__err "controller of $ch is not running"; return 1; }
         ctl=${LAB_CH_DIR[$ch]}/ovn-controller.$pid.ctl
-        [[ -S $ctl ]] || ctl=$(ls "${LAB_CH_DIR[$ch]}"/*controller*.ctl 2>/dev/null | head -n1)
+        if [[ ! -S $ctl ]]; then
+            # loom-controller, or a controller that names its socket otherwise.
+            local socks=("${LAB_CH_DIR[$ch]}"/*controller*.ctl)
+            ctl=${socks[0]}
+        fi
     fi
     ovs-appctl -t "$ctl" "$@"
 }
@@ -595,7 +603,7 @@ lab_add_chassis() {
 # namespace.
 lab__start_chassis_db() {
     local ch=$1 d=${LAB_CH_DIR[$1]}
-    ip netns exec "${LAB_CH_NS[$ch]}" env $(lab__env "$d") ovsdb-server --detach --no-chdir \
+    lab__in_dir "$d" ip netns exec "${LAB_CH_NS[$ch]}" ovsdb-server --detach --no-chdir \
         --pidfile="$d/ovsdb-server.pid" --log-file="$d/ovsdb-server.log" \
         --unixctl="$d/ovsdb-server.ctl" --remote="punix:$d/db.sock" "$d/conf.db" \
         2>>"$d/ovsdb-server.stderr" || { lab__err "ovsdb-server of $ch did not start (see $d/ovsdb-server.log)"; return 1; }
@@ -605,7 +613,7 @@ lab__start_chassis_db() {
 # tunnel routes from that namespace's kernel table).
 lab__start_vswitchd() {
     local ch=$1 d=${LAB_CH_DIR[$1]}
-    ip netns exec "${LAB_CH_NS[$ch]}" env $(lab__env "$d") ovs-vswitchd --detach --no-chdir \
+    lab__in_dir "$d" ip netns exec "${LAB_CH_NS[$ch]}" ovs-vswitchd --detach --no-chdir \
         --pidfile="$d/ovs-vswitchd.pid" --log-file="$d/ovs-vswitchd.log" \
         --unixctl="$d/ovs-vswitchd.ctl" "unix:$d/db.sock" \
         2>>"$d/ovs-vswitchd.stderr" || { lab__err "ovs-vswitchd of $ch did not start (see $d/ovs-vswitchd.log)"; return 1; }
@@ -631,7 +639,7 @@ lab__phy_up() {
 lab__start_controller() {
     local ch=$1 d=${LAB_CH_DIR[$1]} ctl
     ctl=$(lab__prog LAB_CONTROLLER "${LAB_CONTROLLER:-ovn}" ovn-controller loom-controller) || return 1
-    ip netns exec "${LAB_CH_NS[$ch]}" env $(lab__env "$d") "$ctl" --detach --no-chdir \
+    lab__in_dir "$d" ip netns exec "${LAB_CH_NS[$ch]}" "$ctl" --detach --no-chdir \
         --pidfile="$d/controller.pid" --log-file="$d/controller.log" \
         "unix:$d/db.sock" 2>>"$d/controller.stderr" \
         || { lab__err "$ctl of $ch did not start (see $d/controller.log)"; return 1; }
@@ -660,14 +668,15 @@ lab__daemon() {
 lab_stop() {
     local what=${1:?usage: lab_stop WHAT [--kill]} spec pid i
     spec=$(lab__daemon "$what") || return 1
-    set -- "$what" "${2:-}" $spec
-    if [[ $2 == --kill ]]; then
-        pid=$(lab__pid_of "$3") || return 0
-        kill -KILL "$pid" 2>/dev/null || true
-        for (( i = 0; i < 100; i++ )); do lab__alive "$pid" || break; sleep 0.05; done
-    else
-        lab__stop "$3"
-    fi
+    read -r -a spec <<<"$spec"
+    case ${2:-} in
+        "") lab__stop "${spec[0]}" ;;
+        --kill)
+            pid=$(lab__pid_of "${spec[0]}") || return 0
+            kill -KILL "$pid" 2>/dev/null || true
+            for (( i = 0; i < 100; i++ )); do lab__alive "$pid" || break; sleep 0.05; done ;;
+        *) lab__err "bad lab_stop option '$2' (want --kill)"; return 1 ;;
+    esac
 }
 
 # lab_start WHAT: starts a daemon stopped by lab_stop again, with the same
@@ -676,10 +685,9 @@ lab_stop() {
 lab_start() {
     local what=${1:?usage: lab_start WHAT} spec pid
     spec=$(lab__daemon "$what") || return 1
-    set -- $spec
-    if pid=$(lab__pid_of "$1"); then lab__err "$what is already running (pid $pid)"; return 1; fi
-    shift
-    "$@" || return 1
+    read -r -a spec <<<"$spec"
+    if pid=$(lab__pid_of "${spec[0]}"); then lab__err "$what is already running (pid $pid)"; return 1; fi
+    "${spec[@]:1}" || return 1
     if [[ $what == */vswitchd ]]; then
         lab__phy_up "${what%%/*}" || return 1
         lab__warm "${what%%/*}"
