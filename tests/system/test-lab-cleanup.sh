@@ -129,7 +129,8 @@ LAB_DIR=$PERSIST_DIR LAB_PERSIST=1 bash -c '
     lab_add_chassis hv1 192.0.2.1
 ' persist "$LIB" >"$WORK/persist.out" 2>&1 || bad "persistent lab did not start: $(tail -n 5 "$WORK/persist.out")"
 nsp=lab-persist
-if leftovers "$PERSIST_DIR" "$nsp" | grep -q '^process'; then
+left=$(leftovers "$PERSIST_DIR" "$nsp")
+if [[ $left == *process* ]]; then
     ok "daemons outlive the script that started them"
 else
     bad "the persistent lab's daemons are gone"
