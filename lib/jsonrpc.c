@@ -27,6 +27,9 @@
 #include "lib/util.h"
 
 #define RX_CHUNK (64 * 1024)
+/* Buffers grown beyond this by a big message are freed once empty, so a
+ * connection that once carried a 50 MiB snapshot does not keep 50 MiB. */
+#define BUFFER_KEEP (1024 * 1024)
 #define MSG_STRING_MAX 1024
 
 /* ---- Messages ---- */
@@ -520,6 +523,12 @@ jsonrpc_run(struct jsonrpc *rpc)
     }
     if (rpc->tx_ofs == rpc->tx_len) {
         rpc->tx_ofs = rpc->tx_len = 0;
+        if (rpc->tx_alloc > BUFFER_KEEP) {
+            /* A big message (a snapshot) went out: give the memory back. */
+            free(rpc->tx);
+            rpc->tx = NULL;
+            rpc->tx_alloc = 0;
+        }
     }
 }
 
@@ -626,6 +635,12 @@ parse_buffered(struct jsonrpc *rpc, struct jsonrpc_msg **msgp)
         return error;
     }
     json_decref(json);
+    if (rpc->rx_start == rpc->rx_len && rpc->rx_alloc > BUFFER_KEEP) {
+        /* Nothing buffered after a big message: give the memory back. */
+        free(rpc->rx);
+        rpc->rx = NULL;
+        rpc->rx_alloc = rpc->rx_len = rpc->rx_start = rpc->rx_scanned = 0;
+    }
 
     struct jsonrpc_msg *msg = *msgp;
     if ((msg->type == JSONRPC_REPLY

@@ -388,6 +388,67 @@ test_probe(void)
     free(u);
 }
 
+/* Accepts one raw stream from P within 2 s, or returns NULL. */
+static struct stream *
+accept_raw(struct pstream *p, struct jsonrpc_session *s)
+{
+    struct stream *ss = NULL;
+    long long deadline = time_msec() + 2000;
+    while (pstream_accept(p, &ss) == EAGAIN && time_msec() < deadline) {
+        jsonrpc_session_run(s);
+        jsonrpc_session_wait(s);
+        pstream_wait(p);
+        poll_timer_wait(100);
+        poll_block();
+    }
+    return ss;
+}
+
+static void
+test_bad_peer(void)
+{
+    /* A server that sends garbage, then one that answers an id never
+     * asked: each time the session drops the connection with EPROTO and
+     * reconnects by itself. */
+    char *pname = path_in_dir("punix", "bad.sock");
+    char *uname = path_in_dir("unix", "bad.sock");
+    struct pstream *p;
+    CHECK_INT(pstream_open(pname, &p), 0);
+    struct jsonrpc_session *s = jsonrpc_session_open(uname, true);
+    jsonrpc_session_set_backoff(s, 100, 200);
+
+    static const char *const bad[] = {
+        "HTTP/1.1 400 Bad Request\r\n\r\n",
+        "{\"result\":[],\"error\":null,\"id\":12345}",
+        "{\"method\":\"update3\",\"params\":{},\"id\":null}",
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        struct stream *ss = accept_raw(p, s);
+        CHECK(ss != NULL);
+        if (!ss) {
+            break;
+        }
+        CHECK(run_until(s, NULL, NULL, is_connected, s, 2000));
+        unsigned int seqno = jsonrpc_session_get_seqno(s);
+        CHECK_INT(stream_send(ss, bad[i], strlen(bad[i])), strlen(bad[i]));
+        CHECK(run_until(s, NULL, NULL, is_disconnected, s, 2000));
+        CHECK_INT(jsonrpc_session_get_last_error(s), EPROTO);
+        CHECK(jsonrpc_session_get_seqno(s) != seqno);
+        CHECK(jsonrpc_session_is_alive(s));
+        stream_close(ss);
+    }
+    /* And it comes back once more for a well-behaved peer. */
+    struct stream *ss = accept_raw(p, s);
+    CHECK(ss != NULL);
+    CHECK(run_until(s, NULL, NULL, is_connected, s, 2000));
+    stream_close(ss);
+
+    jsonrpc_session_close(s);
+    pstream_close(p);
+    free(pname);
+    free(uname);
+}
+
 static void
 test_one_shot(void)
 {
@@ -597,6 +658,7 @@ main(void)
     test_one_shot();
     test_connect_and_reconnect();
     test_probe();
+    test_bad_peer();
     test_rpc_sync();
     char *cmd = xasprintf("rm -rf '%s'", dir);
     if (system(cmd)) {
