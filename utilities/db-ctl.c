@@ -17,6 +17,7 @@
 
 #include "lib/log.h"
 #include "lib/rpc-sync.h"
+#include "lib/stream.h"
 #include "lib/util.h"
 
 static const char *program_name = "loom-ctl";
@@ -1862,6 +1863,15 @@ static bool parse_global_option(struct ctl_ctx *ctx, char **argv, int *ip,
             ctl_fatal("argument to --wait must be \"none\", \"sb\", or "
                       "\"hv\" (not \"%s\")", val);
         }
+    } else if (IS("--private-key") || IS("-p")) {
+        NEED_VALUE();
+        stream_ssl_set_key_cert_ca(val, NULL, NULL);
+    } else if (IS("--certificate") || IS("-c")) {
+        NEED_VALUE();
+        stream_ssl_set_key_cert_ca(NULL, val, NULL);
+    } else if (IS("--ca-cert") || IS("-C")) {
+        NEED_VALUE();
+        stream_ssl_set_key_cert_ca(NULL, NULL, val);
     } else if (IS("--no-wait")) {
         ctx->wait = NULL;
     } else if (IS("--format") || IS("-f")) {

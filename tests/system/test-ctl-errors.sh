@@ -11,6 +11,11 @@ F() { ctl_expect_fail 1 "$@"; }
 L init
 L ls-add ls1 -- lsp-add ls1 p1 -- lsp-add ls1 p2 -- lr-add lr1
 
+echo "== remotes and global options"
+[ "$(OVN_NB_DB=$NBDB "$LOOM_BUILD/bin/loom-nbctl" ls-list | wc -l)" = 1 ] || sb_fail "OVN_NB_DB not honoured"
+[ "$(OVN_NB_DB=unix:/nonexistent "${LNB[@]}" ls-list | wc -l)" = 1 ] || sb_fail "--db does not override OVN_NB_DB"
+L --no-leader-only -t 5 --timeout=5 ls-list >/dev/null
+
 echo "== usage errors"
 F "unknown command 'frob'" "${LNB[@]}" frob
 F "unrecognized option|has no '--frob' option" "${LNB[@]}" --frob ls-list
