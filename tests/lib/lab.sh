@@ -458,7 +458,7 @@ lab_sync() {
 
 # lab__underlay: creates the underlay namespace and its bridge once.
 lab__underlay() {
-    ip netns list | grep -q "^$LAB_UL_NS\b" && return 0
+    [[ ! -e /run/netns/$LAB_UL_NS ]] || return 0
     ip netns add "$LAB_UL_NS" || return 1
     ip netns exec "$LAB_UL_NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
     ip -n "$LAB_UL_NS" link set lo up
@@ -627,7 +627,8 @@ lab__phy_up() {
     lab__wait_for 10 ip -n "$ns" link show br-phy \
         || { lab__err "br-phy of $ch did not appear (see ${LAB_CH_DIR[$ch]}/ovs-vswitchd.log)"; return 1; }
     ip -n "$ns" link set br-phy mtu "$LAB_UL_MTU" up
-    ip -n "$ns" -4 addr show dev br-phy | grep -q "inet $ip/" \
+    # (no `| grep -q`: under pipefail its early exit can fail the pipeline)
+    [[ $(ip -n "$ns" -4 addr show dev br-phy) == *"inet $ip/"* ]] \
         || ip -n "$ns" addr add "$ip/24" dev br-phy
     ip netns exec "$ns" sysctl -qw net.ipv4.conf.br-phy.arp_ignore=1 \
         net.ipv4.conf.ul0.arp_ignore=1 net.ipv4.conf.br-phy.arp_announce=2 >/dev/null
@@ -886,7 +887,7 @@ lab_tcp() {
 
 # lab__listening VM PORT: true if VM has a TCP listener on PORT.
 lab__listening() {
-    ip netns exec "${LAB_VM_NS[$1]}" ss -Htln "sport = :$2" | grep -q .
+    [[ -n $(ip netns exec "${LAB_VM_NS[$1]}" ss -Htln "sport = :$2") ]]
 }
 
 # lab_capture_start CHASSIS FILTER: starts tcpdump on CHASSIS's underlay
