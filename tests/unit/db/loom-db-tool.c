@@ -25,7 +25,14 @@
  *       if the client refused with an error naming a column or table.
  *   lock REMOTE DB
  *       two clients exercise lock / contended / unlock handover / steal /
- *       stolen, and a transaction asserting a stolen lock fails. */
+ *       stolen, and a transaction asserting a stolen lock fails.
+ *   cond REMOTE SCHEMA
+ *       with Seq rows 1..100: monitor_cond with n <= 10, then
+ *       monitor_cond_change to n > 90, then to all rows; checks contents and
+ *       tracking at each step.
+ *   leader REMOTES DB SECONDS
+ *       prefers the Raft leader; prints "synced REMOTE" at each change of
+ *       server, then commits a transaction through the final one. */
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -514,6 +521,163 @@ fail:
     return 1;
 }
 
+/* Runs C until PRED holds or 10 s pass. */
+static bool
+run_until(struct ovsdb_client *c, bool (*pred)(struct ovsdb_client *))
+{
+    long long deadline = time_msec() + 10000;
+    for (;;) {
+        ovsdb_client_run(c);
+        if (pred(c)) {
+            return true;
+        }
+        if (time_msec() > deadline) {
+            return false;
+        }
+        ovsdb_client_wait(c);
+        poll_timer_wait_until(deadline);
+        poll_block();
+    }
+}
+
+static bool cond_acked(struct ovsdb_client *c)
+{ return ovsdb_client_is_synced(c) && !ovsdb_client_conditions_pending(c); }
+
+static json_t *
+cond_json(const char *s)
+{
+    json_error_t jerr;
+    json_t *j = json_loads(s, 0, &jerr);
+    if (!j) {
+        fatal("bad condition %s: %s", s, jerr.text);
+    }
+    return j;
+}
+
+/* Checks the Seq replica holds exactly the rows LO..HI. */
+static bool
+seq_range_is(struct replica_table *t, size_t ncol, long lo, long hi)
+{
+    const struct replica_row *row;
+    long n = 0;
+    REPLICA_FOR_EACH (row, t) {
+        int64_t v = row->data[ncol].keys[0].integer;
+        if (v < lo || v > hi) {
+            fprintf(stderr, "row n=%"PRId64" outside [%ld, %ld]\n", v, lo, hi);
+            return false;
+        }
+        n++;
+    }
+    if (n != hi - lo + 1) {
+        fprintf(stderr, "%ld rows, expected %ld\n", n, hi - lo + 1);
+        return false;
+    }
+    return true;
+}
+
+static size_t
+count_tracked(struct replica_table *t, bool deleted)
+{
+    size_t n = 0;
+    const struct replica_row *row;
+    REPLICA_FOR_EACH_TRACKED (row, t) {
+        n += deleted ? replica_row_is_deleted(row) : replica_row_is_new(row);
+    }
+    return n;
+}
+
+static int
+cmd_cond(int argc, char *argv[])
+{
+    if (argc != 4) {
+        fatal("usage: cond REMOTE SCHEMA (Seq rows 1..100 must exist)");
+    }
+    struct ovsdb_schema *s = load_schema(argv[3]);
+    struct replica *r = replica_create(s, NULL);
+    replica_monitor_all(r);
+    struct replica_table *t = replica_get_table(r, "Seq");
+    size_t ncol = ovsdb_table_find_column(replica_table_schema(t), "n")->index;
+    struct ovsdb_client *c = ovsdb_client_create(argv[2], r, NULL);
+    ovsdb_client_set_leader_only(c, false);
+    int step = 0;
+
+    json_t *cond = cond_json("[[\"n\", \"<=\", 10]]");
+    ovsdb_client_set_condition(c, "Seq", cond);
+    json_decref(cond);
+    if (!run_until(c, cond_acked) || !seq_range_is(t, ncol, 1, 10)) {
+        goto fail;
+    }
+    printf("initial condition n <= 10: 10 rows\n");
+    replica_clear_tracking(r);
+    step++;
+
+    cond = cond_json("[[\"n\", \">\", 90]]");
+    ovsdb_client_set_condition(c, "Seq", cond);
+    json_decref(cond);
+    if (!run_until(c, cond_acked) || !seq_range_is(t, ncol, 91, 100)) {
+        goto fail;
+    }
+    if (count_tracked(t, true) != 10 || count_tracked(t, false) != 10) {
+        fprintf(stderr, "tracked %zu deleted, %zu new\n",
+                count_tracked(t, true), count_tracked(t, false));
+        goto fail;
+    }
+    printf("monitor_cond_change to n > 90: 10 rows left, 10 arrived\n");
+    replica_clear_tracking(r);
+    step++;
+
+    ovsdb_client_set_condition(c, "Seq", NULL);
+    if (!run_until(c, cond_acked) || !seq_range_is(t, ncol, 1, 100)) {
+        goto fail;
+    }
+    printf("condition removed: 100 rows\n");
+    ovsdb_client_destroy(c);
+    replica_destroy(r);
+    ovsdb_schema_destroy(s);
+    return 0;
+fail:
+    fprintf(stderr, "condition test failed at step %d\n", step);
+    return 1;
+}
+
+/* Connects to REMOTES preferring the leader and reports, for SECONDS, the
+ * remote it is synced with ("synced REMOTE" lines on each change). */
+static int
+cmd_leader(int argc, char *argv[])
+{
+    if (argc != 5) {
+        fatal("usage: leader REMOTES DB SECONDS");
+    }
+    long secs = parse_long(argv[4], "SECONDS");
+    struct ovsdb_client *c = ovsdb_client_create(argv[2], NULL, argv[3]);
+    long long deadline = time_msec() + secs * 1000;
+    char *last = NULL;
+    while (time_msec() < deadline) {
+        ovsdb_client_run(c);
+        if (ovsdb_client_is_synced(c)
+            && (!last || strcmp(last, ovsdb_client_get_remote(c)))) {
+            free(last);
+            last = xstrdup(ovsdb_client_get_remote(c));
+            printf("synced %s\n", last);
+            fflush(stdout);
+        }
+        ovsdb_client_wait(c);
+        poll_timer_wait_until(deadline);
+        poll_block();
+    }
+    /* A write goes through the final connection. */
+    struct ovsdb_txn *txn = ovsdb_txn_create(argv[3]);
+    ovsdb_txn_comment(txn, "leader test");
+    ovsdb_client_wait_synced(c, 10000);
+    enum ovsdb_txn_status st = ovsdb_client_commit_block(c, txn, 10000);
+    printf("final %s write=%s\n", last ? last : "(none)",
+           ovsdb_txn_status_to_string(st));
+    ovsdb_txn_destroy(txn);
+    ovsdb_client_destroy(c);
+    free(last);
+    return st == OVSDB_TXN_SUCCESS ? 0 : 1;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -541,6 +705,10 @@ main(int argc, char *argv[])
         return cmd_schema_check(argc, argv);
     } else if (!strcmp(cmd, "lock")) {
         return cmd_lock(argc, argv);
+    } else if (!strcmp(cmd, "cond")) {
+        return cmd_cond(argc, argv);
+    } else if (!strcmp(cmd, "leader")) {
+        return cmd_leader(argc, argv);
     }
     fatal("unknown command \"%s\"", cmd);
     return 2;
