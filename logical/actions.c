@@ -431,8 +431,10 @@ static int parse_nat_target(struct aparser *ap, struct ct_args *ct)
 static int parse_ct_nat(struct aparser *ap, struct ofact_list *out, bool snat, bool czone)
 {
     struct ofact *a = ofact_list_add(out, OFACT_CT);
-    enum zone_kind zk = czone ? ZONE_DNAT : snat ? ZONE_SNAT : ZONE_DNAT;
-    a->ct.zone = pick_zone(ap->ctx, zk);
+    /* NAT uses the DNAT (reg11) / SNAT (reg12) zones on switches too (OVN
+     * 23.03: "ct_snat;" in ls_in_nat_hairpin commits in reg12's zone); the
+     * "_in_czone" variants share the DNAT zone. */
+    a->ct.zone = zone_ref(czone ? 11 : snat ? 12 : 11);
     a->ct.table = next_table(ap->ctx);
     a->ct.nat = CT_NAT_PLAIN;
     add_prereq(ap, "ip");
@@ -649,16 +651,19 @@ static int parse_put_mac_binding(struct aparser *ap, struct ofact_list *out, boo
         emit_push(out, inport);
         emit_move(out, port, inport);
     }
-    emit_push(out, ipreg);
-    emit_push(out, ethsrc);
-    emit_push(out, mac);
-    emit_push(out, ip);
-    emit_pop(out, ipreg);
-    emit_pop(out, ethsrc);
+    /* Save the registers that carry the arguments, load them through the
+     * stack (skipping an argument already in place), restore after. */
+    bool move_ip = !ref_eq(&ip, &ipreg), move_mac = !ref_eq(&mac, &ethsrc);
+    if (move_ip) emit_push(out, ipreg);
+    if (move_mac) emit_push(out, ethsrc);
+    if (move_mac) emit_push(out, mac);
+    if (move_ip) emit_push(out, ip);
+    if (move_ip) emit_pop(out, ipreg);
+    if (move_mac) emit_pop(out, ethsrc);
     struct ofact *a = ofact_list_add(out, OFACT_CONTROLLER);
     a->id = v6 ? LFLOW_OP_PUT_ND : LFLOW_OP_PUT_ARP;
-    emit_pop(out, ethsrc);
-    emit_pop(out, ipreg);
+    if (move_mac) emit_pop(out, ethsrc);
+    if (move_ip) emit_pop(out, ipreg);
     if (move_port) emit_pop(out, inport);
     return 0;
 }
@@ -715,19 +720,23 @@ static int parse_lookup_mac(struct aparser *ap, struct ofact_list *out,
         emit_push(out, inport);
         emit_move(out, port, inport);
     }
-    emit_push(out, ipreg);
-    if (with_mac) {
+    bool move_ip = !ref_eq(&ip, &ipreg);
+    bool move_mac = with_mac && !ref_eq(&mac, &ethsrc);
+    if (move_ip) emit_push(out, ipreg);
+    if (move_mac) {
         emit_push(out, ethsrc);
         emit_push(out, mac);
     }
-    emit_push(out, ip);
-    emit_pop(out, ipreg);
-    if (with_mac) emit_pop(out, ethsrc);
+    if (move_ip) {
+        emit_push(out, ip);
+        emit_pop(out, ipreg);
+    }
+    if (move_mac) emit_pop(out, ethsrc);
     emit_load(out, flag, u128_zero());
     emit_resubmit(out, OFTABLE_MAC_LOOKUP);
     emit_move(out, flag, dst);
-    if (with_mac) emit_pop(out, ethsrc);
-    emit_pop(out, ipreg);
+    if (move_mac) emit_pop(out, ethsrc);
+    if (move_ip) emit_pop(out, ipreg);
     if (move_port) emit_pop(out, inport);
     return 0;
 }

@@ -177,7 +177,7 @@ const struct lsym lsyms[] = {
     F("ip4.src", OVSF_IP_SRC, "ip4", true),
     F("ip4.dst", OVSF_IP_DST, "ip4", true),
     PRED("ip4.src_mcast", "ip4.src[28..31] == 0xe"),
-    PRED("ip4.mcast", "ip4.dst[28..31] == 0xe"),
+    PRED("ip4.mcast", "eth.mcast && ip4.dst[28..31] == 0xe"),   /* 23.03 (man page omits eth.mcast) */
     PRED("icmp4", "ip4 && ip.proto == 1"),
     F("icmp4.type", OVSF_ICMP_TYPE, "icmp4", true),
     F("icmp4.code", OVSF_ICMP_CODE, "icmp4", true),

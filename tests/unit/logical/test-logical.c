@@ -190,7 +190,7 @@ static void test_lexer(void)
         CHECK(lx.tokens[35].format == LEX_F_DECIMAL && lx.tokens[35].value.lo == 42, "decimal");
         CHECK(lx.tokens[37].format == LEX_F_IPV6 && lx.tokens[37].mask.hi == UINT64_MAX
               && lx.tokens[37].mask.lo == 0, "IPv6 prefix");
-        CHECK(lx.tokens[2].start == 11 && lx.tokens[2].end == 22, "token offsets %d..%d",
+        CHECK(lx.tokens[2].start == 11 && lx.tokens[2].end == 21, "token offsets %d..%d",
               lx.tokens[2].start, lx.tokens[2].end);
     }
     lexer_destroy(&lx);
@@ -286,8 +286,14 @@ static void test_matches(void)
           "table=8, priority=100, metadata=0x1,dl_type=0x88cc actions=resubmit(,9)\n");
     FLOWS("eth.dst == 00:00:00:00:00:00/01:00:00:00:00:00", "next;", SW(0),
           "table=8, priority=100, metadata=0x1,dl_dst=00:00:00:00:00:00/01:00:00:00:00:00 actions=resubmit(,9)\n");
-    FLOWS("ip4.mcast", "next;", SW(0),
-          "table=8, priority=100, ip,metadata=0x1,nw_dst=224.0.0.0/4 actions=resubmit(,9)\n");
+    FLOWS("ip4.mcast", "next;", SW(0),   /* OVN 23.03 adds eth.mcast */
+          "table=8, priority=100, ip,metadata=0x1,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,nw_dst=224.0.0.0/4 actions=resubmit(,9)\n");
+    FLOWS("ip && ct.est && ct.trk && reg0[6] == 1", "ct_snat;", SW(15),   /* OVN: reg12 on a switch */
+          "table=23, priority=100, ct_state=+est+trk,ip,reg0=0x40/0x40,metadata=0x1 actions=ct(table=24,zone=NXM_NX_REG12[0..15],nat)\n"
+          "table=23, priority=100, ct_state=+est+trk,ipv6,reg0=0x40/0x40,metadata=0x1 actions=ct(table=24,zone=NXM_NX_REG12[0..15],nat)\n");
+    FLOWS("nd_na && nd.tll == 0", "put_nd(inport, nd.target, eth.src); next;",   /* OVN */
+          ((struct opts) { .router = true, .table = 2, .dp = 2, .priority = 95 }),
+          "table=10, priority=95, icmp6,metadata=0x2,nw_ttl=255,icmp_type=136,icmp_code=0,nd_tll=00:00:00:00:00:00 actions=push:NXM_NX_XXREG0[],push:NXM_NX_ND_TARGET[],pop:NXM_NX_XXREG0[],controller(userdata=00.00.00.04.00.00.00.00),pop:NXM_NX_XXREG0[],resubmit(,11)\n");
     FLOWS("ip4.src_mcast", "next;", SW(0),
           "table=8, priority=100, ip,metadata=0x1,nw_src=224.0.0.0/4 actions=resubmit(,9)\n");
     FLOWS("ip6.mcast", "next;", SW(0),   /* OVN */
