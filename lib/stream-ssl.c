@@ -4,7 +4,9 @@
  * stream_ssl_set_key_cert_ca() and rebuilt when they change.  Both roles
  * require and verify the peer's certificate against the CA file
  * (SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT), as ovsdb-server does
- * with -p/-c/-C.  Minimum protocol TLS 1.2.  Host names are not checked:
+ * with -p/-c/-C.  TLS 1.2 and 1.3 by default (stream_ssl_set_protocols(),
+ * like --ssl-protocols), OpenSSL's default ciphers unless
+ * stream_ssl_set_ciphers() says otherwise.  Host names are not checked:
  * trust comes from the CA (OVS's model, and OVN certificates are named after
  * chassis, not hosts).
  *
@@ -26,6 +28,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lib/log.h"
 #include "lib/poll-loop.h"
@@ -35,6 +38,8 @@
 static char *key_file, *cert_file, *ca_file;
 static SSL_CTX *ctx;
 static bool ctx_dirty = true;
+static int min_version = TLS1_2_VERSION, max_version = TLS1_3_VERSION;
+static char *cipher_list;
 
 static void
 replace(char **dst, const char *src)
@@ -60,6 +65,74 @@ bool
 stream_ssl_is_configured(void)
 {
     return key_file && cert_file && ca_file;
+}
+
+int
+stream_ssl_set_protocols(const char *protocols, char **errp)
+{
+    int lo = INT_MAX, hi = 0;
+    char *copy = xstrdup(protocols && *protocols ? protocols
+                         : "TLSv1.2,TLSv1.3");
+    char *save = NULL;
+    int error = 0;
+    for (char *w = strtok_r(copy, ", ", &save); w;
+         w = strtok_r(NULL, ", ", &save)) {
+        int v;
+        if (!strcasecmp(w, "TLSv1.2")) {
+            v = TLS1_2_VERSION;
+        } else if (!strcasecmp(w, "TLSv1.3")) {
+            v = TLS1_3_VERSION;
+        } else {
+            if (errp) {
+                *errp = xasprintf("unsupported TLS protocol \"%s\" "
+                                  "(expected TLSv1.2 or TLSv1.3)", w);
+            }
+            error = EINVAL;
+            goto out;
+        }
+        lo = MIN(lo, v);
+        hi = MAX(hi, v);
+    }
+    if (!hi) {
+        if (errp) {
+            *errp = xasprintf("no TLS protocol in \"%s\"", protocols);
+        }
+        error = EINVAL;
+        goto out;
+    }
+    min_version = lo;
+    max_version = hi;
+    ctx_dirty = true;
+out:
+    free(copy);
+    if (!error && errp) {
+        *errp = NULL;
+    }
+    return error;
+}
+
+int
+stream_ssl_set_ciphers(const char *ciphers, char **errp)
+{
+    if (ciphers && *ciphers) {
+        SSL_CTX *probe = SSL_CTX_new(TLS_method());
+        bool ok = probe && SSL_CTX_set_cipher_list(probe, ciphers) == 1;
+        SSL_CTX_free(probe);
+        ERR_clear_error();
+        if (!ok) {
+            if (errp) {
+                *errp = xasprintf("no usable cipher in \"%s\"", ciphers);
+            }
+            return EINVAL;
+        }
+    }
+    free(cipher_list);
+    cipher_list = ciphers && *ciphers ? xstrdup(ciphers) : NULL;
+    ctx_dirty = true;
+    if (errp) {
+        *errp = NULL;
+    }
+    return 0;
 }
 
 /* The first OpenSSL error on the queue as text, or FALLBACK.  Clears the
@@ -102,7 +175,11 @@ ssl_check_config(void)
         log_err("SSL_CTX_new failed: %s", openssl_error("unknown error"));
         return ENOPROTOOPT;
     }
-    SSL_CTX_set_min_proto_version(c, TLS1_2_VERSION);
+    SSL_CTX_set_min_proto_version(c, min_version);
+    SSL_CTX_set_max_proto_version(c, max_version);
+    if (cipher_list) {
+        SSL_CTX_set_cipher_list(c, cipher_list);
+    }
     SSL_CTX_set_mode(c, SSL_MODE_ENABLE_PARTIAL_WRITE
                      | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 #ifdef SSL_OP_IGNORE_UNEXPECTED_EOF

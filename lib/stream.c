@@ -400,12 +400,23 @@ stream_open(const char *name, struct stream **streamp)
         err = e;
         goto out;
     }
-    fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    /* A host name may resolve to both families; ovsdb-server usually
+     * listens on IPv4 only, so prefer IPv4 (a non-blocking connect cannot
+     * cheaply fall back). */
+    const struct addrinfo *pick = ai;
+    for (const struct addrinfo *p = ai; p; p = p->ai_next) {
+        if (p->ai_family == AF_INET) {
+            pick = p;
+            break;
+        }
+    }
+    fd = socket(pick->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                0);
     if (fd < 0) {
         error = errno;
     } else {
         set_nodelay(fd);
-        if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0
+        if (connect(fd, pick->ai_addr, pick->ai_addrlen) < 0
             && errno != EINPROGRESS) {
             error = errno;
         }

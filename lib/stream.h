@@ -125,4 +125,15 @@ void stream_ssl_set_key_cert_ca(const char *private_key_file,
 /* True if all three TLS files are configured. */
 bool stream_ssl_is_configured(void);
 
+/* Like OVS's --ssl-protocols: a comma-separated subset of "TLSv1.2" and
+ * "TLSv1.3" (NULL or "" = default, both).  Returns 0, or EINVAL with a
+ * malloc'd message quoting the bad word in *ERRP (the setting is then
+ * unchanged). */
+int stream_ssl_set_protocols(const char *protocols, char **errp);
+
+/* Like OVS's --ssl-ciphers: an OpenSSL cipher list for TLS 1.2 (NULL or ""
+ * = OpenSSL's default).  Returns 0, or EINVAL with *ERRP if OpenSSL accepts
+ * no cipher from it. */
+int stream_ssl_set_ciphers(const char *ciphers, char **errp);
+
 #endif

@@ -71,6 +71,11 @@ check() {   # check DESCRIPTION EXPECTED-SUBSTRING ACTUAL
     fi
 }
 
+for proto in TLSv1.2 TLSv1.3; do
+    out=$("$CLIENT" "${GOOD_TLS[@]}" -v -P $proto call "ssl:127.0.0.1:$SSL_PORT" list_dbs 2>&1)
+    check "list_dbs over ssl limited to $proto" '"Open_vSwitch"' "$out"
+    check "handshake used $proto" "TLS handshake done ($proto)" "$out"
+done
 out=$("$CLIENT" call "unix:$D/db.sock" list_dbs 2>&1)
 check "list_dbs over unix" '"Open_vSwitch"' "$out"
 out=$("$CLIENT" call "tcp:127.0.0.1:$TCP_PORT" list_dbs 2>&1)

@@ -2,7 +2,7 @@
  * system tests (tests/system/test-net-*.sh), which run it against a real
  * ovsdb-server.
  *
- *   test-net-client [-p KEY -c CERT -C CA] [-t MS] call REMOTES METHOD [PARAMS]
+ *   test-net-client [-p KEY -c CERT -C CA] [-P PROTOCOLS] [-t MS] call REMOTES METHOD [PARAMS]
  *       rpc_sync call; prints the result as compact JSON.  PARAMS is a JSON
  *       array (default []).
  *   test-net-client [...] notify REMOTES DB TABLE COLUMN
@@ -189,8 +189,16 @@ main(int argc, char *argv[])
 {
     const char *key = NULL, *cert = NULL, *ca = NULL;
     int opt;
-    while ((opt = getopt(argc, argv, "+p:c:C:t:v")) != -1) {
+    char *err;
+    while ((opt = getopt(argc, argv, "+p:c:C:t:vP:")) != -1) {
         switch (opt) {
+        case 'P':
+            if (stream_ssl_set_protocols(optarg, &err)) {
+                fprintf(stderr, "error: %s\n", err);
+                free(err);
+                return 2;
+            }
+            break;
         case 'p': key = optarg; break;
         case 'c': cert = optarg; break;
         case 'C': ca = optarg; break;

@@ -618,12 +618,32 @@ test_names(void)
     CHECK(n == 4 && !memcmp(buf, "ping", 4));
     stream_close(cs);
     stream_close(ss);
+
+    /* A host name works too. */
+    char *by_name = xasprintf("tcp:localhost:%d", port);
+    CHECK_INT(stream_open_block(by_name, 2000, &cs, &err), 0);
+    stream_close(cs);
+    free(by_name);
     pstream_close(ps);
     /* Closed port: refused. */
     CHECK(stream_open_block(name, 2000, &cs, &err) != 0);
     CHECK(err && strstr(err, "refused"));
     free(err);
     free(name);
+
+    /* TLS settings are parsed strictly. */
+    CHECK_INT(stream_ssl_set_protocols("TLSv1.2,SSLv3", &err), EINVAL);
+    CHECK(err && strstr(err, "\"SSLv3\""));
+    free(err);
+    CHECK_INT(stream_ssl_set_protocols(" , ", &err), EINVAL);
+    free(err);
+    CHECK_INT(stream_ssl_set_protocols("tlsv1.3", &err), 0);
+    CHECK_INT(stream_ssl_set_protocols(NULL, &err), 0);
+    CHECK_INT(stream_ssl_set_ciphers("NO-SUCH-CIPHER", &err), EINVAL);
+    CHECK(err && strstr(err, "NO-SUCH-CIPHER"));
+    free(err);
+    CHECK_INT(stream_ssl_set_ciphers("HIGH:!aNULL", &err), 0);
+    CHECK_INT(stream_ssl_set_ciphers(NULL, NULL), 0);
 
     /* TLS without configuration fails clearly. */
     CHECK(!stream_ssl_is_configured());
