@@ -376,12 +376,31 @@ json_t *ctl_table_rows(struct ctl_ctx *ctx,
     return out;
 }
 
-/* Does ROW's loaded COLUMN contain ATOM? */
+/* Does ROW's COLUMN contain ATOM?  Uses the loaded value, or, for a column
+ * only mutated so far, the last pending mutation that touched ATOM. */
 static bool row_contains(const struct ctl_row *row, const char *column,
                          const json_t *atom)
 {
     const json_t *d = json_object_get(row->cols, column);
-    return d && ctl_datum_find(d, atom, false) >= 0;
+    if (d) {
+        return ctl_datum_find(d, atom, false) >= 0;
+    }
+    const json_t *muts = json_object_get(row->muts, column);
+    bool in = false;
+    size_t i;
+    json_t *m;
+    json_array_foreach(muts, i, m) {
+        if (ctl_datum_find(json_array_get(m, 1), atom, false) >= 0) {
+            in = !strcmp(json_string_value(json_array_get(m, 0)), "insert");
+        }
+    }
+    return in;
+}
+
+static bool atom_is_named(const json_t *atom)
+{
+    const char *kind = json_string_value(json_array_get(atom, 0));
+    return kind && !strcmp(kind, "named-uuid");
 }
 
 json_t *ctl_rows_where(struct ctl_ctx *ctx,
@@ -389,7 +408,9 @@ json_t *ctl_rows_where(struct ctl_ctx *ctx,
                        const char *column, const json_t *atom)
 {
     const struct ovsdb_type *type = column_type(table, column);
-    if (!json_object_get(ctx->loaded_tables, table->name)) {
+    /* The server cannot know rows this run has not inserted yet. */
+    if (!json_object_get(ctx->loaded_tables, table->name)
+        && !atom_is_named(atom)) {
         const char *op = ovsdb_type_is_scalar(type) ? "==" : "includes";
         json_t *where = json_pack("[[ssO]]", column, op, atom);
         json_t *rows = select_rows(ctx, table, where,
