@@ -76,6 +76,14 @@ L ls-add ls9 -- lsp-add ls9 p9 -- lsp-set-addresses p9 "00:00:00:00:00:09 10.0.0
 F "invalid address" "${LNB[@]}" lsp-del p9 -- ls-del ls1 -- lsp-set-addresses p2 bogus
 L get Logical_Switch_Port p9 name >/dev/null
 L get Logical_Switch ls1 name >/dev/null
+# Later commands see what earlier ones of the same batch did.
+L lsp-add ls1 tmp -- lsp-del tmp -- lsp-add ls1 tmp2 -- lsp-set-type tmp2 localport
+"${LNB[@]}" --if-exists get Logical_Switch_Port tmp name | grep -q . && sb_fail "tmp survived lsp-del in the same batch"
+[ "$("${LNB[@]}" lsp-get-type tmp2)" = localport ] || sb_fail "lsp-set-type on a port added in the same batch"
+L ls-add tmpls -- ls-del tmpls
+"${LNB[@]}" --if-exists get Logical_Switch tmpls name | grep -q . && sb_fail "tmpls survived ls-del in the same batch"
+F "ls1: a switch with this name already exists" "${LNB[@]}" ls-add ls8 -- set Logical_Switch ls8 name=ls8 -- ls-add ls1
+F "dup1: a switch with this name already exists" "${LNB[@]}" ls-add dup1 -- ls-add dup1
 
 echo "== generic database commands"
 uuid=$("${LNB[@]}" -- --id=@p create Logical_Switch_Port name=p7 'addresses="00:00:00:00:00:07 10.0.0.7"' \
