@@ -11,7 +11,8 @@
  *   add-group SWITCH GROUP     del-groups SWITCH GROUP_ID
  *   add-tlv-map SWITCH MAP     "{class=0x102,type=0x80,len=4}->tun_metadata0"
  *   packet-out SWITCH IN_PORT ACTIONS HEXPACKET
- *   monitor-packet-in SWITCH [COUNT]   prints NXT_PACKET_IN2s (with userdata)
+ *   monitor-packet-in SWITCH [COUNT]   prints NXT_PACKET_IN2s (with userdata);
+ *                              --resume: resumes paused ones (NXT_RESUME)
  *   show SWITCH                features reply
  *   parse-flows FILE           offline: prints each flow normalised
  *                              (--hex: also the flow_mod bytes)
@@ -34,7 +35,7 @@
 #include "openflow/ofp-msgs.h"
 
 static int timeout_ms = 60000;
-static bool opt_strict, opt_bundle, opt_stats, opt_hex;
+static bool opt_strict, opt_bundle, opt_stats, opt_hex, opt_resume;
 
 static void
 usage(void)
@@ -304,6 +305,7 @@ cmd_monitor_packet_in(int argc, char **argv)
     struct ofp_conn *c = ofp_conn_create(target);
     free(target);
     ofp_conn_set_packet_in_format(c, NXPIF_NXT_PACKET_IN2);
+    ofp_conn_set_miss_send_len(c, 0xffff);
     char *err = ofp_conn_connect_blocking(c, timeout_ms);
     if (err) {
         return fail(err);
@@ -330,9 +332,32 @@ cmd_monitor_packet_in(int argc, char **argv)
             }
             ofpbuf_clear(&s);
             ofp_msg_format(m.data, m.size, &s);
+            if (opt_hex && m.data[1] != OFPT_ERROR) {
+                struct ofp_packet_in pin;
+                ofp_match_init(&pin.metadata);
+                if (!ofp_decode_packet_in2(m.data, m.size, &pin)) {
+                    ofpbuf_puts(&s, " packet=");
+                    for (size_t i = 0; i < pin.packet_len; i++) {
+                        ofpbuf_printf(&s, "%02x", pin.packet[i]);
+                    }
+                }
+                ofp_match_destroy(&pin.metadata);
+            }
             printf("%s\n", ofpbuf_cstr(&s));
             fflush(stdout);
             seen++;
+            if (opt_resume && m.data[1] != OFPT_ERROR) {
+                struct ofp_packet_in pin;
+                ofp_match_init(&pin.metadata);
+                if (!ofp_decode_packet_in2(m.data, m.size, &pin) && pin.continuation) {
+                    struct ofpbuf r = OFPBUF_INIT;
+                    ofp_encode_resume(&r, ofp_conn_next_xid(c), &pin, pin.packet,
+                                      pin.packet_len);
+                    ofp_conn_send(c, &r);
+                    ofpbuf_uninit(&r);
+                }
+                ofp_match_destroy(&pin.metadata);
+            }
         }
         ofp_conn_wait(c);
         poll_block();
@@ -440,6 +465,8 @@ main(int argc, char **argv)
             opt_stats = true;
         } else if (!strcmp(argv[i], "--hex")) {
             opt_hex = true;
+        } else if (!strcmp(argv[i], "--resume")) {
+            opt_resume = true;
         } else {
             usage();
         }
@@ -460,6 +487,8 @@ main(int argc, char **argv)
             opt_stats = true;
         } else if (!strcmp(argv[j], "--hex")) {
             opt_hex = true;
+        } else if (!strcmp(argv[j], "--resume")) {
+            opt_resume = true;
         } else {
             rest[n++] = argv[j];
         }

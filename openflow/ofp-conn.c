@@ -36,6 +36,7 @@ struct ofp_conn {
     uint32_t next_xid;
     int pin_format;             /* -1: do not set */
     uint16_t controller_id;
+    int miss_send_len;          /* -1: do not set */
     int probe_ms;
     long long last_rx;
     bool probe_sent;
@@ -73,6 +74,7 @@ ofp_conn_create(const char *target)
     c->next_try = 0;
     c->next_xid = 1;
     c->pin_format = -1;
+    c->miss_send_len = -1;
     ofpbuf_init(&c->tx);
     ofpbuf_init(&c->rx);
     ofpbuf_init(&c->inq);
@@ -121,6 +123,7 @@ ofp_conn_destroy(struct ofp_conn *c)
 
 void ofp_conn_set_packet_in_format(struct ofp_conn *c, int f) { c->pin_format = f; }
 void ofp_conn_set_controller_id(struct ofp_conn *c, uint16_t id) { c->controller_id = id; }
+void ofp_conn_set_miss_send_len(struct ofp_conn *c, int n) { c->miss_send_len = n; }
 void ofp_conn_set_probe_interval(struct ofp_conn *c, int ms) { c->probe_ms = ms > 0 ? ms : 0; }
 bool ofp_conn_is_connected(const struct ofp_conn *c) { return c->state == S_ACTIVE; }
 unsigned int ofp_conn_seqno(const struct ofp_conn *c) { return c->seqno; }
@@ -242,6 +245,10 @@ handle_msg(struct ofp_conn *c, const uint8_t *msg, size_t len)
         if (c->pin_format >= 0) {
             ofp_encode_set_packet_in_format(&b, ofp_conn_next_xid(c),
                                             (uint32_t) c->pin_format);
+        }
+        if (c->miss_send_len >= 0) {
+            ofp_encode_set_config(&b, ofp_conn_next_xid(c), 0,
+                                  (uint16_t) c->miss_send_len);
         }
         if (c->controller_id) {
             ofp_encode_set_controller_id(&b, ofp_conn_next_xid(c), c->controller_id);

@@ -8,7 +8,9 @@
  * configured packet-in format and controller id after every (re)connect,
  * optionally probes an idle peer, reads and writes as much as the socket
  * takes.  ofp_conn_wait() registers the socket and the next timer with
- * lib/poll-loop.  Nothing blocks there.
+ * lib/poll-loop.  Nothing blocks there.  For packet-ins over br-int.mgmt set
+ * a packet-in format, and a miss_send_len (ovs-vswitchd's rule for service
+ * connections).
  *
  * Output is queued without limit (a 100,000-flow bundle is ~15 MB, queued in
  * one go and drained at socket speed); input is split into messages after a
@@ -42,6 +44,10 @@ void ofp_conn_destroy(struct ofp_conn *);
  * none). */
 void ofp_conn_set_packet_in_format(struct ofp_conn *, int format);
 void ofp_conn_set_controller_id(struct ofp_conn *, uint16_t id);
+/* Sent after every connect as OFPT_SET_CONFIG (negative: not sent).  A
+ * service connection such as br-int.mgmt receives packet-ins only after
+ * setting a nonzero miss_send_len (e.g. 65535). */
+void ofp_conn_set_miss_send_len(struct ofp_conn *, int miss_send_len);
 /* Inactivity probe in ms (0 disables; default 0, as ovn-controller does for
  * br-int.mgmt): an echo after that long without input, a reconnect after
  * twice that. */

@@ -414,6 +414,16 @@ ofp_encode_set_controller_id(struct ofpbuf *b, uint32_t xid, uint16_t id)
 }
 
 void
+ofp_encode_set_config(struct ofpbuf *b, uint32_t xid, uint16_t flags,
+                      uint16_t miss_send_len)
+{
+    size_t start = ofpmsg_start(b, OFPT_SET_CONFIG, xid);
+    ofpbuf_put_be16(b, flags);
+    ofpbuf_put_be16(b, miss_send_len);
+    ofpmsg_finish(b, start);
+}
+
+void
 ofp_encode_bundle_ctrl(struct ofpbuf *b, uint32_t xid, uint32_t bundle_id,
                        enum ofp_bundle_ctrl_type type, uint16_t flags)
 {

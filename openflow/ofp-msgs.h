@@ -126,6 +126,11 @@ void ofp_encode_flow_stats_request(struct ofpbuf *b, uint32_t xid,
 void ofp_encode_set_packet_in_format(struct ofpbuf *b, uint32_t xid,
                                      uint32_t format);
 void ofp_encode_set_controller_id(struct ofpbuf *b, uint32_t xid, uint16_t id);
+/* OFPT_SET_CONFIG.  ovs-vswitchd sends no asynchronous messages (packet-ins)
+ * to a service connection (br-int.mgmt) until it sets a nonzero
+ * MISS_SEND_LEN. */
+void ofp_encode_set_config(struct ofpbuf *b, uint32_t xid, uint16_t flags,
+                           uint16_t miss_send_len);
 
 /* Bundles. */
 enum ofp_bundle_ctrl_type {
