@@ -520,6 +520,44 @@ static void cmd_lsp_get_enabled(struct ctl_ctx *ctx, struct ctl_command *cmd)
     cbuf_printf(&cmd->output, "%s\n", on ? "enabled" : "disabled");
 }
 
+static void cmd_lsp_get_up(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *lsp = lsp_lookup(ctx, cmd->argv[1], true);
+    const json_t *d = ctl_get(ctx, lsp, "up");
+    cbuf_printf(&cmd->output, "%s\n",
+                json_is_true(json_array_get(d, 0)) ? "up" : "down");
+}
+
+static void cmd_lsp_get_tag(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *lsp = lsp_lookup(ctx, cmd->argv[1], true);
+    const json_t *d = ctl_get(ctx, lsp, "tag");
+    if (json_array_size(d)) {
+        cbuf_printf(&cmd->output, "%lld\n",
+                    (long long) json_integer_value(json_array_get(d, 0)));
+    }
+}
+
+static void cmd_lsp_get_parent(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *lsp = lsp_lookup(ctx, cmd->argv[1], true);
+    const char *parent = json_string_value(
+        json_array_get(ctl_get(ctx, lsp, "parent_name"), 0));
+    if (parent) {
+        cbuf_printf(&cmd->output, "%s\n", parent);
+    }
+}
+
+static void cmd_lsp_get_ls(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *lsp = lsp_lookup(ctx, cmd->argv[1], true);
+    struct ctl_row *ls = owner_of(ctx, "Logical_Switch", "ports", lsp);
+    if (ls) {
+        cbuf_printf(&cmd->output, "%s (%s)\n", ctl_row_uuid_text(ls),
+                    row_name(ctx, ls));
+    }
+}
+
 /* ---- routers and router ports ------------------------------------------------------- */
 
 static struct ctl_row *lr_lookup(struct ctl_ctx *ctx, const char *id)
@@ -625,6 +663,117 @@ static void cmd_lrp_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
                                        "Logical_Router_Port", &n);
     print_sorted_by_name(ctx, cmd, ports, n);
     free(ports);
+}
+
+static struct ctl_row *lrp_lookup(struct ctl_ctx *ctx, const char *id)
+{
+    return lookup(ctx, "Logical_Router_Port", id, "port", true);
+}
+
+static void cmd_lrp_set_enabled(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *lrp = lrp_lookup(ctx, cmd->argv[1]);
+    const char *state = cmd->argv[2];
+    if (strcmp(state, "enabled") && strcmp(state, "disabled")) {
+        ctl_fatal("%s: state must be \"enabled\" or \"disabled\"", state);
+    }
+    ctl_set(ctx, lrp, "enabled", bool_datum(!strcmp(state, "enabled")));
+}
+
+static void cmd_lrp_get_enabled(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *lrp = lrp_lookup(ctx, cmd->argv[1]);
+    const json_t *d = ctl_get(ctx, lrp, "enabled");
+    bool on = !json_array_size(d) || json_is_true(json_array_get(d, 0));
+    cbuf_printf(&cmd->output, "%s\n", on ? "enabled" : "disabled");
+}
+
+/* The Gateway_Chassis of LRP for CHASSIS, or NULL. */
+static struct ctl_row *find_gateway_chassis(struct ctl_ctx *ctx,
+                                            struct ctl_row *lrp,
+                                            const char *chassis)
+{
+    size_t n;
+    struct ctl_row **gcs = deref_all(ctx, lrp, "gateway_chassis",
+                                     "Gateway_Chassis", &n);
+    struct ctl_row *found = NULL;
+    for (size_t i = 0; i < n && !found; i++) {
+        if (!strcmp(ctl_get_string(ctx, gcs[i], "chassis_name"), chassis)) {
+            found = gcs[i];
+        }
+    }
+    free(gcs);
+    return found;
+}
+
+static void cmd_lrp_set_gateway_chassis(struct ctl_ctx *ctx,
+                                        struct ctl_command *cmd)
+{
+    struct ctl_row *lrp = lrp_lookup(ctx, cmd->argv[1]);
+    const char *chassis = cmd->argv[2];
+    long long prio = 0;
+    if (cmd->argc > 3) {
+        char *end;
+        prio = strtoll(cmd->argv[3], &end, 10);
+        if (!cmd->argv[3][0] || *end || prio < 0 || prio > 32767) {
+            ctl_fatal("%s: priority must be in range 0...32767",
+                      cmd->argv[3]);
+        }
+    }
+    struct ctl_row *gc = find_gateway_chassis(ctx, lrp, chassis);
+    if (gc) {
+        ctl_set(ctx, gc, "priority", int_datum(prio));
+        return;
+    }
+    char *name = xasprintf("%s-%s", row_name(ctx, lrp), chassis);
+    gc = ctl_insert(ctx, T("Gateway_Chassis"));
+    ctl_set_string(ctx, gc, "name", name);
+    ctl_set_string(ctx, gc, "chassis_name", chassis);
+    ctl_set(ctx, gc, "priority", int_datum(prio));
+    ctl_insert_elems(ctx, lrp, "gateway_chassis", ref_datum(gc));
+    free(name);
+}
+
+static void cmd_lrp_del_gateway_chassis(struct ctl_ctx *ctx,
+                                        struct ctl_command *cmd)
+{
+    struct ctl_row *lrp = lrp_lookup(ctx, cmd->argv[1]);
+    struct ctl_row *gc = find_gateway_chassis(ctx, lrp, cmd->argv[2]);
+    if (!gc) {
+        ctl_fatal("chassis %s is not added to logical port %s", cmd->argv[2],
+                  cmd->argv[1]);
+    }
+    ctl_delete_elems(ctx, lrp, "gateway_chassis", ref_datum(gc), false);
+}
+
+static struct ctl_ctx *gc_ctx;
+static int gc_by_priority(const void *a_, const void *b_)
+{
+    struct ctl_row *a = *(struct ctl_row *const *) a_;
+    struct ctl_row *b = *(struct ctl_row *const *) b_;
+    long long pa = ctl_get_int(gc_ctx, a, "priority");
+    long long pb = ctl_get_int(gc_ctx, b, "priority");
+    if (pa != pb) {
+        return pa > pb ? -1 : 1;
+    }
+    return strcmp(ctl_get_string(gc_ctx, a, "chassis_name"),
+                  ctl_get_string(gc_ctx, b, "chassis_name"));
+}
+
+static void cmd_lrp_get_gateway_chassis(struct ctl_ctx *ctx,
+                                        struct ctl_command *cmd)
+{
+    struct ctl_row *lrp = lrp_lookup(ctx, cmd->argv[1]);
+    size_t n;
+    struct ctl_row **gcs = deref_all(ctx, lrp, "gateway_chassis",
+                                     "Gateway_Chassis", &n);
+    gc_ctx = ctx;
+    qsort(gcs, n, sizeof *gcs, gc_by_priority);
+    for (size_t i = 0; i < n; i++) {
+        cbuf_printf(&cmd->output, "%s %5lld\n", row_name(ctx, gcs[i]),
+                    ctl_get_int(ctx, gcs[i], "priority"));
+    }
+    free(gcs);
 }
 
 /* ---- static routes ----------------------------------------------------------------- */
@@ -1529,20 +1678,6 @@ static void show_switch(struct ctl_ctx *ctx, struct cbuf *out,
     free(ports);
 }
 
-static struct ctl_ctx *gc_ctx;
-static int gc_by_priority(const void *a_, const void *b_)
-{
-    struct ctl_row *a = *(struct ctl_row *const *) a_;
-    struct ctl_row *b = *(struct ctl_row *const *) b_;
-    long long pa = ctl_get_int(gc_ctx, a, "priority");
-    long long pb = ctl_get_int(gc_ctx, b, "priority");
-    if (pa != pb) {
-        return pa > pb ? -1 : 1;
-    }
-    return strcmp(ctl_get_string(gc_ctx, a, "chassis_name"),
-                  ctl_get_string(gc_ctx, b, "chassis_name"));
-}
-
 static void show_router(struct ctl_ctx *ctx, struct cbuf *out,
                         struct ctl_row *lr)
 {
@@ -1568,8 +1703,7 @@ static void show_router(struct ctl_ctx *ctx, struct cbuf *out,
         struct ctl_row **gcs = deref_all(ctx, p, "gateway_chassis",
                                          "Gateway_Chassis", &ng);
         if (ng) {
-            gc_ctx = ctx;
-            qsort(gcs, ng, sizeof *gcs, gc_by_priority);
+            /* In the set's (uuid) order, not by priority. */
             cbuf_puts(out, "        gateway chassis: [");
             for (size_t j = 0; j < ng; j++) {
                 cbuf_printf(out, "%s%s", j ? " " : "",
@@ -1666,6 +1800,10 @@ static const struct ctl_command_spec nb_commands[] = {
     { "lsp-get-options", 1, 1, "", cmd_lsp_get_options, "PORT" },
     { "lsp-set-enabled", 2, 2, "", cmd_lsp_set_enabled, "PORT STATE" },
     { "lsp-get-enabled", 1, 1, "", cmd_lsp_get_enabled, "PORT" },
+    { "lsp-get-up", 1, 1, "", cmd_lsp_get_up, "PORT" },
+    { "lsp-get-tag", 1, 1, "", cmd_lsp_get_tag, "PORT" },
+    { "lsp-get-parent", 1, 1, "", cmd_lsp_get_parent, "PORT" },
+    { "lsp-get-ls", 1, 1, "", cmd_lsp_get_ls, "PORT" },
     { "lr-add", 0, 1, "--may-exist,--add-duplicate", cmd_lr_add,
       "[ROUTER]" },
     { "lr-del", 1, 1, "--if-exists", cmd_lr_del, "ROUTER" },
@@ -1674,6 +1812,14 @@ static const struct ctl_command_spec nb_commands[] = {
       "ROUTER PORT MAC NETWORK... [peer=PEER]" },
     { "lrp-del", 1, 1, "--if-exists", cmd_lrp_del, "PORT" },
     { "lrp-list", 1, 1, "", cmd_lrp_list, "ROUTER" },
+    { "lrp-set-enabled", 2, 2, "", cmd_lrp_set_enabled, "PORT STATE" },
+    { "lrp-get-enabled", 1, 1, "", cmd_lrp_get_enabled, "PORT" },
+    { "lrp-set-gateway-chassis", 2, 3, "", cmd_lrp_set_gateway_chassis,
+      "PORT CHASSIS [PRIORITY]" },
+    { "lrp-del-gateway-chassis", 2, 2, "", cmd_lrp_del_gateway_chassis,
+      "PORT CHASSIS" },
+    { "lrp-get-gateway-chassis", 1, 1, "", cmd_lrp_get_gateway_chassis,
+      "PORT" },
     { "lr-route-add", 3, 4,
       "--may-exist,--ecmp,--ecmp-symmetric-reply,--policy=,--route-table=",
       cmd_lr_route_add, "ROUTER PREFIX NEXTHOP [PORT]" },

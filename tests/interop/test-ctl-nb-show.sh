@@ -30,6 +30,8 @@ L lsp-add ls1 ls1-lr1 -- lsp-set-type ls1-lr1 router \
 L lsp-add ls2 ls2-lr1 -- lsp-set-type ls2-lr1 router \
   -- lsp-set-addresses ls2-lr1 "00:00:00:00:ff:02" -- lsp-set-options ls2-lr1 router-port=lrp2
 L lr-route-add lr1 0.0.0.0/0 10.0.2.100
+L lrp-set-gateway-chassis lrp2 gw1 10 -- lrp-set-gateway-chassis lrp2 gw2 20 \
+  -- lrp-set-gateway-chassis lrp2 gw3 15
 L lr-route-add lr1 192.168.7.0/24 10.0.1.7 lrp1
 L --policy=src-ip lr-route-add lr1 10.0.1.0/24 10.0.2.200
 L --ecmp lr-route-add lr1 172.16.0.0/16 10.0.2.101 -- --ecmp lr-route-add lr1 172.16.0.0/16 10.0.2.102
@@ -58,6 +60,11 @@ ctl_same lsp-list ls2
 ctl_same lrp-list lr1
 ctl_same lr-route-list lr1
 ctl_same lr-nat-list lr1
+ctl_same lrp-get-gateway-chassis lrp2
+ctl_same lsp-get-tag c1
+ctl_same lsp-get-parent c1
+ctl_same lsp-get-ls vm3
+ctl_same lsp-get-up vm3
 ctl_same list Address_Set as_web
 ctl_same --columns=name,addresses,port_security list Logical_Switch_Port vm3
 ctl_same get Logical_Switch_Port vm2 addresses
@@ -74,6 +81,7 @@ D lsp-add dls2 dp3 -- lsp-set-addresses dp3 unknown
 D lrp-add dlr dlrp1 0a:00:00:00:00:fe 192.168.1.254/24
 D lrp-add dlr dlrp2 0a:00:00:00:01:fe 192.168.2.254/24 2001:db8::1/64
 D lr-route-add dlr 0.0.0.0/0 192.168.2.1
+D lrp-set-gateway-chassis dlrp2 chA 1 -- lrp-set-gateway-chassis dlrp2 chB 2
 D set Logical_Switch dls1 external_ids:neutron\\:network_name=tenant-net
 D set Logical_Switch_Port dp1 external_ids:neutron\\:port_name=web0
 D pg-add dpg dp1 dp2
