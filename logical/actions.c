@@ -48,6 +48,7 @@ const char *lflow_opcode_name(enum lflow_opcode op)
     case LFLOW_OP_BIND_VPORT: return "bind_vport";
     case LFLOW_OP_HANDLE_SVC_CHECK: return "handle_svc_check";
     case LFLOW_OP_DHCP6_SERVER: return "handle_dhcpv6_reply";
+    case LFLOW_OP_ICMP6_ERROR: return "icmp6_error";
     case LFLOW_OP_HANDLE_BFD_MSG: return "handle_bfd_msg";
     case LFLOW_OP_PUT_ICMP6_FRAG_MTU: return "put_icmp6_frag_mtu";
     case LFLOW_OP_REJECT: return "reject";
@@ -501,9 +502,20 @@ static int parse_ct_lb(struct aparser *ap, struct ofact_list *out, bool mark)
         emit_load(&b->nested, natted, u128_make(0, 1));
         if (!lexer_match(ap->lx, LEX_COMMA)) break;
     }
-    if (lexer_match(ap->lx, LEX_SEMICOLON)) {
-        if (!lexer_is_id(ap->lx, "hash_fields")) {
-            fail(ap, lexer_peek(ap->lx), "expecting 'hash_fields'");
+    while (lexer_match(ap->lx, LEX_SEMICOLON)) {
+        const struct lex_token *kw = lexer_peek(ap->lx);
+        if (lexer_is_id(ap->lx, "skip_snat") || lexer_is_id(ap->lx, "force_snat")) {
+            /* ct_mark.skip_snat / force_snat (bits 2 and 3, or of ct_label) */
+            int bit = kw->s[0] == 's' ? 2 : 3;
+            lexer_next(ap->lx);
+            for (size_t i = 0; i < buckets.n; i++) {
+                struct field_ref f = { mark ? OVSF_CT_MARK : OVSF_CT_LABEL, bit, 1 };
+                emit_load(&buckets.a[i].nested, f, u128_make(0, 1));
+            }
+            continue;
+        }
+        if (!lexer_is_id(ap->lx, "hash_fields") || hash_fields) {
+            fail(ap, kw, "expecting 'hash_fields', 'skip_snat' or 'force_snat'");
             goto error;
         }
         lexer_next(ap->lx);
@@ -832,6 +844,46 @@ error:
     return -1;
 }
 
+/* Consumes "( ... )" (balanced) and returns the text between the
+ * parentheses, trimmed, malloc'd; NULL with an error if unbalanced. */
+static char *capture_args(struct aparser *ap)
+{
+    const struct lex_token *open = lexer_peek(ap->lx);
+    if (open->type != LEX_LPAREN) {
+        fail(ap, open, "expecting '('");
+        return NULL;
+    }
+    lexer_next(ap->lx);
+    int depth = 1;
+    int start = lexer_peek(ap->lx)->start, end = start;
+    for (;;) {
+        const struct lex_token *t = lexer_next(ap->lx);
+        if (t->type == LEX_END) {
+            fail(ap, t, "missing ')' to match '(' at byte %d", open->start);
+            return NULL;
+        }
+        if (t->type == LEX_LPAREN) depth++;
+        if (t->type == LEX_RPAREN && --depth == 0) break;
+        end = t->end;
+    }
+    return strndup(ap->lx->input + start, (size_t) (end > start ? end - start : 0));
+}
+
+/* A packet-in action whose arguments the handler interprets (DHCP and RA
+ * options, DNS, ...): the argument text travels as the action's data. */
+static int parse_controller_args(struct aparser *ap, struct ofact_list *out,
+                                 enum lflow_opcode op, bool pause, const struct field_ref *dst)
+{
+    char *text = capture_args(ap);
+    if (!text) return -1;
+    struct ofact *a = ofact_list_add(out, OFACT_CONTROLLER);
+    a->id = op;
+    a->pause = pause;
+    a->data = text;
+    if (dst) a->dst = *dst;
+    return 0;
+}
+
 /* "dst = CONSTANT", "dst = src", "dst = func(...)", "dst <-> src". */
 static int parse_assignment(struct aparser *ap, struct ofact_list *out)
 {
@@ -900,6 +952,26 @@ static int parse_assignment(struct aparser *ap, struct ofact_list *out)
         else if (!strcmp(fn, "chk_lb_aff"))
             r = parse_flag_lookup(ap, out, dst, MLF_USE_LB_AFF_SESSION_BIT, OFTABLE_CHK_LB_AFFINITY);
         else if (!strcmp(fn, "lookup_fdb")) r = parse_lookup_fdb(ap, out, dst);
+        else if (!strcmp(fn, "put_dhcp_opts"))
+            r = parse_controller_args(ap, out, LFLOW_OP_PUT_DHCP_OPTS, true, &dst);
+        else if (!strcmp(fn, "put_dhcpv6_opts"))
+            r = parse_controller_args(ap, out, LFLOW_OP_PUT_DHCPV6_OPTS, true, &dst);
+        else if (!strcmp(fn, "put_nd_ra_opts"))
+            r = parse_controller_args(ap, out, LFLOW_OP_PUT_ND_RA_OPTS, true, &dst);
+        else if (!strcmp(fn, "dns_lookup"))
+            r = parse_controller_args(ap, out, LFLOW_OP_DNS_LOOKUP, true, &dst);
+        else if (!strcmp(fn, "check_pkt_larger")) {
+            if (expect(ap, LEX_LPAREN, NULL)) return -1;
+            const struct lex_token *n = lexer_next(ap->lx);
+            if (n->type != LEX_INTEGER || n->value.hi || n->value.lo > 65535) {
+                return fail(ap, n, "check_pkt_larger() expects a length in 0..65535");
+            }
+            if (expect(ap, LEX_RPAREN, NULL)) return -1;
+            struct ofact *a = ofact_list_add(out, OFACT_CHECK_PKT_LARGER);
+            a->id = (uint32_t) n->value.lo;
+            a->dst = dst;
+            r = 0;
+        }
         else if (!strcmp(fn, "get_fdb")) {
             one_bit = false;
             if (!lb.string) return fail(ap, lt, "get_fdb() result must go to a port field (outport)");
@@ -950,6 +1022,22 @@ static int parse_action(struct aparser *ap, struct ofact_list *out)
     if (t->type != LEX_ID) {
         return fail(ap, t, "expecting action");
     }
+    if ((!strcmp(t->s, "icmp4.frag_mtu") || !strcmp(t->s, "icmp6.frag_mtu"))
+        && lexer_peek_n(ap->lx, 1)->type == LEX_EQUALS) {
+        /* Only meaningful inside icmp4_error/icmp6_error: the handler puts
+         * the MTU into the ICMP "fragmentation needed" message. */
+        bool v6 = t->s[4] == '6';
+        lexer_next(ap->lx);
+        lexer_next(ap->lx);
+        const struct lex_token *n = lexer_next(ap->lx);
+        if (n->type != LEX_INTEGER || n->value.hi || n->value.lo > 65535) {
+            return fail(ap, n, "frag_mtu expects an MTU in 0..65535");
+        }
+        struct ofact *a = ofact_list_add(out, OFACT_CONTROLLER);
+        a->id = v6 ? LFLOW_OP_PUT_ICMP6_FRAG_MTU : LFLOW_OP_PUT_ICMP4_FRAG_MTU;
+        if (asprintf(&a->data, "mtu=%llu", (unsigned long long) n->value.lo) < 0) abort();
+        return 0;
+    }
     if (!next_is_action_end(ap)) {
         return parse_assignment(ap, out);
     }
@@ -985,7 +1073,7 @@ static int parse_action(struct aparser *ap, struct ofact_list *out)
         return parse_controller_block(ap, out, LFLOW_OP_ICMP4_ERROR, "ip4", false);
     if (!strcmp(k, "icmp6")) return parse_controller_block(ap, out, LFLOW_OP_ICMP, "ip6", false);
     if (!strcmp(k, "icmp6_error"))
-        return parse_controller_block(ap, out, LFLOW_OP_ICMP4_ERROR, "ip6", false);
+        return parse_controller_block(ap, out, LFLOW_OP_ICMP6_ERROR, "ip6", false);
     if (!strcmp(k, "tcp_reset")) return parse_controller_block(ap, out, LFLOW_OP_TCP_RESET, "tcp", false);
     if (!strcmp(k, "sctp_abort")) return parse_controller_block(ap, out, LFLOW_OP_SCTP_ABORT, "sctp", false);
     if (!strcmp(k, "reject")) return parse_controller_block(ap, out, LFLOW_OP_REJECT, NULL, false);
@@ -1005,6 +1093,40 @@ static int parse_action(struct aparser *ap, struct ofact_list *out)
         struct ofact *a = ofact_list_add(out, OFACT_CONTROLLER);
         a->id = LFLOW_OP_LOG;
         return parse_kv_data(ap, a, k);
+    }
+    if (!strcmp(k, "ct_commit_nat")) {
+        add_prereq(ap, "ip");
+        struct ofact *a = ofact_list_add(out, OFACT_CT);
+        a->ct.commit = true;
+        a->ct.table = next_table(ap->ctx);
+        a->ct.zone = pick_zone(ap->ctx, ZONE_DNAT);
+        a->ct.nat = CT_NAT_PLAIN;
+        return 0;
+    }
+    if (!strcmp(k, "handle_svc_check") || !strcmp(k, "put_fdb")) {
+        bool svc = k[0] == 'h';
+        struct field_ref port, mac;
+        struct field_ref inport = whole(OVSF_REG14), ethsrc = whole(OVSF_ETH_SRC);
+        if (expect(ap, LEX_LPAREN, NULL) || parse_arg_field(ap, &port, -1, k, 1)) return -1;
+        if (!svc && (expect(ap, LEX_COMMA, NULL) || parse_arg_field(ap, &mac, 48, k, 2))) return -1;
+        if (expect(ap, LEX_RPAREN, NULL)) return -1;
+        bool mp = !ref_eq(&port, &inport), mm = !svc && !ref_eq(&mac, &ethsrc);
+        if (mp) { emit_push(out, inport); emit_move(out, port, inport); }
+        if (mm) { emit_push(out, ethsrc); emit_move(out, mac, ethsrc); }
+        ofact_list_add(out, OFACT_CONTROLLER)->id = svc ? LFLOW_OP_HANDLE_SVC_CHECK : LFLOW_OP_PUT_FDB;
+        if (mm) emit_pop(out, ethsrc);
+        if (mp) emit_pop(out, inport);
+        return 0;
+    }
+    if (!strcmp(k, "bind_vport")) return parse_controller_args(ap, out, LFLOW_OP_BIND_VPORT, false, NULL);
+    if (!strcmp(k, "handle_bfd_msg")) {
+        if (lexer_peek(ap->lx)->type == LEX_LPAREN && parse_controller_args(ap, out, LFLOW_OP_HANDLE_BFD_MSG, false, NULL)) {
+            return -1;
+        }
+        if (!out->n || out->a[out->n - 1].id != LFLOW_OP_HANDLE_BFD_MSG) {
+            ofact_list_add(out, OFACT_CONTROLLER)->id = LFLOW_OP_HANDLE_BFD_MSG;
+        }
+        return 0;
     }
     if (!strcmp(k, "set_queue")) {
         if (expect(ap, LEX_LPAREN, NULL)) return -1;

@@ -67,9 +67,10 @@ enum {
 };
 
 /* Packet-in opcodes (first 4 bytes of the controller action's userdata,
- * big-endian, then 4 zero bytes).  The values up to 24 are those OVN
- * 23.03's ovn-controller puts on the wire; the packet-in handler is Loom's
- * own, so only Loom's compiler and handler need to agree on them. */
+ * big-endian, then 4 zero bytes).  0-4, 6, 8-12, 14, 18-20, 22 and 24 were
+ * checked against the userdata OVN 23.03's ovn-controller installs; the
+ * packet-in handler is Loom's own, so only Loom's compiler and handler
+ * need to agree on them. */
 enum lflow_opcode {
     LFLOW_OP_ARP = 0,
     LFLOW_OP_PUT_ARP = 1,
@@ -91,11 +92,12 @@ enum lflow_opcode {
     LFLOW_OP_BIND_VPORT = 17,
     LFLOW_OP_HANDLE_SVC_CHECK = 18,
     LFLOW_OP_DHCP6_SERVER = 19,
-    LFLOW_OP_HANDLE_BFD_MSG = 20,
+    LFLOW_OP_ICMP6_ERROR = 20,
     LFLOW_OP_PUT_ICMP6_FRAG_MTU = 21,
     LFLOW_OP_REJECT = 22,
-    LFLOW_OP_PUT_FDB = 23,
+    LFLOW_OP_HANDLE_BFD_MSG = 23,
     LFLOW_OP_SCTP_ABORT = 24,
+    LFLOW_OP_PUT_FDB = 25,
 };
 const char *lflow_opcode_name(enum lflow_opcode);
 
@@ -119,6 +121,7 @@ enum ofact_type {
     OFACT_CONJUNCTION,   /* id, clause, n_clauses */
     OFACT_GROUP,         /* id, data = group spec (ovs-ofctl add-group text) */
     OFACT_SET_QUEUE,     /* id */
+    OFACT_CHECK_PKT_LARGER,  /* dst = (packet length > id) */
 };
 
 enum ct_nat { CT_NAT_NONE, CT_NAT_PLAIN, CT_NAT_SRC, CT_NAT_DST };
@@ -149,7 +152,8 @@ struct ofact {
     struct ct_args ct;          /* CT; its exec() actions are 'nested' */
     struct ofact_list nested;   /* CT exec, CLONE, CONTROLLER */
     char *data;                 /* CONTROLLER extra data (text), GROUP spec */
-    bool pause;                 /* CONTROLLER */
+    bool pause;                 /* CONTROLLER: packet-in with continuation;
+                                 * 'dst' (n_bits > 0) receives the result */
 };
 
 void ofact_list_destroy(struct ofact_list *);

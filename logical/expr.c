@@ -965,11 +965,11 @@ int expr_parse_constant(struct lexer *lx, const struct expr_ctx *ctx,
         return -1;
     }
     if (c.is_string) {
-        uint32_t key;
+        /* Like ovn-controller, a name that is not a port or multicast group
+         * of the datapath ("" in particular) stands for tunnel key 0. */
+        uint32_t key = 0;
         if (!ctx || !ctx->lookup_port || ctx->lookup_port(ctx->aux, c.s, &key)) {
-            *errorp = lex_error(lx, t, "unknown logical port or multicast group \"%s\"", c.s);
-            free(c.s);
-            return -1;
+            key = 0;
         }
         free(c.s);
         *value = u128_make(0, key);

@@ -223,10 +223,35 @@ static void put_load(struct buf *b, const struct ofact *a)
 {
     const struct ovs_field *of = &ovs_fields[a->dst.field];
     bool whole = a->dst.ofs == 0 && a->dst.n_bits == of->width;
-    if (whole && (a->dst.field == OVSF_ETH_SRC || a->dst.field == OVSF_ETH_DST)) {
-        bprintf(b, "mod_dl_%s:", a->dst.field == OVSF_ETH_SRC ? "src" : "dst");
-        put_value(b, OVSP_MAC, a->value);
-        return;
+    /* Whole-field writes that OpenFlow 1.0 has native actions for print as
+     * ovs-ofctl prints them (mod_dl_src:..., mod_nw_dst:..., mod_tp_src:N). */
+    if (whole) {
+        switch (a->dst.field) {
+        case OVSF_ETH_SRC:
+        case OVSF_ETH_DST:
+            bprintf(b, "mod_dl_%s:", a->dst.field == OVSF_ETH_SRC ? "src" : "dst");
+            put_value(b, OVSP_MAC, a->value);
+            return;
+        case OVSF_IP_SRC:
+        case OVSF_IP_DST:
+            bprintf(b, "mod_nw_%s:", a->dst.field == OVSF_IP_SRC ? "src" : "dst");
+            put_value(b, OVSP_IPV4, a->value);
+            return;
+        case OVSF_TCP_SRC: case OVSF_UDP_SRC: case OVSF_SCTP_SRC:
+            bprintf(b, "mod_tp_src:%llu", (unsigned long long) a->value.lo);
+            return;
+        case OVSF_TCP_DST: case OVSF_UDP_DST: case OVSF_SCTP_DST:
+            bprintf(b, "mod_tp_dst:%llu", (unsigned long long) a->value.lo);
+            return;
+        case OVSF_IP_DSCP:
+            bprintf(b, "mod_nw_tos:%llu", (unsigned long long) a->value.lo << 2);
+            return;
+        case OVSF_IP_ECN:
+            bprintf(b, "mod_nw_ecn:%llu", (unsigned long long) a->value.lo);
+            return;
+        default:
+            break;
+        }
     }
     if (a->dst.n_bits > 64) {
         /* NXAST_REG_LOAD carries at most 64 bits: two loads, low half first. */
@@ -346,6 +371,10 @@ static void put_action(struct buf *b, const struct ofact *a)
     case OFACT_CONTROLLER:
         bprintf(b, "controller(userdata=00.00.00.%02x.00.00.00.00", a->id & 0xff);
         if (a->pause) bprintf(b, ",pause");
+        if (a->dst.n_bits) {
+            bprintf(b, ",result=");
+            put_ref(b, &a->dst);
+        }
         if (a->data) bprintf(b, ",data=\"%s\"", a->data);
         if (a->nested.n) {
             bprintf(b, ",actions=[");
@@ -362,6 +391,10 @@ static void put_action(struct buf *b, const struct ofact *a)
         break;
     case OFACT_SET_QUEUE:
         bprintf(b, "set_queue:%u", a->id);
+        break;
+    case OFACT_CHECK_PKT_LARGER:
+        bprintf(b, "check_pkt_larger(%u)->", a->id);
+        put_ref(b, &a->dst);
         break;
     }
 }

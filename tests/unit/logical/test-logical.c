@@ -601,9 +601,9 @@ static void test_actions(void)
           "table=8, priority=100, reg0=0x1,metadata=0x1 actions=move:NXM_NX_XXREG0[96..127]->NXM_NX_XXREG0[64..95],resubmit(,9)\n");
     /* Assigning a field adds its prerequisite to the match. */
     FLOWS("reg0 == 1", "ip4.src = 1.2.3.4; next;", SW(0),
-          "table=8, priority=100, ip,reg0=0x1,metadata=0x1 actions=load:0x1020304->NXM_OF_IP_SRC[],resubmit(,9)\n");
+          "table=8, priority=100, ip,reg0=0x1,metadata=0x1 actions=mod_nw_src:1.2.3.4,resubmit(,9)\n");
     FLOWS("ip4", "tcp.dst = 8080; ip.dscp = 10;", SW(0),
-          "table=8, priority=100, tcp,metadata=0x1 actions=load:0x1f90->NXM_OF_TCP_DST[],load:0xa->OXM_OF_IP_DSCP[]\n");
+          "table=8, priority=100, tcp,metadata=0x1 actions=mod_tp_dst:8080,mod_nw_tos:40\n");
     /* Controller actions. */
     FLOWS("ip4 && ip4.dst == 10.0.0.254 && !ip.later_frag && tcp",
           "tcp_reset {eth.dst <-> eth.src; ip4.dst <-> ip4.src; next; };",
@@ -681,7 +681,8 @@ static void test_errors(void)
     ERR("1", "reg0 = eth.src;", "can't assign 48-bit field 'eth.src' to 32-bit field 'reg0'");
     ERR("1", "reg0 <-> eth.src;", "can't exchange 32-bit 'reg0' with 48-bit 'eth.src'");
     ERR("1", "eth.src = 1.2.3.4;", "field 'eth.src' is 48 bits wide but '1.2.3.4' is an IPv4 address");
-    ERR("1", "outport = \"nope\";", "unknown logical port or multicast group \"nope\"");
+    FLOWS("1", "outport = \"\"; inport = \"nope\";", SW(0),   /* OVN: unknown port names load 0 */
+          "table=8, priority=100, metadata=0x1 actions=load:0->NXM_NX_REG15[],load:0->NXM_NX_REG14[]\n");
     ERR("1", "reg0 = 1/1;", "a masked constant cannot be assigned");
     ERR("1", "reg0 = 1 next;", "('next'): expecting ';' after action");
     ERR("1", "next(99);", "table number must be in 0..28");
