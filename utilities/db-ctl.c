@@ -1907,11 +1907,13 @@ static bool parse_global_option(struct ctl_ctx *ctx, char **argv, int *ip,
         ctx->bare = true;
     } else if (IS("--no-headings")) {
         ctx->no_headings = true;
+    } else if (IS("--oneline")) {
+        ctx->oneline = true;
     } else if (IS("--dry-run")) {
         ctx->dry_run = true;
     } else if (IS("--no-leader-only") || IS("--leader-only")
                || IS("--no-shuffle-remotes") || IS("--shuffle-remotes")
-               || IS("--oneline") || IS("--pretty") || IS("--no-syslog")
+               || IS("--pretty") || IS("--no-syslog")
                || IS("--print-wait-time") || IS("--verbose")
                || (a[0] == '-' && a[1] == 'v')) {
         /* Accepted for compatibility; no effect here. */
@@ -2118,10 +2120,31 @@ int ctl_main(const struct ctl_program *prog, int argc, char *argv[])
         log_dbg("database changed during the transaction; retrying");
     }
     for (size_t i = 0; i < n_cmds; i++) {
+        struct cbuf text = {0};
         if (cmds[i].created) {
-            printf("%s\n", cmds[i].created->uuid);
+            cbuf_printf(&text, "%s\n", cmds[i].created->uuid);
         }
-        fputs(cbuf_str(&cmds[i].output), stdout);
+        cbuf_puts(&text, cbuf_str(&cmds[i].output));
+        if (ctx.oneline) {
+            /* One line per command: newlines as "\n", '\\' doubled. */
+            const char *p = cbuf_str(&text);
+            size_t len = strlen(p);
+            for (size_t k = 0; k < len; k++) {
+                if (p[k] == '\n') {
+                    if (k + 1 < len) {
+                        fputs("\\n", stdout);
+                    }
+                } else if (p[k] == '\\') {
+                    fputs("\\\\", stdout);
+                } else {
+                    putchar(p[k]);
+                }
+            }
+            putchar('\n');
+        } else {
+            fputs(cbuf_str(&text), stdout);
+        }
+        cbuf_free(&text);
     }
     fflush(stdout);
     if (next_cfg >= 0 && ctx.wait) {

@@ -106,7 +106,7 @@ struct ctl_ctx {
 
     /* Output options. */
     const char *format;         /* "list", "table", "csv", "json" */
-    bool bare, no_headings;
+    bool bare, no_headings, oneline;
     const char *wait;           /* NULL, "sb" or "hv" */
     bool dry_run;
     char *comment;
