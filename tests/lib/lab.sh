@@ -800,6 +800,20 @@ lab_wait_port_up() {
         || { lab__err "logical switch port $lsp is not up after $secs s"; return 1; }
 }
 
+# lab__lsp_bound LSP: true if the SB Port_Binding of LSP names a chassis.
+lab__lsp_bound() {
+    [[ -n $(lab__ref_sbctl --bare --columns=chassis find Port_Binding logical_port="$1" 2>/dev/null) ]]
+}
+
+# lab_wait_port_bound LSP [SECONDS]: waits (default 30 s) until a chassis
+# has claimed LSP in the SB (Port_Binding.chassis set), which needs no
+# feedback from northd, unlike lab_wait_port_up.
+lab_wait_port_bound() {
+    local lsp=${1:?usage: lab_wait_port_bound LSP [SECONDS]} secs=${2:-30}
+    lab__wait_for "$secs" lab__lsp_bound "$lsp" \
+        || { lab__err "no chassis claimed logical switch port $lsp within $secs s"; return 1; }
+}
+
 # ---------------------------------------------------------------------------
 # Traffic.
 

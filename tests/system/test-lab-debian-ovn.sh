@@ -97,9 +97,12 @@ lab_nbctl \
 lab_add_vm hv1 vm1 vm1 0a:00:00:00:01:11 10.0.1.11/24 10.0.1.1
 lab_add_vm hv2 vm2 vm2 0a:00:00:00:01:12 10.0.1.12/24 10.0.1.1
 lab_add_vm hv3 vm3 vm3 0a:00:00:00:02:13 10.0.2.13/24 10.0.2.1
-for p in vm1 vm2 vm3; do lab_wait_port_up "$p"; done
+for p in vm1 vm2 vm3; do lab_wait_port_bound "$p"; done
+# all_up: the NB marks every VM port up (northd reports Port_Binding.up back).
+all_up() { lab__lsp_up vm1 && lab__lsp_up vm2 && lab__lsp_up vm3; }
+check "NB marks vm1, vm2, vm3 up" lab__wait_for 10 all_up
 lab_sync
-step "ports up, chassis in sync"
+step "ports bound, chassis in sync"
 
 step "first L2 ping: $(lab_wait_ping vm1 10.0.1.12 || echo none)"
 step "first L3 ping: $(lab_wait_ping vm1 10.0.2.13 || echo none)"
