@@ -537,7 +537,7 @@ lab__ns_sysctls() {
 }
 
 # lab_add_chassis NAME IP [encap=geneve|vxlan]: builds chassis NAME with
-# encap address IP/24 on the underlay: its namespace, underlay veth,
+# encap address IP/24 on the underlay (all chassis share one /24): its namespace, underlay veth,
 # ovsdb-server, ovs-vswitchd with br-int and br-phy (netdev), then the
 # controller chosen by LAB_CONTROLLER with the usual external_ids; finally
 # warms the tunnel neighbours with every chassis added before (trap 1).
@@ -553,6 +553,9 @@ lab_add_chassis() {
     [[ -z ${LAB_CH_NS[$name]:-}${LAB_VM_NS[$name]:-} ]] || { lab__err "name '$name' is already used"; return 1; }
     for peer in "${LAB_CHASSIS[@]}"; do
         [[ ${LAB_CH_IP[$peer]} != "$ip" ]] || { lab__err "encap IP $ip is already used by $peer"; return 1; }
+        # One flat underlay: every encap address in the first chassis' /24.
+        [[ ${LAB_CH_IP[$peer]%.*} == "${ip%.*}" ]] \
+            || { lab__err "encap IP $ip is not in the underlay's /24 (${LAB_CH_IP[$peer]%.*}.0/24, from $peer)"; return 1; }
     done
     lab__prog LAB_CONTROLLER "${LAB_CONTROLLER:-ovn}" ovn-controller loom-controller >/dev/null || return 1
     [[ -S $LAB_DIR/central/sb.sock ]] || { lab__err "call lab_start_central before lab_add_chassis"; return 1; }

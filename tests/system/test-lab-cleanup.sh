@@ -58,6 +58,7 @@ echo "Bad input:"
     expect_refused "VM on a chassis that does not exist" "'hv9'" lab_add_vm hv9 vm1 vm1 0a:00:00:00:00:01 10.0.0.1/24
     lab_add_chassis hv1 192.0.2.1
     expect_refused "second chassis with the same encap IP" "192.0.2.1" lab_add_chassis hv2 192.0.2.1
+    expect_refused "encap IP outside the underlay's /24" "192.0.3.2" lab_add_chassis hv2 192.0.3.2
     expect_refused "malformed MAC" "0a:00:00:00:01" lab_add_vm hv1 vm1 vm1 0a:00:00:00:01 10.0.0.1/24
     expect_refused "address without a prefix length" "10.0.0.1" lab_add_vm hv1 vm1 vm1 0a:00:00:00:00:01 10.0.0.1
     expect_refused "LAB_NORTHD neither ovn nor loom" "'ovs'" env LAB_NORTHD=ovs bash -c "source '$LIB'; lab__prog LAB_NORTHD ovs ovn-northd loom-northd"
