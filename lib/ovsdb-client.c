@@ -549,6 +549,8 @@ send_monitor_request(struct ovsdb_client *c)
     c->state = S_MONITOR;
 }
 
+static void send_cond_change(struct ovsdb_client *);
+
 static void
 apply_or_log(struct ovsdb_client *c, const json_t *updates, bool v2,
              enum replica_update_mode mode)
@@ -613,6 +615,9 @@ handle_monitor_reply(struct ovsdb_client *c, const struct jsonrpc_msg *msg)
     const struct ovsdb_schema *s = replica_get_schema(c->replica);
     for (size_t i = 0; i < s->n_tables; i++) {
         c->conds_unacked |= c->cond_dirty[i];
+    }
+    if (c->conds_unacked) {
+        send_cond_change(c);        /* changed while the monitor was out */
     }
     log_info("%s: %s %s: %s", jsonrpc_session_get_name(c->session),
              method_names[c->method], c->db_name,

@@ -26,6 +26,9 @@
  * connection dropped, the next monitor asks for everything (zero last-txn-id),
  * because rows that newly match would otherwise never be sent.
  *
+ * Servers that only know RFC 7047 "monitor" cannot filter: the replica then
+ * gets every row whatever the conditions.
+ *
  * Nothing blocks: call ovsdb_client_run() and ovsdb_client_wait() from the
  * main loop (lib/poll-loop.h).  Not thread-safe. */
 #ifndef LOOM_OVSDB_CLIENT_H
