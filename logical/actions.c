@@ -222,6 +222,8 @@ static int parse_ref(struct aparser *ap, struct lsym_bits *bits, const char **na
 }
 
 static int parse_list(struct aparser *ap, struct ofact_list *out, enum lex_type end);
+static void emit_select_group(struct aparser *, struct ofact_list *out,
+                              struct ofact_list *buckets, const char *hash_fields);
 
 /* ---- individual actions ---- */
 
@@ -491,7 +493,9 @@ static int parse_ct_lb(struct aparser *ap, struct ofact_list *out, bool mark)
         if (expect(ap, LEX_EQUALS, "after 'backends'")) goto error;
     }
     while (lexer_peek(ap->lx)->type != LEX_RPAREN && lexer_peek(ap->lx)->type != LEX_SEMICOLON) {
-        struct ofact *b = ofact_list_add(&buckets, OFACT_CT);
+        struct ofact *bucket = ofact_list_add(&buckets, OFACT_CLONE);
+        bucket->id = 100;
+        struct ofact *b = ofact_list_add(&bucket->nested, OFACT_CT);
         b->ct.commit = true;
         b->ct.table = next_table(ap->ctx);
         b->ct.zone = zone;
@@ -510,7 +514,7 @@ static int parse_ct_lb(struct aparser *ap, struct ofact_list *out, bool mark)
             lexer_next(ap->lx);
             for (size_t i = 0; i < buckets.n; i++) {
                 struct field_ref f = { mark ? OVSF_CT_MARK : OVSF_CT_LABEL, bit, 1 };
-                emit_load(&buckets.a[i].nested, f, u128_make(0, 1));
+                emit_load(&buckets.a[i].nested.a[0].nested, f, u128_make(0, 1));
             }
             continue;
         }
@@ -539,18 +543,32 @@ static int parse_ct_lb(struct aparser *ap, struct ofact_list *out, bool mark)
         ofact_list_destroy(&buckets);
         return 0;
     }
-    /* The group spec in ovs-ofctl add-group syntax (without group_id). */
+    emit_select_group(ap, out, &buckets, hash_fields);
+    free(hash_fields);
+    return 0;
+error:
+    free(hash_fields);
+    ofact_list_destroy(&buckets);
+    return -1;
+}
+
+/* Appends a select group whose buckets are the OFACT_CLONE records of
+ * 'buckets' (weight in id), taking ownership; 'hash_fields' NULL for
+ * dp_hash.  The group id comes from the caller's callback. */
+static void emit_select_group(struct aparser *ap, struct ofact_list *out,
+                              struct ofact_list *buckets, const char *hash_fields)
+{
     char *spec;
     if (hash_fields) {
         if (asprintf(&spec, "type=select,selection_method=hash,fields(%s)", hash_fields) < 0) abort();
     } else {
         spec = strdup("type=select,selection_method=dp_hash");
     }
-    for (size_t i = 0; i < buckets.n; i++) {
-        struct ofact_list one = { &buckets.a[i], 1, 1 };
-        char *acts = ofacts_to_string(&one);
+    for (size_t i = 0; i < buckets->n; i++) {
+        char *acts = ofacts_to_string(&buckets->a[i].nested);
         char *s;
-        if (asprintf(&s, "%s,bucket=bucket_id:%zu,weight:100,actions=%s", spec, i, acts) < 0) abort();
+        if (asprintf(&s, "%s,bucket=bucket_id:%zu,weight:%u,actions=%s", spec, i,
+                     buckets->a[i].id, acts) < 0) abort();
         free(acts);
         free(spec);
         spec = s;
@@ -558,13 +576,8 @@ static int parse_ct_lb(struct aparser *ap, struct ofact_list *out, bool mark)
     struct ofact *g = ofact_list_add(out, OFACT_GROUP);
     g->id = ap->ctx->group_id ? ap->ctx->group_id(ap->ctx->aux, spec) : ++ap->next_group;
     g->data = spec;
-    g->nested = buckets;
-    free(hash_fields);
-    return 0;
-error:
-    free(hash_fields);
-    ofact_list_destroy(&buckets);
-    return -1;
+    g->nested = *buckets;
+    memset(buckets, 0, sizeof *buckets);
 }
 
 /* "name { actions };" compiled to a controller action. */
@@ -884,6 +897,179 @@ static int parse_controller_args(struct aparser *ap, struct ofact_list *out,
     return 0;
 }
 
+/* dst = select(V1[=W1], V2, ...) or select(values=(...); hash_fields="...").
+ * A select group whose bucket k loads Vk into dst and goes to the next
+ * table (the action ends the pipeline stage, like OVN's). */
+static int parse_select(struct aparser *ap, struct ofact_list *out, struct field_ref dst,
+                        int width)
+{
+    struct ofact_list buckets = { NULL, 0, 0 };
+    char *hash_fields = NULL;
+    bool paren_values = false;
+    if (expect(ap, LEX_LPAREN, NULL)) return -1;
+    if (lexer_is_id(ap->lx, "values")) {
+        lexer_next(ap->lx);
+        if (expect(ap, LEX_EQUALS, NULL) || expect(ap, LEX_LPAREN, NULL)) goto error;
+        paren_values = true;
+    }
+    while (lexer_peek(ap->lx)->type == LEX_INTEGER) {
+        const struct lex_token *v = lexer_next(ap->lx);
+        uint64_t weight = 100;
+        if (u128_bits_used(v->value) > (unsigned) width) {
+            fail(ap, v, "select() value does not fit in %d-bit destination", width);
+            goto error;
+        }
+        if (lexer_match(ap->lx, LEX_EQUALS)) {
+            const struct lex_token *w = lexer_next(ap->lx);
+            if (w->type != LEX_INTEGER || w->value.hi || w->value.lo == 0 || w->value.lo > 65535) {
+                fail(ap, w, "select() weight must be in 1..65535");
+                goto error;
+            }
+            weight = w->value.lo;
+        }
+        struct ofact *b = ofact_list_add(&buckets, OFACT_CLONE);
+        b->id = (uint32_t) weight;
+        emit_load(&b->nested, dst, v->value);
+        emit_resubmit(&b->nested, next_table(ap->ctx));
+        if (!lexer_match(ap->lx, LEX_COMMA)) break;
+    }
+    if (!buckets.n) {
+        fail(ap, lexer_peek(ap->lx), "select() needs at least one value");
+        goto error;
+    }
+    if (paren_values && expect(ap, LEX_RPAREN, "to close values=(")) goto error;
+    if (lexer_match(ap->lx, LEX_SEMICOLON)) {
+        if (!lexer_is_id(ap->lx, "hash_fields")) {
+            fail(ap, lexer_peek(ap->lx), "expecting 'hash_fields'");
+            goto error;
+        }
+        lexer_next(ap->lx);
+        if (expect(ap, LEX_EQUALS, NULL)) goto error;
+        const struct lex_token *h = lexer_next(ap->lx);
+        if (h->type != LEX_STRING) {
+            fail(ap, h, "hash_fields expects a string");
+            goto error;
+        }
+        hash_fields = strdup(h->s);
+    }
+    if (expect(ap, LEX_RPAREN, "to close select(")) goto error;
+    emit_select_group(ap, out, &buckets, hash_fields);
+    free(hash_fields);
+    return 0;
+error:
+    free(hash_fields);
+    ofact_list_destroy(&buckets);
+    return -1;
+}
+
+/* Parses "IP:PORT" or "[IPv6]:PORT" from a string argument. */
+static int parse_ip_port_string(const char *s, struct u128 *ip, bool *v6, unsigned *port)
+{
+    struct lexer lx;
+    char *err = NULL;
+    int ret = -1;
+    if (lexer_init(&lx, s, &err)) {
+        free(err);
+        return -1;
+    }
+    bool bracket = lexer_match(&lx, LEX_LSQUARE);
+    const struct lex_token *t = lexer_next(&lx);
+    if (t->type == LEX_INTEGER && (t->format == LEX_F_IPV4 || t->format == LEX_F_IPV6)
+        && (!bracket || lexer_match(&lx, LEX_RSQUARE))) {
+        *ip = t->value;
+        *v6 = t->format == LEX_F_IPV6;
+        *port = 0;
+        if (lexer_match(&lx, LEX_COLON)) {
+            const struct lex_token *p = lexer_next(&lx);
+            if (p->type == LEX_INTEGER && !p->value.hi && p->value.lo <= 65535) {
+                *port = (unsigned) p->value.lo;
+                ret = lexer_peek(&lx)->type == LEX_END ? 0 : -1;
+            }
+        } else {
+            ret = lexer_peek(&lx)->type == LEX_END ? 0 : -1;
+        }
+    }
+    lexer_destroy(&lx);
+    return ret;
+}
+
+/* commit_lb_aff(vip = "IP:PORT", backend = "IP:PORT", proto = tcp,
+ * timeout = N): a learn() into the affinity table that chk_lb_aff() reads:
+ * metadata + client IP + VIP -> flags[14] = 1, backend IP in reg4 (xxreg1
+ * for IPv6) and port in reg8[0..15]. */
+static int parse_commit_lb_aff(struct aparser *ap, struct ofact_list *out)
+{
+    char *vip = NULL, *backend = NULL, *proto = NULL;
+    unsigned long timeout = 0;
+    int ret = -1;
+    if (expect(ap, LEX_LPAREN, NULL)) return -1;
+    while (lexer_peek(ap->lx)->type == LEX_ID) {
+        const struct lex_token *k = lexer_next(ap->lx);
+        if (expect(ap, LEX_EQUALS, NULL)) goto out;
+        const struct lex_token *v = lexer_next(ap->lx);
+        if (!strcmp(k->s, "vip") && v->type == LEX_STRING) vip = strdup(v->s);
+        else if (!strcmp(k->s, "backend") && v->type == LEX_STRING) backend = strdup(v->s);
+        else if (!strcmp(k->s, "proto") && v->type == LEX_ID) proto = strdup(v->s);
+        else if (!strcmp(k->s, "timeout") && v->type == LEX_INTEGER && !v->value.hi
+                 && v->value.lo <= 65535) timeout = (unsigned long) v->value.lo;
+        else {
+            fail(ap, k, "bad commit_lb_aff() argument '%s'", k->s);
+            goto out;
+        }
+        if (!lexer_match(ap->lx, LEX_COMMA)) break;
+    }
+    if (expect(ap, LEX_RPAREN, NULL)) goto out;
+    struct u128 vip_ip, be_ip;
+    bool vip6, be6;
+    unsigned vip_port, be_port;
+    if (!vip || !backend || parse_ip_port_string(vip, &vip_ip, &vip6, &vip_port)
+        || parse_ip_port_string(backend, &be_ip, &be6, &be_port) || vip6 != be6) {
+        fail(ap, lexer_peek(ap->lx), "commit_lb_aff() needs vip and backend addresses of one family");
+        goto out;
+    }
+    const char *l4 = NULL;
+    int ipproto = 0;
+    if (proto && !strcmp(proto, "tcp")) { l4 = "tcp_dst"; ipproto = 6; }
+    else if (proto && !strcmp(proto, "udp")) { l4 = "udp_dst"; ipproto = 17; }
+    else if (proto && !strcmp(proto, "sctp")) { l4 = "sctp_dst"; ipproto = 132; }
+    char vipbuf[64], bebuf[64];
+    lex_format_value(vip_ip, vip6 ? LEX_F_IPV6 : LEX_F_IPV4, vipbuf, sizeof vipbuf);
+    struct ofact tmp;
+    memset(&tmp, 0, sizeof tmp);
+    tmp.type = OFACT_LOAD;
+    tmp.dst = vip6 ? whole(OVSF_XXREG1) : whole(OVSF_REG4);
+    tmp.value = be_ip;
+    struct ofact_list one = { &tmp, 1, 1 };
+    char *beload = ofacts_to_string(&one);
+    snprintf(bebuf, sizeof bebuf, "%s", "");
+    struct ofact *a = ofact_list_add(out, OFACT_LEARN);
+    char *ports = NULL;
+    if (l4 && vip_port) {
+        if (asprintf(&ports, ",nw_proto=%d,%s=%u", ipproto, l4, vip_port) < 0) abort();
+    } else if (ipproto) {
+        if (asprintf(&ports, ",nw_proto=%d", ipproto) < 0) abort();
+    }
+    char *beport = NULL;
+    if (be_port) {
+        if (asprintf(&beport, ",load:%#x->NXM_NX_REG8[0..15]", be_port) < 0) abort();
+    }
+    if (asprintf(&a->data, "table=%d,idle_timeout=%lu,delete_learned,OXM_OF_METADATA[],"
+                 "eth_type=%s,%s,%s=%s%s,load:0x1->NXM_NX_REG10[%d],%s%s",
+                 OFTABLE_CHK_LB_AFFINITY, timeout, vip6 ? "0x86dd" : "0x800",
+                 vip6 ? "NXM_NX_IPV6_SRC[]" : "NXM_OF_IP_SRC[]", vip6 ? "ipv6_dst" : "ip_dst",
+                 vipbuf, ports ? ports : "", MLF_USE_LB_AFF_SESSION_BIT, beload,
+                 beport ? beport : "") < 0) abort();
+    free(beload);
+    free(ports);
+    free(beport);
+    ret = 0;
+out:
+    free(vip);
+    free(backend);
+    free(proto);
+    return ret;
+}
+
 /* "dst = CONSTANT", "dst = src", "dst = func(...)", "dst <-> src". */
 static int parse_assignment(struct aparser *ap, struct ofact_list *out)
 {
@@ -960,6 +1146,10 @@ static int parse_assignment(struct aparser *ap, struct ofact_list *out)
             r = parse_controller_args(ap, out, LFLOW_OP_PUT_ND_RA_OPTS, true, &dst);
         else if (!strcmp(fn, "dns_lookup"))
             r = parse_controller_args(ap, out, LFLOW_OP_DNS_LOOKUP, true, &dst);
+        else if (!strcmp(fn, "select")) {
+            one_bit = false;
+            r = parse_select(ap, out, dst, lb.n_bits);
+        }
         else if (!strcmp(fn, "check_pkt_larger")) {
             if (expect(ap, LEX_LPAREN, NULL)) return -1;
             const struct lex_token *n = lexer_next(ap->lx);
@@ -1128,6 +1318,7 @@ static int parse_action(struct aparser *ap, struct ofact_list *out)
         }
         return 0;
     }
+    if (!strcmp(k, "commit_lb_aff")) return parse_commit_lb_aff(ap, out);
     if (!strcmp(k, "set_queue")) {
         if (expect(ap, LEX_LPAREN, NULL)) return -1;
         const struct lex_token *q = lexer_next(ap->lx);

@@ -119,9 +119,12 @@ enum ofact_type {
     OFACT_CLONE,         /* nested */
     OFACT_CONTROLLER,    /* opcode, nested, data */
     OFACT_CONJUNCTION,   /* id, clause, n_clauses */
-    OFACT_GROUP,         /* id, data = group spec (ovs-ofctl add-group text) */
+    OFACT_GROUP,         /* id; data = group spec (ovs-ofctl add-group text
+                          * without group_id); nested = one OFACT_CLONE per
+                          * bucket (id = weight) holding its actions */
     OFACT_SET_QUEUE,     /* id */
     OFACT_CHECK_PKT_LARGER,  /* dst = (packet length > id) */
+    OFACT_LEARN,         /* data = learn() arguments in ovs-ofctl syntax */
 };
 
 enum ct_nat { CT_NAT_NONE, CT_NAT_PLAIN, CT_NAT_SRC, CT_NAT_DST };

@@ -392,6 +392,9 @@ static void put_action(struct buf *b, const struct ofact *a)
     case OFACT_SET_QUEUE:
         bprintf(b, "set_queue:%u", a->id);
         break;
+    case OFACT_LEARN:
+        bprintf(b, "learn(%s)", a->data ? a->data : "");
+        break;
     case OFACT_CHECK_PKT_LARGER:
         bprintf(b, "check_pkt_larger(%u)->", a->id);
         put_ref(b, &a->dst);

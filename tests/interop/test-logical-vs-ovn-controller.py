@@ -32,7 +32,7 @@ LOOM_BUILD = os.environ.get("LOOM_BUILD") or os.path.join(LOOM_SRC, "build")
 LFLOW = os.path.join(LOOM_BUILD, "bin", "loom-lflow")
 
 # Actions Loom does not compile yet (reported, not failed).
-SKIP_ACTIONS = ("commit_ecmp_nh", "commit_lb_aff", "select(", "fwd_group", "sample(", "set_meter")
+SKIP_ACTIONS = ("commit_ecmp_nh", "fwd_group", "sample(", "set_meter")
 
 
 def need(prog):
@@ -246,6 +246,22 @@ def main():
         ["set", "logical_router_port", "r0-pub", "options:gateway_mtu=1400"],
         ["set", "logical_router_port", "r0-sw0", "ipv6_ra_configs:address_mode=slaac"],
         ["lr-route-add", "r0", "0.0.0.0/0", "172.16.0.254"],
+        # ECMP routes, ACL logging with a meter, QoS DSCP marking and rate
+        # limiting, a stateless ACL, an ACL label, IPv6 port-group sets, a
+        # load balancer with session affinity.
+        ["--ecmp", "lr-route-add", "r0", "192.168.0.0/16", "172.16.0.252"],
+        ["--ecmp", "lr-route-add", "r0", "192.168.0.0/16", "172.16.0.253"],
+        ["meter-add", "m1", "drop", "10", "pktps"],
+        ["--log", "--meter=m1", "--name=acl-log", "--severity=warning", "acl-add", "sw0", "to-lport", "900",
+         'outport == "p1" && tcp.dst == 22', "drop"],
+        ["qos-add", "sw0", "from-lport", "100", 'inport == "p1" && ip4', "dscp=46"],
+        ["qos-add", "sw0", "from-lport", "101", 'inport == "p2"', "rate=1000", "burst=100"],
+        ["acl-add", "sw0", "from-lport", "1100", "ip4.dst == 10.9.9.9", "allow-stateless"],
+        ["--label=1234", "acl-add", "sw0", "from-lport", "1200", "ip4.dst == 10.8.8.8", "allow-related"],
+        ["acl-add", "pg1", "to-lport", "1300", "outport == @pg1 && ip6.src == $pg1_ip6", "allow"],
+        ["lb-add", "lb2", "10.0.0.200:8080", "10.0.0.1:80,10.0.0.2:80", "tcp"],
+        ["set", "load_balancer", "lb2", "options:affinity_timeout=60"],
+        ["ls-lb-add", "sw0", "lb2"],
     ):
         sh(nbctl + cmd)
     dhcp = sh(nbctl + ["create", "DHCP_Options", "cidr=10.0.0.0/24",
@@ -273,6 +289,7 @@ def main():
     if os.environ.get("LOOM_LOGICAL_DUMP"):
         with open(os.environ["LOOM_LOGICAL_DUMP"], "w") as f:
             f.write(dump)
+            f.write(sh(["ovs-ofctl", "-O", "OpenFlow15", "dump-groups", mgmt], check=False))
     ovn = parse_ovn_dump(dump)
     if len(ovn) < 100:
         print("FAIL: ovn-controller installed only %d flows" % len(ovn))

@@ -69,10 +69,22 @@ static int resident(const void *aux, const char *port)
     return !strcmp(port, "p1");
 }
 
+static char last_group[2048];
+
 static uint32_t group_id(const void *aux, const char *spec)
 {
+    snprintf(last_group, sizeof last_group, "%s", spec);
     return 1;
 }
+
+#define GROUP(expected) do {                                                   \
+        checks++;                                                              \
+        if (strcmp(last_group, expected)) {                                    \
+            failures++;                                                        \
+            fprintf(stderr, "line %d: group spec\n--- expected:\n%s\n--- got:\n%s\n", \
+                    __LINE__, expected, last_group);                           \
+        }                                                                      \
+    } while (0)
 
 struct opts {
     int table;
@@ -545,6 +557,46 @@ static void test_actions(void)
           "reg0[1] = 0; ct_lb_mark(backends=10.0.0.1:8080,10.0.0.2:8080);",
           ((struct opts) { .table = 12, .priority = 120 }),
           "table=20, priority=120, ct_state=+new+trk,tcp,metadata=0x1,nw_dst=10.0.0.100,tp_dst=80 actions=load:0->NXM_NX_XXREG0[97],group:1\n");
+    GROUP("type=select,selection_method=dp_hash,bucket=bucket_id:0,weight:100,actions=ct(commit,table=21,zone=NXM_NX_REG13[0..15],nat(dst=10.0.0.1:8080),exec(load:0x1->NXM_NX_CT_MARK[1])),bucket=bucket_id:1,weight:100,actions=ct(commit,table=21,zone=NXM_NX_REG13[0..15],nat(dst=10.0.0.2:8080),exec(load:0x1->NXM_NX_CT_MARK[1]))");
+    FLOWS("ip4", "ct_lb_mark(backends=10.0.0.1:80; hash_fields=\"ip_src,ip_dst\"; skip_snat);", SW(0),
+          "table=8, priority=100, ip,metadata=0x1 actions=group:1\n");
+    GROUP("type=select,selection_method=hash,fields(ip_src,ip_dst),bucket=bucket_id:0,weight:100,actions=ct(commit,table=9,zone=NXM_NX_REG13[0..15],nat(dst=10.0.0.1:80),exec(load:0x1->NXM_NX_CT_MARK[1],load:0x1->NXM_NX_CT_MARK[2]))");
+    FLOWS("ip6", "ct_lb(backends=[fd00::1]:80,[fd00::2]:80);", rt,
+          "table=8, priority=100, ipv6,metadata=0x1 actions=group:1\n");
+    GROUP("type=select,selection_method=dp_hash,bucket=bucket_id:0,weight:100,actions=ct(commit,table=9,zone=NXM_NX_REG11[0..15],nat(dst=[fd00::1]:80),exec(load:0x1->NXM_NX_CT_LABEL[1])),bucket=bucket_id:1,weight:100,actions=ct(commit,table=9,zone=NXM_NX_REG11[0..15],nat(dst=[fd00::2]:80),exec(load:0x1->NXM_NX_CT_LABEL[1]))");
+    /* OVN: ECMP route (group buckets checked by the interop test too). */
+    FLOWS("ip4.dst == 192.168.0.0/16", "ip.ttl--; flags.loopback = 1; reg8[0..15] = 1; reg8[16..31] = select(1, 2=50);",
+          ((struct opts) { .router = true, .table = 13 }),
+          "table=21, priority=100, ip,metadata=0x1,nw_dst=192.168.0.0/16 actions=dec_ttl(),load:0x1->NXM_NX_REG10[0],load:0x1->OXM_OF_PKT_REG4[32..47],group:1\n");
+    GROUP("type=select,selection_method=dp_hash,bucket=bucket_id:0,weight:100,actions=load:0x1->OXM_OF_PKT_REG4[48..63],resubmit(,22),bucket=bucket_id:1,weight:50,actions=load:0x2->OXM_OF_PKT_REG4[48..63],resubmit(,22)");
+    /* OVN: load balancer affinity. */
+    FLOWS("ct.new && ip4.dst == 10.0.0.200 && tcp.dst == 8080",
+          "commit_lb_aff(vip = \"10.0.0.200:8080\", backend = \"10.0.0.1:80\", proto = tcp, timeout = 60);", SW(0),
+          "table=8, priority=100, ct_state=+new+trk,tcp,metadata=0x1,nw_dst=10.0.0.200,tp_dst=8080 actions=learn(table=78,idle_timeout=60,delete_learned,OXM_OF_METADATA[],eth_type=0x800,NXM_OF_IP_SRC[],ip_dst=10.0.0.200,nw_proto=6,tcp_dst=8080,load:0x1->NXM_NX_REG10[14],load:0xa000001->NXM_NX_REG4[],load:0x50->NXM_NX_REG8[0..15])\n");
+    FLOWS("ip4", "reg9[6] = chk_lb_aff(); next;", SW(0),
+          "table=8, priority=100, ip,metadata=0x1 actions=load:0->NXM_NX_REG10[14],resubmit(,78),move:NXM_NX_REG10[14]->OXM_OF_PKT_REG4[6],resubmit(,9)\n");
+    /* OVN: gateway MTU check. */
+    FLOWS("1", "reg9[1] = check_pkt_larger(1414); next;", rt,
+          "table=8, priority=100, metadata=0x1 actions=check_pkt_larger(1414)->OXM_OF_PKT_REG4[1],resubmit(,9)\n");
+    FLOWS("ip4", "icmp4_error { icmp4.frag_mtu = 1400; output; };", rt,
+          "table=8, priority=100, ip,metadata=0x1 actions=controller(userdata=00.00.00.0e.00.00.00.00,actions=[controller(userdata=00.00.00.0d.00.00.00.00,data=\"mtu=1400\"),resubmit(,37)])\n");
+    FLOWS("ip6", "icmp6_error { icmp6.frag_mtu = 1400; output; };", rt,
+          "table=8, priority=100, ipv6,metadata=0x1 actions=controller(userdata=00.00.00.14.00.00.00.00,actions=[controller(userdata=00.00.00.15.00.00.00.00,data=\"mtu=1400\"),resubmit(,37)])\n");
+    /* Packet-in with arguments for the handler (DHCP, DNS, RA, FDB, svc). */
+    FLOWS("udp.dst == 67 && ip4", "reg0[3] = put_dhcp_opts(offerip = 10.0.0.2, router = 10.0.0.1, dns_server = {8.8.8.8, 7.7.7.7}, lease_time = 3600); next;", SW(0),
+          "table=8, priority=100, udp,metadata=0x1,tp_dst=67 actions=controller(userdata=00.00.00.02.00.00.00.00,pause,result=NXM_NX_XXREG0[99],data=\"offerip = 10.0.0.2, router = 10.0.0.1, dns_server = {8.8.8.8, 7.7.7.7}, lease_time = 3600\"),resubmit(,9)\n");
+    FLOWS("udp.dst == 53 && ip4", "reg0[4] = dns_lookup(); next;", SW(0),
+          "table=8, priority=100, udp,metadata=0x1,tp_dst=53 actions=controller(userdata=00.00.00.06.00.00.00.00,pause,result=NXM_NX_XXREG0[100],data=\"\"),resubmit(,9)\n");
+    FLOWS("nd_rs", "reg0[5] = put_nd_ra_opts(addr_mode = \"slaac\", slla = 00:00:00:00:ff:01, mtu = 1500); next;", rt,
+          "table=8, priority=100, icmp6,metadata=0x1,nw_ttl=255,icmp_type=133,icmp_code=0 actions=controller(userdata=00.00.00.08.00.00.00.00,pause,result=NXM_NX_XXREG0[101],data=\"addr_mode = \"slaac\", slla = 00:00:00:00:ff:01, mtu = 1500\"),resubmit(,9)\n");
+    FLOWS("inport == \"p2\"", "put_fdb(inport, eth.src); handle_svc_check(inport); next;", SW(0),
+          "table=8, priority=100, reg14=0x2,metadata=0x1 actions=controller(userdata=00.00.00.19.00.00.00.00),controller(userdata=00.00.00.12.00.00.00.00),resubmit(,9)\n");
+    FLOWS("1", "handle_svc_check(outport);", SW(0),
+          "table=8, priority=100, metadata=0x1 actions=push:NXM_NX_REG14[],move:NXM_NX_REG15[]->NXM_NX_REG14[],controller(userdata=00.00.00.12.00.00.00.00),pop:NXM_NX_REG14[]\n");
+    /* OVN: related traffic commits with NAT. */
+    FLOWS("!ct.est && ct.rel && !ct.new && !ct.inv && ct_mark.blocked == 0", "reg0[17] = 1; ct_commit_nat;", SW(8),
+          "table=16, priority=100, ct_state=-new-est+rel-inv+trk,ct_mark=0/0x1,ip,metadata=0x1 actions=load:0x1->NXM_NX_XXREG0[113],ct(commit,table=17,zone=NXM_NX_REG13[0..15],nat)\n"
+          "table=16, priority=100, ct_state=-new-est+rel-inv+trk,ct_mark=0/0x1,ipv6,metadata=0x1 actions=load:0x1->NXM_NX_XXREG0[113],ct(commit,table=17,zone=NXM_NX_REG13[0..15],nat)\n");
     FLOWS("ip4", "ct_lb_mark;", ((struct opts) { .table = 2, .egress = true }),   /* OVN */
           "table=44, priority=100, ip,metadata=0x1 actions=ct(table=45,zone=NXM_NX_REG13[0..15],nat)\n");
     FLOWS("ip4", "ct_dnat;", rt,
@@ -695,6 +747,13 @@ static void test_errors(void)
     ERR("1", "ct_lb(backends=10.0.0.1:99999);", "backend port must be in 1..65535");
     ERR("1", "ip.ttl--; reg0--;", "'--' applies only to ip.ttl");
     ERR("1", "reg0[0] = nosuch();", "unknown or unsupported function 'nosuch'");
+    ERR("1", "reg0[0..1] = select(1, 7);", "select() value does not fit in 2-bit destination");
+    ERR("1", "reg0 = select();", "select() needs at least one value");
+    ERR("1", "reg0 = select(1=0);", "select() weight must be in 1..65535");
+    ERR("1", "commit_lb_aff(vip = \"10.0.0.1:80\", backend = \"fd00::1\");", "vip and backend addresses of one family");
+    ERR("1", "reg0[0] = check_pkt_larger(70000);", "check_pkt_larger() expects a length in 0..65535");
+    ERR("1", "reg0[0] = put_dhcp_opts(offerip = 1.2.3.4", "missing ')' to match '('");
+    ERR("1", "ct_lb_mark(backends=10.0.0.1:80; bogus);", "expecting 'hash_fields', 'skip_snat' or 'force_snat'");
 }
 
 /* Matches that expand beyond EXPR_MAX_FLOWS fail cleanly. */
