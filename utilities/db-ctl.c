@@ -1360,8 +1360,8 @@ static void cmd_get(struct ctl_ctx *ctx, struct ctl_command *cmd)
             ctl_fatal("row id \"%s\" may only be specified on one --id "
                       "option", id);
         }
-        json_object_set_new(ctx->symtab, id, ctl_row_ref(row));
-        json_object_set_new(ctx->defined_syms, id, json_true());
+        json_object_set_new_nocheck(ctx->symtab, id, ctl_row_ref(row));
+        json_object_set_new_nocheck(ctx->defined_syms, id, json_true());
     }
     for (int i = 3; i < cmd->argc; i++) {
         struct col_arg ca;
@@ -1703,9 +1703,9 @@ static void cmd_create(struct ctl_ctx *ctx, struct ctl_command *cmd)
     struct ctl_row *row = insert_named(ctx, t, named);
     if (id) {
         if (!json_object_get(ctx->symtab, id)) {
-            json_object_set_new(ctx->symtab, id, ctl_row_ref(row));
+            json_object_set_new_nocheck(ctx->symtab, id, ctl_row_ref(row));
         }
-        json_object_set_new(ctx->defined_syms, id, json_true());
+        json_object_set_new_nocheck(ctx->defined_syms, id, json_true());
     } else if (!t->is_root) {
         fprintf(stderr, "%s: warning: row in table %s is not referenced by "
                 "any other row and will be garbage collected (use --id=@name "
@@ -1946,7 +1946,7 @@ static size_t parse_commands(struct ctl_ctx *ctx, int argc, char **argv,
             const char *eq = strchr(argv[i], '=');
             char *name = eq ? xstrndup(argv[i], (size_t) (eq - argv[i]))
                             : xstrdup(argv[i]);
-            json_object_set_new(pending, name,
+            json_object_set_new_nocheck(pending, name,
                                 eq ? json_string(eq + 1) : json_true());
             free(name);
         }
@@ -1964,7 +1964,7 @@ static size_t parse_commands(struct ctl_ctx *ctx, int argc, char **argv,
             const char *eq = strchr(argv[i], '=');
             char *name = eq ? xstrndup(argv[i], (size_t) (eq - argv[i]))
                             : xstrdup(argv[i]);
-            json_object_set_new(opts, name,
+            json_object_set_new_nocheck(opts, name,
                                 eq ? json_string(eq + 1) : json_true());
             free(name);
         }

@@ -202,7 +202,7 @@ static json_t *symbol_atom(const char *text, json_t *symtab, char **errp)
         char name[32];
         snprintf(name, sizeof name, "sym%zu", json_object_size(symtab) + 1);
         a = json_pack("[ss]", "named-uuid", name);
-        json_object_set_new(symtab, text, a);
+        json_object_set_new_nocheck(symtab, text, a);
     }
     return json_incref(a);
 }
@@ -509,12 +509,14 @@ size_t ctl_datum_canonicalize(json_t *datum, bool is_map)
         qsort(v, n, sizeof *v, elem_cmp);
     }
     json_array_clear(datum);
+    json_t *last = NULL;        /* last element kept (DATUM holds it) */
     for (size_t i = 0; i < n; i++) {
-        if (i && !elem_cmp(&v[i - 1], &v[i])) {
+        if (last && !elem_cmp(&last, &v[i])) {
             removed++;
             json_decref(v[i]);
             continue;
         }
+        last = v[i];
         json_array_append_new(datum, v[i]);
     }
     free(v);
