@@ -254,15 +254,17 @@ ofpact_put_controller(struct ofpbuf *b, const struct ofpact_controller *c)
 {
     size_t start = nx_start(b, NXAST_CONTROLLER2);
     ofpbuf_put_zeros(b, 6);
+    /* 16-bit properties carry their 2 bytes of padding inside the length
+     * (8), as Open vSwitch encodes them. */
     if (c->max_len != 0xffff) {
-        uint8_t x[2];
+        uint8_t x[4] = { 0 };
         set_be16(x, c->max_len);
-        put_prop(b, NXAC2PT_MAX_LEN, x, 2);
+        put_prop(b, NXAC2PT_MAX_LEN, x, 4);
     }
     if (c->controller_id) {
-        uint8_t x[2];
+        uint8_t x[4] = { 0 };
         set_be16(x, c->controller_id);
-        put_prop(b, NXAC2PT_CONTROLLER_ID, x, 2);
+        put_prop(b, NXAC2PT_CONTROLLER_ID, x, 4);
     }
     if (c->reason != 1) {
         put_prop(b, NXAC2PT_REASON, &c->reason, 1);
@@ -1199,7 +1201,7 @@ format_controller2(const uint8_t *p, size_t n, struct ofpbuf *s)
         switch (type) {
         case NXAC2PT_MAX_LEN:
         case NXAC2PT_CONTROLLER_ID:
-            if (vlen != 2) {
+            if (vlen != 2 && vlen != 4) {
                 return ofp_xasprintf("controller property %u has length %u", type, len);
             }
             if (type == NXAC2PT_MAX_LEN) {

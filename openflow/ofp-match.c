@@ -202,6 +202,17 @@ ofp_match_set(struct ofp_match *m, const struct mf_field *f,
     if (!f->maskable && !mask_is_exact(f, mask, len)) {
         return ofp_xasprintf("%s: field may not be masked", f->name);
     }
+    /* Masks keep only the field's significant bits, so that equal matches
+     * have equal bytes whichever way they were written. */
+    uint8_t norm[MF_MAX_BYTES];
+    if (!f->variable_len) {
+        uint8_t full[MF_MAX_BYTES];
+        width_mask(full, len, f->n_bits);
+        for (size_t i = 0; i < len; i++) {
+            norm[i] = mask[i] & full[i];
+        }
+        mask = norm;
+    }
 
     /* Merge with an existing entry. */
     size_t pos = 0;
