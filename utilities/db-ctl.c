@@ -21,12 +21,17 @@
 #include "lib/util.h"
 
 static const char *program_name = "loom-ctl";
+/* The command being run, so that an error in a batch of many names it. */
+static const char *current_command;
 
 void ctl_fatal(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     fprintf(stderr, "%s: ", program_name);
+    if (current_command) {
+        fprintf(stderr, "%s: ", current_command);
+    }
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
@@ -2107,7 +2112,9 @@ int ctl_main(const struct ctl_program *prog, int argc, char *argv[])
         for (size_t i = 0; i < n_cmds; i++) {
             cbuf_clear(&cmds[i].output);
             cmds[i].created = NULL;
+            current_command = cmds[i].spec->name;
             cmds[i].spec->run(&ctx, &cmds[i]);
+            current_command = NULL;
         }
         int r = commit(&ctx, &next_cfg);
         if (r != CTL_TRY_AGAIN) {
