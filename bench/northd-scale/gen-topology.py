@@ -68,9 +68,9 @@ def parse_ports(text):
     try:
         n = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError("--ports: '%s' is not an integer" % text)
+        raise argparse.ArgumentTypeError("'%s' is not an integer" % text)
     if n < 1 or n > 2000000:
-        raise argparse.ArgumentTypeError("--ports: '%s' is out of range 1..2000000" % text)
+        raise argparse.ArgumentTypeError("'%s' is out of range 1..2000000" % text)
     return n
 
 
