@@ -13,6 +13,10 @@
  *       trip, "disconnected" when the connection drops, and "reconnected
  *       <remote>" after another round trip on the new connection, then exits
  *       0.  Exits 1 if that takes longer than SECONDS.
+ *   test-net-client [-i PROBE_MS] watch REMOTES SECONDS
+ *       jsonrpc_session for SECONDS: prints "connected <remote>" after a
+ *       list_dbs round trip on every new connection and "disconnected" at
+ *       every drop.  -i sets the session's inactivity probe (0 = off).
  *
  * Exit status: 0 success, 1 failure (message on stderr), 2 usage error. */
 #include <errno.h>
@@ -36,8 +40,9 @@ static void
 usage(void)
 {
     fprintf(stderr, "usage: test-net-client [-p KEY -c CERT -C CA] [-t MS] "
+            "[-P PROTOCOLS] [-i PROBE_MS] "
             "call REMOTES METHOD [PARAMS] | notify REMOTES DB TABLE COLUMN | "
-            "reconnect REMOTES SECONDS\n");
+            "reconnect REMOTES SECONDS | watch REMOTES SECONDS\n");
     exit(2);
 }
 
@@ -184,14 +189,61 @@ out:
     return rc;
 }
 
+/* Keeps a session open for SECONDS, printing "connected <remote>" after a
+ * list_dbs round trip on each new connection and "disconnected" at each
+ * drop. */
+static int
+do_watch(const char *remotes, int seconds, int probe_ms)
+{
+    struct jsonrpc_session *s = jsonrpc_session_open(remotes, true);
+    if (probe_ms >= 0) {
+        jsonrpc_session_set_probe_interval(s, probe_ms);
+    }
+    long long deadline = time_msec() + seconds * 1000LL;
+    unsigned int seqno = 0;
+    json_t *id = NULL;
+    bool up = false;
+
+    while (time_msec() < deadline) {
+        jsonrpc_session_run(s);
+        if (jsonrpc_session_get_seqno(s) != seqno) {
+            seqno = jsonrpc_session_get_seqno(s);
+            if (jsonrpc_session_is_connected(s)) {
+                send_list_dbs(s, &id);
+            } else if (up) {
+                up = false;
+                printf("disconnected\n");
+                fflush(stdout);
+            }
+        }
+        struct jsonrpc_msg *msg;
+        while ((msg = jsonrpc_session_recv(s))) {
+            if (msg->type == JSONRPC_REPLY && id && json_equal(msg->id, id)) {
+                up = true;
+                printf("connected %s\n", jsonrpc_session_get_name(s));
+                fflush(stdout);
+            }
+            jsonrpc_msg_destroy(msg);
+        }
+        jsonrpc_session_wait(s);
+        poll_timer_wait_until(deadline);
+        poll_block();
+    }
+    json_decref(id);
+    jsonrpc_session_close(s);
+    return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
     const char *key = NULL, *cert = NULL, *ca = NULL;
     int opt;
     char *err;
-    while ((opt = getopt(argc, argv, "+p:c:C:t:vP:")) != -1) {
+    int probe_ms = -1;
+    while ((opt = getopt(argc, argv, "+p:c:C:t:vP:i:")) != -1) {
         switch (opt) {
+        case 'i': probe_ms = atoi(optarg); break;
         case 'P':
             if (stream_ssl_set_protocols(optarg, &err)) {
                 fprintf(stderr, "error: %s\n", err);
@@ -218,6 +270,8 @@ main(int argc, char *argv[])
         return do_notify(argv[1], argv[2], argv[3], argv[4]);
     } else if (argc == 3 && !strcmp(argv[0], "reconnect")) {
         return do_reconnect(argv[1], atoi(argv[2]));
+    } else if (argc == 3 && !strcmp(argv[0], "watch")) {
+        return do_watch(argv[1], atoi(argv[2]), probe_ms);
     }
     usage();
 }
