@@ -125,5 +125,24 @@ check "missing key file is named" 'nope.pem' "$out"
 out=$("$CLIENT" call "unix:$D/db.sock" list_dbs 2>&1)
 check "server still serves" '"Open_vSwitch"' "$out"
 
+# Loom as the TLS server: Debian's ovsdb-client talks to it over pssl.
+"$CLIENT" -p "$P/server-privkey.pem" -c "$P/server-cert.pem" -C "$CA" \
+    serve pssl:0:127.0.0.1 30 >"$SB_DIR/serve.out" 2>"$SB_DIR/serve.err" &
+serve_pid=$!
+sb_wait_for 10 grep -q '^listening' "$SB_DIR/serve.out" || sb_fail "serve did not start"
+LPORT=$(sed -n 's/^listening //p' "$SB_DIR/serve.out")
+out=$(timeout 10 ovsdb-client -p "$P/client-privkey.pem" -c "$P/client-cert.pem" -C "$CA" \
+      list-dbs "ssl:127.0.0.1:$LPORT" 2>&1)
+check "ovsdb-client lists dbs from Loom's pssl server" 'Loom' "$out"
+out=$("$CLIENT" "${GOOD_TLS[@]}" call "ssl:127.0.0.1:$LPORT" echo '["ping"]' 2>&1)
+check "echo answered by Loom's pssl server" '["ping"]' "$out"
+out=$("$CLIENT" "${GOOD_TLS[@]}" call "ssl:127.0.0.1:$LPORT" transact '[]' 2>&1)
+check "unknown method gets an error" 'unknown method' "$out"
+out=$(timeout 10 ovsdb-client -p "$P/rogue-privkey.pem" -c "$P/rogue-cert.pem" -C "$CA" \
+      list-dbs "ssl:127.0.0.1:$LPORT" 2>&1); rc=$?
+[ $rc -ne 0 ] || { echo "FAILED: Loom's server accepted an untrusted client: $out"; fails=$((fails + 1)); }
+kill $serve_pid 2>/dev/null
+wait $serve_pid 2>/dev/null
+
 [ $fails -eq 0 ] || sb_fail "$fails check(s) failed"
 echo "PASS"

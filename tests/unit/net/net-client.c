@@ -17,6 +17,10 @@
  *       jsonrpc_session for SECONDS: prints "connected <remote>" after a
  *       list_dbs round trip on every new connection and "disconnected" at
  *       every drop.  -i sets the session's inactivity probe (0 = off).
+ *   test-net-client [-p KEY -c CERT -C CA] serve PASSIVE SECONDS
+ *       a JSON-RPC server on PASSIVE (punix:, ptcp:, pssl:) for SECONDS:
+ *       prints "listening <port>", answers list_dbs with ["Loom"], echo, and
+ *       an error for anything else.
  *
  * Exit status: 0 success, 1 failure (message on stderr), 2 usage error. */
 #include <errno.h>
@@ -42,7 +46,8 @@ usage(void)
     fprintf(stderr, "usage: test-net-client [-p KEY -c CERT -C CA] [-t MS] "
             "[-P PROTOCOLS] [-i PROBE_MS] "
             "call REMOTES METHOD [PARAMS] | notify REMOTES DB TABLE COLUMN | "
-            "reconnect REMOTES SECONDS | watch REMOTES SECONDS\n");
+            "reconnect REMOTES SECONDS | watch REMOTES SECONDS | "
+            "serve PASSIVE SECONDS\n");
     exit(2);
 }
 
@@ -234,6 +239,72 @@ do_watch(const char *remotes, int seconds, int probe_ms)
     return 0;
 }
 
+/* A tiny JSON-RPC server on PASSIVE for SECONDS: answers "list_dbs" with
+ * ["Loom"], "echo" (inside jsonrpc_session), and anything else with an
+ * error.  Prints "listening <port>" first (0 for punix). */
+#define MAX_CLIENTS 32
+static int
+do_serve(const char *passive, int seconds)
+{
+    struct pstream *p;
+    if (pstream_open(passive, &p)) {
+        fprintf(stderr, "error: cannot listen on %s\n", passive);
+        return 1;
+    }
+    printf("listening %d\n", pstream_get_bound_port(p));
+    fflush(stdout);
+
+    struct jsonrpc_session *clients[MAX_CLIENTS] = { NULL };
+    long long deadline = time_msec() + seconds * 1000LL;
+    while (time_msec() < deadline) {
+        struct stream *stream;
+        while (!pstream_accept(p, &stream)) {
+            int i;
+            for (i = 0; i < MAX_CLIENTS && clients[i]; i++) {
+                continue;
+            }
+            if (i < MAX_CLIENTS) {
+                clients[i] = jsonrpc_session_open_unreliably(
+                    jsonrpc_open(stream));
+            } else {
+                stream_close(stream);
+            }
+        }
+        for (int i = 0; i < MAX_CLIENTS; i++) {
+            struct jsonrpc_session *s = clients[i];
+            if (!s) {
+                continue;
+            }
+            jsonrpc_session_run(s);
+            struct jsonrpc_msg *msg;
+            while ((msg = jsonrpc_session_recv(s))) {
+                if (msg->type == JSONRPC_REQUEST) {
+                    jsonrpc_session_send(s, !strcmp(msg->method, "list_dbs")
+                        ? jsonrpc_create_reply(json_pack("[s]", "Loom"),
+                                               msg->id)
+                        : jsonrpc_create_error(json_string("unknown method"),
+                                               msg->id));
+                }
+                jsonrpc_msg_destroy(msg);
+            }
+            if (!jsonrpc_session_is_alive(s)) {
+                jsonrpc_session_close(s);
+                clients[i] = NULL;
+            } else {
+                jsonrpc_session_wait(s);
+            }
+        }
+        pstream_wait(p);
+        poll_timer_wait_until(deadline);
+        poll_block();
+    }
+    for (int i = 0; i < MAX_CLIENTS; i++) {
+        jsonrpc_session_close(clients[i]);
+    }
+    pstream_close(p);
+    return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -270,6 +341,8 @@ main(int argc, char *argv[])
         return do_notify(argv[1], argv[2], argv[3], argv[4]);
     } else if (argc == 3 && !strcmp(argv[0], "reconnect")) {
         return do_reconnect(argv[1], atoi(argv[2]));
+    } else if (argc == 3 && !strcmp(argv[0], "serve")) {
+        return do_serve(argv[1], atoi(argv[2]));
     } else if (argc == 3 && !strcmp(argv[0], "watch")) {
         return do_watch(argv[1], atoi(argv[2]), probe_ms);
     }
