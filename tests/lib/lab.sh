@@ -445,6 +445,12 @@ lab__ref_sbctl() {
     ovn-sbctl --db="unix:$LAB_DIR/central/sb.sock" "$@"
 }
 
+# lab_trace ARGS...: Debian's ovn-trace against the lab's SB,
+# e.g. lab_trace ls1 'inport == "p1" && eth.src == ... && eth.dst == ...'.
+lab_trace() {
+    ovn-trace --db="unix:$LAB_DIR/central/sb.sock" "$@"
+}
+
 # lab_sync [SECONDS]: waits (default 30 s) until every chassis has caught up
 # with the NB as it is now (ovn-nbctl --wait=hv sync: northd must copy
 # NB_Global.nb_cfg through the SB and back as hv_cfg).
