@@ -19,6 +19,7 @@ struct ovsdb_txn_row {
     struct uuid uuid;
     char *table;
     json_t *row;                    /* the op's "row" member (borrowed) */
+    size_t op_idx;                  /* index of the op that created it */
 };
 
 struct ovsdb_txn {
@@ -29,6 +30,7 @@ struct ovsdb_txn {
 
     struct ovsdb_txn_row **buckets;
     size_t mask, n_rows;
+    struct ovsdb_txn_row *named;    /* uuid-name inserts, via next */
 
     enum ovsdb_txn_status status;
     char *error;
@@ -81,6 +83,12 @@ ovsdb_txn_destroy(struct ovsdb_txn *txn)
             free(row->table);
             free(row);
         }
+    }
+    while (txn->named) {
+        struct ovsdb_txn_row *row = txn->named;
+        txn->named = row->next;
+        free(row->table);
+        free(row);
     }
     free(txn->buckets);
     json_decref(txn->ops);
@@ -212,6 +220,7 @@ row_add(struct ovsdb_txn *txn, const char *table, const struct uuid *u,
     row->uuid = *u;
     row->table = xstrdup(table);
     row->row = row_json;
+    row->op_idx = json_array_size(txn->ops) - 1;
     size_t b = uuid_hash(u) & txn->mask;
     row->next = txn->buckets[b];
     txn->buckets[b] = row;
@@ -238,6 +247,59 @@ ovsdb_txn_insert(struct ovsdb_txn *txn, const char *table,
     /* OP holds a reference; keep ours borrowed from it. */
     json_decref(row_json);
     return row_add(txn, table, &u, row_json);
+}
+
+struct ovsdb_txn_row *
+ovsdb_txn_insert_named(struct ovsdb_txn *txn, const char *table,
+                       const char *uuid_name)
+{
+    json_t *row_json = json_object();
+    add_op(txn, json_pack("{s:s, s:s, s:s, s:O}", "op", "insert",
+                          "table", table, "uuid-name", uuid_name,
+                          "row", row_json), -1);
+    json_decref(row_json);
+    struct ovsdb_txn_row *row = xcalloc(1, sizeof *row);
+    row->table = xstrdup(table);
+    row->row = row_json;
+    row->op_idx = json_array_size(txn->ops) - 1;
+    row->next = txn->named;
+    txn->named = row;
+    return row;
+}
+
+bool
+ovsdb_txn_get_insert_uuid(const struct ovsdb_txn *txn,
+                          const struct ovsdb_txn_row *row, struct uuid *u)
+{
+    memset(u, 0, sizeof *u);
+    if (txn->status != OVSDB_TXN_SUCCESS || !txn->result) {
+        return false;
+    }
+    const json_t *r = json_array_get(txn->result, row->op_idx);
+    const json_t *uj = json_object_get(r, "uuid");
+    return json_is_array(uj) && json_array_size(uj) == 2
+           && json_is_string(json_array_get(uj, 1))
+           && uuid_from_string(u, json_string_value(json_array_get(uj, 1)));
+}
+
+void
+ovsdb_txn_wait(struct ovsdb_txn *txn, const char *table, json_t *where,
+               json_t *columns, const char *until, json_t *rows,
+               int timeout_ms)
+{
+    json_t *op = json_pack("{s:s, s:s, s:o, s:o, s:s, s:o}", "op", "wait",
+                           "table", table, "where", where,
+                           "columns", columns, "until", until, "rows", rows);
+    if (timeout_ms >= 0) {
+        json_object_set_new(op, "timeout", json_integer(timeout_ms));
+    }
+    add_op(txn, op, -1);
+}
+
+json_t *
+ovsdb_json_named_uuid(const char *name)
+{
+    return json_pack("[ss]", "named-uuid", name);
 }
 
 struct ovsdb_txn_row *

@@ -55,6 +55,23 @@ void ovsdb_txn_comment(struct ovsdb_txn *, const char *fmt, ...)
  * defaults. */
 struct ovsdb_txn_row *ovsdb_txn_insert(struct ovsdb_txn *, const char *table,
                                        const struct uuid *);
+/* Inserts a row into TABLE with the RFC 7047 "uuid-name" NAME instead of a
+ * client-chosen UUID: other operations of the same transaction refer to it
+ * as ovsdb_json_named_uuid(NAME).  ovsdb_txn_row_uuid() is all-zeros for
+ * such a row; after success, ovsdb_txn_get_insert_uuid() tells the UUID. */
+struct ovsdb_txn_row *ovsdb_txn_insert_named(struct ovsdb_txn *,
+                                             const char *table,
+                                             const char *uuid_name);
+/* After OVSDB_TXN_SUCCESS: the UUID the server gave to inserted ROW.
+ * Returns false if unknown (not an insert, or no success). */
+bool ovsdb_txn_get_insert_uuid(const struct ovsdb_txn *,
+                               const struct ovsdb_txn_row *,
+                               struct uuid *);
+/* Adds a "wait" operation (RFC 7047 5.2.6): WHERE, COLUMNS and ROWS are
+ * JSON (stolen); UNTIL is "==" or "!="; TIMEOUT_MS < 0 means none. */
+void ovsdb_txn_wait(struct ovsdb_txn *, const char *table, json_t *where,
+                    json_t *columns, const char *until, json_t *rows,
+                    int timeout_ms);
 /* Starts (or continues: the same handle is returned for the same row)
  * updating row UUID of TABLE. */
 struct ovsdb_txn_row *ovsdb_txn_update(struct ovsdb_txn *, const char *table,
@@ -81,6 +98,7 @@ const struct uuid *ovsdb_txn_row_uuid(const struct ovsdb_txn_row *);
 json_t *ovsdb_json_uuid(const struct uuid *);         /* ["uuid", "..."] */
 json_t *ovsdb_json_set(json_t *elems);                /* ["set", elems] */
 json_t *ovsdb_json_map(json_t *pairs);                /* ["map", pairs] */
+json_t *ovsdb_json_named_uuid(const char *name);      /* ["named-uuid", name] */
 /* [["_uuid", "==", ["uuid", "..."]]] */
 json_t *ovsdb_json_where_uuid(const struct uuid *);
 
@@ -94,7 +112,6 @@ enum ovsdb_txn_status ovsdb_txn_get_status(const struct ovsdb_txn *);
 const char *ovsdb_txn_get_error(const struct ovsdb_txn *);
 /* For OVSDB_TXN_SUCCESS: the array of operation results (borrowed). */
 const json_t *ovsdb_txn_get_result(const struct ovsdb_txn *);
-/* For inserts: the UUID the server assigned (the one we chose). */
 
 /* Used by the client: judges a "transact" reply RESULT (borrowed; an
  * array) or error ERROR and sets the status and error message. */

@@ -30,6 +30,8 @@
  *       with Seq rows 1..100: monitor_cond with n <= 10, then
  *       monitor_cond_change to n > 90, then to all rows; checks contents and
  *       tracking at each step.
+ *   txn REMOTE
+ *       transaction builder features against an empty NB database.
  *   leader REMOTES DB SECONDS
  *       prefers the Raft leader; prints "synced REMOTE" at each change of
  *       server, then commits a transaction through the final one. */
@@ -678,6 +680,125 @@ cmd_leader(int argc, char *argv[])
     return st == OVSDB_TXN_SUCCESS ? 0 : 1;
 }
 
+/* Transaction builder features against NB: uuid-name inserts referenced by
+ * named-uuid, the UUIDs reported back, "wait" ops that pass and time out,
+ * a typed update and delete, errors with details, and a stale row. */
+static int
+cmd_txn(int argc, char *argv[])
+{
+    if (argc != 3) {
+        fatal("usage: txn REMOTE");
+    }
+    struct replica *r;
+    struct ovsdb_client *c = connect_nb(argv[2], &r);
+    int step = 0;
+
+    struct ovsdb_txn *txn = ovsdb_txn_create(NBREC_DB_NAME);
+    ovsdb_txn_comment(txn, "loom-db-tool txn test");
+    /* Wait until no switch named "named-sw" exists (true now). */
+    ovsdb_txn_wait(txn, "Logical_Switch",
+                   json_pack("[[sss]]", "name", "==", "named-sw"),
+                   json_pack("[s]", "name"), "==", json_array(), 0);
+    struct ovsdb_txn_row *lsp = ovsdb_txn_insert_named(txn,
+                                                       "Logical_Switch_Port",
+                                                       "newport");
+    nbrec_logical_switch_port_set_name(lsp, "named-port");
+    struct ovsdb_txn_row *ls = ovsdb_txn_insert_named(txn, "Logical_Switch",
+                                                      "newsw");
+    nbrec_logical_switch_set_name(ls, "named-sw");
+    ovsdb_txn_row_set(ls, "ports",
+                      ovsdb_json_set(json_pack("[o]",
+                                     ovsdb_json_named_uuid("newport"))));
+    commit_or_die(c, txn);
+    struct uuid sw_uuid, port_uuid;
+    if (!ovsdb_txn_get_insert_uuid(txn, ls, &sw_uuid)
+        || !ovsdb_txn_get_insert_uuid(txn, lsp, &port_uuid)) {
+        goto fail;
+    }
+    ovsdb_txn_destroy(txn);
+    step++;
+
+    /* The replica shows them, linked, under the reported UUIDs. */
+    long long deadline = time_msec() + 10000;
+    const struct nbrec_logical_switch *sw;
+    while (!(sw = nbrec_logical_switch_get_for_uuid(r, &sw_uuid))
+           && time_msec() < deadline) {
+        ovsdb_client_run(c);
+        ovsdb_client_wait(c);
+        poll_timer_wait_until(deadline);
+        poll_block();
+    }
+    if (!sw || sw->n_ports != 1
+        || !uuid_equals(&sw->ports[0]->header_.uuid, &port_uuid)
+        || strcmp(sw->ports[0]->name, "named-port")) {
+        goto fail;
+    }
+    printf("named inserts: switch and port linked, UUIDs reported\n");
+    step++;
+
+    /* A wait that cannot be satisfied times out: try again. */
+    txn = ovsdb_txn_create(NBREC_DB_NAME);
+    ovsdb_txn_wait(txn, "Logical_Switch",
+                   json_pack("[[sss]]", "name", "==", "named-sw"),
+                   json_pack("[s]", "name"), "==", json_array(), 0);
+    enum ovsdb_txn_status st = ovsdb_client_commit_block(c, txn, 10000);
+    printf("unsatisfied wait: %s (%s)\n", ovsdb_txn_status_to_string(st),
+           ovsdb_txn_get_error(txn));
+    ovsdb_txn_destroy(txn);
+    if (st != OVSDB_TXN_TRY_AGAIN) {
+        goto fail;
+    }
+    step++;
+
+    /* A constraint violation is an error with details. */
+    txn = ovsdb_txn_create(NBREC_DB_NAME);
+    struct ovsdb_txn_row *dup = nbrec_logical_switch_port_insert(txn);
+    nbrec_logical_switch_port_set_name(dup, "named-port");
+    nbrec_logical_switch_update_ports_addvalue(txn, sw,
+                                               ovsdb_txn_row_uuid(dup));
+    st = ovsdb_client_commit_block(c, txn, 10000);
+    printf("duplicate name: %s (%s)\n", ovsdb_txn_status_to_string(st),
+           ovsdb_txn_get_error(txn));
+    if (st != OVSDB_TXN_ERROR || !strstr(ovsdb_txn_get_error(txn),
+                                         "constraint violation")) {
+        goto fail;
+    }
+    ovsdb_txn_destroy(txn);
+    step++;
+
+    /* Typed update, then delete; then an update of the deleted row is
+     * "try again" (the replica was stale). */
+    const struct nbrec_logical_switch_port *p = sw->ports[0];
+    struct uuid p_uuid = p->header_.uuid;
+    txn = ovsdb_txn_create(NBREC_DB_NAME);
+    struct ovsdb_txn_row *u = nbrec_logical_switch_port_update(txn, p);
+    nbrec_logical_switch_port_set_type(u, "localnet");
+    nbrec_logical_switch_port_update_options_setkey(txn, p, "network_name",
+                                                    "phys");
+    commit_or_die(c, txn);
+    ovsdb_txn_destroy(txn);
+    txn = ovsdb_txn_create(NBREC_DB_NAME);
+    nbrec_logical_switch_delete(txn, sw);
+    commit_or_die(c, txn);
+    ovsdb_txn_destroy(txn);
+    txn = ovsdb_txn_create(NBREC_DB_NAME);
+    u = ovsdb_txn_update(txn, "Logical_Switch_Port", &p_uuid);
+    nbrec_logical_switch_port_set_type(u, "router");
+    st = ovsdb_client_commit_block(c, txn, 10000);
+    printf("update of a deleted row: %s (%s)\n",
+           ovsdb_txn_status_to_string(st), ovsdb_txn_get_error(txn));
+    ovsdb_txn_destroy(txn);
+    if (st != OVSDB_TXN_TRY_AGAIN) {
+        goto fail;
+    }
+    ovsdb_client_destroy(c);
+    replica_destroy(r);
+    return 0;
+fail:
+    fprintf(stderr, "txn test failed at step %d\n", step);
+    return 1;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -705,6 +826,8 @@ main(int argc, char *argv[])
         return cmd_schema_check(argc, argv);
     } else if (!strcmp(cmd, "lock")) {
         return cmd_lock(argc, argv);
+    } else if (!strcmp(cmd, "txn")) {
+        return cmd_txn(argc, argv);
     } else if (!strcmp(cmd, "cond")) {
         return cmd_cond(argc, argv);
     } else if (!strcmp(cmd, "leader")) {
