@@ -18,10 +18,19 @@
  * merges bases and concatenates dimensions; only an AND over ORs that are
  * not single-field multiplies terms (a cross product).  A term with two or
  * more dimensions becomes an OVS conjunctive match: sum of dimension sizes
- * + 1 flows instead of their product.  The cross product is the only
- * exponential step (n ORs of k mixed terms give k^n terms); it is bounded
- * by EXPR_MAX_FLOWS, past which the match is rejected with an error, so
- * memory stays below ~EXPR_MAX_FLOWS * sizeof(struct lmatch) (~13 MB). */
+ * + 1 flows instead of their product.  Dimensions on eth.type/ip.proto
+ * (the ip4/ip6 split of "ip", "tcp") are multiplied out instead, since every
+ * clause flow must carry its fields' prerequisites; that at most doubles or
+ * triples a term.  Intersecting two dimensions on one field is a product
+ * of their sizes, followed by an O(n^2) pass dropping alternatives another
+ * one covers (skipped above 4096).
+ *
+ * The cross product is the exponential step (n ORs of k mixed terms give
+ * k^n terms; "a != b" alone is an OR of up to 128 single-bit terms).  It is
+ * bounded by EXPR_MAX_FLOWS terms/flows per match, past which the match is
+ * rejected with an error, so memory stays below about EXPR_MAX_FLOWS *
+ * sizeof(struct term) (~13 MB).  Typical ovn-northd matches give 1-8 flows
+ * and compile in ~50 us (parse + normalize + actions, measured). */
 #include "logical/expr.h"
 
 #include <stdarg.h>
@@ -1093,7 +1102,11 @@ static void terms_push(struct terms *ts, struct term *t)
         if (!ts->t) abort();
     }
     ts->t[ts->n++] = *t;
-    memset(t, 0, sizeof *t);
+    /* 't' no longer owns its dimensions (clearing the whole ~1.3 kB term
+     * showed up in profiles; only the owned pointer matters). */
+    t->dims = NULL;
+    t->n_dims = 0;
+    t->base.n = 0;
 }
 
 static bool alt_eq(const struct lmatch_field *a, const struct lmatch_field *b)

@@ -2,6 +2,8 @@
  * data.  See fields.h for the design. */
 #include "logical/fields.h"
 
+#include <assert.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -236,11 +238,37 @@ const struct lsym lsyms[] = {
 };
 const size_t n_lsyms = sizeof lsyms / sizeof lsyms[0];
 
+/* Symbol index: open addressing over 512 slots (~130 symbols, load 0.25),
+ * built once.  Profiling showed linear lookup at a third of compile time. */
+#define SYM_SLOTS 512
+static const struct lsym *sym_index[SYM_SLOTS];
+static pthread_once_t sym_index_once = PTHREAD_ONCE_INIT;
+
+static unsigned sym_hash(const char *s)
+{
+    unsigned h = 2166136261u;              /* FNV-1a */
+    while (*s) {
+        h = (h ^ (unsigned char) *s++) * 16777619u;
+    }
+    return h;
+}
+
+static void sym_index_build(void)
+{
+    assert(n_lsyms < SYM_SLOTS / 2);
+    for (size_t i = 0; i < n_lsyms; i++) {
+        unsigned h = sym_hash(lsyms[i].name) % SYM_SLOTS;
+        while (sym_index[h]) h = (h + 1) % SYM_SLOTS;
+        sym_index[h] = &lsyms[i];
+    }
+}
+
 const struct lsym *lsym_find(const char *name)
 {
-    for (size_t i = 0; i < n_lsyms; i++) {
-        if (!strcmp(lsyms[i].name, name)) {
-            return &lsyms[i];
+    pthread_once(&sym_index_once, sym_index_build);
+    for (unsigned h = sym_hash(name) % SYM_SLOTS; sym_index[h]; h = (h + 1) % SYM_SLOTS) {
+        if (!strcmp(sym_index[h]->name, name)) {
+            return sym_index[h];
         }
     }
     return NULL;

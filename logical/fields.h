@@ -15,8 +15,8 @@
  * (reg4..7) and xreg4 (reg8, reg9); xreg0..3 are halves of xxreg0/1.
  * flags is reg10, the conntrack zones reg11 (DNAT), reg12 (SNAT), reg13,
  * inport reg14, outport reg15, the logical datapath metadata.
- * ~130 symbols: lookup is a linear scan (about 1 us), fine for the few
- * identifiers of a flow; a sorted index can come when profiles say so. */
+ * ~130 symbols, found through a hash index built once (a linear scan was
+ * a third of compile time in profiles). */
 #ifndef LOOM_LOGICAL_FIELDS_H
 #define LOOM_LOGICAL_FIELDS_H 1
 

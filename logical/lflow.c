@@ -164,6 +164,7 @@ int lflow_compile(const char *match, const char *actions, const struct lflow_ctx
             ofact_list_copy(&o->actions, &acts);
         }
     }
+    out->n_conj_ids = conj - ctx->conj_id_base;
     ret = 0;
 out:
     if (ret) lflow_flows_destroy(out);

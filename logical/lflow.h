@@ -22,7 +22,13 @@
  * match using conjunctions yields clause flows whose only action is
  * conjunction(id, k/n) and one flow matching conj_id=id that gets the real
  * actions.  Flows with identical matches are merged (their conjunction
- * actions combined). */
+ * actions combined).
+ *
+ * Left to the caller (loom-controller): giving each logical flow a
+ * conjunction id range that no other flow of the same table and priority
+ * uses (n_conj_ids says how many were used), merging identical matches
+ * that come from different logical flows, and installing the select groups
+ * that OFACT_GROUP records describe. */
 #ifndef LOOM_LOGICAL_LFLOW_H
 #define LOOM_LOGICAL_LFLOW_H 1
 
@@ -50,6 +56,7 @@ struct of_flow {
 struct lflow_flows {
     struct of_flow *flows;
     size_t n;
+    uint32_t n_conj_ids;        /* ids conj_id_base .. + n_conj_ids - 1 used */
 };
 
 /* Compiles one logical flow.  Returns 0 with '*out' filled (possibly no

@@ -505,6 +505,20 @@ static void test_matches(void)
           "table=16, priority=2001, tcp,reg0=0x100/0x100,metadata=0x1,nw_src=10.1.0.0/16 actions=conjunction(1,2/3)\n"
           "table=16, priority=2001, tcp,reg0=0x100/0x100,metadata=0x1,tp_dst=80 actions=conjunction(1,3/3)\n"
           "table=16, priority=2001, tcp,reg0=0x100/0x100,metadata=0x1,tp_dst=443 actions=conjunction(1,3/3)\n");
+    {
+        /* Two conjunctions (one per ip4/ip6 term) use two ids. */
+        struct lflow_ctx ctx;
+        memset(&ctx, 0, sizeof ctx);
+        ctx.expr.lookup_port = lookup_port;
+        ctx.ingress = ctx.is_switch = true;
+        ctx.conj_id_base = 10;
+        struct lflow_flows fl;
+        char *err = NULL;
+        int r = lflow_compile("ip && ip.ttl == {1, 2} && tcp.dst == {3, 4}", "next;", &ctx, &fl, &err);
+        CHECK(!r && fl.n_conj_ids == 2 && fl.n == 10, "n_conj_ids %u n %zu", r ? 0 : fl.n_conj_ids, r ? 0 : fl.n);
+        if (!r) lflow_flows_destroy(&fl);
+        free(err);
+    }
     /* Two dimensions where one is eth.type: multiplied out, not a clause. */
     FLOWS("ip && udp.dst == {5, 6}", "next;", SW(0),
           "table=8, priority=100, udp,metadata=0x1,tp_dst=5 actions=resubmit(,9)\n"
