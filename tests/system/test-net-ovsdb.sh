@@ -92,6 +92,10 @@ check "server error object names the problem" 'unknown database' "$out"
 out=$("$CLIENT" -t 2000 call "unix:$SB_DIR/nobody.sock" list_dbs 2>&1)
 check "missing socket is a clear error" 'No such file or directory' "$out"
 
+# A reconnecting session (not just rpc_sync) over TLS, through a remote list.
+out=$("$CLIENT" "${GOOD_TLS[@]}" watch "ssl:127.0.0.1:1,ssl:127.0.0.1:$SSL_PORT" 2 2>&1)
+check "jsonrpc_session over ssl" "connected ssl:127.0.0.1:$SSL_PORT" "$out"
+
 # Monitor + update notification.
 env OVS_RUNDIR="$D" ovs-vsctl --db="unix:$D/db.sock" --no-wait init
 "$CLIENT" -t 10000 notify "tcp:127.0.0.1:$TCP_PORT" Open_vSwitch Open_vSwitch external_ids \
