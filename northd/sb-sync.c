@@ -313,16 +313,25 @@ sync_ports(struct sync *s)
                            want->options.n)
                 && str_eq(pb->parent_port, want->parent_port)
                 && (want->tag < 0 ? pb->n_tag == 0
-                                  : pb->n_tag == 1 && pb->tag[0] == want->tag);
+                                  : pb->n_tag == 1 && pb->tag[0] == want->tag)
+                && pb->n_up;
             if (same) {
                 continue;
             }
             row = sbrec_port_binding_update(s->txn, pb);
             s->stats->updated++;
+            if (!pb->n_up) {
+                static const bool down = false;
+                sbrec_port_binding_set_up(row, &down, 1);
+            }
         } else {
+            /* "up" starts as [false]: an empty column tells ovn-controller
+             * that northd does not track it, and then it never reports. */
+            static const bool down = false;
             row = sbrec_port_binding_insert(s->txn);
             pb_uuid_add(s, want->logical_port, ovsdb_txn_row_uuid(row), i);
             sbrec_port_binding_set_logical_port(row, want->logical_port);
+            sbrec_port_binding_set_up(row, &down, 1);
             s->stats->inserted++;
         }
         sbrec_port_binding_set_datapath(row, dp_uuid);

@@ -142,10 +142,10 @@ keys = {r["tunnel_key"]: val(r["external_ids"])["name"] for r in tables["Datapat
 pbs = {r["_uuid"][1]: r["logical_port"] for r in tables["Port_Binding"]}
 out = []
 for r in tables["Port_Binding"]:
-    out.append("PB %s dp=%s type=%s options=%s mac=%s ps=%s" % (
+    out.append("PB %s dp=%s type=%s options=%s mac=%s ps=%s up=%s" % (
         r["logical_port"], dps[val(r["datapath"])], r["type"],
         sorted(val(r["options"]).items()), sorted(aslist(r["mac"])),
-        sorted(aslist(r["port_security"]))))
+        sorted(aslist(r["port_security"])), aslist(r["up"])))
 for r in tables["Multicast_Group"]:
     out.append("MC %s %s %s %s" % (dps[val(r["datapath"])], r["name"],
                r["tunnel_key"], sorted(pbs[u] for u in aslist(r["ports"]))))
