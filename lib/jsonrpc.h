@@ -13,8 +13,9 @@
  * jansson (json_loadb).  The scanner is O(bytes) with O(1) state, and each
  * byte is scanned once however it is split.
  *
- * Failure policy: garbage (anything but '{' at top level, or JSON that
- * jansson rejects), a message that is not a valid JSON-RPC message, a
+ * Failure policy: garbage (a byte other than whitespace, '{' or '[' where a
+ * message must start, or text that jansson rejects), a message that is not a
+ * valid JSON-RPC message (not an object, unknown members, ...), a
  * message longer than the size limit (default JSONRPC_DEFAULT_MAX_MSG, 64 MiB;
  * ovsdb-server's biggest messages are database snapshots, which on large
  * deployments reach tens of MiB), or a reply/error whose id matches no request

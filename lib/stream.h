@@ -44,7 +44,9 @@ bool stream_name_is_passive(const char *name);
 
 /* Starts connecting to NAME.  On success returns 0 and stores a new stream in
  * *STREAMP (the connection may still be in progress: call stream_connect()).
- * On failure returns a positive errno, stores NULL, and logs why. */
+ * On failure returns a positive errno (ENOPROTOOPT: TLS not configured or its
+ * files unusable, logged as an error) and stores NULL; other causes are
+ * logged at debug level only, since callers report them in context. */
 int stream_open(const char *name, struct stream **streamp);
 
 /* Like stream_open() but waits (running the poll loop) until connected, or
