@@ -915,8 +915,9 @@ lab__listening() {
 
 # lab_capture_start CHASSIS FILTER: starts tcpdump on CHASSIS's underlay
 # link (the "ul-CHASSIS" port of the underlay bridge) with the pcap FILTER,
-# writing decoded lines to $LAB_DIR/aux/capture-CHASSIS.txt.  Returns once
-# tcpdump listens (5 s at most).
+# writing decoded lines to $LAB_DIR/aux/capture-CHASSIS.txt; extra tcpdump
+# flags come from LAB_TCPDUMP_FLAGS.  Returns once tcpdump listens (5 s at
+# most).
 lab_capture_start() {
     local ch=${1:?usage: lab_capture_start CHASSIS FILTER} filter=${2:?usage: lab_capture_start CHASSIS FILTER}
     local base=$LAB_DIR/aux/capture-$ch
@@ -927,14 +928,17 @@ lab_capture_start() {
     # The filter goes in a file so that tcpdump's command line names the run
     # directory (lab__pid_of checks it before signalling).
     printf '%s\n' "$filter" >"$base.filter"
-    ip netns exec "$LAB_UL_NS" tcpdump --immediate-mode -l -nn -i "ul-$ch" -s 256 -F "$base.filter" >"$base.txt" 2>"$base.err" &
+    local flags=()
+    read -r -a flags <<<"${LAB_TCPDUMP_FLAGS:-}"
+    ip netns exec "$LAB_UL_NS" tcpdump --immediate-mode -l -nn "${flags[@]}" -i "ul-$ch" -s 256 \
+        -F "$base.filter" >"$base.txt" 2>"$base.err" &
     echo $! >"$base.pid"
     lab__wait_for 5 grep -q 'listening on' "$base.err" \
         || { lab__err "tcpdump on ul-$ch did not start: $(head -c 300 "$base.err")"; return 1; }
 }
 
 # lab_capture_stop CHASSIS: stops the capture and prints how many packets
-# matched the filter.
+# matched the filter; lab_capture_text CHASSIS then prints them decoded.
 lab_capture_stop() {
     local ch=${1:?usage: lab_capture_stop CHASSIS} base pid i
     base=$LAB_DIR/aux/capture-$ch
@@ -943,8 +947,15 @@ lab_capture_stop() {
         for (( i = 0; i < 60; i++ )); do lab__alive "$pid" || break; sleep 0.05; done
     fi
     rm -f "$base.pid"
-    # tcpdump ends its output with an empty line when interrupted.
-    if [[ -f $base.txt ]]; then grep -c . "$base.txt" || true; else echo 0; fi
+    # One packet per line starting with its timestamp: -v/-e add indented
+    # continuation lines, and tcpdump ends with an empty line when interrupted.
+    if [[ -f $base.txt ]]; then grep -c '^[0-9]' "$base.txt" || true; else echo 0; fi
+}
+
+# lab_capture_text CHASSIS: prints the decoded packets of CHASSIS's last
+# capture (more detail with LAB_TCPDUMP_FLAGS="-e -vvv" at the start).
+lab_capture_text() {
+    cat "$LAB_DIR/aux/capture-${1:?usage: lab_capture_text CHASSIS}.txt"
 }
 
 # lab_capture CHASSIS FILTER CMD...: captures on CHASSIS's underlay link
