@@ -197,6 +197,11 @@ class Lab:
         """Stops the capture; returns the number of matching packets."""
         return int(self.call("lab_capture_stop", chassis) or 0)
 
+    def capture_text(self, chassis):
+        """The decoded packets of CHASSIS's last capture (more detail when
+        the Lab's env has LAB_TCPDUMP_FLAGS, e.g. "-e -vvv")."""
+        return self.call("lab_capture_text", chassis)
+
     def capture(self, chassis, pcap_filter, fn, *args):
         """Packets matching PCAP_FILTER on CHASSIS's underlay while
         FN(*ARGS) runs (FN's exceptions propagate after the capture stops)."""
