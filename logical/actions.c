@@ -107,7 +107,13 @@ struct aparser {
     char *prereqs;          /* "a && b" or NULL */
     int depth;
     uint32_t next_group;    /* for group ids without a callback */
+    uint32_t next_meter;    /* for meter ids without a callback */
 };
+
+static uint32_t get_meter_id(struct aparser *ap, const char *spec)
+{
+    return ap->ctx->meter_id ? ap->ctx->meter_id(ap->ctx->aux, spec) : ++ap->next_meter;
+}
 
 static void add_prereq(struct aparser *ap, const char *p)
 {
@@ -377,7 +383,7 @@ static int parse_ct_commit(struct aparser *ap, struct ofact_list *out)
     add_prereq(ap, "ip");
     struct ofact *a = ofact_list_add(out, OFACT_CT);
     a->ct.commit = true;
-    a->ct.zone = pick_zone(ap->ctx, ZONE_SNAT);
+    a->ct.zone = pick_zone(ap->ctx, ZONE_DNAT);   /* routers: reg11 (OVN 23.03) */
     if (!v1) a->ct.nat = CT_NAT_SRC;
     a->nested = exec;
     return 0;
@@ -1070,6 +1076,51 @@ out:
     return ret;
 }
 
+/* commit_ecmp_nh(ipv6 = BOOL, proto = tcp|udp|sctp): two learn()s that
+ * remember the ECMP next hop of a connection for symmetric replies: one
+ * into the ECMP_NH_MAC table keyed on the source MAC and 5-tuple, one into
+ * ECMP_NH keyed on the reversed 5-tuple; both set flags[13]. */
+static int parse_commit_ecmp_nh(struct aparser *ap, struct ofact_list *out)
+{
+    bool v6 = false;
+    const char *proto = NULL;
+    if (expect(ap, LEX_LPAREN, NULL)) return -1;
+    while (lexer_peek(ap->lx)->type == LEX_ID) {
+        const struct lex_token *k = lexer_next(ap->lx);
+        if (expect(ap, LEX_EQUALS, NULL)) return -1;
+        const struct lex_token *v = lexer_next(ap->lx);
+        if (!strcmp(k->s, "ipv6") && v->type == LEX_ID
+            && (!strcmp(v->s, "true") || !strcmp(v->s, "false"))) {
+            v6 = !strcmp(v->s, "true");
+        } else if (!strcmp(k->s, "proto") && v->type == LEX_ID
+                   && (!strcmp(v->s, "tcp") || !strcmp(v->s, "udp") || !strcmp(v->s, "sctp"))) {
+            proto = v->s;
+        } else {
+            return fail(ap, v, "bad commit_ecmp_nh() argument '%s'", k->s);
+        }
+        if (!lexer_match(ap->lx, LEX_COMMA)) break;
+    }
+    if (expect(ap, LEX_RPAREN, NULL)) return -1;
+    if (!proto) return fail(ap, lexer_peek(ap->lx), "commit_ecmp_nh() needs proto = tcp, udp or sctp");
+    int ipproto = proto[0] == 't' ? 6 : proto[0] == 'u' ? 17 : 132;
+    const char *l4s = proto[0] == 't' ? "NXM_OF_TCP_SRC[]" : proto[0] == 'u' ? "NXM_OF_UDP_SRC[]" : "OXM_OF_SCTP_SRC[]";
+    const char *l4d = proto[0] == 't' ? "NXM_OF_TCP_DST[]" : proto[0] == 'u' ? "NXM_OF_UDP_DST[]" : "OXM_OF_SCTP_DST[]";
+    const char *ips = v6 ? "NXM_NX_IPV6_SRC[]" : "NXM_OF_IP_SRC[]";
+    const char *ipd = v6 ? "NXM_NX_IPV6_DST[]" : "NXM_OF_IP_DST[]";
+    const char *et = v6 ? "0x86dd" : "0x800";
+    struct ofact *a = ofact_list_add(out, OFACT_LEARN);
+    if (asprintf(&a->data, "table=%d,idle_timeout=20,hard_timeout=30,delete_learned,"
+                 "OXM_OF_METADATA[],NXM_OF_ETH_SRC[],eth_type=%s,%s,%s,nw_proto=%d,%s,%s,"
+                 "load:0x1->NXM_NX_REG10[%d]", OFTABLE_ECMP_NH_MAC, et, ips, ipd, ipproto,
+                 l4s, l4d, MLF_LOOKUP_COMMIT_ECMP_NH_BIT) < 0) abort();
+    a = ofact_list_add(out, OFACT_LEARN);
+    if (asprintf(&a->data, "table=%d,idle_timeout=20,hard_timeout=30,delete_learned,"
+                 "OXM_OF_METADATA[],eth_type=%s,%s=%s,%s=%s,nw_proto=%d,%s=%s,%s=%s,"
+                 "load:0x1->NXM_NX_REG10[%d]", OFTABLE_ECMP_NH, et, ips, ipd, ipd, ips, ipproto,
+                 l4s, l4d, l4d, l4s, MLF_LOOKUP_COMMIT_ECMP_NH_BIT) < 0) abort();
+    return 0;
+}
+
 /* "dst = CONSTANT", "dst = src", "dst = func(...)", "dst <-> src". */
 static int parse_assignment(struct aparser *ap, struct ofact_list *out)
 {
@@ -1282,7 +1333,43 @@ static int parse_action(struct aparser *ap, struct ofact_list *out)
     if (!strcmp(k, "log")) {
         struct ofact *a = ofact_list_add(out, OFACT_CONTROLLER);
         a->id = LFLOW_OP_LOG;
-        return parse_kv_data(ap, a, k);
+        if (parse_kv_data(ap, a, k)) return -1;
+        /* log(..., meter="NAME") rate-limits the packet-ins. */
+        const char *m = strstr(a->data, "meter=");
+        if (m && (m == a->data || m[-1] == ',')) {
+            char *name = strndup(m + 6, strcspn(m + 6, ","));
+            a->meter_id = get_meter_id(ap, name);
+            free(name);
+        }
+        return 0;
+    }
+    if (!strcmp(k, "set_meter")) {
+        /* set_meter(RATE[, BURST]) in kbps: a drop meter shared by every flow
+         * with the same parameters. */
+        if (expect(ap, LEX_LPAREN, NULL)) return -1;
+        const struct lex_token *r = lexer_next(ap->lx);
+        if (r->type != LEX_INTEGER || r->value.hi || !r->value.lo || r->value.lo > UINT32_MAX) {
+            return fail(ap, r, "set_meter() rate must be a positive integer");
+        }
+        uint64_t burst = 0;
+        if (lexer_match(ap->lx, LEX_COMMA)) {
+            const struct lex_token *b = lexer_next(ap->lx);
+            if (b->type != LEX_INTEGER || b->value.hi || b->value.lo > UINT32_MAX) {
+                return fail(ap, b, "set_meter() burst must be an integer");
+            }
+            burst = b->value.lo;
+        }
+        if (expect(ap, LEX_RPAREN, NULL)) return -1;
+        struct ofact *a = ofact_list_add(out, OFACT_METER);
+        if (burst) {
+            if (asprintf(&a->data, "kbps burst stats bands=type=drop rate=%llu burst_size=%llu",
+                         (unsigned long long) r->value.lo, (unsigned long long) burst) < 0) abort();
+        } else if (asprintf(&a->data, "kbps stats bands=type=drop rate=%llu",
+                            (unsigned long long) r->value.lo) < 0) {
+            abort();
+        }
+        a->meter_id = get_meter_id(ap, a->data);
+        return 0;
     }
     if (!strcmp(k, "ct_commit_nat")) {
         add_prereq(ap, "ip");
@@ -1319,6 +1406,18 @@ static int parse_action(struct aparser *ap, struct ofact_list *out)
         return 0;
     }
     if (!strcmp(k, "commit_lb_aff")) return parse_commit_lb_aff(ap, out);
+    if (!strcmp(k, "commit_ecmp_nh")) return parse_commit_ecmp_nh(ap, out);
+    if (!strcmp(k, "push") || !strcmp(k, "pop")) {
+        /* push(field) / pop(field): the OpenFlow stack, e.g. to borrow a
+         * register for a few actions. */
+        struct lsym_bits b;
+        const char *name;
+        if (expect(ap, LEX_LPAREN, NULL) || parse_ref(ap, &b, &name, k[1] == 'o')) return -1;
+        if (expect(ap, LEX_RPAREN, NULL)) return -1;
+        if (k[1] == 'u') emit_push(out, ref_of(&b));
+        else emit_pop(out, ref_of(&b));
+        return 0;
+    }
     if (!strcmp(k, "set_queue")) {
         if (expect(ap, LEX_LPAREN, NULL)) return -1;
         const struct lex_token *q = lexer_next(ap->lx);
@@ -1369,7 +1468,7 @@ int actions_compile(const char *actions, const struct action_ctx *ctx,
     *prereqs = NULL;
     *errorp = NULL;
     if (lexer_init(&lx, actions, errorp)) return -1;
-    struct aparser ap = { &lx, ctx, NULL, NULL, 0, 0 };
+    struct aparser ap = { &lx, ctx, NULL, NULL, 0, 0, 0 };
     int r = parse_list(&ap, out, LEX_END);
     lexer_destroy(&lx);
     if (r) {

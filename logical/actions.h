@@ -125,6 +125,7 @@ enum ofact_type {
     OFACT_SET_QUEUE,     /* id */
     OFACT_CHECK_PKT_LARGER,  /* dst = (packet length > id) */
     OFACT_LEARN,         /* data = learn() arguments in ovs-ofctl syntax */
+    OFACT_METER,         /* meter_id; data = meter spec */
 };
 
 enum ct_nat { CT_NAT_NONE, CT_NAT_PLAIN, CT_NAT_SRC, CT_NAT_DST };
@@ -155,6 +156,7 @@ struct ofact {
     struct ct_args ct;          /* CT; its exec() actions are 'nested' */
     struct ofact_list nested;   /* CT exec, CLONE, CONTROLLER */
     char *data;                 /* CONTROLLER extra data (text), GROUP spec */
+    uint32_t meter_id;          /* METER; CONTROLLER (0: none) */
     bool pause;                 /* CONTROLLER: packet-in with continuation;
                                  * 'dst' (n_bits > 0) receives the result */
 };
@@ -172,6 +174,10 @@ struct action_ctx {
     /* Group id for a ct_lb backend group described by 'spec' (ovs-ofctl
      * group text without group_id); NULL: ids 1, 2, ... per call. */
     uint32_t (*group_id)(const void *aux, const char *spec);
+    /* Meter id for 'spec': a Meter name from log(meter="NAME") or
+     * "kbps burst stats bands=type=drop rate=R burst_size=B" for
+     * set_meter(R, B).  NULL: ids 1, 2, ... per call. */
+    uint32_t (*meter_id)(const void *aux, const char *spec);
     const void *aux;
 };
 

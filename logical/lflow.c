@@ -65,7 +65,8 @@ int lflow_compile(const char *match, const char *actions, const struct lflow_ctx
 {
     struct action_ctx actx = {
         .expr = &ctx->expr, .is_switch = ctx->is_switch, .ingress = ctx->ingress,
-        .table = ctx->table, .group_id = ctx->group_id, .aux = ctx->expr.aux,
+        .table = ctx->table, .group_id = ctx->group_id, .meter_id = ctx->meter_id,
+        .aux = ctx->expr.aux,
     };
     struct ofact_list acts = { NULL, 0, 0 };
     char *prereqs = NULL, *err = NULL;

@@ -7,6 +7,9 @@
  *                      [--chassis-resident PORT ...] [--conj-id N]
  *                      'MATCH' 'ACTIONS'
  *
+ * Select/load-balancer groups the flows use follow as "group_id=N,SPEC"
+ * lines, meters as "meter=N SPEC" lines.
+ *
  * Exit status: 0 on success, 1 on a bad match/actions or bad usage (with
  * the error, which points at the offending token, on stderr). */
 #include <errno.h>
@@ -34,6 +37,8 @@ struct options {
     size_t n_resident;
     char **groups;                   /* ct_lb group specs, index = id - 1 */
     size_t n_groups;
+    char **meters;                   /* meter specs, index = id - 1 */
+    size_t n_meters;
 };
 
 static void usage(FILE *f)
@@ -161,6 +166,18 @@ static uint32_t group_id(const void *aux, const char *spec)
     return (uint32_t) o->n_groups;
 }
 
+static uint32_t meter_id(const void *aux, const char *spec)
+{
+    struct options *o = (struct options *) aux;
+    for (size_t i = 0; i < o->n_meters; i++) {
+        if (!strcmp(o->meters[i], spec)) return (uint32_t) (i + 1);
+    }
+    o->meters = realloc(o->meters, (o->n_meters + 1) * sizeof *o->meters);
+    if (!o->meters) abort();
+    o->meters[o->n_meters++] = strdup(spec);
+    return (uint32_t) o->n_meters;
+}
+
 static void free_named(struct named_list *v, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -263,6 +280,7 @@ int main(int argc, char *argv[])
     ctx.expr.is_chassis_resident = is_resident;
     ctx.expr.aux = &o;
     ctx.group_id = group_id;
+    ctx.meter_id = meter_id;
 
     char *error = NULL;
     if (lflow_compile(pos[0], pos[1], &ctx, &flows, &error)) {
@@ -278,6 +296,9 @@ int main(int argc, char *argv[])
     for (size_t i = 0; i < o.n_groups; i++) {
         printf("group_id=%zu,%s\n", i + 1, o.groups[i]);
     }
+    for (size_t i = 0; i < o.n_meters; i++) {
+        printf("meter=%zu %s\n", i + 1, o.meters[i]);
+    }
     status = 0;
 out:
     lflow_flows_destroy(&flows);
@@ -287,5 +308,7 @@ out:
     free(o.resident);
     for (size_t i = 0; i < o.n_groups; i++) free(o.groups[i]);
     free(o.groups);
+    for (size_t i = 0; i < o.n_meters; i++) free(o.meters[i]);
+    free(o.meters);
     return status;
 }

@@ -371,6 +371,7 @@ static void put_action(struct buf *b, const struct ofact *a)
     case OFACT_CONTROLLER:
         bprintf(b, "controller(userdata=00.00.00.%02x.00.00.00.00", a->id & 0xff);
         if (a->pause) bprintf(b, ",pause");
+        if (a->meter_id) bprintf(b, ",meter_id=%u", a->meter_id);
         if (a->dst.n_bits) {
             bprintf(b, ",result=");
             put_ref(b, &a->dst);
@@ -391,6 +392,9 @@ static void put_action(struct buf *b, const struct ofact *a)
         break;
     case OFACT_SET_QUEUE:
         bprintf(b, "set_queue:%u", a->id);
+        break;
+    case OFACT_METER:
+        bprintf(b, "meter:%u", a->meter_id);
         break;
     case OFACT_LEARN:
         bprintf(b, "learn(%s)", a->data ? a->data : "");

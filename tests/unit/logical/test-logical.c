@@ -698,6 +698,13 @@ static void test_actions(void)
           "table=8, priority=100, metadata=0x1 actions=controller(userdata=00.00.00.0f.00.00.00.00,data=\"event=empty_lb_backends,vip=10.0.0.10:80,protocol=tcp,load_balancer=abc\")\n");
     FLOWS("1", "log(name=\"acl1\", severity=warning, verdict=drop); next;", SW(0),
           "table=8, priority=100, metadata=0x1 actions=controller(userdata=00.00.00.07.00.00.00.00,data=\"name=acl1,severity=warning,verdict=drop\"),resubmit(,9)\n");
+    FLOWS("1", "set_meter(1000, 100); log(name=\"a\", meter=\"m1\"); next;", SW(0),
+          "table=8, priority=100, metadata=0x1 actions=meter:1,controller(userdata=00.00.00.07.00.00.00.00,meter_id=2,data=\"name=a,meter=m1\"),resubmit(,9)\n");
+    FLOWS("1", "push(xxreg1); xxreg1 = ct_label; eth.dst = xxreg1[32..79]; pop(xxreg1); next;", SW(0),   /* OVN */
+          "table=8, priority=100, metadata=0x1 actions=push:NXM_NX_XXREG1[],move:NXM_NX_CT_LABEL[]->NXM_NX_XXREG1[],move:NXM_NX_XXREG1[32..79]->NXM_OF_ETH_DST[],pop:NXM_NX_XXREG1[],resubmit(,9)\n");
+    FLOWS("tcp && ip4", "ct_commit { ct_label.ecmp_reply_eth = eth.src; ct_mark.ecmp_reply_port = 1; }; commit_ecmp_nh(ipv6 = false, proto = tcp); next;",
+          ((struct opts) { .router = true, .table = 9 }),   /* OVN */
+          "table=17, priority=100, tcp,metadata=0x1 actions=ct(commit,zone=NXM_NX_REG11[0..15],nat(src),exec(move:NXM_OF_ETH_SRC[]->NXM_NX_CT_LABEL[32..79],load:0x1->NXM_NX_CT_MARK[16..31])),learn(table=76,idle_timeout=20,hard_timeout=30,delete_learned,OXM_OF_METADATA[],NXM_OF_ETH_SRC[],eth_type=0x800,NXM_OF_IP_SRC[],NXM_OF_IP_DST[],nw_proto=6,NXM_OF_TCP_SRC[],NXM_OF_TCP_DST[],load:0x1->NXM_NX_REG10[13]),learn(table=77,idle_timeout=20,hard_timeout=30,delete_learned,OXM_OF_METADATA[],eth_type=0x800,NXM_OF_IP_SRC[]=NXM_OF_IP_DST[],NXM_OF_IP_DST[]=NXM_OF_IP_SRC[],nw_proto=6,NXM_OF_TCP_SRC[]=NXM_OF_TCP_DST[],NXM_OF_TCP_DST[]=NXM_OF_TCP_SRC[],load:0x1->NXM_NX_REG10[13]),resubmit(,18)\n");
     FLOWS("1", "set_queue(10); next;", SW(0),
           "table=8, priority=100, metadata=0x1 actions=set_queue:10,resubmit(,9)\n");
     FLOWS("1", "outport = get_fdb(eth.dst); next;", SW(25),
@@ -765,6 +772,9 @@ static void test_errors(void)
     ERR("1", "reg0 = select();", "select() needs at least one value");
     ERR("1", "reg0 = select(1=0);", "select() weight must be in 1..65535");
     ERR("1", "commit_lb_aff(vip = \"10.0.0.1:80\", backend = \"fd00::1\");", "vip and backend addresses of one family");
+    ERR("1", "commit_ecmp_nh(ipv6 = maybe, proto = tcp);", "bad commit_ecmp_nh() argument 'ipv6'");
+    ERR("1", "set_meter(0);", "set_meter() rate must be a positive integer");
+    ERR("1", "pop(ct_state);", "field 'ct_state' is read-only");
     ERR("1", "reg0[0] = check_pkt_larger(70000);", "check_pkt_larger() expects a length in 0..65535");
     ERR("1", "reg0[0] = put_dhcp_opts(offerip = 1.2.3.4", "missing ')' to match '('");
     ERR("1", "ct_lb_mark(backends=10.0.0.1:80; bogus);", "expecting 'hash_fields', 'skip_snat' or 'force_snat'");
