@@ -274,6 +274,24 @@ def main():
          "lsp-set-addresses", "pub-gw", "router", "--", "lsp-set-options", "pub-gw", "router-port=gw-pub"],
         ["--ecmp-symmetric-reply", "lr-route-add", "gw", "10.20.0.0/16", "172.16.0.3"],
         ["--ecmp-symmetric-reply", "lr-route-add", "gw", "10.20.0.0/16", "172.16.0.4"],
+        # Multicast snooping, a virtual port, IPv6 port security, a VLAN-tagged
+        # localnet, an IPv6 load balancer, IPv6 ACLs, a port on a second
+        # switch with a different tunnel key layout.
+        ["set", "logical_switch", "sw0", "other_config:mcast_snoop=true",
+         "other_config:mcast_querier=true", "other_config:mcast_eth_src=00:00:00:00:aa:01",
+         "other_config:mcast_ip4_src=10.0.0.250"],
+        ["lsp-add", "sw0", "vip", "--", "lsp-set-type", "vip", "virtual", "--",
+         "lsp-set-addresses", "vip", "00:00:00:00:00:10 10.0.0.10", "--",
+         "lsp-set-options", "vip", "virtual-ip=10.0.0.10", "virtual-parents=p1,p2"],
+        ["lsp-set-port-security", "p2", "00:00:00:00:00:02 10.0.0.2 fd00::2"],
+        ["ls-add", "phys"],
+        ["lsp-add", "phys", "ln2", "--", "lsp-set-type", "ln2", "localnet", "--",
+         "lsp-set-addresses", "ln2", "unknown", "--", "lsp-set-options", "ln2", "network_name=phys2"],
+        ["set", "logical_switch_port", "ln2", "tag=100"],
+        ["lb-add", "lb6", "[fd00::100]:80", "[fd00::2]:8080", "tcp"],
+        ["ls-lb-add", "sw0", "lb6"],
+        ["acl-add", "sw0", "from-lport", "1400", 'inport == "p2" && icmp6 && icmp6.type == 128', "allow-related"],
+        ["acl-add", "sw0", "to-lport", "1500", 'outport == "p2" && ip6.src == fd00::/64 && udp.dst == {53, 5353}', "allow"],
     ):
         sh(nbctl + cmd)
     dhcp = sh(nbctl + ["create", "DHCP_Options", "cidr=10.0.0.0/24",
@@ -348,6 +366,7 @@ def main():
     addrsets = {r["name"]: aslist(r["addresses"]) for r in table("Address_Set", ["name", "addresses"])}
     portgroups = {r["name"]: aslist(r["ports"]) for r in table("Port_Group", ["name", "ports"])}
 
+    local_dps = set(int(m, 16) for m in re.findall(r"metadata=0x([0-9a-f]+)", dump))
     total = matched = skipped = equivalent = nonlocal_ = 0
     missing = []
     bad_compile = []
@@ -362,6 +381,8 @@ def main():
         dplist = [dpu] if isinstance(dpu, str) else groups.get(atom(lf["logical_dp_group"]), [])
         for dp in dplist:
             key = dps[dp]
+            if key not in local_dps:
+                continue   # ovn-controller only handles datapaths local to it
             args = [LFLOW, "compile", "--datapath", str(key), "--table", str(lf["table_id"]),
                     "--priority", str(lf["priority"]), "--conj-id", str(int(uuid[:8], 16))]
             if lf["pipeline"] == "egress":
