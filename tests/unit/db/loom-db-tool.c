@@ -377,6 +377,9 @@ cmd_seq_read(int argc, char *argv[])
             }
         }
         replica_clear_tracking(r);
+        if (n_seen >= count) {
+            break;
+        }
         ovsdb_client_wait(c);
         poll_timer_wait_until(deadline);
         poll_block();
