@@ -40,6 +40,7 @@
 #   LAB_CONTROLLER  ovn (default: ovn-controller)       | loom ($LOOM_BUILD/bin/loom-controller)
 #   LAB_NBCTL       ovn (default: ovn-nbctl)            | loom ($LOOM_BUILD/bin/loom-nbctl)
 #   LAB_SBCTL       ovn (default: ovn-sbctl)            | loom ($LOOM_BUILD/bin/loom-sbctl)
+#   LAB_NORTHDS=N   start N northds (northd, northd2, ...): one active, N-1 standby
 #   LAB_DIR         use this fixed run directory instead of a mktemp one
 #                   (the demo uses /tmp/loom-demo); it must not exist yet.
 #   LAB_PERSIST=1   do not install the EXIT trap: the lab outlives the script
@@ -356,7 +357,7 @@ lab_cleanup() {
     shopt -s nullglob
     lab__stop "$LAB_DIR"/aux/*.pid
     lab__stop "$LAB_DIR"/*/controller.pid
-    lab__stop "$LAB_DIR"/central/northd.pid
+    lab__stop "$LAB_DIR"/central/northd*.pid
     lab__stop "$LAB_DIR"/*/ovs-vswitchd.pid
     lab__stop "$LAB_DIR"/*/ovsdb-server.pid "$LAB_DIR"/central/nb.pid "$LAB_DIR"/central/sb.pid
     shopt -u nullglob
@@ -390,7 +391,11 @@ lab_start_central() {
     done
     export OVN_NB_DB=unix:$d/nb.sock OVN_SB_DB=unix:$d/sb.sock
     lab__save "export OVN_NB_DB=$OVN_NB_DB OVN_SB_DB=$OVN_SB_DB"
-    lab__start_northd || return 1
+    local n
+    for (( n = 1; n <= ${LAB_NORTHDS:-1}; n++ )); do
+        lab__start_northd "$(lab__northd_name "$n")" || return 1
+    done
+    lab__save "LAB_NORTHDS=${LAB_NORTHDS:-1}"
     lab__ref_nbctl --timeout=10 --wait=sb sync >/dev/null \
         || { lab__err "northd did not answer within 10 s (see $d/northd.log)"; return 1; }
     lab__log "central up at $(lab_elapsed) s"
@@ -405,17 +410,46 @@ lab__start_central_db() {
         2>>"$d/$db.stderr" || { lab__err "ovsdb-server for $db did not start (see $d/$db.log)"; return 1; }
 }
 
-# lab__start_northd: starts the northd chosen by LAB_NORTHD on the central
-# databases (pid file central/northd.pid, control socket central/northd.ctl).
+# lab__northd_name N: the name of the Nth northd: northd, northd2, ...
+lab__northd_name() {
+    if (( $1 == 1 )); then echo northd; else echo "northd$1"; fi
+}
+
+# lab__start_northd [NAME]: starts the northd chosen by LAB_NORTHD on the
+# central databases as NAME (default northd): pid file central/NAME.pid,
+# control socket central/NAME.ctl.  With LAB_NORTHDS=N, lab_start_central
+# starts northd, northd2 ... northdN: one takes the SB lock and is active,
+# the others stand by.
 lab__start_northd() {
-    local d=$LAB_DIR/central northd
+    local d=$LAB_DIR/central name=${1:-northd} northd
     northd=$(lab__prog LAB_NORTHD "${LAB_NORTHD:-ovn}" ovn-northd loom-northd) || return 1
-    lab__log "northd: $northd"
+    lab__log "$name: $northd"
     lab__in_dir "$d" "$northd" --detach --no-chdir \
-        --pidfile="$d/northd.pid" --log-file="$d/northd.log" \
-        --unixctl="$d/northd.ctl" \
+        --pidfile="$d/$name.pid" --log-file="$d/$name.log" \
+        --unixctl="$d/$name.ctl" \
         --ovnnb-db="unix:$d/nb.sock" --ovnsb-db="unix:$d/sb.sock" \
-        2>>"$d/northd.stderr" || { lab__err "$northd did not start (see $d/northd.log)"; return 1; }
+        2>>"$d/$name.stderr" || { lab__err "$northd did not start as $name (see $d/$name.log)"; return 1; }
+}
+
+# lab_northd_status NAME: prints what northd NAME says of itself through
+# its control socket ("active", "standby" or "paused"; OVN's `status`
+# command answers "Status: active").
+lab_northd_status() {
+    local name=${1:?usage: lab_northd_status NAME} out
+    out=$(ovs-appctl -t "$LAB_DIR/central/$name.ctl" status 2>&1) \
+        || { lab__err "$name does not answer 'status': $out"; return 1; }
+    out=${out#Status: }
+    echo "${out%%[[:space:]]*}"
+}
+
+# lab_active_northd: prints the names of the northds that say they are
+# active (exactly one, in a healthy deployment).
+lab_active_northd() {
+    local n name
+    for (( n = 1; n <= ${LAB_NORTHDS:-1}; n++ )); do
+        name=$(lab__northd_name "$n")
+        [[ $(lab_northd_status "$name" 2>/dev/null) != active ]] || echo "$name"
+    done
 }
 
 # lab_nbctl ARGS...: runs ovn-nbctl (or loom-nbctl when LAB_NBCTL=loom)
@@ -660,7 +694,7 @@ lab__start_controller() {
 lab__daemon() {
     local what=$1 ch=${1%%/*} part=${1#*/}
     case $what in
-        northd) echo "$LAB_DIR/central/northd.pid lab__start_northd" ;;
+        northd|northd[0-9]*) echo "$LAB_DIR/central/$what.pid lab__start_northd $what" ;;
         nb|sb)  echo "$LAB_DIR/central/$what.pid lab__start_central_db $what" ;;
         */controller|*/vswitchd|*/ovsdb-server)
             [[ -n ${LAB_CH_DIR[$ch]:-} ]] || { lab__err "no chassis '$ch' in '$what'"; return 1; }
@@ -669,7 +703,7 @@ lab__daemon() {
                 vswitchd)     echo "${LAB_CH_DIR[$ch]}/ovs-vswitchd.pid lab__start_vswitchd $ch" ;;
                 ovsdb-server) echo "${LAB_CH_DIR[$ch]}/ovsdb-server.pid lab__start_chassis_db $ch" ;;
             esac ;;
-        *) lab__err "bad daemon '$what' (want northd, nb, sb, or CHASSIS/controller|vswitchd|ovsdb-server)"; return 1 ;;
+        *) lab__err "bad daemon '$what' (want northd[N], nb, sb, or CHASSIS/controller|vswitchd|ovsdb-server)"; return 1 ;;
     esac
 }
 
