@@ -27,10 +27,12 @@
  *
  * The cross product is the exponential step (n ORs of k mixed terms give
  * k^n terms; "a != b" alone is an OR of up to 128 single-bit terms).  It is
- * bounded by EXPR_MAX_FLOWS terms/flows per match, past which the match is
- * rejected with an error, so memory stays below about EXPR_MAX_FLOWS *
- * sizeof(struct term) (~13 MB).  Typical ovn-northd matches give 1-8 flows
- * and compile in ~50 us (parse + normalize + actions, measured). */
+ * bounded by EXPR_MAX_TERMS (10000) terms of ~1 kB; dimensions (sets,
+ * address sets) cost 40 bytes per alternative and are bounded, like the
+ * flows of one match, by EXPR_MAX_FLOWS (100000).  Past a bound the match
+ * is rejected with an error.  Typical ovn-northd matches give 1-8 flows and
+ * compile in ~50 us (parse + normalize + actions, measured); an address set
+ * of 5000 addresses in a conjunction takes ~20 ms. */
 #include "logical/expr.h"
 
 #include <stdarg.h>
@@ -1036,7 +1038,7 @@ static int lmatch_merge(struct lmatch *dst, const struct lmatch *src)
 /* A set of alternatives on one field. */
 struct dim {
     enum ovs_field_id field;
-    size_t n;
+    size_t n, cap;
     struct lmatch_field *alts;
 };
 
@@ -1080,7 +1082,7 @@ static void terms_free(struct terms *ts)
 static void dim_copy(struct dim *dst, const struct dim *src)
 {
     dst->field = src->field;
-    dst->n = src->n;
+    dst->n = dst->cap = src->n;
     dst->alts = xcalloc(src->n, sizeof *src->alts);
     memcpy(dst->alts, src->alts, src->n * sizeof *src->alts);
 }
@@ -1114,23 +1116,51 @@ static bool alt_eq(const struct lmatch_field *a, const struct lmatch_field *b)
     return u128_eq(a->value, b->value) && u128_eq(a->mask, b->mask);
 }
 
+/* Appends an alternative; duplicates are removed later by dim_finish(). */
 static void dim_add_alt(struct dim *d, enum ovs_field_id f, struct u128 v, struct u128 m)
 {
     struct lmatch_field a = { f, u128_and(v, m), m };
-    for (size_t i = 0; i < d->n; i++) {
-        if (alt_eq(&d->alts[i], &a)) return;
+    if (d->n == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 4;
+        d->alts = realloc(d->alts, d->cap * sizeof *d->alts);
+        if (!d->alts) abort();
     }
-    d->alts = realloc(d->alts, (d->n + 1) * sizeof *d->alts);
-    if (!d->alts) abort();
     d->alts[d->n++] = a;
+}
+
+static int cmp_alt(const void *a_, const void *b_)
+{
+    const struct lmatch_field *a = a_, *b = b_;
+    if (a->mask.hi != b->mask.hi) return a->mask.hi < b->mask.hi ? -1 : 1;
+    if (a->mask.lo != b->mask.lo) return a->mask.lo < b->mask.lo ? -1 : 1;
+    if (a->value.hi != b->value.hi) return a->value.hi < b->value.hi ? -1 : 1;
+    if (a->value.lo != b->value.lo) return a->value.lo < b->value.lo ? -1 : 1;
+    return 0;
+}
+
+static void dim_prune(struct dim *d);
+
+/* Sorts 'd' (deterministic output), drops duplicates and covered
+ * alternatives.  O(n log n), plus dim_prune()'s bounded O(n^2). */
+static void dim_finish(struct dim *d)
+{
+    if (d->n < 2) return;
+    qsort(d->alts, d->n, sizeof *d->alts, cmp_alt);
+    size_t k = 1;
+    for (size_t i = 1; i < d->n; i++) {
+        if (!alt_eq(&d->alts[i], &d->alts[k - 1])) d->alts[k++] = d->alts[i];
+    }
+    d->n = k;
+    dim_prune(d);
 }
 
 /* Drops alternatives that another alternative of 'd' already covers (a
  * covers b if a's mask is a subset of b's and they agree on it): in an OR
- * the covered one adds nothing.  O(n^2); skipped above 4096 alternatives. */
+ * the covered one adds nothing.  O(n^2); skipped above 2048 alternatives
+ * (address sets that large are plain addresses, which cover nothing). */
 static void dim_prune(struct dim *d)
 {
-    if (d->n < 2 || d->n > 4096) return;
+    if (d->n < 2 || d->n > 2048) return;
     size_t k = 0;
     for (size_t i = 0; i < d->n; i++) {
         const struct lmatch_field *b = &d->alts[i];
@@ -1174,12 +1204,13 @@ static int term_reduce(struct term *t)
                     if (u128_is_zero(u128_and(u128_xor(a->value, b->value), common))) {
                         struct lmatch_field merged = { a->field, u128_or(a->value, b->value),
                                                        u128_or(a->mask, b->mask) };
-                        bool dup = false;
-                        for (size_t q = 0; q < k; q++) dup |= alt_eq(&d->alts[q], &merged);
-                        if (!dup) d->alts[k++] = merged;
+                        d->alts[k++] = merged;
                     }
                 }
-                d->n = k;
+                if (k != d->n) {
+                    d->n = k;
+                    dim_finish(d);
+                }
             }
             if (d->n == 0) return -1;
             if (d->n == 1) {
@@ -1192,7 +1223,8 @@ static int term_reduce(struct term *t)
             for (size_t j = i + 1; j < t->n_dims; j++) {
                 struct dim *e = &t->dims[j];
                 if (e->field != d->field) continue;
-                struct dim x = { d->field, 0, NULL };
+                struct dim x = { d->field, 0, 0, NULL };
+                if ((double) d->n * (double) e->n > 4.0 * EXPR_MAX_FLOWS) return -2;
                 for (size_t a = 0; a < d->n; a++) {
                     for (size_t c = 0; c < e->n; c++) {
                         const struct lmatch_field *p = &d->alts[a], *q = &e->alts[c];
@@ -1203,7 +1235,7 @@ static int term_reduce(struct term *t)
                         }
                     }
                 }
-                dim_prune(&x);
+                dim_finish(&x);
                 if (x.n > EXPR_MAX_FLOWS) {
                     dim_free(&x);
                     return -2;
@@ -1237,8 +1269,9 @@ static int normalize(const struct expr *e, struct terms *out, struct norm *nm);
 static int overflow(struct norm *nm, const char *what)
 {
     if (!nm->error) {
-        if (asprintf(&nm->error, "match %s (limit %d flows or %d fields per flow)",
-                     what, EXPR_MAX_FLOWS, LMATCH_MAX) < 0) abort();
+        if (asprintf(&nm->error, "match %s (limits: %d flows, %d multiplied terms, "
+                     "%d fields per flow)", what, EXPR_MAX_FLOWS, EXPR_MAX_TERMS,
+                     LMATCH_MAX) < 0) abort();
     }
     return -1;
 }
@@ -1259,6 +1292,28 @@ static bool term_single_field(const struct term *t, enum ovs_field_id *f)
 
 static int normalize_or(const struct expr *e, struct terms *out, struct norm *nm)
 {
+    /* Fast path for sets and address sets: an OR of comparisons on one
+     * field becomes a dimension directly (40 bytes per alternative). */
+    bool same_field = e->n_kids >= 2;
+    for (size_t i = 0; same_field && i < e->n_kids; i++) {
+        same_field = e->kids[i]->type == EXPR_CMP && e->kids[i]->field == e->kids[0]->field;
+    }
+    if (same_field) {
+        if (e->n_kids > EXPR_MAX_FLOWS) return overflow(nm, "has too many alternatives");
+        struct term t;
+        memset(&t, 0, sizeof t);
+        t.n_dims = 1;
+        t.dims = xcalloc(1, sizeof *t.dims);
+        t.dims[0].field = e->kids[0]->field;
+        for (size_t i = 0; i < e->n_kids; i++) {
+            dim_add_alt(&t.dims[0], e->kids[i]->field, e->kids[i]->value, e->kids[i]->mask);
+        }
+        dim_finish(&t.dims[0]);
+        int r = term_reduce(&t);
+        if (r == 0) terms_push(out, &t);
+        else term_free(&t);
+        return r == -2 ? overflow(nm, "has too many alternatives") : 0;
+    }
     struct terms all = { NULL, 0, 0 };
     for (size_t i = 0; i < e->n_kids; i++) {
         struct terms k = { NULL, 0, 0 };
@@ -1279,7 +1334,7 @@ static int normalize_or(const struct expr *e, struct terms *out, struct norm *nm
             terms_push(&all, &k.t[j]);
         }
         free(k.t);
-        if (all.n > EXPR_MAX_FLOWS) {
+        if (all.n > EXPR_MAX_TERMS) {
             terms_free(&all);
             return overflow(nm, "has too many alternatives");
         }
@@ -1312,7 +1367,7 @@ static int normalize_or(const struct expr *e, struct terms *out, struct norm *nm
         }
     }
     terms_free(&all);
-    dim_prune(&t.dims[0]);
+    dim_finish(&t.dims[0]);
     int r = term_reduce(&t);
     if (r == -2) {
         term_free(&t);
@@ -1335,7 +1390,7 @@ static int normalize_and(const struct expr *e, struct terms *out, struct norm *n
             terms_free(&acc);
             return -1;
         }
-        if (acc.n * k.n > EXPR_MAX_FLOWS) {
+        if (acc.n * k.n > EXPR_MAX_TERMS) {
             terms_free(&k);
             terms_free(&acc);
             return overflow(nm, "expands to too many flows");
@@ -1473,7 +1528,7 @@ static int expand_protocol_dims(struct terms *ts)
             } else {
                 term_free(&c);
             }
-            if (r == -2 || ts->n > EXPR_MAX_FLOWS) {
+            if (r == -2 || ts->n > EXPR_MAX_TERMS) {
                 terms_free(&out);
                 return -1;
             }

@@ -57,7 +57,7 @@ char *expr_to_string(const struct expr *);
 /* One match of a normalized expression.  Fields are sorted by id (which is
  * ovs-ofctl's printing order) and use only ids < OVSF_N_MATCH: xreg/xxreg
  * comparisons are split into the 32-bit registers they overlay. */
-#define LMATCH_MAX 32
+#define LMATCH_MAX 24
 struct lmatch_field {
     enum ovs_field_id field;
     struct u128 value, mask;
@@ -84,9 +84,12 @@ struct expr_flow {
     int clause, n_clauses;   /* clause counts from 1 */
 };
 
-/* Upper bound on the flows one match may expand to; beyond it the match is
- * rejected (OVN has no bound; 10000 flows of one lflow is already a bug). */
-#define EXPR_MAX_FLOWS 10000
+/* Upper bounds for one match: flows it may expand to (an address set of
+ * 100000 addresses is still fine), and terms a cross product may build
+ * (10000 multiplied terms is already a bug in the match).  Beyond them the
+ * match is rejected with an error. */
+#define EXPR_MAX_FLOWS 100000
+#define EXPR_MAX_TERMS 10000
 
 /* Normalizes 'e' into flows.  Conjunction ids are allocated from
  * '*next_conj_id' upward (it is advanced).  Returns 0 with a malloc'd array
