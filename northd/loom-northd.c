@@ -61,11 +61,15 @@ struct northd {
     struct ovsdb_txn *sb_txn, *nb_txn;
     struct nd_unixctl *unixctl;
     uint64_t nb_seqno_done, sb_seqno_done;
+    bool sb_dirty;              /* SB changed in a table northd derives */
+    bool sb_feedback;           /* SB changed only in chassis feedback */
+    bool vxlan_mode;            /* as of the last full recompute */
+    struct nd_model *model;     /* of the last full recompute */
     bool force;                 /* recompute even without a change */
     long long retry_at;         /* after an error, not before this */
     bool paused, exiting, was_active, ever_synced;
     /* Stats. */
-    unsigned long long n_recomputes, n_sb_txns, n_nb_txns;
+    unsigned long long n_recomputes, n_feedback_runs, n_sb_txns, n_nb_txns;
     long long last_recompute_ms;
     struct nd_sync_stats last_sync;
     size_t last_n_flows;
@@ -232,11 +236,13 @@ cmd_stats(int argc, const char *const *argv, void *aux, bool *is_error)
 {
     (void) argc; (void) argv; (void) is_error;
     struct northd *nd = aux;
-    return nd_xasprintf("recomputes: %llu\nlast recompute: %lld ms\n"
+    return nd_xasprintf("recomputes: %llu\nfeedback-only runs: %llu\n"
+                        "last recompute: %lld ms\n"
                         "logical flows: %zu\nSB transactions: %llu\n"
                         "NB transactions: %llu\nlast SB diff: %zu inserted, "
                         "%zu updated, %zu deleted\n",
-                        nd->n_recomputes, nd->last_recompute_ms,
+                        nd->n_recomputes, nd->n_feedback_runs,
+                        nd->last_recompute_ms,
                         nd->last_n_flows, nd->n_sb_txns, nd->n_nb_txns,
                         nd->last_sync.inserted, nd->last_sync.updated,
                         nd->last_sync.deleted);
@@ -387,12 +393,13 @@ recompute(struct northd *nd)
     long long start = time_msec();
     nd->nb_seqno_done = replica_get_seqno(nd->nb_r);
     nd->sb_seqno_done = replica_get_seqno(nd->sb_r);
-    nd->force = false;
+    nd->force = nd->sb_dirty = nd->sb_feedback = false;
 
     struct nd_model *m = nd_model_from_nb(nd->nb_r);
     struct nd_key_hints hints = { nd_sb_hint_dp_key, nd_sb_hint_port_key,
                                   nd->sb_r };
-    nd_assign_keys(m, &hints, vxlan_in_use(nd->sb_r));
+    nd->vxlan_mode = vxlan_in_use(nd->sb_r);
+    nd_assign_keys(m, &hints, nd->vxlan_mode);
 
     const struct nbrec_nb_global *g = nbrec_nb_global_first(nd->nb_r);
     const char *svc_mac = g ? ovsdb_smap_get(&g->options, "svc_monitor_mac")
@@ -435,7 +442,8 @@ recompute(struct northd *nd)
         nd->n_nb_txns++;
     }
     nd_sb_image_destroy(&img);
-    nd_model_destroy(m);
+    nd_model_destroy(nd->model);
+    nd->model = m;
     nd->n_recomputes++;
     nd->last_recompute_ms = time_msec() - start;
     log_dbg("recompute took %lld ms", nd->last_recompute_ms);
@@ -468,12 +476,93 @@ reap_txn(struct northd *nd, struct ovsdb_txn **txnp, const char *what)
     return true;
 }
 
+static void northd_run__(struct northd *);
+
+/* Folds the SB replica's tracked changes into nd->sb_dirty (something
+ * northd derives or owns changed: rebuild and re-diff everything) or
+ * nd->sb_feedback (only what chassis report: Chassis, Chassis_Private,
+ * Encap, MAC_Binding, and Port_Binding's chassis/up/encap columns, which
+ * need only the NB-side write-back).  With 1000 chassis each reporting
+ * nb_cfg, that is the difference between 1000 full recomputes and 1000
+ * small NB updates per NB change. */
+static void
+classify_sb_changes(struct northd *nd)
+{
+    static const char *const feedback_tables[] = {
+        "Chassis", "Chassis_Private", "Encap", "MAC_Binding",
+    };
+    static const size_t pb_feedback_cols[] = {
+        SBREC_PORT_BINDING_COL_ADDITIONAL_CHASSIS,
+        SBREC_PORT_BINDING_COL_ADDITIONAL_ENCAP,
+        SBREC_PORT_BINDING_COL_CHASSIS, SBREC_PORT_BINDING_COL_ENCAP,
+        SBREC_PORT_BINDING_COL_UP, SBREC_PORT_BINDING_COL_VIRTUAL_PARENT,
+    };
+    const struct ovsdb_schema *schema = replica_get_schema(nd->sb_r);
+    for (size_t t = 0; t < schema->n_tables && !nd->sb_dirty; t++) {
+        const struct replica_table *table
+            = replica_get_table_by_index(nd->sb_r, t);
+        if (!replica_table_is_monitored(table)
+            || !replica_table_tracked_first(table)) {
+            continue;
+        }
+        const char *name = replica_table_schema(table)->name;
+        bool feedback = false;
+        for (size_t i = 0; i < ND_ARRAY_SIZE(feedback_tables); i++) {
+            feedback |= !strcmp(name, feedback_tables[i]);
+        }
+        if (feedback) {
+            nd->sb_feedback = true;
+            continue;
+        }
+        if (strcmp(name, "Port_Binding")) {
+            nd->sb_dirty = true;
+            break;
+        }
+        const struct replica_row *row;
+        REPLICA_FOR_EACH_TRACKED (row, table) {
+            if (replica_row_is_new(row) || replica_row_is_deleted(row)) {
+                nd->sb_dirty = true;
+                break;
+            }
+            size_t n_cols = replica_table_schema(table)->n_columns;
+            for (size_t c = 0; c < n_cols; c++) {
+                if (!replica_row_is_updated(row, c)) {
+                    continue;
+                }
+                bool ok = false;
+                for (size_t i = 0; i < ND_ARRAY_SIZE(pb_feedback_cols); i++) {
+                    ok |= c == pb_feedback_cols[i];
+                }
+                if (!ok) {
+                    nd->sb_dirty = true;
+                    break;
+                }
+            }
+            if (nd->sb_dirty) {
+                break;
+            }
+            nd->sb_feedback = true;
+        }
+    }
+}
+
 static void
 northd_run(struct northd *nd)
 {
     ovsdb_client_run(nd->nb);
     ovsdb_client_run(nd->sb);
     nd_unixctl_run(nd->unixctl);
+    classify_sb_changes(nd);
+    northd_run__(nd);
+    /* Tracked rows (deleted ones included) would otherwise pile up
+     * forever; what matters was folded into the flags above. */
+    replica_clear_tracking(nd->nb_r);
+    replica_clear_tracking(nd->sb_r);
+}
+
+static void
+northd_run__(struct northd *nd)
+{
     reap_txn(nd, &nd->sb_txn, "SB");
     reap_txn(nd, &nd->nb_txn, "NB");
 
@@ -493,9 +582,23 @@ northd_run(struct northd *nd)
         nd->ever_synced = true;
         nd->force = true;
     }
-    if (nd->force || replica_get_seqno(nd->nb_r) != nd->nb_seqno_done
-        || replica_get_seqno(nd->sb_r) != nd->sb_seqno_done) {
+    if (nd->sb_feedback && !nd->sb_dirty && nd->model
+        && vxlan_in_use(nd->sb_r) != nd->vxlan_mode) {
+        nd->sb_dirty = true;            /* datapath key range changes */
+    }
+    if (nd->force || !nd->model || nd->sb_dirty
+        || replica_get_seqno(nd->nb_r) != nd->nb_seqno_done) {
         recompute(nd);
+    } else if (nd->sb_feedback) {
+        /* Only chassis feedback: write back up/hv_cfg, keep the flows. */
+        nd->sb_feedback = false;
+        nd->sb_seqno_done = replica_get_seqno(nd->sb_r);
+        nd->n_feedback_runs++;
+        nd->nb_txn = build_nb_txn(nd, nd->model);
+        if (nd->nb_txn) {
+            ovsdb_client_commit(nd->nb, nd->nb_txn);
+            nd->n_nb_txns++;
+        }
     }
 }
 
@@ -598,6 +701,7 @@ main(int argc, char *argv[])
     ovsdb_txn_destroy(nd.nb_txn);
     ovsdb_client_destroy(nd.nb);
     ovsdb_client_destroy(nd.sb);
+    nd_model_destroy(nd.model);
     replica_destroy(nd.nb_r);
     replica_destroy(nd.sb_r);
     nd_unixctl_destroy(nd.unixctl);
