@@ -142,7 +142,10 @@ cmd_fill(int argc, char *argv[])
             const char *addrs[1] = { mac };
             nbrec_logical_switch_port_set_name(row, name);
             nbrec_logical_switch_port_set_addresses(row, addrs, 1);
-            long s = i % n_sw;
+            /* Contiguous ranges: a batch grows one or two switches' port
+             * sets, not all of them (the server rewrites a set on mutate). */
+            long per_sw = (n_ports + n_sw - 1) / n_sw;
+            long s = i / per_sw;
             if (!elems[s]) {
                 elems[s] = json_array();
             }
