@@ -30,7 +30,34 @@
  * gets every row whatever the conditions.
  *
  * Nothing blocks: call ovsdb_client_run() and ovsdb_client_wait() from the
- * main loop (lib/poll-loop.h).  Not thread-safe. */
+ * main loop (lib/poll-loop.h).  Not thread-safe.
+ *
+ * Typical use (a daemon replicating SB and writing to it):
+ *
+ *     struct replica *sb = sbrec_replica_create();     // lib/idl
+ *     replica_monitor_all(sb);                         // or _column()
+ *     struct ovsdb_client *c = ovsdb_client_create(remotes, sb, NULL);
+ *     ovsdb_client_set_lock(c, "ovn_northd");          // if active/standby
+ *     for (;;) {
+ *         ovsdb_client_run(c);
+ *         if (ovsdb_client_is_synced(c) && replica_has_changes(sb)) {
+ *             SBREC_PORT_BINDING_FOR_EACH_TRACKED (pb, sb) { ... }
+ *             replica_clear_tracking(sb);
+ *         }
+ *         if (!txn && ovsdb_client_has_lock(c) && work_to_do) {
+ *             txn = ovsdb_txn_create(SBREC_DB_NAME);
+ *             struct ovsdb_txn_row *row = sbrec_chassis_insert(txn);
+ *             sbrec_chassis_set_name(row, "hv1");
+ *             ovsdb_client_commit(c, txn);
+ *         }
+ *         if (txn && ovsdb_txn_get_status(txn) != OVSDB_TXN_PENDING) {
+ *             ...SUCCESS, TRY_AGAIN (recompute and retry) or ERROR...
+ *             ovsdb_txn_destroy(txn);
+ *             txn = NULL;
+ *         }
+ *         ovsdb_client_wait(c);
+ *         poll_block();
+ *     } */
 #ifndef LOOM_OVSDB_CLIENT_H
 #define LOOM_OVSDB_CLIENT_H 1
 
