@@ -205,6 +205,33 @@ echo "  NB written -> first routed ping    $(ms $(( t_ping - t_nb )))  (includes
 echo "  whole set-up                       $(ms $(( t_tab - t_start )))"
 echo "  reachability table                 $(ms $(( t_end - t_tab )))"
 
+# A change made now, timed until every chassis has it in its flows
+# (--wait=hv): one more ACL, then its removal.
+t0=$(lab__now_ms)
+if lab_nbctl --timeout=20 --wait=hv acl-add red to-lport 900 'outport == "red2" && udp.dst == 9' drop >/dev/null 2>&1; then
+    t1=$(lab__now_ms)
+    lab_nbctl --timeout=20 --wait=hv acl-del red to-lport 900 'outport == "red2" && udp.dst == 9' >/dev/null 2>&1 || true
+    t2=$(lab__now_ms)
+    echo "  new ACL -> on all 3 chassis        $(ms $(( t1 - t0 )))  (nbctl --wait=hv; its removal: $(ms $(( t2 - t1 ))))"
+else
+    note "could not time an ACL change with --wait=hv"
+fi
+
+# What was built, as the databases and the switches see it.
+echo
+echo "Deployment:"
+sb_count() { lab__ref_sbctl --bare --columns=_uuid list "$1" 2>/dev/null | grep -c . || true; }
+echo "  SB: $(sb_count Datapath_Binding) datapaths, $(sb_count Port_Binding) port bindings," \
+     "$(sb_count Logical_Flow) logical flows, $(sb_count Chassis) chassis"
+for ch in "${LAB_CHASSIS[@]}"; do
+    flows=$(lab_ofctl "$ch" dump-flows br-int 2>/dev/null | grep -c 'actions=' || true)
+    tunnels=$(lab_vsctl "$ch" --bare --columns=name find Interface type=geneve 2>/dev/null | grep -c . || true)
+    vms=
+    for v in "${names[@]}"; do [[ ${LAB_VM_CH[$v]} != "$ch" ]] || vms+="${vms:+, }$v"; done
+    printf '  %s (%s): %4s OpenFlow flows on br-int, %s Geneve tunnels, VMs: %s\n' \
+        "$ch" "${LAB_CH_IP[$ch]}" "$flows" "$tunnels" "${vms:-none}"
+done
+
 cat >"$DEMO_DIR/env.sh" <<EOF
 # source $DEMO_DIR/env.sh: points OVN/Loom tools at the demo.
 export OVN_NB_DB=unix:$DEMO_DIR/central/nb.sock
