@@ -74,7 +74,7 @@ assign(struct nd_keyset *ks, size_t n, uint32_t **keys, const uint32_t *req,
             if (nd_keyset_take(ks, req[i])) {
                 *keys[i] = req[i];
             } else {
-                log_warn("%s \"%s\": requested tunnel key %u is %s; "
+                nd_warn("%s \"%s\": requested tunnel key %u is %s; "
                          "allocating another", what, names[i], req[i],
                          req[i] > ks->max ? "out of range" : "already in use");
             }

@@ -568,7 +568,7 @@ build_routing(struct lr_ctx *c)
             what = "no router port reaches its next hop";
         }
         if (what) {
-            log_warn("Logical_Router_Static_Route (%s) on router \"%s\": %s; "
+            nd_warn("Logical_Router_Static_Route (%s) on router \"%s\": %s; "
                      "skipping it", r->uuid, lr->name, what);
             continue;
         }

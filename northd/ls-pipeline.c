@@ -612,7 +612,7 @@ build_l2_lookup(struct ls_ctx *c)
             const struct nd_lsp *owner = mac_claim(&macs, &pa[j].mac, p);
             if (owner != p) {
                 char buf[ND_ETH_STRLEN];
-                log_warn("Logical_Switch_Port \"%s\" (%s): MAC %s is already "
+                nd_warn("Logical_Switch_Port \"%s\" (%s): MAC %s is already "
                          "used by port \"%s\" on switch \"%s\"; not "
                          "forwarding to it", p->name, p->uuid,
                          nd_eth_str(&pa[j].mac, buf), owner->name, ls->name);

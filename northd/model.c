@@ -150,7 +150,7 @@ parse_requested_key(const char *s, uint32_t max, uint32_t *key,
     do {                                                                    \
         char msg_[ND_ERR_LEN * 2];                                          \
         snprintf(msg_, sizeof msg_, __VA_ARGS__);                           \
-        log_warn("%s \"%s\" (%s): %s; skipping it", TABLE,                  \
+        nd_warn("%s \"%s\" (%s): %s; skipping it", TABLE,                   \
                  (NAME) ? (NAME) : "", (UUID) ? (UUID) : "?", msg_);        \
         (MODEL)->n_errors++;                                                \
     } while (0)
@@ -159,6 +159,7 @@ struct nd_model *
 nd_model_create(void)
 {
     struct nd_model *m = nd_xcalloc(1, sizeof *m);
+    nd_warn_new_round();
     nd_hmap_init(&m->port_names);
     nd_hmap_init(&m->lsp_uuids);
     return m;
@@ -397,12 +398,12 @@ nd_model_add_lsp(struct nd_model *m, struct nd_ls *ls,
         } else if (!strcmp(a, "router")) {
             p->addrs_router = true;
         } else if (!strcmp(a, "dynamic") || !strncmp(a, "dynamic ", 8)) {
-            log_warn("%s \"%s\" (%s): dynamic addresses are not supported "
+            nd_warn("%s \"%s\" (%s): dynamic addresses are not supported "
                      "yet; ignoring \"%s\"", T, row->name, row->uuid, a);
         } else if (parse_lport_addrs(a, false, &p->addrs[p->n_addrs], err)) {
             p->n_addrs++;
         } else {
-            log_warn("%s \"%s\" (%s): addresses: %s; skipping that address",
+            nd_warn("%s \"%s\" (%s): addresses: %s; skipping that address",
                      T, row->name, row->uuid, err);
             m->n_errors++;
         }
@@ -667,7 +668,7 @@ nd_model_add_pg(struct nd_model *m, const struct nd_pg_row *row)
     if (!pg->name_ok) {
         /* Kept (so its SB rows and members stay consistent), but its ACLs
          * are skipped visibly in nd_model_finish(). */
-        log_warn("Port_Group \"%s\" (%s): name is not a valid @name token; "
+        nd_warn("Port_Group \"%s\" (%s): name is not a valid @name token; "
                  "its ACLs will be skipped", pg->name, row->uuid);
         m->n_errors++;
     }
@@ -705,7 +706,7 @@ nd_model_add_as(struct nd_model *m, const struct nd_as_row *row)
                   ? parse_mac(a, &eth, err)
                   : parse_ip6(a, true, &ip6, err);
         if (!ok) {
-            log_warn("%s \"%s\" (%s): %s; skipping that address", T,
+            nd_warn("%s \"%s\" (%s): %s; skipping that address", T,
                      row->name, row->uuid, err);
             m->n_errors++;
             continue;
@@ -817,7 +818,7 @@ acl_refs_ok(const struct nd_model *m, const struct nd_acl *acl)
             }
         }
         if (!ok) {
-            log_warn("ACL (%s): match \"%s\" names unknown %s \"%c%s\"; "
+            nd_warn("ACL (%s): match \"%s\" names unknown %s \"%c%s\"; "
                      "skipping it", acl->uuid, acl->match,
                      *p == '@' ? "port group" : "address set", *p, name);
             return false;
@@ -875,12 +876,12 @@ nd_model_finish(struct nd_model *m)
             struct nd_lrp *lrp = p->router_port
                 ? nd_model_find_lrp(m, p->router_port) : NULL;
             if (!lrp) {
-                log_warn("Logical_Switch_Port \"%s\" (%s): router-port "
+                nd_warn("Logical_Switch_Port \"%s\" (%s): router-port "
                          "\"%s\" does not name a router port", p->name,
                          p->uuid, p->router_port ? p->router_port : "");
                 m->n_errors++;
             } else if (lrp->peer_lsp) {
-                log_warn("Logical_Switch_Port \"%s\" (%s): router port \"%s\" "
+                nd_warn("Logical_Switch_Port \"%s\" (%s): router port \"%s\" "
                          "is already attached to \"%s\"", p->name, p->uuid,
                          lrp->name, lrp->peer_lsp->name);
                 m->n_errors++;
@@ -901,7 +902,7 @@ nd_model_finish(struct nd_model *m)
             struct nd_lrp *peer = nd_model_find_lrp(m, p->peer_name);
             if (!peer || !peer->peer_name
                 || strcmp(peer->peer_name, p->name)) {
-                log_warn("Logical_Router_Port \"%s\" (%s): peer \"%s\" is "
+                nd_warn("Logical_Router_Port \"%s\" (%s): peer \"%s\" is "
                          "not a router port peering back", p->name, p->uuid,
                          p->peer_name);
                 m->n_errors++;
@@ -924,7 +925,7 @@ nd_model_finish(struct nd_model *m)
             }
         }
         if (!pg->name_ok && pg->n_acls) {
-            log_warn("Port_Group \"%s\" (%s): skipping its %zu ACLs (bad "
+            nd_warn("Port_Group \"%s\" (%s): skipping its %zu ACLs (bad "
                      "name)", pg->name, pg->uuid, pg->n_acls);
         }
     }

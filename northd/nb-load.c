@@ -140,7 +140,7 @@ load_router(struct nd_model *m, const struct nbrec_logical_router *nlr)
             .route_table = r->route_table });
     }
     if (nlr->n_nat || nlr->n_load_balancer || nlr->n_policies) {
-        log_warn("Logical_Router \"%s\" (%s): NAT, load balancers and "
+        nd_warn("Logical_Router \"%s\" (%s): NAT, load balancers and "
                  "policies are not supported yet; ignoring them", nlr->name,
                  uuid);
     }

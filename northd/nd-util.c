@@ -261,3 +261,42 @@ nd_hmap_at(const struct nd_hmap *map, size_t *bucket, struct nd_hnode *prev)
     }
     return NULL;
 }
+
+/* ---- once-per-appearance warnings ---- */
+
+#define ND_WARN_MAX 4096
+static uint32_t warn_prev[ND_WARN_MAX], warn_cur[ND_WARN_MAX];
+static size_t n_warn_prev, n_warn_cur;
+
+void
+nd_warn_new_round(void)
+{
+    memcpy(warn_prev, warn_cur, n_warn_cur * sizeof *warn_cur);
+    n_warn_prev = n_warn_cur;
+    n_warn_cur = 0;
+}
+
+void
+nd_warn(const char *fmt, ...)
+{
+    struct nd_str msg = ND_STR_INIT;
+    va_list args;
+    va_start(args, fmt);
+    nd_str_vprintf(&msg, fmt, args);
+    va_end(args);
+
+    uint32_t h = nd_hash_str(nd_str_cstr(&msg), 0);
+    bool seen = false;
+    for (size_t i = 0; i < n_warn_prev && !seen; i++) {
+        seen = warn_prev[i] == h;
+    }
+    if (n_warn_cur < ND_WARN_MAX) {
+        warn_cur[n_warn_cur++] = h;
+    }
+    if (seen) {
+        log_dbg("%s", nd_str_cstr(&msg));
+    } else {
+        log_warn("%s", nd_str_cstr(&msg));
+    }
+    nd_str_free(&msg);
+}

@@ -79,4 +79,13 @@ struct nd_hnode *nd_hmap_next_with_hash(const struct nd_hnode *);
 struct nd_hnode *nd_hmap_at(const struct nd_hmap *, size_t *bucket,
                             struct nd_hnode *prev);
 
+/* Warnings about bad NB rows, said once per appearance.  A full
+ * recompute re-reads every row, so a bad row would be logged on every NB
+ * change; nd_warn() logs at WARN a message not seen in the previous round
+ * and at DBG one that was.  nd_warn_new_round() starts a round (the model
+ * calls it on creation).  Remembers up to 4096 messages per round by
+ * 32-bit hash. */
+void nd_warn_new_round(void);
+void nd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #endif

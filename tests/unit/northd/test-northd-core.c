@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/log.h"
 #include "northd/addr.h"
@@ -821,6 +822,41 @@ test_disabled_and_duplicates(void)
     nd_model_destroy(m);
 }
 
+/* nd_warn(): a message repeated in the next round drops to debug level,
+ * one that went away and came back is a warning again. */
+static void
+test_warn_once(void)
+{
+    char path[] = "/tmp/loom-test-northd-warn-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    close(fd);
+    log_set_level(LOG_LEVEL_WARN);
+    CHECK(log_set_file(path) == 0);
+    nd_warn_new_round();
+    nd_warn("row %d is bad", 1);
+    nd_warn("row %d is bad", 2);
+    nd_warn_new_round();
+    nd_warn("row %d is bad", 1);            /* repeated: quiet */
+    nd_warn_new_round();
+    nd_warn_new_round();
+    nd_warn("row %d is bad", 1);            /* back after a gap: loud */
+    log_set_file("/dev/null");
+    log_set_level(LOG_LEVEL_ERR);
+    FILE *f = fopen(path, "r");
+    char line[512];
+    int n1 = 0, n2 = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        n1 += strstr(line, "row 1 is bad") != NULL;
+        n2 += strstr(line, "row 2 is bad") != NULL;
+    }
+    if (f) {
+        fclose(f);
+    }
+    unlink(path);
+    CHECK(n1 == 2 && n2 == 1);
+}
+
 int
 main(void)
 {
@@ -835,6 +871,7 @@ main(void)
     test_keys_and_image();
     test_bad_rows();
     test_disabled_and_duplicates();
+    test_warn_once();
     printf("%d checks, %d failures\n", checks, failures);
     return failures ? 1 : 0;
 }
