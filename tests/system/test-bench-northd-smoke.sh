@@ -53,7 +53,7 @@ sb_stop nb
 cat "$SB_DIR/run.out"
 /usr/bin/python3 - "$SB_DIR/result.json" <<'EOF'
 import json, sys
-r = json.load(open(sys.argv[1]))
+r = json.load(open(sys.argv[1]))["results"]
 assert len(r) == 1 and r[0]["northd"] == "ovn", r
 r = r[0]
 assert r["ok"] and not r.get("log_errors"), r
