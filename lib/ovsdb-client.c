@@ -79,6 +79,10 @@ struct ovsdb_client {
     /* _Server.Database row of our database. */
     char *server_model;
     bool server_connected, server_leader;
+    int64_t server_index;           /* Raft log index, or -1 */
+    int64_t max_index_seen;         /* highest index over all connections */
+    char *server_cid;               /* cluster id (JSON text), or NULL */
+    char *seen_cid;                 /* cluster max_index_seen belongs to */
 
     struct uuid last_txn_id;
     bool last_found;
@@ -146,6 +150,14 @@ ovsdb_client_create(const char *remotes, struct replica *replica,
     assert(replica || db_name);
     struct ovsdb_client *c = xcalloc(1, sizeof *c);
     c->session = jsonrpc_session_open(remotes, true);
+    /* Monitor replies carry whole databases: 200,000 ports make a 58 MB
+     * reply and SB Logical_Flow tables grow far bigger, so the default
+     * 64 MiB message cap would turn a large database into a reconnect loop.
+     * The cap stays finite (4 GiB) only to bound a runaway peer. */
+    jsonrpc_session_set_max_msg_size(c->session,
+                                     sizeof(size_t) > 4
+                                     ? (size_t) 4 << 30 : SIZE_MAX);
+    c->max_index_seen = -1;
     c->replica = replica;
     c->db_name = xstrdup(db_name ? db_name
                                  : replica_get_schema(replica)->name);
@@ -185,6 +197,8 @@ ovsdb_client_destroy(struct ovsdb_client *c)
     clear_id(&c->cond_id);
     clear_id(&c->lock_id);
     free(c->server_model);
+    free(c->server_cid);
+    free(c->seen_cid);
     free(c->lock_name);
     free(c->error);
     free(c->db_name);
@@ -324,12 +338,15 @@ on_connect(struct ovsdb_client *c)
     c->server_model = NULL;
     c->server_connected = true;
     c->server_leader = true;
+    c->server_index = -1;
+    free(c->server_cid);
+    c->server_cid = NULL;
     log_info("%s: connected", jsonrpc_session_get_name(c->session));
 
     json_t *params = json_pack(
-        "[s, s, {s: [{s: [s, s, s, s], s: [[s, s, s]]}]}]",
+        "[s, s, {s: [{s: [s, s, s, s, s, s], s: [[s, s, s]]}]}]",
         "_Server", SERVER_MONITOR_ID, "Database",
-        "columns", "name", "model", "connected", "leader",
+        "columns", "name", "model", "connected", "leader", "index", "cid",
         "where", "name", "==", c->db_name);
     c->server_mon_id = send_request(c, "monitor_cond", params);
     c->state = S_SERVER_MON;
@@ -369,6 +386,28 @@ server_apply(struct ovsdb_client *c, const json_t *updates)
             if ((v = json_object_get(row, "leader")) && json_is_boolean(v)) {
                 c->server_leader = json_is_true(v);
             }
+            if ((v = json_object_get(row, "cid"))) {
+                free(c->server_cid);
+                c->server_cid = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+            }
+            if ((v = json_object_get(row, "index"))) {
+                /* An optional integer: a bare integer, or ["set", [...]]
+                 * (in a "modify", the set difference: the new value when
+                 * the old one was set too is not recoverable, so take the
+                 * largest element, which only errs towards "not stale"). */
+                if (json_is_integer(v)) {
+                    c->server_index = json_integer_value(v);
+                } else if (json_is_array(v)) {
+                    const json_t *elems = json_array_get(v, 1);
+                    for (size_t i = 0; i < json_array_size(elems); i++) {
+                        const json_t *e = json_array_get(elems, i);
+                        if (json_is_integer(e)
+                            && json_integer_value(e) > c->server_index) {
+                            c->server_index = json_integer_value(e);
+                        }
+                    }
+                }
+            }
         }
     }
 }
@@ -381,12 +420,28 @@ server_check(struct ovsdb_client *c)
         return true;
     }
     const char *why = NULL;
+    if (c->server_cid && (!c->seen_cid || strcmp(c->seen_cid,
+                                                  c->server_cid))) {
+        /* A different (e.g. re-created) cluster: indexes restart. */
+        free(c->seen_cid);
+        c->seen_cid = xstrdup(c->server_cid);
+        c->max_index_seen = -1;
+    }
     if (!c->server_connected) {
         why = "not connected to its cluster";
     } else if (c->leader_only && !c->server_leader) {
         why = "not the cluster leader";
+    } else if (c->server_index >= 0
+               && c->server_index < c->max_index_seen) {
+        /* A lagging follower: its data is older than what we already
+         * have, and resuming from it would move the replica back in
+         * time. */
+        why = "behind what this client already saw (stale Raft index)";
     }
     if (!why) {
+        if (c->server_index > c->max_index_seen) {
+            c->max_index_seen = c->server_index;
+        }
         return true;
     }
     log_info("%s: %s, trying another server",
