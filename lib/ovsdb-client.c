@@ -875,8 +875,11 @@ handle_notify(struct ovsdb_client *c, const struct jsonrpc_msg *msg)
             apply_or_log(c, json_array_get(params, 2), true, REPLICA_DELTA);
             struct uuid id;
             const json_t *last = json_array_get(params, 1);
+            /* Updates caused by a condition change carry no transaction:
+             * keep the id we have (our data still reflects it). */
             if (json_is_string(last)
-                && uuid_from_string(&id, json_string_value(last))) {
+                && uuid_from_string(&id, json_string_value(last))
+                && !uuid_is_zero(&id)) {
                 c->last_txn_id = id;
             }
         }
