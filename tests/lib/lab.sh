@@ -41,6 +41,7 @@
 #   LAB_NBCTL       ovn (default: ovn-nbctl)            | loom ($LOOM_BUILD/bin/loom-nbctl)
 #   LAB_SBCTL       ovn (default: ovn-sbctl)            | loom ($LOOM_BUILD/bin/loom-sbctl)
 #   LAB_NORTHDS=N   start N northds (northd, northd2, ...): one active, N-1 standby
+#   LAB_DB_CLUSTER=N  NB and SB as N-member Raft clusters (default 0: standalone)
 #   LAB_DIR         use this fixed run directory instead of a mktemp one
 #                   (the demo uses /tmp/loom-demo); it must not exist yet.
 #   LAB_PERSIST=1   do not install the EXIT trap: the lab outlives the script
@@ -63,6 +64,7 @@ LAB_PREFIX=${LAB_PREFIX:-}
 LAB_NSP=${LAB_NSP:-}
 LAB_UL_NS=${LAB_UL_NS:-}
 LAB_T0=${LAB_T0:-}
+LAB_NB_REMOTE=${LAB_NB_REMOTE:-} LAB_SB_REMOTE=${LAB_SB_REMOTE:-}
 
 LAB_UL_MTU=1600
 LAB_VM_MTU=1500
@@ -311,9 +313,6 @@ lab_attach() {
     LAB_DIR=$dir
     # shellcheck disable=SC1091
     source "$dir/state.sh"
-    if [[ -S $LAB_DIR/central/nb.sock ]]; then
-        export OVN_NB_DB=unix:$LAB_DIR/central/nb.sock OVN_SB_DB=unix:$LAB_DIR/central/sb.sock
-    fi
 }
 
 # lab__on_exit: the EXIT trap: dumps log tails when the script failed, then
@@ -359,7 +358,7 @@ lab_cleanup() {
     lab__stop "$LAB_DIR"/*/controller.pid
     lab__stop "$LAB_DIR"/central/northd*.pid
     lab__stop "$LAB_DIR"/*/ovs-vswitchd.pid
-    lab__stop "$LAB_DIR"/*/ovsdb-server.pid "$LAB_DIR"/central/nb.pid "$LAB_DIR"/central/sb.pid
+    lab__stop "$LAB_DIR"/*/ovsdb-server.pid "$LAB_DIR"/central/nb*.pid "$LAB_DIR"/central/sb*.pid
     shopt -u nullglob
     if [[ -n ${LAB_NSP:-} ]]; then
         while read -r ns _; do
@@ -378,20 +377,45 @@ lab_cleanup() {
 # ---------------------------------------------------------------------------
 # Central.
 
-# lab_start_central: creates and serves the NB and SB databases on
-# $LAB_DIR/central/{nb,sb}.sock, exports OVN_NB_DB/OVN_SB_DB, then starts
-# the northd chosen by LAB_NORTHD and waits (10 s) until it has processed
-# the NB once.  Fails if a database or northd does not start.
+# lab_start_central: creates and serves the NB and SB databases, exports
+# OVN_NB_DB/OVN_SB_DB (also in LAB_NB_REMOTE/LAB_SB_REMOTE), then starts
+# the northd(s) chosen by LAB_NORTHD/LAB_NORTHDS and waits (10 s) until
+# northd has processed the NB once.  Standalone (default): one ovsdb-server
+# per database on central/{nb,sb}.sock.  LAB_DB_CLUSTER=N (3, 5...): each
+# database is a Raft cluster of N ovsdb-servers nb1..nbN, sb1..sbN, serving
+# clients on central/nbI.sock and talking Raft over TCP on 127.0.0.I:6643
+# (NB) and :6644 (SB) inside their own namespace PFX-central, so that no
+# port can collide with anything; clients get the comma-separated list of
+# unix remotes.  Fails if a database or northd does not start.
 lab_start_central() {
-    local d=$LAB_DIR/central db
+    local d=$LAB_DIR/central db n members=${LAB_DB_CLUSTER:-0} remotes
     mkdir -p "$d"
+    if [[ ! $members =~ ^[0-9]+$ ]] || (( members == 2 || members > 9 )); then
+        lab__err "bad LAB_DB_CLUSTER '$members' (want 0 for standalone, or 1, 3..9 servers)"
+        return 1
+    fi
+    if (( members )); then
+        ip netns add "$LAB_NSP-central" || { lab__err "cannot create namespace $LAB_NSP-central"; return 1; }
+        ip -n "$LAB_NSP-central" link set lo up
+    fi
     for db in nb sb; do
-        ovsdb-tool create "$d/$db.db" "$(lab__schema "$db")" || { lab__err "cannot create the $db database"; return 1; }
-        lab__start_central_db "$db" || return 1
+        if (( members == 0 )); then
+            ovsdb-tool create "$d/$db.db" "$(lab__schema "$db")" || { lab__err "cannot create the $db database"; return 1; }
+            lab__start_central_db "$db" || return 1
+            remotes=unix:$d/$db.sock
+        else
+            lab__create_cluster "$db" "$members" || return 1
+            remotes=
+            for (( n = 1; n <= members; n++ )); do
+                lab__start_central_db "$db$n" || return 1
+                remotes+="${remotes:+,}unix:$d/$db$n.sock"
+            done
+        fi
+        if [[ $db == nb ]]; then LAB_NB_REMOTE=$remotes; else LAB_SB_REMOTE=$remotes; fi
     done
-    export OVN_NB_DB=unix:$d/nb.sock OVN_SB_DB=unix:$d/sb.sock
+    export OVN_NB_DB=$LAB_NB_REMOTE OVN_SB_DB=$LAB_SB_REMOTE
+    lab__save "LAB_DB_CLUSTER=$members LAB_NB_REMOTE=$LAB_NB_REMOTE LAB_SB_REMOTE=$LAB_SB_REMOTE"
     lab__save "export OVN_NB_DB=$OVN_NB_DB OVN_SB_DB=$OVN_SB_DB"
-    local n
     for (( n = 1; n <= ${LAB_NORTHDS:-1}; n++ )); do
         lab__start_northd "$(lab__northd_name "$n")" || return 1
     done
@@ -401,13 +425,56 @@ lab_start_central() {
     lab__log "central up at $(lab_elapsed) s"
 }
 
-# lab__start_central_db nb|sb: serves $LAB_DIR/central/DB.db on DB.sock.
+# lab__raft_addr nb|sb I: the Raft address of member I of a clustered DB.
+lab__raft_addr() {
+    if [[ $1 == nb ]]; then echo "tcp:127.0.0.$2:6643"; else echo "tcp:127.0.0.$2:6644"; fi
+}
+
+# lab__create_cluster nb|sb N: creates the database files of an N-member
+# Raft cluster: member 1 creates it, the others join through member 1.
+lab__create_cluster() {
+    local db=$1 members=$2 d=$LAB_DIR/central schema name n
+    schema=$(lab__schema "$db")
+    name=$(ovsdb-tool schema-name "$schema") || { lab__err "cannot read the name of $schema"; return 1; }
+    ovsdb-tool create-cluster "$d/${db}1.db" "$schema" "$(lab__raft_addr "$db" 1)" \
+        || { lab__err "cannot create the $db cluster"; return 1; }
+    for (( n = 2; n <= members; n++ )); do
+        ovsdb-tool join-cluster "$d/$db$n.db" "$name" "$(lab__raft_addr "$db" "$n")" "$(lab__raft_addr "$db" 1)" \
+            || { lab__err "cannot make $db member $n"; return 1; }
+    done
+}
+
+# lab__start_central_db NAME: serves central/NAME.db on central/NAME.sock
+# (NAME: nb or sb standalone; nbI or sbI, in the central namespace, for
+# cluster member I).
 lab__start_central_db() {
-    local db=$1 d=$LAB_DIR/central
-    lab__in_dir "$d" ovsdb-server --detach --no-chdir \
-        --pidfile="$d/$db.pid" --log-file="$d/$db.log" \
-        --unixctl="$d/$db.ctl" --remote="punix:$d/$db.sock" "$d/$db.db" \
-        2>>"$d/$db.stderr" || { lab__err "ovsdb-server for $db did not start (see $d/$db.log)"; return 1; }
+    local name=$1 d=$LAB_DIR/central in_ns=()
+    [[ $name == ?b ]] || in_ns=(ip netns exec "$LAB_NSP-central")
+    lab__in_dir "$d" "${in_ns[@]}" ovsdb-server --detach --no-chdir \
+        --pidfile="$d/$name.pid" --log-file="$d/$name.log" \
+        --unixctl="$d/$name.ctl" --remote="punix:$d/$name.sock" "$d/$name.db" \
+        2>>"$d/$name.stderr" || { lab__err "ovsdb-server $name did not start (see $d/$name.log)"; return 1; }
+}
+
+# lab_db_role NAME: prints the Raft role of clustered DB member NAME (nbI or
+# sbI): leader, follower or candidate.
+lab_db_role() {
+    local name=${1:?usage: lab_db_role nbI|sbI} db out
+    case $name in nb[1-9]) db=OVN_Northbound ;; sb[1-9]) db=OVN_Southbound ;;
+        *) lab__err "bad cluster member '$name' (want nbI or sbI)"; return 1 ;; esac
+    out=$(ovs-appctl -t "$LAB_DIR/central/$name.ctl" cluster/status "$db" 2>&1) \
+        || { lab__err "$name does not answer cluster/status: $out"; return 1; }
+    [[ $out =~ Role:\ ([a-z]+) ]] && echo "${BASH_REMATCH[1]}"
+}
+
+# lab_db_leader nb|sb: prints the member that is the Raft leader of the
+# database (none: fails).
+lab_db_leader() {
+    local db=${1:?usage: lab_db_leader nb|sb} n
+    for (( n = 1; n <= ${LAB_DB_CLUSTER:-0}; n++ )); do
+        [[ $(lab_db_role "$db$n" 2>/dev/null) != leader ]] || { echo "$db$n"; return 0; }
+    done
+    return 1
 }
 
 # lab__northd_name N: the name of the Nth northd: northd, northd2, ...
@@ -427,7 +494,7 @@ lab__start_northd() {
     lab__in_dir "$d" "$northd" --detach --no-chdir \
         --pidfile="$d/$name.pid" --log-file="$d/$name.log" \
         --unixctl="$d/$name.ctl" \
-        --ovnnb-db="unix:$d/nb.sock" --ovnsb-db="unix:$d/sb.sock" \
+        --ovnnb-db="$LAB_NB_REMOTE" --ovnsb-db="$LAB_SB_REMOTE" \
         2>>"$d/$name.stderr" || { lab__err "$northd did not start as $name (see $d/$name.log)"; return 1; }
 }
 
@@ -457,7 +524,7 @@ lab_active_northd() {
 lab_nbctl() {
     local p
     p=$(lab__prog LAB_NBCTL "${LAB_NBCTL:-ovn}" ovn-nbctl loom-nbctl) || return 1
-    "$p" --db="unix:$LAB_DIR/central/nb.sock" "$@"
+    "$p" --db="$LAB_NB_REMOTE" "$@"
 }
 
 # lab_sbctl ARGS...: runs ovn-sbctl (or loom-sbctl when LAB_SBCTL=loom)
@@ -465,7 +532,7 @@ lab_nbctl() {
 lab_sbctl() {
     local p
     p=$(lab__prog LAB_SBCTL "${LAB_SBCTL:-ovn}" ovn-sbctl loom-sbctl) || return 1
-    "$p" --db="unix:$LAB_DIR/central/sb.sock" "$@"
+    "$p" --db="$LAB_SB_REMOTE" "$@"
 }
 
 # lab__ref_nbctl / lab__ref_sbctl ARGS...: Debian's ovn-nbctl/ovn-sbctl on
@@ -473,16 +540,16 @@ lab_sbctl() {
 # waits and probes use these, so that a loom-*ctl under test never decides
 # whether the lab itself is ready.
 lab__ref_nbctl() {
-    ovn-nbctl --db="unix:$LAB_DIR/central/nb.sock" "$@"
+    ovn-nbctl --db="$LAB_NB_REMOTE" "$@"
 }
 lab__ref_sbctl() {
-    ovn-sbctl --db="unix:$LAB_DIR/central/sb.sock" "$@"
+    ovn-sbctl --db="$LAB_SB_REMOTE" "$@"
 }
 
 # lab_trace ARGS...: Debian's ovn-trace against the lab's SB,
 # e.g. lab_trace ls1 'inport == "p1" && eth.src == ... && eth.dst == ...'.
 lab_trace() {
-    ovn-trace --db="unix:$LAB_DIR/central/sb.sock" "$@"
+    ovn-trace --db="$LAB_SB_REMOTE" "$@"
 }
 
 # lab_sync [SECONDS]: waits (default 30 s) until every chassis has caught up
@@ -598,7 +665,7 @@ lab_add_chassis() {
             || { lab__err "encap IP $ip is not in the underlay's /24 (${LAB_CH_IP[$peer]%.*}.0/24, from $peer)"; return 1; }
     done
     lab__prog LAB_CONTROLLER "${LAB_CONTROLLER:-ovn}" ovn-controller loom-controller >/dev/null || return 1
-    [[ -S $LAB_DIR/central/sb.sock ]] || { lab__err "call lab_start_central before lab_add_chassis"; return 1; }
+    [[ -n ${LAB_SB_REMOTE:-} ]] || { lab__err "call lab_start_central before lab_add_chassis"; return 1; }
     lab__underlay || { lab__err "cannot create the underlay namespace"; return 1; }
 
     ns=$LAB_NSP-$name
@@ -632,7 +699,7 @@ lab_add_chassis() {
     lab_vsctl "$name" set Open_vSwitch . \
         external_ids:system-id="$name" \
         external_ids:hostname="$name" \
-        external_ids:ovn-remote="unix:$LAB_DIR/central/sb.sock" \
+        external_ids:ovn-remote="$LAB_SB_REMOTE" \
         external_ids:ovn-encap-type="$encap" \
         external_ids:ovn-encap-ip="$ip" \
         external_ids:ovn-bridge=br-int \
@@ -695,7 +762,7 @@ lab__daemon() {
     local what=$1 ch=${1%%/*} part=${1#*/}
     case $what in
         northd|northd[0-9]*) echo "$LAB_DIR/central/$what.pid lab__start_northd $what" ;;
-        nb|sb)  echo "$LAB_DIR/central/$what.pid lab__start_central_db $what" ;;
+        nb|sb|nb[1-9]|sb[1-9]) echo "$LAB_DIR/central/$what.pid lab__start_central_db $what" ;;
         */controller|*/vswitchd|*/ovsdb-server)
             [[ -n ${LAB_CH_DIR[$ch]:-} ]] || { lab__err "no chassis '$ch' in '$what'"; return 1; }
             case $part in
@@ -703,7 +770,7 @@ lab__daemon() {
                 vswitchd)     echo "${LAB_CH_DIR[$ch]}/ovs-vswitchd.pid lab__start_vswitchd $ch" ;;
                 ovsdb-server) echo "${LAB_CH_DIR[$ch]}/ovsdb-server.pid lab__start_chassis_db $ch" ;;
             esac ;;
-        *) lab__err "bad daemon '$what' (want northd[N], nb, sb, or CHASSIS/controller|vswitchd|ovsdb-server)"; return 1 ;;
+        *) lab__err "bad daemon '$what' (want northd[N], nb, sb, nbI, sbI, or CHASSIS/controller|vswitchd|ovsdb-server)"; return 1 ;;
     esac
 }
 
