@@ -376,7 +376,13 @@ static void put_action(struct buf *b, const struct ofact *a)
             bprintf(b, ",result=");
             put_ref(b, &a->dst);
         }
-        if (a->data) bprintf(b, ",data=\"%s\"", a->data);
+        if (a->data) {
+            bprintf(b, ",data=\"");
+            for (const char *c = a->data; *c; c++) {
+                bprintf(b, "%s%c", *c == '"' || *c == '\\' ? "\\" : "", *c);
+            }
+            bprintf(b, "\"");
+        }
         if (a->nested.n) {
             bprintf(b, ",actions=[");
             put_list(b, &a->nested);

@@ -602,7 +602,7 @@ static void test_actions(void)
     FLOWS("udp.dst == 53 && ip4", "reg0[4] = dns_lookup(); next;", SW(0),
           "table=8, priority=100, udp,metadata=0x1,tp_dst=53 actions=controller(userdata=00.00.00.06.00.00.00.00,pause,result=NXM_NX_XXREG0[100],data=\"\"),resubmit(,9)\n");
     FLOWS("nd_rs", "reg0[5] = put_nd_ra_opts(addr_mode = \"slaac\", slla = 00:00:00:00:ff:01, mtu = 1500); next;", rt,
-          "table=8, priority=100, icmp6,metadata=0x1,nw_ttl=255,icmp_type=133,icmp_code=0 actions=controller(userdata=00.00.00.08.00.00.00.00,pause,result=NXM_NX_XXREG0[101],data=\"addr_mode = \"slaac\", slla = 00:00:00:00:ff:01, mtu = 1500\"),resubmit(,9)\n");
+          "table=8, priority=100, icmp6,metadata=0x1,nw_ttl=255,icmp_type=133,icmp_code=0 actions=controller(userdata=00.00.00.08.00.00.00.00,pause,result=NXM_NX_XXREG0[101],data=\"addr_mode = \\\"slaac\\\", slla = 00:00:00:00:ff:01, mtu = 1500\"),resubmit(,9)\n");
     FLOWS("inport == \"p2\"", "put_fdb(inport, eth.src); handle_svc_check(inport); next;", SW(0),
           "table=8, priority=100, reg14=0x2,metadata=0x1 actions=controller(userdata=00.00.00.19.00.00.00.00),controller(userdata=00.00.00.12.00.00.00.00),resubmit(,9)\n");
     FLOWS("1", "handle_svc_check(outport);", SW(0),
