@@ -1,8 +1,11 @@
 #!/bin/bash
-# test-lab-loom-all: the lab scenarios (test-lab-debian-ovn.sh, -restart,
-# -wire, -ha) with both loom-northd and loom-controller in place of
-# Debian's daemons: a deployment with no OVN daemon left, only OVS's.
-# Skips until both are built.
+# test-lab-loom-all: every lab scenario -- test-lab-debian-ovn.sh (3
+# chassis: L2, L3, TCP, ACL, Geneve, VXLAN), -restart (each component
+# restarted), -wire (the tunnel format on the wire), -cluster (Raft NB/SB,
+# leaders killed) and -ha (active/standby northds) -- with loom-northd and
+# loom-controller together: no OVN daemon left, only OVS's.
+# Skips until loom-northd loom-controller are built.
+# shellcheck disable=SC2043  # a loop of one for the single-daemon variants
 set -uo pipefail
 for p in loom-northd loom-controller; do
     if [[ ! -x ${LOOM_BUILD:-}/bin/$p ]]; then
@@ -11,10 +14,12 @@ for p in loom-northd loom-controller; do
     fi
 done
 here=$(dirname "$0")
-export LAB_SCENARIO_NORTHD=loom LAB_SCENARIO_CONTROLLER=loom
+export LAB_SCENARIO_NORTHD=loom
+export LAB_SCENARIO_CONTROLLER=loom
 rc=0
-LAB_SCENARIO_PREFIX=lab-loom-all "$here/test-lab-debian-ovn.sh" || rc=1
-LAB_SCENARIO_PREFIX=lab-loom-all-r "$here/test-lab-restart.sh" || rc=1
-LAB_SCENARIO_PREFIX=lab-loom-all-w "$here/test-lab-wire.sh" || rc=1
+LAB_SCENARIO_PREFIX=lab-loom-all-de "$here/test-lab-debian-ovn.sh" || rc=1
+LAB_SCENARIO_PREFIX=lab-loom-all-re "$here/test-lab-restart.sh" || rc=1
+LAB_SCENARIO_PREFIX=lab-loom-all-wi "$here/test-lab-wire.sh" || rc=1
+LAB_SCENARIO_PREFIX=lab-loom-all-cl "$here/test-lab-cluster.sh" || rc=1
 LAB_SCENARIO_PREFIX=lab-loom-all-ha "$here/test-lab-ha.sh" || rc=1
 exit "$rc"
