@@ -51,12 +51,15 @@ class Lab:
     (None: take LAB_* from the environment, default ovn)."""
 
     def __init__(self, prefix, northd=None, controller=None, nbctl=None,
-                 sbctl=None, verbose=False):
+                 sbctl=None, northds=None, db_cluster=None, verbose=False):
+        """northds: number of northds (LAB_NORTHDS, one active); db_cluster:
+        Raft cluster size for NB and SB (LAB_DB_CLUSTER, 0 standalone)."""
         self.env = dict(os.environ)
         for knob, val in (("LAB_NORTHD", northd), ("LAB_CONTROLLER", controller),
-                          ("LAB_NBCTL", nbctl), ("LAB_SBCTL", sbctl)):
+                          ("LAB_NBCTL", nbctl), ("LAB_SBCTL", sbctl),
+                          ("LAB_NORTHDS", northds), ("LAB_DB_CLUSTER", db_cluster)):
             if val is not None:
-                self.env[knob] = val
+                self.env[knob] = str(val)
         if verbose:
             self.env["LAB_VERBOSE"] = "1"
         self.env.setdefault("LOOM_SRC", os.path.dirname(os.path.dirname(os.path.dirname(LIB))))
@@ -123,12 +126,25 @@ class Lab:
     # -- building -----------------------------------------------------------
     @property
     def nb_remote(self):
-        """The NB database's remote, e.g. for ovsdbapp."""
-        return "unix:%s/central/nb.sock" % self.dir
+        """The NB database's remote(s), e.g. for ovsdbapp (a comma-separated
+        list with db_cluster)."""
+        return self._bash('echo "$LAB_NB_REMOTE"')
 
     @property
     def sb_remote(self):
-        return "unix:%s/central/sb.sock" % self.dir
+        return self._bash('echo "$LAB_SB_REMOTE"')
+
+    def db_leader(self, db):
+        """The Raft leader member ("nb2", ...) of "nb" or "sb" (db_cluster)."""
+        return self.call("lab_db_leader", db)
+
+    def stop(self, what, kill=False):
+        """Stops one daemon: northd[N], nb, sb, nbI, sbI, CHASSIS/controller,
+        CHASSIS/vswitchd, CHASSIS/ovsdb-server; kill=True sends SIGKILL."""
+        self.call("lab_stop", what, *(["--kill"] if kill else []))
+
+    def start(self, what):
+        self.call("lab_start", what)
 
     def start_central(self):
         self.call("lab_start_central")

@@ -59,6 +59,12 @@ def main():
                 check("bad MAC refused with the value quoted", "zz:00:00:00:00:03" in str(e), str(e))
             chassis = lab.sbctl("--bare", "--columns=name", "list", "Chassis").split()
             check("SB lists both chassis", sorted(chassis) == ["hv1", "hv2"], " ".join(chassis))
+            check("nb_remote names the lab's NB socket",
+                  lab.nb_remote == "unix:%s/central/nb.sock" % run_dir, lab.nb_remote)
+            lab.stop("hv2/controller", kill=True)
+            lab.start("hv2/controller")
+            ms = lab.wait_ping("vm1", "10.0.0.2")
+            check("traffic after hv2's controller was killed and restarted", ms >= 0, "%d ms" % ms)
         except LabError as e:
             check("lab operation", False, str(e))
             print(lab.dump_logs())
