@@ -4,10 +4,10 @@
  * Port_Binding.port_security through check_in_port_sec() and
  * check_out_port_sec()), MAC learning for ports with "unknown" and no port
  * security, ACLs (stateless and conntrack-based, switch and port-group),
- * ARP/ND responder, destination lookup, flooding and unknown delivery.
- * Load balancers, DHCP, DNS, QoS and multicast snooping are not built yet:
- * their stages hold only the default "next;" flow, so the table numbers of
- * every stage stay OVN's.
+ * ARP/ND responder, destination lookup, flooding, unknown delivery and
+ * native DHCPv4.  Load balancers, DHCPv6, DNS, QoS and multicast snooping
+ * are not built yet: their stages hold only the default "next;" flow, so
+ * the table numbers of every stage stay OVN's.
  *
  * Flow count per switch: ~60 fixed + ~6 per port + ~3 per IP address +
  * 1-2 per ACL. */
@@ -679,6 +679,111 @@ build_l2_lookup(struct ls_ctx *c)
     macs_free(&macs);
 }
 
+/* Native DHCPv4: ls_in_dhcp_options turns a request from a port with
+ * DHCP_Options into a reply (put_dhcp_opts), ls_in_dhcp_response sends it
+ * back out of the port, and the egress ACL stage lets the reply through
+ * whatever the ACLs say. */
+static void
+build_dhcp(struct ls_ctx *c)
+{
+    const struct nd_ls *ls = c->ls;
+    add(c, ND_S_LS_IN_DHCP_OPTIONS, 0, "1", "next;", NULL);
+    add(c, ND_S_LS_IN_DHCP_RESPONSE, 0, "1", "next;", NULL);
+    for (size_t i = 0; ls->has_dhcp && i < ls->n_ports; i++) {
+        const struct nd_lsp *p = ls->ports[i];
+        const struct nd_dhcp *d = p->dhcpv4;
+        if (!d || !p->enabled || p->type != ND_LSP_VIF) {
+            continue;
+        }
+        for (size_t j = 0; j < p->n_addrs; j++) {
+            const struct nd_lport_addrs *la = &p->addrs[j];
+            const struct nd_ip4 *offer = NULL;
+            for (size_t k = 0; k < la->n_ip4 && !offer; k++) {
+                if (nd_ip4_in(la->ip4[k].addr, &d->cidr)) {
+                    offer = &la->ip4[k];
+                }
+            }
+            if (!offer) {
+                continue;
+            }
+            /* put_dhcp_opts(offerip = A, options sorted by name with the
+             * netmask of the cidr). */
+            char buf[ND_IP4_STRLEN];
+            struct nd_str args = ND_STR_INIT;
+            nd_str_printf(&args, "offerip = %s",
+                          nd_ip4_str(offer->addr, buf));
+            bool mask_done = nd_smap_get(&d->options, "netmask") != NULL;
+            for (size_t k = 0; k < d->options.n; k++) {
+                if (!mask_done && strcmp(d->options.keys[k], "netmask") > 0) {
+                    nd_str_printf(&args, ", netmask = %s", nd_ip4_str(
+                                  nd_ip4_mask(d->cidr.plen), buf));
+                    mask_done = true;
+                }
+                nd_str_printf(&args, ", %s = %s", d->options.keys[k],
+                              d->options.values[k]);
+            }
+            if (!mask_done) {
+                nd_str_printf(&args, ", netmask = %s",
+                              nd_ip4_str(nd_ip4_mask(d->cidr.plen), buf));
+            }
+            char *put = nd_xasprintf("reg0[3] = put_dhcp_opts(%s)",
+                                     nd_str_cstr(&args));
+            nd_str_free(&args);
+            struct nd_actions a;
+            nd_actions_init(&a);
+            nd_a_stmt(&a, put);
+            nd_a_next(&a);
+            free(put);
+
+            uint32_t dsts[2] = { d->server_id, UINT32_MAX };
+            struct nd_match m;
+            nd_match_init(&m);                  /* DISCOVER */
+            nd_m_port(&m, "inport", p->name);
+            nd_m_mac(&m, "eth.src", &la->mac);
+            nd_m_ip4(&m, "ip4.src", 0);
+            nd_m_ip4(&m, "ip4.dst", UINT32_MAX);
+            nd_m_pred(&m, "udp.src == 68 && udp.dst == 67");
+            addb(c, ND_S_LS_IN_DHCP_OPTIONS, 100, &m, &a, p->uuid);
+            nd_match_destroy(&m);
+            nd_match_init(&m);                  /* REQUEST / renewal */
+            nd_m_port(&m, "inport", p->name);
+            nd_m_mac(&m, "eth.src", &la->mac);
+            nd_m_ip4(&m, "ip4.src", offer->addr);
+            nd_m_ip4_set(&m, "ip4.dst", dsts, 2);
+            nd_m_pred(&m, "udp.src == 68 && udp.dst == 67");
+            addb(c, ND_S_LS_IN_DHCP_OPTIONS, 100, &m, &a, p->uuid);
+            nd_match_destroy(&m);
+            nd_actions_destroy(&a);
+
+            nd_match_init(&m);
+            nd_actions_init(&a);
+            nd_m_port(&m, "inport", p->name);
+            nd_m_mac(&m, "eth.src", &la->mac);
+            nd_m_pred(&m, "ip4 && udp.src == 68 && udp.dst == 67 && reg0[3]");
+            nd_a_move(&a, "eth.dst", "eth.src");
+            nd_a_set_mac(&a, "eth.src", &d->server_mac);
+            nd_a_set_ip4(&a, "ip4.src", d->server_id);
+            nd_a_stmt(&a, "udp.src = 67");
+            nd_a_stmt(&a, "udp.dst = 68");
+            nd_a_move(&a, "outport", "inport");
+            nd_a_stmt(&a, "flags.loopback = 1");
+            nd_a_output(&a);
+            addb(c, ND_S_LS_IN_DHCP_RESPONSE, 100, &m, &a, p->uuid);
+            nd_match_destroy(&m);
+            nd_actions_destroy(&a);
+
+            nd_match_init(&m);
+            nd_m_port(&m, "outport", p->name);
+            nd_m_mac(&m, "eth.src", &d->server_mac);
+            nd_m_ip4(&m, "ip4.src", d->server_id);
+            nd_m_pred(&m, "udp && udp.src == 67 && udp.dst == 68");
+            add(c, ND_S_LS_OUT_ACL, 34000, nd_match_cstr(&m),
+                ls->has_stateful ? "ct_commit; next;" : "next;", p->uuid);
+            nd_match_destroy(&m);
+        }
+    }
+}
+
 /* Stages Loom does not populate yet: just their default flow. */
 static void
 build_defaults(struct ls_ctx *c)
@@ -686,8 +791,7 @@ build_defaults(struct ls_ctx *c)
     static const enum nd_stage stages[] = {
         ND_S_LS_IN_QOS_MARK, ND_S_LS_IN_QOS_METER, ND_S_LS_IN_LB_AFF_CHECK,
         ND_S_LS_IN_LB, ND_S_LS_IN_LB_AFF_LEARN, ND_S_LS_IN_PRE_HAIRPIN,
-        ND_S_LS_IN_NAT_HAIRPIN, ND_S_LS_IN_HAIRPIN, ND_S_LS_IN_DHCP_OPTIONS,
-        ND_S_LS_IN_DHCP_RESPONSE, ND_S_LS_IN_DNS_LOOKUP,
+        ND_S_LS_IN_NAT_HAIRPIN, ND_S_LS_IN_HAIRPIN, ND_S_LS_IN_DNS_LOOKUP,
         ND_S_LS_IN_DNS_RESPONSE, ND_S_LS_IN_EXTERNAL_PORT,
         ND_S_LS_OUT_QOS_MARK, ND_S_LS_OUT_QOS_METER,
     };
@@ -707,5 +811,6 @@ nd_build_ls_flows(const struct nd_model *m, const struct nd_ls *ls,
     build_acls(&c);
     build_defaults(&c);
     build_arp_nd_rsp(&c);
+    build_dhcp(&c);
     build_l2_lookup(&c);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lib/log.h"
+#include "northd/dhcp.h"
 
 /* One entry of nd_model.port_names / lsp_uuids. */
 struct name_entry {
@@ -162,6 +163,7 @@ nd_model_create(void)
     nd_warn_new_round();
     nd_hmap_init(&m->port_names);
     nd_hmap_init(&m->lsp_uuids);
+    nd_hmap_init(&m->dhcp_uuids);
     return m;
 }
 
@@ -236,6 +238,7 @@ nd_model_destroy(struct nd_model *m)
             smap_free(&p->options);
             free(p->router_port);
             free(p->parent_name);
+            free(p->dhcpv4_uuid);
             free(p);
         }
         free(ls->ports);
@@ -282,8 +285,14 @@ nd_model_destroy(struct nd_model *m)
         free(m->ases[i]);
     }
     free(m->ases);
+    for (size_t i = 0; i < m->n_dhcps; i++) {
+        smap_free(&m->dhcps[i]->options);
+        free(m->dhcps[i]);
+    }
+    free(m->dhcps);
     names_free(&m->port_names);
     names_free(&m->lsp_uuids);
+    names_free(&m->dhcp_uuids);
     free(m);
 }
 
@@ -421,6 +430,8 @@ nd_model_add_lsp(struct nd_model *m, struct nd_ls *ls,
     p->router_port = rp ? nd_xstrdup(rp) : NULL;
     p->parent_name = row->parent_name ? nd_xstrdup(row->parent_name) : NULL;
     p->tag = row->tag;
+    p->dhcpv4_uuid = row->dhcpv4_options ? nd_xstrdup(row->dhcpv4_options)
+                                         : NULL;
 
     ls->ports = nd_grow(ls->ports, &ls->cap_ports, ls->n_ports,
                         sizeof *ls->ports);
@@ -721,6 +732,76 @@ fail:
     return NULL;
 }
 
+struct nd_dhcp *
+nd_model_add_dhcp(struct nd_model *m, const struct nd_dhcp_row *row)
+{
+    static const char T[] = "DHCP_Options";
+    char err[ND_ERR_LEN];
+    struct nd_dhcp *d = nd_xcalloc(1, sizeof *d);
+    const char *cidr = row->cidr ? row->cidr : "";
+    const char *v;
+    struct nd_ip4 ip;
+    assert(!m->finished);
+    if (!parse_uuid(row->uuid, d->uuid)) {
+        SKIP(m, T, cidr, row->uuid, "bad uuid");
+        goto fail;
+    }
+    if (strchr(cidr, ':')) {
+        goto fail;                      /* DHCPv6: not built yet */
+    }
+    if (!parse_ip4(cidr, true, &d->cidr, err)) {
+        SKIP(m, T, cidr, row->uuid, "cidr: %s", err);
+        goto fail;
+    }
+    if (!(v = nd_smap_ref_get(&row->options, "server_id"))
+        || !parse_ip4(v, false, &ip, err)) {
+        SKIP(m, T, cidr, row->uuid, "server_id %s",
+             v ? err : "missing");
+        goto fail;
+    }
+    d->server_id = ip.addr;
+    if (!(v = nd_smap_ref_get(&row->options, "server_mac"))
+        || !parse_mac(v, &d->server_mac, err)) {
+        SKIP(m, T, cidr, row->uuid, "server_mac %s",
+             v ? err : "missing");
+        goto fail;
+    }
+    if (!nd_smap_ref_get(&row->options, "lease_time")) {
+        SKIP(m, T, cidr, row->uuid, "lease_time missing");
+        goto fail;
+    }
+    /* Keep the options ovn-controller knows; an unknown one would make it
+     * reject the whole put_dhcp_opts() flow. */
+    struct nd_smap_ref known = { NULL, NULL, 0 };
+    const char **keys = nd_xcalloc(row->options.n + 1, sizeof *keys);
+    const char **values = nd_xcalloc(row->options.n + 1, sizeof *values);
+    for (size_t i = 0; i < row->options.n; i++) {
+        const char *k = row->options.keys[i];
+        if (!strcmp(k, "server_mac")) {
+            continue;
+        }
+        if (!nd_dhcpv4_opt_find(k)) {
+            nd_warn("%s \"%s\" (%s): unknown option \"%s\"; ignoring it",
+                    T, cidr, row->uuid, k);
+            continue;
+        }
+        keys[known.n] = k;
+        values[known.n++] = row->options.values[i];
+    }
+    known.keys = keys;
+    known.values = values;
+    smap_copy(&d->options, &known);
+    free(keys);
+    free(values);
+    m->dhcps = nd_grow(m->dhcps, &m->cap_dhcps, m->n_dhcps, sizeof *m->dhcps);
+    m->dhcps[m->n_dhcps++] = d;
+    name_add(&m->dhcp_uuids, d->uuid, d, false);
+    return d;
+fail:
+    free(d);
+    return NULL;
+}
+
 struct nd_lsp *
 nd_model_find_lsp(const struct nd_model *m, const char *name)
 {
@@ -869,6 +950,12 @@ nd_model_finish(struct nd_model *m)
             struct nd_lsp *p = ls->ports[j];
             if (p->has_unknown && p->enabled) {
                 ls->has_unknown = true;
+            }
+            struct name_entry *d = p->dhcpv4_uuid
+                ? name_find(&m->dhcp_uuids, p->dhcpv4_uuid) : NULL;
+            if (d) {
+                p->dhcpv4 = d->obj;
+                ls->has_dhcp = true;
             }
             if (p->type != ND_LSP_ROUTER) {
                 continue;

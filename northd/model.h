@@ -57,6 +57,7 @@ struct nd_lsp_row {
     int enabled;                        /* -1 unset (= true), 0, 1 */
     const char *parent_name;            /* or NULL */
     int64_t tag;                        /* -1 when unset */
+    const char *dhcpv4_options;         /* DHCP_Options uuid, or NULL */
 };
 struct nd_lr_row {
     const char *uuid, *name;
@@ -88,6 +89,10 @@ struct nd_pg_row {
     const char *uuid, *name;
     const char *const *port_uuids; size_t n_ports;  /* LSP uuids */
 };
+struct nd_dhcp_row {                    /* DHCP_Options (IPv4 only yet) */
+    const char *uuid, *cidr;
+    struct nd_smap_ref options;
+};
 struct nd_as_row {
     const char *uuid, *name;
     const char *const *addresses; size_t n_addresses;
@@ -103,6 +108,16 @@ enum nd_lsp_type {
 struct nd_ls;
 struct nd_lr;
 struct nd_lrp;
+
+/* A usable DHCPv4 configuration: cidr, and the options ovn-controller
+ * needs (server_id, server_mac, lease_time) present and valid. */
+struct nd_dhcp {
+    char uuid[ND_UUID_LEN + 1];
+    struct nd_ip4 cidr;
+    uint32_t server_id;
+    struct nd_eth server_mac;
+    struct nd_smap options;     /* known options except server_mac */
+};
 
 struct nd_lsp {
     char uuid[ND_UUID_LEN + 1];
@@ -124,6 +139,8 @@ struct nd_lsp {
     struct nd_lrp *peer;            /* resolved router port, or NULL */
     char *parent_name;
     int64_t tag;
+    char *dhcpv4_uuid;              /* as given, or NULL */
+    const struct nd_dhcp *dhcpv4;   /* resolved by nd_model_finish() */
     uint32_t requested_key;         /* options:requested-tnl-key, or 0 */
     uint32_t key;                   /* assigned tunnel key */
 };
@@ -178,6 +195,7 @@ struct nd_ls {
     bool has_stateful;              /* an allow-related ACL (or allow in a
                                      * switch that has one) */
     bool has_unknown;               /* a port with "unknown" */
+    bool has_dhcp;                  /* a port with usable DHCPv4 options */
 };
 
 struct nd_route {
@@ -225,8 +243,10 @@ struct nd_model {
     struct nd_lr **routers; size_t n_routers, cap_routers;
     struct nd_pg **pgs; size_t n_pgs, cap_pgs;
     struct nd_as **ases; size_t n_ases, cap_ases;
+    struct nd_dhcp **dhcps; size_t n_dhcps, cap_dhcps;
     struct nd_hmap port_names;      /* every LSP and LRP name (unique) */
     struct nd_hmap lsp_uuids;
+    struct nd_hmap dhcp_uuids;
     size_t n_errors;                /* rows skipped (for tests / stats) */
     bool finished;
 };
@@ -249,6 +269,10 @@ struct nd_acl *nd_model_add_acl(struct nd_model *, struct nd_ls *,
                                 struct nd_pg *, const struct nd_acl_row *);
 struct nd_pg *nd_model_add_pg(struct nd_model *, const struct nd_pg_row *);
 struct nd_as *nd_model_add_as(struct nd_model *, const struct nd_as_row *);
+/* Add DHCP_Options rows before nd_model_finish() (ports refer to them by
+ * uuid).  IPv6 cidrs are skipped quietly (DHCPv6 is not built yet). */
+struct nd_dhcp *nd_model_add_dhcp(struct nd_model *,
+                                  const struct nd_dhcp_row *);
 
 /* Resolves references and computes derived facts; call once, last. */
 void nd_model_finish(struct nd_model *);

@@ -87,6 +87,11 @@ load_switch(struct nd_model *m, const struct nbrec_logical_switch *nls)
             .parent_name = p->parent_name,
             .tag = p->n_tag ? p->tag[0] : -1,
         };
+        char duuid[UUID_LEN + 1];
+        if (p->dhcpv4_options) {
+            uuid_str(&p->dhcpv4_options->header_, duuid);
+            row.dhcpv4_options = duuid;
+        }
         nd_model_add_lsp(m, ls, &row);
         smap_ref_free(&options);
     }
@@ -150,6 +155,15 @@ struct nd_model *
 nd_model_from_nb(const struct replica *nb)
 {
     struct nd_model *m = nd_model_create();
+    const struct nbrec_dhcp_options *d;
+    NBREC_DHCP_OPTIONS_FOR_EACH (d, nb) {
+        char uuid[UUID_LEN + 1];
+        uuid_str(&d->header_, uuid);
+        struct nd_smap_ref options = smap_ref(&d->options);
+        nd_model_add_dhcp(m, &(struct nd_dhcp_row) { uuid, d->cidr,
+                                                     options });
+        smap_ref_free(&options);
+    }
     const struct nbrec_logical_switch *ls;
     NBREC_LOGICAL_SWITCH_FOR_EACH (ls, nb) {
         load_switch(m, ls);

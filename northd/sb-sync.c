@@ -9,6 +9,7 @@
 
 #include "lib/idl/ovn-sb-idl.h"
 #include "lib/log.h"
+#include "northd/dhcp.h"
 #include "northd/nd-util.h"
 #include "northd/stages.h"
 
@@ -145,6 +146,8 @@ DEL_FN(multicast_group)
 DEL_FN(logical_flow)
 DEL_FN(port_group)
 DEL_FN(address_set)
+DEL_FN(dhcp_options)
+DEL_FN(dhcpv6_options)
 
 /* ---- per table ---- */
 
@@ -658,6 +661,46 @@ sync_named_sets(struct sync *s, bool port_groups)
                 port_groups ? del_port_group : del_address_set, s->stats);
 }
 
+/* SB DHCP_Options / DHCPv6_Options: the option definitions of dhcp.h. */
+#define SYNC_DHCP_DEFS(FN, TABLE, DEFS, N_DEFS)                             \
+static void                                                                 \
+FN(struct sync *s)                                                          \
+{                                                                           \
+    struct nd_hmap existing;                                                \
+    nd_hmap_init(&existing);                                                \
+    const struct sbrec_##TABLE *row;                                        \
+    for (row = sbrec_##TABLE##_first(s->sb); row;                           \
+         row = sbrec_##TABLE##_next(row)) {                                 \
+        rows_add(&existing, nd_xstrdup(row->name ? row->name : ""), row);   \
+    }                                                                       \
+    for (size_t i = 0; i < (N_DEFS); i++) {                                 \
+        const struct nd_dhcp_opt_def *def = &(DEFS)[i];                     \
+        struct row_entry *e = rows_find(&existing, def->name);              \
+        struct ovsdb_txn_row *txn_row = NULL;                               \
+        if (e) {                                                            \
+            e->used = true;                                                 \
+            row = e->row;                                                   \
+            if (row->code != def->code || !str_eq(row->type, def->type)) {  \
+                txn_row = sbrec_##TABLE##_update(s->txn, row);              \
+                s->stats->updated++;                                        \
+            }                                                               \
+        } else {                                                            \
+            txn_row = sbrec_##TABLE##_insert(s->txn);                       \
+            sbrec_##TABLE##_set_name(txn_row, def->name);                   \
+            s->stats->inserted++;                                           \
+        }                                                                   \
+        if (txn_row) {                                                      \
+            sbrec_##TABLE##_set_code(txn_row, def->code);                   \
+            sbrec_##TABLE##_set_type(txn_row, def->type);                   \
+        }                                                                   \
+    }                                                                       \
+    rows_finish(&existing, s->txn, del_##TABLE, s->stats);                  \
+}
+SYNC_DHCP_DEFS(sync_dhcpv4_defs, dhcp_options, nd_dhcpv4_opts,
+               nd_n_dhcpv4_opts)
+SYNC_DHCP_DEFS(sync_dhcpv6_defs, dhcpv6_options, nd_dhcpv6_opts,
+               nd_n_dhcpv6_opts)
+
 static void
 sync_global(struct sync *s, const struct nd_sb_global_want *want)
 {
@@ -699,6 +742,8 @@ nd_sb_sync(const struct nd_sb_image *img,
     sync_flows(&s);
     sync_named_sets(&s, true);
     sync_named_sets(&s, false);
+    sync_dhcpv4_defs(&s);
+    sync_dhcpv6_defs(&s);
 
     rows_finish(&s.pb_uuids, txn, NULL, stats);
     free(s.pb_uuid_store);

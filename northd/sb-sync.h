@@ -7,7 +7,8 @@
  * by external_ids logical-switch/logical-router, Port_Binding by
  * logical_port, Multicast_Group by (datapath, name), Port_Group and
  * Address_Set by name, Logical_Flow by (datapaths, pipeline, table,
- * priority, match, actions).  Only columns northd owns are written
+ * priority, match, actions), DHCP_Options/DHCPv6_Options (the option
+ * definitions of dhcp.h) by name.  Only columns northd owns are written
  * (Port_Binding chassis, up, encap... belong to ovn-controller).
  * Logical_DP_Group rows are never deleted: they are non-root, so
  * ovsdb-server collects them once no flow refers to them.  MAC_Binding

@@ -77,6 +77,18 @@ configure() {   # configure ref|loom: the same NB on either side
     nb "$w" acl-add sw1 from-lport 900 'udp' allow-stateless
     nb "$w" acl-add sw1 to-lport 800 'icmp4' allow
     nb "$w" acl-add sw1 from-lport 700 'ip4.src == 9.9.9.9' drop
+    # Native DHCPv4: a stateful switch, a stateless one, one without ACLs.
+    local d1 d2 d3
+    d1=$(nb "$w" create DHCP_Options cidr=10.0.0.0/24 \
+        'options="lease_time"="3600" "router"="10.0.0.254" "server_id"="10.0.0.254" "server_mac"="c0:ff:ee:00:00:01" "dns_server"="{8.8.8.8,1.1.1.1}" "mtu"="1442" "domain_name"="\"example.org\""')
+    d2=$(nb "$w" create DHCP_Options cidr=20.0.0.0/24 \
+        'options="lease_time"="600" "server_id"="20.0.0.254" "server_mac"="c0:ff:ee:00:00:02"')
+    d3=$(nb "$w" create DHCP_Options cidr=30.0.0.0/24 \
+        'options="lease_time"="600" "server_id"="30.0.0.1" "server_mac"="c0:ff:ee:00:00:03" "router"="30.0.0.1" "classless_static_route"="{30.0.0.0/24,0.0.0.0}"')
+    nb "$w" lsp-set-dhcpv4-options vm1 "$d1" -- lsp-set-dhcpv4-options vm2 "$d1" \
+        -- lsp-set-dhcpv4-options vm3 "$d2" \
+        -- ls-add sw2 -- lsp-add sw2 vm6 -- lsp-set-addresses vm6 "00:00:00:00:00:06 30.0.0.6" \
+        -- lsp-set-dhcpv4-options vm6 "$d3"
     nb "$w" --wait=sb sync
 }
 configure ref
@@ -117,7 +129,7 @@ PY
 # Each side's SB summarised by name (uuids and datapath keys resolved).
 summary() {
     local t
-    for t in Datapath_Binding Port_Binding Multicast_Group Port_Group Address_Set; do
+    for t in Datapath_Binding Port_Binding Multicast_Group Port_Group Address_Set DHCP_Options DHCPv6_Options; do
         echo "=== $t"
         sbq "$1" --format=json list "$t"
     done | /usr/bin/python3 -c '
@@ -155,6 +167,9 @@ for r in tables["Port_Group"]:
 for r in tables["Address_Set"]:
     if r["name"] != "svc_monitor_mac":
         out.append("AS %s %s" % (r["name"], sorted(aslist(r["addresses"]))))
+for t in ("DHCP_Options", "DHCPv6_Options"):
+    for r in tables[t]:
+        out.append("%s %s %s %s" % (t, r["name"], r["code"], r["type"]))
 print("\n".join(sorted(out)))
 '
 }

@@ -822,6 +822,64 @@ test_disabled_and_duplicates(void)
     nd_model_destroy(m);
 }
 
+/* Native DHCPv4: flows for a port whose address is in the cidr; options
+ * missing a required key or naming an unknown option are handled. */
+static void
+test_dhcp(void)
+{
+    struct nd_model *m = nd_model_create();
+    struct nd_ls *ls = nd_model_add_ls(m, &(struct nd_ls_row) {
+        U(01), "sw", {0} });
+    const char *k[] = { "lease_time", "router", "server_id", "server_mac",
+                        "bogus_opt" };
+    const char *v[] = { "3600", "10.0.0.1", "10.0.0.1", "c0:ff:ee:00:00:01",
+                        "1" };
+    CHECK(nd_model_add_dhcp(m, &(struct nd_dhcp_row) {
+        U(61), "10.0.0.0/24", { k, v, 5 } }));
+    /* No server_mac: unusable, skipped. */
+    CHECK(!nd_model_add_dhcp(m, &(struct nd_dhcp_row) {
+        U(62), "10.0.0.0/24", { k, v, 3 } }));
+    CHECK(!nd_model_add_dhcp(m, &(struct nd_dhcp_row) {
+        U(63), "10.0.0.0/33", { k, v, 4 } }));
+    const char *a[] = { "00:00:00:00:00:05 10.0.0.5" };
+    const char *b[] = { "00:00:00:00:00:06 99.0.0.6" };
+    nd_model_add_lsp(m, ls, &(struct nd_lsp_row) {
+        .uuid = U(11), .name = "p5", .addresses = a, .n_addresses = 1,
+        .enabled = -1, .tag = -1, .dhcpv4_options = U(61) });
+    nd_model_add_lsp(m, ls, &(struct nd_lsp_row) {
+        .uuid = U(12), .name = "p6", .addresses = b, .n_addresses = 1,
+        .enabled = -1, .tag = -1, .dhcpv4_options = U(61) });
+    nd_model_finish(m);
+    CHECK(ls->has_dhcp);
+    struct nd_lflow_table t;
+    nd_lflow_table_init(&t, 1);
+    nd_build_lflows(m, &t);
+    static const char put[] = "reg0[3] = put_dhcp_opts(offerip = 10.0.0.5, "
+        "lease_time = 3600, netmask = 255.255.255.0, router = 10.0.0.1, "
+        "server_id = 10.0.0.1); next;";
+    CHECK(has_flow(&t, 0, ND_S_LS_IN_DHCP_OPTIONS, 100, "inport == \"p5\" && "
+                   "eth.src == 00:00:00:00:00:05 && ip4.src == 0.0.0.0 && "
+                   "ip4.dst == 255.255.255.255 && udp.src == 68 && "
+                   "udp.dst == 67", put));
+    CHECK(has_flow(&t, 0, ND_S_LS_IN_DHCP_OPTIONS, 100, "inport == \"p5\" && "
+                   "eth.src == 00:00:00:00:00:05 && ip4.src == 10.0.0.5 && "
+                   "ip4.dst == {10.0.0.1, 255.255.255.255} && udp.src == 68 "
+                   "&& udp.dst == 67", put));
+    CHECK(has_flow(&t, 0, ND_S_LS_IN_DHCP_RESPONSE, 100, "inport == \"p5\" "
+                   "&& eth.src == 00:00:00:00:00:05 && ip4 && udp.src == 68 "
+                   "&& udp.dst == 67 && reg0[3]", "eth.dst = eth.src; eth.src "
+                   "= c0:ff:ee:00:00:01; ip4.src = 10.0.0.1; udp.src = 67; "
+                   "udp.dst = 68; outport = inport; flags.loopback = 1; "
+                   "output;"));
+    CHECK(has_flow(&t, 0, ND_S_LS_OUT_ACL, 34000, "outport == \"p5\" && "
+                   "eth.src == c0:ff:ee:00:00:01 && ip4.src == 10.0.0.1 && "
+                   "udp && udp.src == 67 && udp.dst == 68", "next;"));
+    /* p6's address is outside the cidr: no DHCP for it. */
+    CHECK(!has_match_substr(&t, 0, ND_S_LS_IN_DHCP_OPTIONS, "p6"));
+    nd_lflow_table_destroy(&t);
+    nd_model_destroy(m);
+}
+
 /* nd_warn(): a message repeated in the next round drops to debug level,
  * one that went away and came back is a warning again. */
 static void
@@ -871,6 +929,7 @@ main(void)
     test_keys_and_image();
     test_bad_rows();
     test_disabled_and_duplicates();
+    test_dhcp();
     test_warn_once();
     printf("%d checks, %d failures\n", checks, failures);
     return failures ? 1 : 0;
