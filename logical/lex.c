@@ -407,6 +407,39 @@ static size_t scan_string(const char *p, char **out, char **msg)
             case 'r': c = '\r'; break;
             case 'b': c = '\b'; break;
             case 'f': c = '\f'; break;
+            case 'u': {
+                /* JSON \uXXXX (BMP only), stored as UTF-8. */
+                unsigned cp = 0;
+                for (int i = 0; i < 4; i++) {
+                    if (!isxdigit((unsigned char) q[i])) {
+                        free(s);
+                        *msg = strdup("bad \\u escape in string (need 4 hex digits)");
+                        return 0;
+                    }
+                    cp = cp * 16 + (unsigned) (isdigit((unsigned char) q[i]) ? q[i] - '0'
+                                               : tolower((unsigned char) q[i]) - 'a' + 10);
+                }
+                q += 4;
+                if (!cp || (cp >= 0xd800 && cp <= 0xdfff)) {
+                    free(s);
+                    *msg = strdup("\\u escape of NUL or a surrogate is not supported");
+                    return 0;
+                }
+                char utf8[3];
+                int n;
+                if (cp < 0x80) { utf8[0] = (char) cp; n = 1; }
+                else if (cp < 0x800) { utf8[0] = (char) (0xc0 | (cp >> 6)); utf8[1] = (char) (0x80 | (cp & 0x3f)); n = 2; }
+                else { utf8[0] = (char) (0xe0 | (cp >> 12)); utf8[1] = (char) (0x80 | ((cp >> 6) & 0x3f));
+                       utf8[2] = (char) (0x80 | (cp & 0x3f)); n = 3; }
+                if (len + (size_t) n + 1 > cap) {
+                    cap = (cap + (size_t) n + 1) * 2;
+                    s = realloc(s, cap);
+                    if (!s) abort();
+                }
+                memcpy(s + len, utf8, (size_t) n);
+                len += (size_t) n;
+                continue;
+            }
             default:
                 free(s);
                 if (asprintf(msg, "bad escape '\\%c' in string", e ? e : '0') < 0) abort();

@@ -207,6 +207,11 @@ static void test_lexer(void)
     }
     lexer_destroy(&lx);
 
+    /* JSON \u escapes become UTF-8. */
+    CHECK(!lexer_init(&lx, "\"a\\u00e9\\u20acb\"", &err), "unicode string: %s", err);
+    CHECK(lx.n == 2 && !strcmp(lx.tokens[0].s, "a\xc3\xa9\xe2\x82\xac" "b"), "\\u escapes");
+    lexer_destroy(&lx);
+
     /* 10.0.0.1:80 is an address followed by ':' and a port. */
     CHECK(!lexer_init(&lx, "10.0.0.1:80 [fd00::2]:8080", &err), "backends: %s", err);
     CHECK(lx.n == 9 && lx.tokens[0].format == LEX_F_IPV4 && lx.tokens[1].type == LEX_COLON
@@ -223,6 +228,7 @@ static void test_lexer(void)
         { "reg0 == 1 # 2", "at byte 10 ('#'): unexpected character" },
         { "reg0 == 0x", "invalid hexadecimal constant" },
         { "a /* b", "unterminated comment" },
+        { "\"\\u12\"", "bad \\u escape in string" },
         { "reg0 == 99999999999999999999", "decimal constant too large" },
         { "reg0 == 5/3", "value has 1-bits where its mask has 0-bits" },
     };
