@@ -98,7 +98,8 @@ struct ctl_ctx {
     struct ctl_row **rows;
     size_t n_rows, allocated_rows;
     json_t *by_uuid;            /* uuid or "rowN" -> index */
-    json_t *loaded_tables;      /* table -> true once fully selected */
+    json_t *loaded_tables;      /* table -> true (all rows, all columns)
+                                 * or [columns] (all rows, those columns) */
     json_t *symtab;             /* "@name" -> uuid atom */
     json_t *defined_syms;       /* "@name" -> true once created/bound */
     json_t *verify_ops;         /* extra "wait" operations */
@@ -150,6 +151,15 @@ struct ctl_row *ctl_lookup(struct ctl_ctx *, const struct ovsdb_table_schema *,
                            const char *id, bool must_exist);
 /* Loads every row of TABLE (all columns) into the cache, once. */
 void ctl_load_table(struct ctl_ctx *, const struct ovsdb_table_schema *);
+/* Loads every row of TABLE with only COLUMNS (NULL-terminated); cheaper on
+ * the server for wide tables (show needs 7 of 17 port columns). */
+void ctl_load_columns(struct ctl_ctx *, const struct ovsdb_table_schema *,
+                      const char *const *columns);
+/* Caches the rows of TABLE named by uuid ATOMS (a JSON array; named-uuids
+ * and cached rows skipped) with COLUMNS (NULL-terminated; NULL = all), in
+ * one transaction of per-uuid selects. */
+void ctl_prefetch(struct ctl_ctx *, const struct ovsdb_table_schema *,
+                  const json_t *atoms, const char *const *columns);
 /* Row I of the cache. */
 static inline struct ctl_row *ctl_row_at(struct ctl_ctx *ctx, size_t i)
 { return ctx->rows[i]; }

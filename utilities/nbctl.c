@@ -107,17 +107,15 @@ static struct ctl_row *owner_of(struct ctl_ctx *ctx, const char *table,
 }
 
 /* Rows referenced by uuid set COLUMN of ROW, as an array of row pointers
- * (malloc'd, *N set).  Loads TABLE whole when the set is large, so that
- * dereferencing costs one query instead of one per element. */
-static struct ctl_row **deref_all(struct ctl_ctx *ctx, struct ctl_row *row,
-                                  const char *column, const char *table,
-                                  size_t *n)
+ * (malloc'd, *N set).  Fetches the ones not cached yet in one transaction
+ * (with COLUMNS only, when not NULL), not one query per element. */
+static struct ctl_row **deref_cols(struct ctl_ctx *ctx, struct ctl_row *row,
+                                   const char *column, const char *table,
+                                   const char *const *columns, size_t *n)
 {
     const json_t *d = ctl_get(ctx, row, column);
     const struct ovsdb_table_schema *t = T(table);
-    if (json_array_size(d) > 4) {
-        ctl_load_table(ctx, t);
-    }
+    ctl_prefetch(ctx, t, d, columns);
     struct ctl_row **out = xcalloc(json_array_size(d) + 1, sizeof *out);
     *n = 0;
     size_t i;
@@ -130,6 +128,15 @@ static struct ctl_row **deref_all(struct ctl_ctx *ctx, struct ctl_row *row,
     }
     return out;
 }
+
+static struct ctl_row **deref_all(struct ctl_ctx *ctx, struct ctl_row *row,
+                                  const char *column, const char *table,
+                                  size_t *n)
+{
+    return deref_cols(ctx, row, column, table, NULL, n);
+}
+
+static const char *const name_only[] = { "name", NULL };
 
 static struct ctl_ctx *sort_ctx;
 
@@ -370,8 +377,8 @@ static void cmd_lsp_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
     struct ctl_row *ls = lookup(ctx, "Logical_Switch", cmd->argv[1],
                                 "switch", true);
     size_t n;
-    struct ctl_row **ports = deref_all(ctx, ls, "ports",
-                                       "Logical_Switch_Port", &n);
+    struct ctl_row **ports = deref_cols(ctx, ls, "ports",
+                                        "Logical_Switch_Port", name_only, &n);
     print_sorted_by_name(ctx, cmd, ports, n);
     free(ports);
 }
@@ -659,8 +666,8 @@ static void cmd_lrp_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
 {
     struct ctl_row *lr = lr_lookup(ctx, cmd->argv[1]);
     size_t n;
-    struct ctl_row **ports = deref_all(ctx, lr, "ports",
-                                       "Logical_Router_Port", &n);
+    struct ctl_row **ports = deref_cols(ctx, lr, "ports",
+                                        "Logical_Router_Port", name_only, &n);
     print_sorted_by_name(ctx, cmd, ports, n);
     free(ports);
 }
@@ -1604,6 +1611,23 @@ static void cmd_pg_del(struct ctl_ctx *ctx, struct ctl_command *cmd)
 
 /* ---- show --------------------------------------------------------------------------- */
 
+/* The columns show reads, per table: loading only these keeps a
+ * whole-database show cheap for the server (a 50,000-port select of every
+ * column takes ovsdb-server seconds). */
+static const char *const show_ls_cols[] = {
+    "name", "ports", "external_ids", NULL };
+static const char *const show_lsp_cols[] = {
+    "name", "type", "parent_name", "tag", "addresses", "options",
+    "external_ids", NULL };
+static const char *const show_lr_cols[] = {
+    "name", "ports", "nat", "external_ids", NULL };
+static const char *const show_lrp_cols[] = {
+    "name", "mac", "networks", "gateway_chassis", NULL };
+static const char *const show_nat_cols[] = {
+    "external_ip", "logical_ip", "type", NULL };
+static const char *const show_gc_cols[] = {
+    "chassis_name", "priority", NULL };
+
 static const char *aka(struct ctl_ctx *ctx, struct ctl_row *row,
                        const char *key)
 {
@@ -1633,8 +1657,9 @@ static void show_switch(struct ctl_ctx *ctx, struct cbuf *out,
     }
     cbuf_puts(out, "\n");
     size_t n;
-    struct ctl_row **ports = deref_all(ctx, ls, "ports",
-                                       "Logical_Switch_Port", &n);
+    struct ctl_row **ports = deref_cols(ctx, ls, "ports",
+                                        "Logical_Switch_Port", show_lsp_cols,
+                                        &n);
     for (size_t i = 0; i < n; i++) {
         struct ctl_row *p = ports[i];
         cbuf_printf(out, "    port %s", row_name(ctx, p));
@@ -1689,8 +1714,9 @@ static void show_router(struct ctl_ctx *ctx, struct cbuf *out,
     }
     cbuf_puts(out, "\n");
     size_t n;
-    struct ctl_row **ports = deref_all(ctx, lr, "ports",
-                                       "Logical_Router_Port", &n);
+    struct ctl_row **ports = deref_cols(ctx, lr, "ports",
+                                        "Logical_Router_Port", show_lrp_cols,
+                                        &n);
     for (size_t i = 0; i < n; i++) {
         struct ctl_row *p = ports[i];
         cbuf_printf(out, "    port %s\n", row_name(ctx, p));
@@ -1700,8 +1726,9 @@ static void show_router(struct ctl_ctx *ctx, struct cbuf *out,
         print_quoted_list(out, ctl_get(ctx, p, "networks"));
         cbuf_puts(out, "\n");
         size_t ng;
-        struct ctl_row **gcs = deref_all(ctx, p, "gateway_chassis",
-                                         "Gateway_Chassis", &ng);
+        struct ctl_row **gcs = deref_cols(ctx, p, "gateway_chassis",
+                                          "Gateway_Chassis", show_gc_cols,
+                                          &ng);
         if (ng) {
             /* In the set's (uuid) order, not by priority. */
             cbuf_puts(out, "        gateway chassis: [");
@@ -1714,7 +1741,8 @@ static void show_router(struct ctl_ctx *ctx, struct cbuf *out,
         free(gcs);
     }
     free(ports);
-    struct ctl_row **nats = deref_all(ctx, lr, "nat", "NAT", &n);
+    struct ctl_row **nats = deref_cols(ctx, lr, "nat", "NAT", show_nat_cols,
+                                       &n);
     for (size_t i = 0; i < n; i++) {
         struct ctl_row *r = nats[i];
         cbuf_printf(out, "    nat %s\n", ctl_row_uuid_text(r));
@@ -1746,15 +1774,8 @@ static void show_all(struct ctl_ctx *ctx, struct cbuf *out, const char *table,
 
 static void cmd_show(struct ctl_ctx *ctx, struct ctl_command *cmd)
 {
-    /* Load every table show reads in one query each. */
-    static const char *const tables[] = {
-        "Logical_Switch", "Logical_Switch_Port", "Logical_Router",
-        "Logical_Router_Port", "NAT", "Gateway_Chassis", NULL,
-    };
-    for (const char *const *t = tables; *t; t++) {
-        ctl_load_table(ctx, T(*t));
-    }
     if (cmd->argc > 1) {
+        /* One datapath: only its rows are fetched (by uuid). */
         struct ctl_row *ls = lookup(ctx, "Logical_Switch", cmd->argv[1],
                                     "switch", false);
         if (ls) {
@@ -1768,6 +1789,12 @@ static void cmd_show(struct ctl_ctx *ctx, struct ctl_command *cmd)
         }
         return;
     }
+    ctl_load_columns(ctx, T("Logical_Switch"), show_ls_cols);
+    ctl_load_columns(ctx, T("Logical_Switch_Port"), show_lsp_cols);
+    ctl_load_columns(ctx, T("Logical_Router"), show_lr_cols);
+    ctl_load_columns(ctx, T("Logical_Router_Port"), show_lrp_cols);
+    ctl_load_columns(ctx, T("NAT"), show_nat_cols);
+    ctl_load_columns(ctx, T("Gateway_Chassis"), show_gc_cols);
     show_all(ctx, &cmd->output, "Logical_Switch", show_switch);
     show_all(ctx, &cmd->output, "Logical_Router", show_router);
 }

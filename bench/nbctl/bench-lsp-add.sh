@@ -107,3 +107,24 @@ ml=$(median <"$DIR/loom.t"); md=$(median <"$DIR/debian.t")
 echo "lsp-add on a $N-port NB DB, median of $REPS runs:"
 printf '  loom-nbctl  %8.4f s\n  ovn-nbctl   %8.4f s\n' "$ml" "$md"
 printf '  ratio ovn-nbctl / loom-nbctl = %.1fx\n' "$(echo "scale=4; $md / $ml" | bc)"
+
+# Whole-database reads, for context (both tools must read everything here).
+for cmd in show "lsp-list ls7"; do
+    : >"$DIR/loom.t"; : >"$DIR/debian.t"
+    for i in $(seq 3); do
+        time_cmd "$LNB" --db="$DB" $cmd >>"$DIR/loom.t"
+        time_cmd ovn-nbctl --db="$DB" $cmd >>"$DIR/debian.t"
+    done
+    "$LNB" --db="$DB" $cmd >"$DIR/a.out"
+    ovn-nbctl --db="$DB" $cmd >"$DIR/b.out"
+    if cmp -s "$DIR/a.out" "$DIR/b.out"; then
+        same="identical output"
+    elif [ "$(sort "$DIR/a.out" | md5sum)" = "$(sort "$DIR/b.out" | md5sum)" ]; then
+        same="same lines; order of rows sharing a hash bucket differs"
+    else
+        same="OUTPUTS DIFFER"
+    fi
+    ml=$(median <"$DIR/loom.t"); md=$(median <"$DIR/debian.t")
+    printf '%s (median of 3): loom-nbctl %.4f s, ovn-nbctl %.4f s, ratio %.1fx (%s)\n' \
+        "$cmd" "$ml" "$md" "$(echo "scale=4; $md / $ml" | bc)" "$same"
+done
