@@ -108,6 +108,7 @@ struct aparser {
     int depth;
     uint32_t next_group;    /* for group ids without a callback */
     uint32_t next_meter;    /* for meter ids without a callback */
+    int in_ct_commit;       /* inside ct_commit { }: ct_mark/ct_label writable */
 };
 
 static uint32_t get_meter_id(struct aparser *ap, const char *spec)
@@ -222,6 +223,11 @@ static int parse_ref(struct aparser *ap, struct lsym_bits *bits, const char **na
     }
     if (write && !bits->rw) {
         return fail(ap, t, "field '%s' is read-only", *name);
+    }
+    if (write && !ap->in_ct_commit
+        && (bits->field == OVSF_CT_MARK || bits->field == OVSF_CT_LABEL)) {
+        /* OVS sets conntrack fields only through ct(commit, exec(...)). */
+        return fail(ap, t, "'%s' can only be assigned inside ct_commit { }", *name);
     }
     for (int i = 0; i < bits->n_prereqs; i++) add_prereq(ap, bits->prereqs[i]);
     return 0;
@@ -360,8 +366,14 @@ static int parse_ct_commit(struct aparser *ap, struct ofact_list *out)
     struct ofact_list exec = { NULL, 0, 0 };
     bool v1 = false;
     if (lexer_match(ap->lx, LEX_LCURLY)) {
+        if (ap->depth >= MAX_NESTING) {
+            fail(ap, lexer_peek(ap->lx), "actions nested too deeply");
+            goto error;
+        }
         ap->depth++;
+        ap->in_ct_commit++;
         int r = parse_list(ap, &exec, LEX_RCURLY);
+        ap->in_ct_commit--;
         ap->depth--;
         if (r || check_ct_exec(ap, &exec, start)) goto error;
     } else if (lexer_match(ap->lx, LEX_LPAREN)) {
@@ -1468,7 +1480,7 @@ int actions_compile(const char *actions, const struct action_ctx *ctx,
     *prereqs = NULL;
     *errorp = NULL;
     if (lexer_init(&lx, actions, errorp)) return -1;
-    struct aparser ap = { &lx, ctx, NULL, NULL, 0, 0, 0 };
+    struct aparser ap = { &lx, ctx, NULL, NULL, 0, 0, 0, 0 };
     int r = parse_list(&ap, out, LEX_END);
     lexer_destroy(&lx);
     if (r) {

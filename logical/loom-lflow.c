@@ -1,6 +1,7 @@
 /* loom-lflow: compile one logical flow (match + actions) to OpenFlow flows
  * and print them in ovs-ofctl's text form.
  *
+ *   loom-lflow symbols          (lists the match symbols)
  *   loom-lflow compile [--port NAME=KEY ...] [--addrset NAME=ADDR,ADDR ...]
  *                      [--portgroup NAME=PORT,PORT ...] [--datapath KEY]
  *                      [--table N] [--priority N] [--egress] [--router]
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "logical/fields.h"
 #include "logical/lflow.h"
 #include "logical/ofprint.h"
 
@@ -45,7 +47,9 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: loom-lflow compile [OPTIONS] 'MATCH' 'ACTIONS'\n"
-            "Compiles one OVN logical flow to OpenFlow flows (ovs-ofctl syntax).\n"
+            "       loom-lflow symbols\n"
+            "Compiles one OVN logical flow to OpenFlow flows (ovs-ofctl syntax),\n"
+            "or lists the match symbols (name, kind, width, OVS bits).\n"
             "  --port NAME=KEY          logical port (or multicast group) tunnel key\n"
             "  --addrset NAME=A,B,...   address set, referenced as $NAME\n"
             "  --portgroup NAME=P,Q,... port group, referenced as @NAME\n"
@@ -208,6 +212,22 @@ int main(int argc, char *argv[])
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 1 : 0;
+    }
+    if (!strcmp(argv[1], "symbols")) {
+        /* The symbol table: NAME KIND WIDTH OVS-FIELD[BITS] or EXPANSION. */
+        for (size_t i = 0; i < n_lsyms; i++) {
+            const struct lsym *sym = &lsyms[i];
+            struct lsym_bits b;
+            if (lsym_resolve(sym, &b)) {
+                printf("%s predicate %s\n", sym->name, sym->expansion);
+            } else {
+                printf("%s %s %d %s[%d..%d]%s%s\n", sym->name,
+                       b.string ? "string" : sym->kind == LSYM_SUBFIELD ? "subfield" : "field",
+                       b.n_bits, ovs_fields[b.field].name, b.ofs, b.ofs + b.n_bits - 1,
+                       b.rw ? " rw" : " ro", b.n_prereqs ? " prereqs" : "");
+            }
+        }
+        return 0;
     }
     if (strcmp(argv[1], "compile")) {
         fprintf(stderr, "loom-lflow: unknown command '%s' (try --help)\n", argv[1]);

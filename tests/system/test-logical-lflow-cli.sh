@@ -131,4 +131,33 @@ done < "$T/cases"
 [ $bad = 0 ] && [ $n -gt 40 ]
 check "ovs-ofctl parse-flow accepts all $n flows" $?
 
+# 5. Every symbol, matched and (when writable) assigned: OVS must accept the
+#    flows, which proves each field's prerequisites are in the match.
+n=0
+bad=0
+while read -r name kind width rest; do
+    case $kind in
+        predicate) match=$name; actions='next;' ;;
+        string) match="$name == \"p1\""; actions="$name = \"p2\"; next;" ;;
+        *)  if [ "$width" = 1 ]; then match=$name; else match="$name == 1"; fi
+            case $rest in *" rw"*) actions="$name = 1; next;" ;; *) actions='next;' ;; esac
+            case $name in ct_mark*|ct_label*) actions="ct_commit { $name = 1; }; next;" ;; esac ;;
+    esac
+    if ! "$L" compile --port p1=1 --port p2=2 "$match" "$actions" > "$T/flows" 2> "$T/err"; then
+        echo "  loom-lflow rejected: $match / $actions: $(cat "$T/err")"
+        bad=1
+        continue
+    fi
+    while read -r flow; do
+        n=$((n + 1))
+        if ! ovs-ofctl parse-flow "$flow" > "$T/parsed" 2>&1; then
+            echo "  ovs-ofctl rejected: $flow"
+            sed 's/^/    /' "$T/parsed" | head -3
+            bad=1
+        fi
+    done < "$T/flows"
+done < <("$L" symbols)
+[ $bad = 0 ] && [ $n -gt 150 ]
+check "every symbol: OVS accepts all $n flows (match and assignment)" $?
+
 exit $fail

@@ -757,6 +757,9 @@ static void test_errors(void)
     ERR("1", "next; }", "unbalanced '}'");
     ERR("1", "eth.type = 0x800;", "at byte 0 ('eth.type'): field 'eth.type' is read-only");
     ERR("1", "ct.new = 1;", "read-only");
+    ERR("1", "ct_mark.blocked = 1;", "('ct_mark.blocked'): 'ct_mark.blocked' can only be assigned inside ct_commit { }");
+    ERR("1", "ct_commit { ct_label = reg0[0..127]; };", "bits 0..127 are outside 32-bit field 'reg0'");
+    ERR("1", "clone { ct_label.label = 1; };", "'ct_label.label' can only be assigned inside ct_commit { }");
     ERR("1", "reg0 = eth.src;", "can't assign 48-bit field 'eth.src' to 32-bit field 'reg0'");
     ERR("1", "reg0 <-> eth.src;", "can't exchange 32-bit 'reg0' with 48-bit 'eth.src'");
     ERR("1", "eth.src = 1.2.3.4;", "field 'eth.src' is 48 bits wide but '1.2.3.4' is an IPv4 address");
