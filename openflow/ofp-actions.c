@@ -1015,7 +1015,8 @@ format_set_field(const uint8_t *p, size_t n, struct ofpbuf *s)
     }
     ofpbuf_puts(s, "set_field:");
     mf_format_value(f, v, masked ? k : NULL, len, s);
-    ofpbuf_printf(s, "->%s", f->name);
+    /* NXM_OF_IN_PORT (16-bit) prints as in_port, as ovs-ofctl does. */
+    ofpbuf_printf(s, "->%s", strcmp(f->name, "in_port_nxm") ? f->name : "in_port");
     return NULL;
 }
 

@@ -376,7 +376,9 @@ prereq_ok(const struct ofp_match *m, enum mf_prereq p)
     case MFP_CT: {
         uint64_t mask;
         ofp_match_get_u64(m, mf_by_name("ct_state"), &v, &mask);
-        return (v & 0x20) && !(v & 0x10);
+        /* Tracked, not invalid, and in some state (new/est/rel/rpl):
+         * ovs-vswitchd rejects ct_nw_* on +trk alone. */
+        return (v & 0x20) && !(v & 0x10) && (v & 0x0f);
     }
     }
     return false;
