@@ -188,29 +188,6 @@ sleep 0.5
 ovs-appctl -t "$CTL" stats | grep -q "last SB diff: 0 inserted, 0 updated, 0 deleted" \
     || sb_fail "a recompute with no NB change sent SB changes: $(ovs-appctl -t "$CTL" stats)"
 
-# Chassis feedback (Chassis_Private.nb_cfg, Port_Binding.up) is written back
-# to the NB (hv_cfg, LSP up) without rebuilding the logical flows.
-recomputes() { ovs-appctl -t "$CTL" stats | sed -n 's/^recomputes: //p'; }
-before=$(recomputes)
-nb_cfg=$(nb loom get NB_Global . nb_cfg)
-ch=$(sbq loom chassis-add hv-fake geneve 192.0.2.99 && sbq loom --bare --columns=_uuid find Chassis name=hv-fake)
-sbq loom create Chassis_Private name=hv-fake "chassis=$ch" "nb_cfg=$nb_cfg" >/dev/null
-sbq loom set Port_Binding vm1 "chassis=$ch" up=true
-sb_wait_for 5 sh -c "[ \"\$(ovn-nbctl --db=$(sb_remote nb-loom) get Logical_Switch_Port vm1 up)\" = true ]" \
-    || sb_fail "Port_Binding.up did not reach Logical_Switch_Port.up"
-[ "$(nb loom get NB_Global . hv_cfg)" = "$nb_cfg" ] || sb_fail "hv_cfg does not follow Chassis_Private.nb_cfg"
-after=$(recomputes)
-[ "$after" -le $((before + 1)) ] || sb_fail "chassis feedback caused $((after - before)) full recomputes"
-ovs-appctl -t "$CTL" stats | grep -q "^feedback-only runs: [1-9]" || sb_fail "no feedback-only run counted"
-# An NB change with a chassis that has not caught up: hv_cfg waits for it.
-nb loom --wait=sb ls-add sw-extra
-[ "$(nb loom get NB_Global . hv_cfg)" = "$nb_cfg" ] || sb_fail "hv_cfg ran ahead of the chassis"
-new_cfg=$(nb loom get NB_Global . nb_cfg)
-[ "$(sbq loom get SB_Global . nb_cfg)" = "$new_cfg" ] || sb_fail "SB_Global.nb_cfg is not NB's $new_cfg"
-sbq loom set Chassis_Private hv-fake "nb_cfg=$new_cfg"
-sb_wait_for 5 sh -c "[ \"\$(ovn-nbctl --db=$(sb_remote nb-loom) get NB_Global . hv_cfg)\" = $new_cfg ]" \
-    || sb_fail "hv_cfg did not reach $new_cfg once the chassis caught up"
-
 # A port with malformed port security is skipped and logged; the next port works.
 nb loom lsp-add sw1 bad1 -- lsp-set-port-security bad1 "00:00:00:00:00:zz" \
     -- lsp-add sw1 good1 -- lsp-set-addresses good1 "00:00:00:00:00:09 20.0.0.9"
