@@ -62,8 +62,10 @@ enum ovs_print_fmt {
 };
 
 struct ovs_field {
-    const char *name;      /* ovs-fields(7) name as ovs-ofctl prints it in a match */
+    const char *name;      /* name as ovs-ofctl prints it in a match ("tp_src") */
     const char *nxm;       /* NXM/OXM name as ovs-ofctl prints it in actions */
+    const char *mf;        /* unambiguous ovs-fields(7) name ("udp_src"): the
+                            * key for openflow/'s field registry (mf_by_name) */
     int width;             /* bits */
     enum ovs_print_fmt fmt;
     int reg;               /* first 32-bit register it overlays, or -1 */
@@ -71,7 +73,8 @@ struct ovs_field {
 
 extern const struct ovs_field ovs_fields[OVSF_N];
 
-/* Returns the field whose ovs-fields(7) name (or NXM name) is 'name', or -1. */
+/* Returns the field whose canonical ovs-fields(7) name ('mf') or NXM/OXM
+ * name is 'name', or -1. */
 int ovs_field_by_name(const char *name);
 
 /* Logical symbols. */

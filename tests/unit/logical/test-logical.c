@@ -279,6 +279,13 @@ static void test_symtab(void)
     CHECK(!lsym_resolve(lsym_find("vlan.vid"), &b) && b.ofs == 0 && b.n_bits == 12, "vlan.vid");
     CHECK(lsym_find("reg10") == NULL, "reg10 is not a logical symbol (OVN 23.03)");
     CHECK(ovs_field_by_name("NXM_NX_XXREG0") == OVSF_XXREG0, "NXM name lookup");
+    /* Canonical names are unique (openflow/ resolves fields by them). */
+    for (int i = 0; i < OVSF_N; i++) {
+        CHECK(ovs_fields[i].mf && ovs_fields[i].nxm && ovs_fields[i].width > 0, "field %d complete", i);
+        CHECK(ovs_field_by_name(ovs_fields[i].mf) == i, "mf name '%s' unique", ovs_fields[i].mf);
+    }
+    CHECK(ovs_field_by_name("udp_src") == OVSF_UDP_SRC && ovs_field_by_name("icmpv6_type") == OVSF_ICMPV6_TYPE
+          && ovs_field_by_name("sctp_dst") == OVSF_SCTP_DST, "unambiguous transport names");
 }
 
 /* ---- matches ---- */
