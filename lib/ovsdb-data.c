@@ -808,15 +808,45 @@ ovsdb_datum_apply_diff(struct ovsdb_datum *d, const struct ovsdb_type *type,
     if (err) {
         return err;
     }
+    enum ovsdb_atomic_type kt = type->key.type, vt = type->value.type;
+    bool is_map = ovsdb_type_is_map(type);
     if (ovsdb_type_is_scalar(type)) {
+        if (diff.n != 1) {
+            ovsdb_datum_destroy(&diff, type);
+            return xasprintf("a diff of a scalar column must be one value, "
+                             "not %zu", diff.n);
+        }
         ovsdb_datum_swap(d, &diff);
         ovsdb_datum_destroy(&diff, type);
         return NULL;
     }
 
+    /* Size of the result first, so that a diff breaking the column's size
+     * limits is refused with D untouched (typed rows rely on the limits:
+     * an optional value is read in place as a single element). */
+    size_t result_n = 0;
+    for (size_t i = 0, k = 0; i < d->n || k < diff.n; ) {
+        int cmp = i >= d->n ? 1 : k >= diff.n ? -1
+                  : ovsdb_atom_compare(&d->keys[i], &diff.keys[k], kt);
+        if (cmp) {
+            result_n++;
+            i += cmp < 0;
+            k += cmp > 0;
+        } else {
+            result_n += is_map && ovsdb_atom_compare(&d->values[i],
+                                                     &diff.values[k], vt);
+            i++;
+            k++;
+        }
+    }
+    if (result_n < type->n_min || result_n > type->n_max) {
+        ovsdb_datum_destroy(&diff, type);
+        return xasprintf("applying the diff would leave %zu elements, "
+                         "outside [%u, %u]", result_n, type->n_min,
+                         type->n_max);
+    }
+
     /* Linear merge of two sorted arrays. */
-    enum ovsdb_atomic_type kt = type->key.type, vt = type->value.type;
-    bool is_map = ovsdb_type_is_map(type);
     struct ovsdb_datum out;
     size_t cap = d->n + diff.n;
     out.n = 0;

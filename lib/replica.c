@@ -1014,22 +1014,27 @@ end_full(struct replica *r)
 {
     for (size_t i = 0; i < r->n_tables; i++) {
         struct replica_table *t = &r->tables[i];
-        struct replica_row *stale = NULL;
+        /* Collect first: deleting while walking the buckets would skip
+         * rows.  (reparse_next cannot be borrowed: rows changed by this
+         * snapshot are on the reparse list through it.) */
+        struct replica_row **stale = NULL;
+        size_t n = 0, cap = 0;
         for (size_t b = 0; b <= t->mask; b++) {
             for (struct replica_row *row = t->buckets[b]; row;
                  row = row->hash_next) {
                 if (!row->seen) {
-                    row->reparse_next = stale;      /* borrowed as a list */
-                    stale = row;
+                    if (n == cap) {
+                        cap = cap ? cap * 2 : 64;
+                        stale = xrealloc(stale, cap * sizeof *stale);
+                    }
+                    stale[n++] = row;
                 }
             }
         }
-        while (stale) {
-            struct replica_row *row = stale;
-            stale = row->reparse_next;
-            row->reparse_next = NULL;
-            row_delete(t, row);
+        for (size_t k = 0; k < n; k++) {
+            row_delete(t, stale[k]);
         }
+        free(stale);
     }
 }
 

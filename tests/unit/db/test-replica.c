@@ -113,6 +113,23 @@ test_data(const struct ovsdb_schema *s)
     CHECK(err && strstr(err, "5000"));
     free(err);
 
+    /* diffs that would break the column's size limits are refused and
+     * leave the value as it was (typed rows read optionals in place) */
+    const struct ovsdb_column_schema *name = ovsdb_table_find_column(lsp,
+                                                                     "name");
+    CHECK(!ovsdb_datum_from_json(&d, &name->type, J("\"n\"")));
+    err = ovsdb_datum_apply_diff(&d, &name->type, J("[\"set\",[]]"));
+    CHECK(err && d.n == 1 && !strcmp(d.keys[0].string, "n"));
+    free(err);
+    ovsdb_datum_destroy(&d, &name->type);
+    CHECK(!ovsdb_datum_from_json(&d, &tag->type, J("[\"set\",[5]]")));
+    err = ovsdb_datum_apply_diff(&d, &tag->type, J("[\"set\",[6]]"));
+    CHECK(err && d.n == 1 && d.keys[0].integer == 5);
+    free(err);
+    CHECK(!ovsdb_datum_apply_diff(&d, &tag->type, J("[\"set\",[5]]")));
+    CHECK(d.n == 0);
+    ovsdb_datum_destroy(&d, &tag->type);
+
     struct uuid u, v;
     char buf[UUID_LEN + 1];
     uuid_generate(&u);
