@@ -58,7 +58,7 @@
 # State.  Associative arrays keyed by chassis or VM name; mirrored into
 # $LAB_DIR/state.sh so that lab_attach can rebuild them (demo-down).
 declare -gA LAB_CH_IP=() LAB_CH_NS=() LAB_CH_DIR=() LAB_CH_ENCAP=()
-declare -gA LAB_VM_NS=() LAB_VM_CH=() LAB_VM_IP=() LAB_VM_MAC=() LAB_VM_LSP=()
+declare -gA LAB_VM_NS=() LAB_VM_CH=() LAB_VM_IP=() LAB_VM_IP6=() LAB_VM_MAC=() LAB_VM_LSP=()
 declare -ga LAB_CHASSIS=() LAB_VMS=()
 LAB_PREFIX=${LAB_PREFIX:-}
 LAB_NSP=${LAB_NSP:-}
@@ -121,6 +121,16 @@ lab__parse_ipv4() {
 lab__parse_mac() {
     [[ $2 =~ ^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$ ]] && return 0
     lab__err "bad $1 '$2' (want a MAC like 0a:00:00:00:00:01)"
+}
+
+# lab__parse_ipv6 WHAT VALUE: VALUE must look like an IPv6 address (hex
+# groups and colons, at least two colons, at most 39 characters).
+lab__parse_ipv6() {
+    local v=$2
+    if [[ $v =~ ^[0-9a-fA-F:]+$ && $v == *:*:* ]] && (( ${#v} <= 39 )); then
+        return 0
+    fi
+    lab__err "bad $1 '$v' (want an IPv6 address like fd00:1::11)"
 }
 
 # lab__now_ms: milliseconds since the epoch.
@@ -281,7 +291,7 @@ lab_init() {
     LAB_UL_NS=$LAB_NSP-underlay
     LAB_T0=$(lab__now_ms)
     LAB_CH_IP=() LAB_CH_NS=() LAB_CH_DIR=() LAB_CH_ENCAP=()
-    LAB_VM_NS=() LAB_VM_CH=() LAB_VM_IP=() LAB_VM_MAC=() LAB_VM_LSP=()
+    LAB_VM_NS=() LAB_VM_CH=() LAB_VM_IP=() LAB_VM_IP6=() LAB_VM_MAC=() LAB_VM_LSP=()
     LAB_CHASSIS=() LAB_VMS=()
     : >"$LAB_DIR/state.sh"
     lab__save "LAB_PREFIX=$LAB_PREFIX LAB_NSP=$LAB_NSP LAB_UL_NS=$LAB_UL_NS LAB_T0=$LAB_T0"
@@ -851,14 +861,17 @@ lab_set_encap() {
 # ---------------------------------------------------------------------------
 # VMs.
 
-# lab_add_vm CHASSIS VMNAME LSPNAME MAC IP/PLEN [GATEWAY]: a namespace
-# VMNAME with interface eth0 (MAC, IP/PLEN, MTU 1500, TX checksum offload
-# off: trap 3) whose peer "v-VMNAME" is a br-int port of CHASSIS bound to
-# logical switch port LSPNAME; GATEWAY becomes the default route.
+# lab_add_vm CHASSIS VMNAME LSPNAME MAC IP/PLEN [GATEWAY [IP6/PLEN [GW6]]]:
+# a namespace VMNAME with interface eth0 (MAC, IP/PLEN, MTU 1500, TX
+# checksum offload off: trap 3) whose peer "v-VMNAME" is a br-int port of
+# CHASSIS bound to logical switch port LSPNAME; GATEWAY becomes the default
+# route ("" for none).  IPv6 stays off unless IP6/PLEN is given: then eth0
+# also gets that address (no DAD, so it is usable at once) and GW6 becomes
+# the IPv6 default route.
 lab_add_vm() {
-    local usage="usage: lab_add_vm CHASSIS VMNAME LSPNAME MAC IP/PLEN [GATEWAY]"
+    local usage="usage: lab_add_vm CHASSIS VMNAME LSPNAME MAC IP/PLEN [GATEWAY [IP6/PLEN [GW6]]]"
     local ch=${1:?$usage} vm=${2:?$usage} lsp=${3:?$usage} mac=${4:?$usage} cidr=${5:?$usage} gw=${6:-}
-    local ns chns ip plen
+    local cidr6=${7:-} gw6=${8:-} ns chns ip plen ip6=
     [[ -n ${LAB_CH_NS[$ch]:-} ]] || { lab__err "no chassis '$ch'"; return 1; }
     lab__check_name VM "$vm" 13 || return 1
     [[ -z ${LAB_CH_NS[$vm]:-}${LAB_VM_NS[$vm]:-} ]] || { lab__err "name '$vm' is already used"; return 1; }
@@ -868,27 +881,54 @@ lab_add_vm() {
         || { lab__err "bad VM address '$cidr' (want IP/PLEN like 10.0.1.11/24)"; return 1; }
     lab__parse_ipv4 "VM address" "$ip" || return 1
     [[ -z $gw ]] || lab__parse_ipv4 gateway "$gw" || return 1
+    if [[ -n $cidr6 ]]; then
+        ip6=${cidr6%/*} plen=${cidr6#*/}
+        [[ $cidr6 == */* && $plen =~ ^[0-9]+$ ]] && (( plen <= 128 )) \
+            || { lab__err "bad VM IPv6 address '$cidr6' (want IP6/PLEN like fd00:1::11/64)"; return 1; }
+        lab__parse_ipv6 "VM IPv6 address" "$ip6" || return 1
+        [[ -z $gw6 ]] || lab__parse_ipv6 "IPv6 gateway" "$gw6" || return 1
+    fi
     lab__need ethtool || return 1
 
     ns=$LAB_NSP-$vm chns=${LAB_CH_NS[$ch]}
     ip netns add "$ns" || { lab__err "cannot create namespace $ns"; return 1; }
     LAB_VMS+=("$vm")
     LAB_VM_NS[$vm]=$ns LAB_VM_CH[$vm]=$ch LAB_VM_IP[$vm]=$ip LAB_VM_MAC[$vm]=$mac LAB_VM_LSP[$vm]=$lsp
-    lab__save "LAB_VMS+=($vm); LAB_VM_NS[$vm]=$ns LAB_VM_CH[$vm]=$ch LAB_VM_IP[$vm]=$ip LAB_VM_MAC[$vm]=$mac LAB_VM_LSP[$vm]=$lsp"
-    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 >/dev/null
+    LAB_VM_IP6[$vm]=$ip6
+    lab__save "LAB_VMS+=($vm); LAB_VM_NS[$vm]=$ns LAB_VM_CH[$vm]=$ch LAB_VM_IP[$vm]=$ip LAB_VM_MAC[$vm]=$mac LAB_VM_LSP[$vm]=$lsp LAB_VM_IP6[$vm]=$ip6"
+    if [[ -z $ip6 ]]; then
+        ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 >/dev/null
+    else
+        # Before eth0 exists, so that it inherits "no DAD".
+        ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 >/dev/null
+    fi
     ip link add name "v-$vm" netns "$chns" mtu "$LAB_VM_MTU" type veth \
         peer name eth0 netns "$ns" mtu "$LAB_VM_MTU" || { lab__err "cannot create the veth of VM $vm"; return 1; }
     ip -n "$ns" link set lo up
-    ip -n "$ns" link set eth0 address "$mac" up
-    ip -n "$ns" addr add "$cidr" dev eth0
-    [[ -z $gw ]] || ip -n "$ns" route add default via "$gw"
+    ip -n "$ns" link set eth0 address "$mac" up || { lab__err "cannot set MAC $mac on VM $vm"; return 1; }
+    ip -n "$ns" addr add "$cidr" dev eth0 || { lab__err "cannot add $cidr to VM $vm"; return 1; }
+    if [[ -n $gw ]]; then
+        ip -n "$ns" route add default via "$gw" || { lab__err "cannot route VM $vm via $gw"; return 1; }
+    fi
+    if [[ -n $ip6 ]]; then
+        ip -n "$ns" -6 addr add "$cidr6" dev eth0 nodad || { lab__err "cannot add $cidr6 to VM $vm"; return 1; }
+        if [[ -n $gw6 ]]; then
+            ip -n "$ns" -6 route add default via "$gw6" dev eth0 || { lab__err "cannot route VM $vm via $gw6"; return 1; }
+        fi
+    fi
     ip netns exec "$ns" ethtool -K eth0 tx off >/dev/null 2>&1 || lab__log "ethtool -K eth0 tx off failed in $vm"
     ip netns exec "$chns" ethtool -K "v-$vm" tx off >/dev/null 2>&1 || true
     ip -n "$chns" link set "v-$vm" up
     lab_vsctl "$ch" add-port br-int "v-$vm" \
         -- set Interface "v-$vm" external_ids:iface-id="$lsp" \
         || { lab__err "cannot plug VM $vm into br-int of $ch"; return 1; }
-    lab__log "VM $vm ($ip, $lsp) on $ch at $(lab_elapsed) s"
+    lab__log "VM $vm ($ip${ip6:+ $ip6}, $lsp) on $ch at $(lab_elapsed) s"
+}
+
+# lab_vm_ip6 VM: prints VM's IPv6 address (empty when it has none).
+lab_vm_ip6() {
+    [[ -n ${LAB_VM_NS[${1:-}]:-} ]] || { lab__err "no VM '${1:-}'"; return 1; }
+    echo "${LAB_VM_IP6[$1]:-}"
 }
 
 # lab_vm_ip VM: prints VM's IPv4 address.
@@ -968,7 +1008,7 @@ lab_wait_ping() {
 lab__vm_by_ip() {
     local vm
     for vm in "${LAB_VMS[@]}"; do
-        [[ ${LAB_VM_IP[$vm]} != "$1" ]] || { echo "$vm"; return 0; }
+        [[ ${LAB_VM_IP[$vm]} != "$1" && ${LAB_VM_IP6[$vm]:-} != "$1" ]] || { echo "$vm"; return 0; }
     done
     return 1
 }

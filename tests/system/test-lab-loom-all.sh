@@ -2,8 +2,9 @@
 # test-lab-loom-all: every lab scenario -- test-lab-debian-ovn.sh (3
 # chassis: L2, L3, TCP, ACL, Geneve, VXLAN), -restart (each component
 # restarted), -wire (the tunnel format on the wire), -cluster (Raft NB/SB,
-# leaders killed) and -ha (active/standby northds) -- with loom-northd and
-# loom-controller together: no OVN daemon left, only OVS's.
+# leaders killed), -ipv6 (dual stack) and -ha (active/standby northds) --
+# with loom-northd and loom-controller together: no OVN daemon left, only
+# OVS's.
 # Skips until loom-northd loom-controller are built.
 # shellcheck disable=SC2043  # a loop of one for the single-daemon variants
 set -uo pipefail
@@ -21,5 +22,6 @@ LAB_SCENARIO_PREFIX=lab-loom-all-de "$here/test-lab-debian-ovn.sh" || rc=1
 LAB_SCENARIO_PREFIX=lab-loom-all-re "$here/test-lab-restart.sh" || rc=1
 LAB_SCENARIO_PREFIX=lab-loom-all-wi "$here/test-lab-wire.sh" || rc=1
 LAB_SCENARIO_PREFIX=lab-loom-all-cl "$here/test-lab-cluster.sh" || rc=1
+LAB_SCENARIO_PREFIX=lab-loom-all-v6 "$here/test-lab-ipv6.sh" || rc=1
 LAB_SCENARIO_PREFIX=lab-loom-all-ha "$here/test-lab-ha.sh" || rc=1
 exit "$rc"

@@ -2,8 +2,9 @@
 # test-lab-loom-northd: every lab scenario -- test-lab-debian-ovn.sh (3
 # chassis: L2, L3, TCP, ACL, Geneve, VXLAN), -restart (each component
 # restarted), -wire (the tunnel format on the wire), -cluster (Raft NB/SB,
-# leaders killed) and -ha (active/standby northds) -- with loom-northd in
-# place of Debian's ovn-northd, everything else Debian's.
+# leaders killed), -ipv6 (dual stack) and -ha (active/standby northds) --
+# with loom-northd in place of Debian's ovn-northd, everything else
+# Debian's.
 # Skips until loom-northd is built.
 # shellcheck disable=SC2043  # a loop of one for the single-daemon variants
 set -uo pipefail
@@ -20,5 +21,6 @@ LAB_SCENARIO_PREFIX=lab-loom-northd-de "$here/test-lab-debian-ovn.sh" || rc=1
 LAB_SCENARIO_PREFIX=lab-loom-northd-re "$here/test-lab-restart.sh" || rc=1
 LAB_SCENARIO_PREFIX=lab-loom-northd-wi "$here/test-lab-wire.sh" || rc=1
 LAB_SCENARIO_PREFIX=lab-loom-northd-cl "$here/test-lab-cluster.sh" || rc=1
+LAB_SCENARIO_PREFIX=lab-loom-northd-v6 "$here/test-lab-ipv6.sh" || rc=1
 LAB_SCENARIO_PREFIX=lab-loom-northd-ha "$here/test-lab-ha.sh" || rc=1
 exit "$rc"
