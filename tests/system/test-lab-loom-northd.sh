@@ -2,7 +2,8 @@
 # test-lab-loom-northd: every lab scenario -- test-lab-debian-ovn.sh (3
 # chassis: L2, L3, TCP, ACL, Geneve, VXLAN), -restart (each component
 # restarted), -wire (the tunnel format on the wire), -cluster (Raft NB/SB,
-# leaders killed), -ipv6 (dual stack) and -ha (active/standby northds) --
+# leaders killed), -ipv6 (dual stack), -acl (port groups, address sets,
+# stateful ACLs, reject, port security) and -ha (active/standby northds) --
 # with loom-northd in place of Debian's ovn-northd, everything else
 # Debian's.
 # Skips until loom-northd is built.
@@ -22,5 +23,6 @@ LAB_SCENARIO_PREFIX=lab-loom-northd-re "$here/test-lab-restart.sh" || rc=1
 LAB_SCENARIO_PREFIX=lab-loom-northd-wi "$here/test-lab-wire.sh" || rc=1
 LAB_SCENARIO_PREFIX=lab-loom-northd-cl "$here/test-lab-cluster.sh" || rc=1
 LAB_SCENARIO_PREFIX=lab-loom-northd-v6 "$here/test-lab-ipv6.sh" || rc=1
+LAB_SCENARIO_PREFIX=lab-loom-northd-ac "$here/test-lab-acl.sh" || rc=1
 LAB_SCENARIO_PREFIX=lab-loom-northd-ha "$here/test-lab-ha.sh" || rc=1
 exit "$rc"
