@@ -17,8 +17,60 @@ void lflow_flows_destroy(struct lflow_flows *fl)
 {
     for (size_t i = 0; i < fl->n; i++) ofact_list_destroy(&fl->flows[i].actions);
     free(fl->flows);
-    fl->flows = NULL;
-    fl->n = 0;
+    for (size_t i = 0; i < fl->n_refs; i++) free(fl->refs[i].name);
+    free(fl->refs);
+    memset(fl, 0, sizeof *fl);
+}
+
+/* Lookups go through these wrappers, which record every name asked for
+ * (so the caller can index flows by what they reference) and then ask the
+ * caller's own lookup. */
+struct recorder {
+    const struct expr_ctx *inner;
+    struct lflow_flows *out;
+};
+
+static void record(const void *aux, enum lflow_ref_type type, const char *name)
+{
+    const struct recorder *r = aux;
+    struct lflow_flows *o = r->out;
+    for (size_t i = 0; i < o->n_refs; i++) {
+        if (o->refs[i].type == type && !strcmp(o->refs[i].name, name)) return;
+    }
+    o->refs = realloc(o->refs, (o->n_refs + 1) * sizeof *o->refs);
+    if (!o->refs) abort();
+    o->refs[o->n_refs].type = type;
+    o->refs[o->n_refs].name = strdup(name);
+    o->n_refs++;
+}
+
+static int rec_port(const void *aux, const char *name, uint32_t *key)
+{
+    const struct recorder *r = aux;
+    record(aux, LFLOW_REF_PORT, name);
+    return r->inner->lookup_port ? r->inner->lookup_port(r->inner->aux, name, key) : -1;
+}
+
+static const char *const *rec_addrset(const void *aux, const char *name, size_t *n)
+{
+    const struct recorder *r = aux;
+    record(aux, LFLOW_REF_ADDRSET, name);
+    return r->inner->lookup_addrset ? r->inner->lookup_addrset(r->inner->aux, name, n) : NULL;
+}
+
+static const char *const *rec_portgroup(const void *aux, const char *name, size_t *n)
+{
+    const struct recorder *r = aux;
+    record(aux, LFLOW_REF_PORTGROUP, name);
+    return r->inner->lookup_portgroup ? r->inner->lookup_portgroup(r->inner->aux, name, n) : NULL;
+}
+
+static int rec_resident(const void *aux, const char *port)
+{
+    const struct recorder *r = aux;
+    record(aux, LFLOW_REF_RESIDENT, port);
+    return r->inner->is_chassis_resident
+           && r->inner->is_chassis_resident(r->inner->aux, port);
 }
 
 static int lmatch_cmp(const struct lmatch *a, const struct lmatch *b)
@@ -63,8 +115,14 @@ static char *prefix_error(const char *what, char *msg)
 int lflow_compile(const char *match, const char *actions, const struct lflow_ctx *ctx,
                   struct lflow_flows *out, char **errorp)
 {
+    struct recorder rec = { &ctx->expr, out };
+    struct expr_ctx ectx = {
+        .lookup_port = rec_port, .lookup_addrset = rec_addrset,
+        .lookup_portgroup = rec_portgroup, .is_chassis_resident = rec_resident,
+        .aux = &rec,
+    };
     struct action_ctx actx = {
-        .expr = &ctx->expr, .is_switch = ctx->is_switch, .ingress = ctx->ingress,
+        .expr = &ectx, .is_switch = ctx->is_switch, .ingress = ctx->ingress,
         .table = ctx->table, .group_id = ctx->group_id, .meter_id = ctx->meter_id,
         .aux = ctx->expr.aux,
     };
@@ -87,13 +145,13 @@ int lflow_compile(const char *match, const char *actions, const struct lflow_ctx
         *errorp = prefix_error("actions", err);
         goto out;
     }
-    e = expr_parse(match, &ctx->expr, &err);
+    e = expr_parse(match, &ectx, &err);
     if (!e) {
         *errorp = prefix_error("match", err);
         goto out;
     }
     if (prereqs) {
-        struct expr *p = expr_parse(prereqs, &ctx->expr, &err);
+        struct expr *p = expr_parse(prereqs, &ectx, &err);
         if (!p) {
             *errorp = prefix_error("action prerequisites", err);
             goto out;

@@ -54,10 +54,25 @@ struct of_flow {
     struct ofact_list actions;
 };
 
+/* A name the logical flow depends on: when the port, address set, port
+ * group or chassis residence it names changes, recompile the flow. */
+enum lflow_ref_type {
+    LFLOW_REF_PORT,             /* logical port or multicast group name */
+    LFLOW_REF_ADDRSET,          /* address set ($name) */
+    LFLOW_REF_PORTGROUP,        /* port group (@name) */
+    LFLOW_REF_RESIDENT,         /* is_chassis_resident("name") */
+};
+struct lflow_ref {
+    enum lflow_ref_type type;
+    char *name;
+};
+
 struct lflow_flows {
     struct of_flow *flows;
     size_t n;
     uint32_t n_conj_ids;        /* ids conj_id_base .. + n_conj_ids - 1 used */
+    struct lflow_ref *refs;     /* distinct names looked up, even if unknown */
+    size_t n_refs;
 };
 
 /* Compiles one logical flow.  Returns 0 with '*out' filled (possibly no

@@ -532,6 +532,35 @@ static void test_matches(void)
         if (!r) lflow_flows_destroy(&fl);
         free(err);
     }
+    {
+        /* Every name the flow looks up is reported, known or not. */
+        struct lflow_ctx ctx;
+        memset(&ctx, 0, sizeof ctx);
+        ctx.expr.lookup_port = lookup_port;
+        ctx.expr.lookup_addrset = lookup_addrset;
+        ctx.expr.lookup_portgroup = lookup_portgroup;
+        ctx.expr.is_chassis_resident = resident;
+        ctx.ingress = ctx.is_switch = true;
+        struct lflow_flows fl;
+        char *err = NULL;
+        int r = lflow_compile("inport == @pg1 && ip4.src == $as1 && is_chassis_resident(\"p1\") && outport == \"gone\"",
+                              "outport = \"p2\"; next;", &ctx, &fl, &err);
+        CHECK(!r, "refs compile: %s", err ? err : "");
+        if (!r) {
+            static const struct { enum lflow_ref_type t; const char *n; } want[] = {
+                { LFLOW_REF_PORT, "p2" }, { LFLOW_REF_PORTGROUP, "pg1" }, { LFLOW_REF_PORT, "p1" },
+                { LFLOW_REF_ADDRSET, "as1" }, { LFLOW_REF_RESIDENT, "p1" }, { LFLOW_REF_PORT, "gone" },
+            };
+            CHECK(fl.n_refs == 6, "n_refs %zu", fl.n_refs);
+            for (size_t i = 0; i < 6 && i < fl.n_refs; i++) {
+                CHECK(fl.refs[i].type == want[i].t && !strcmp(fl.refs[i].name, want[i].n),
+                      "ref %zu: %d %s", i, fl.refs[i].type, fl.refs[i].name);
+            }
+            CHECK(fl.n == 0, "outport \"gone\" is unknown: no flows (%zu)", fl.n);
+            lflow_flows_destroy(&fl);
+        }
+        free(err);
+    }
     /* Two dimensions where one is eth.type: multiplied out, not a clause. */
     FLOWS("ip && udp.dst == {5, 6}", "next;", SW(0),
           "table=8, priority=100, udp,metadata=0x1,tp_dst=5 actions=resubmit(,9)\n"
