@@ -1756,12 +1756,12 @@ static void show_router(struct ctl_ctx *ctx, struct cbuf *out,
     free(nats);
 }
 
+/* Shows every row of TABLE (the caller loaded the columns show reads). */
 static void show_all(struct ctl_ctx *ctx, struct cbuf *out, const char *table,
                      void (*show)(struct ctl_ctx *, struct cbuf *,
                                   struct ctl_row *))
 {
     const struct ovsdb_table_schema *t = T(table);
-    ctl_load_table(ctx, t);
     json_t *ix = ctl_table_rows(ctx, t);
     ctl_sort_idl_order(ctx, ix);
     size_t i;
