@@ -1067,7 +1067,7 @@ ovsdb_client_wait_synced(struct ovsdb_client *c, int timeout_ms)
         if (ovsdb_client_is_synced(c)) {
             return true;
         }
-        if (time_msec() >= deadline) {
+        if (time_msec() >= deadline || c->state == S_ERROR) {
             return false;
         }
         ovsdb_client_wait(c);

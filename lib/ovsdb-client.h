@@ -142,8 +142,9 @@ void ovsdb_client_commit(struct ovsdb_client *, struct ovsdb_txn *);
 enum ovsdb_txn_status ovsdb_client_commit_block(struct ovsdb_client *,
                                                 struct ovsdb_txn *,
                                                 int timeout_ms);
-/* Runs the loop until the replica is synced (or an error, or TIMEOUT_MS).
- * Returns true if synced. */
+/* Runs the loop until the replica is synced, or the client stops with an
+ * error (ovsdb_client_get_error()), or TIMEOUT_MS passes.  Returns true if
+ * synced. */
 bool ovsdb_client_wait_synced(struct ovsdb_client *, int timeout_ms);
 
 #endif
