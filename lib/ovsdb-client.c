@@ -590,6 +590,11 @@ send_monitor_request(struct ovsdb_client *c)
                             cond ? json_pack("[o]", req) : req);
         c->cond_dirty[i] = false;
     }
+    if (!json_object_size(requests)) {
+        json_decref(requests);      /* nothing to monitor */
+        c->state = S_ACTIVE;
+        return;
+    }
     json_t *params = json_pack("[s, s, o]", c->db_name, DB_MONITOR_ID,
                                requests);
     if (c->method == M_COND_SINCE) {

@@ -116,7 +116,9 @@ const struct ovsdb_table_schema *replica_table_schema(
     const struct replica_table *);
 
 /* What to monitor.  Monitoring a column monitors its table.  Returns 0, or
- * -1 if the table or column does not exist in the replica's schema. */
+ * -1 if the table or column does not exist in the replica's schema.  Decide
+ * before the client connects: lib/ovsdb-client sends the set of columns
+ * with its monitor request (changes apply from the next connection). */
 void replica_monitor_all(struct replica *);
 int replica_monitor_table(struct replica *, const char *table);
 int replica_monitor_column(struct replica *, const char *table,
