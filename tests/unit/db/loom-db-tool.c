@@ -32,6 +32,8 @@
  *       tracking at each step.
  *   txn REMOTE
  *       transaction builder features against an empty NB database.
+ *   txn-once REMOTE DB
+ *       commits one comment-only transaction; prints status and error.
  *   leader REMOTES DB SECONDS
  *       prefers the Raft leader; prints "synced REMOTE" at each change of
  *       server, then commits a transaction through the final one. */
@@ -805,6 +807,28 @@ fail:
     return 1;
 }
 
+/* Commits one comment-only transaction and prints its outcome. */
+static int
+cmd_txn_once(int argc, char *argv[])
+{
+    if (argc != 4) {
+        fatal("usage: txn-once REMOTE DB");
+    }
+    struct ovsdb_client *c = ovsdb_client_create(argv[2], NULL, argv[3]);
+    ovsdb_client_set_leader_only(c, false);
+    if (!ovsdb_client_wait_synced(c, 10000)) {
+        fatal("not connected");
+    }
+    struct ovsdb_txn *txn = ovsdb_txn_create(argv[3]);
+    ovsdb_txn_comment(txn, "txn-once");
+    enum ovsdb_txn_status st = ovsdb_client_commit_block(c, txn, 10000);
+    printf("status=%s error=%s\n", ovsdb_txn_status_to_string(st),
+           ovsdb_txn_get_error(txn) ? ovsdb_txn_get_error(txn) : "(none)");
+    ovsdb_txn_destroy(txn);
+    ovsdb_client_destroy(c);
+    return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -832,6 +856,8 @@ main(int argc, char *argv[])
         return cmd_schema_check(argc, argv);
     } else if (!strcmp(cmd, "lock")) {
         return cmd_lock(argc, argv);
+    } else if (!strcmp(cmd, "txn-once")) {
+        return cmd_txn_once(argc, argv);
     } else if (!strcmp(cmd, "txn")) {
         return cmd_txn(argc, argv);
     } else if (!strcmp(cmd, "cond")) {
