@@ -15,6 +15,7 @@
  *   reg0/xxreg0 and eth.src, saved and restored with push/pop. */
 #include "logical/actions.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,6 +174,8 @@ static bool ref_eq(const struct field_ref *a, const struct field_ref *b)
 
 static void emit_load(struct ofact_list *l, struct field_ref dst, struct u128 v)
 {
+    assert(dst.field < OVSF_N && dst.n_bits >= 1 && dst.ofs >= 0
+           && dst.ofs + dst.n_bits <= ovs_fields[dst.field].width);
     struct ofact *a = ofact_list_add(l, OFACT_LOAD);
     a->dst = dst;
     a->value = u128_and(v, u128_low_bits((unsigned) dst.n_bits));
@@ -180,6 +183,7 @@ static void emit_load(struct ofact_list *l, struct field_ref dst, struct u128 v)
 
 static void emit_move(struct ofact_list *l, struct field_ref src, struct field_ref dst)
 {
+    assert(src.n_bits == dst.n_bits && src.n_bits >= 1);
     struct ofact *a = ofact_list_add(l, OFACT_MOVE);
     a->src = src;
     a->dst = dst;
@@ -1180,8 +1184,21 @@ static int parse_assignment(struct aparser *ap, struct ofact_list *out)
     if (rt->type == LEX_ID && lexer_peek_n(ap->lx, 1)->type == LEX_LPAREN) {
         const char *fn = rt->s;
         lexer_next(ap->lx);
-        bool one_bit = true;
+        bool one_bit = false;
         int r;
+        static const char *const one_bit_fns[] = {
+            "lookup_arp", "lookup_nd", "lookup_arp_ip", "lookup_nd_ip", "chk_lb_hairpin",
+            "chk_lb_hairpin_reply", "check_in_port_sec", "check_out_port_sec",
+            "chk_ecmp_nh_mac", "chk_ecmp_nh", "chk_lb_aff", "lookup_fdb", "put_dhcp_opts",
+            "put_dhcpv6_opts", "put_nd_ra_opts", "dns_lookup", "check_pkt_larger", NULL
+        };
+        for (size_t i = 0; one_bit_fns[i]; i++) {
+            if (!strcmp(fn, one_bit_fns[i])) one_bit = true;
+        }
+        /* Checked before emitting anything: the result is copied bit for bit. */
+        if (one_bit && lb.n_bits != 1) {
+            return fail(ap, lt, "%s() stores a 1-bit result, but '%s' is %d bits", fn, lname, lb.n_bits);
+        }
         if (!strcmp(fn, "lookup_arp")) r = parse_lookup_mac(ap, out, dst, fn, false, true);
         else if (!strcmp(fn, "lookup_nd")) r = parse_lookup_mac(ap, out, dst, fn, true, true);
         else if (!strcmp(fn, "lookup_arp_ip")) r = parse_lookup_mac(ap, out, dst, fn, false, false);
@@ -1209,10 +1226,7 @@ static int parse_assignment(struct aparser *ap, struct ofact_list *out)
             r = parse_controller_args(ap, out, LFLOW_OP_PUT_ND_RA_OPTS, true, &dst);
         else if (!strcmp(fn, "dns_lookup"))
             r = parse_controller_args(ap, out, LFLOW_OP_DNS_LOOKUP, true, &dst);
-        else if (!strcmp(fn, "select")) {
-            one_bit = false;
-            r = parse_select(ap, out, dst, lb.n_bits);
-        }
+        else if (!strcmp(fn, "select")) r = parse_select(ap, out, dst, lb.n_bits);
         else if (!strcmp(fn, "check_pkt_larger")) {
             if (expect(ap, LEX_LPAREN, NULL)) return -1;
             const struct lex_token *n = lexer_next(ap->lx);
@@ -1226,14 +1240,10 @@ static int parse_assignment(struct aparser *ap, struct ofact_list *out)
             r = 0;
         }
         else if (!strcmp(fn, "get_fdb")) {
-            one_bit = false;
             if (!lb.string) return fail(ap, lt, "get_fdb() result must go to a port field (outport)");
             r = parse_get_fdb(ap, out, dst);
         } else {
             return fail(ap, rt, "unknown or unsupported function '%s'", fn);
-        }
-        if (!r && one_bit && lb.n_bits != 1) {
-            return fail(ap, lt, "%s() stores a 1-bit result, but '%s' is %d bits", fn, lname, lb.n_bits);
         }
         return r;
     }

@@ -81,6 +81,9 @@ static struct expr *expr_bool(bool b)
 
 static struct expr *expr_cmp(enum ovs_field_id f, struct u128 v, struct u128 m)
 {
+    assert(f < OVSF_N);
+    assert(!u128_is_zero(m));
+    assert(u128_bits_used(m) <= (unsigned) ovs_fields[f].width);
     struct expr *e = xcalloc(1, sizeof *e);
     e->type = EXPR_CMP;
     e->field = f;
@@ -638,6 +641,8 @@ static char *check_constant(const struct lexer *lx, const struct cval *c,
 /* Prefix blocks covering [lo, hi] within 'width' bits, as an OR. */
 static struct expr *range_expr(const struct lsym_bits *bits, struct u128 lo, struct u128 hi)
 {
+    assert(bits->n_bits >= 1 && bits->n_bits <= 128);
+    assert(u128_bits_used(hi) <= (unsigned) bits->n_bits);
     struct expr *or = expr_new(EXPR_OR);
     struct u128 full = u128_low_bits((unsigned) bits->n_bits);
     if (u128_cmp(lo, hi) > 0) {
@@ -1068,6 +1073,9 @@ int expr_parse_constant(struct lexer *lx, const struct expr_ctx *ctx,
 
 int lmatch_add(struct lmatch *m, enum ovs_field_id f, struct u128 value, struct u128 mask)
 {
+    assert(f < OVSF_N);
+    assert(m->n <= LMATCH_MAX);
+    assert(u128_bits_used(mask) <= (unsigned) ovs_fields[f].width);
     value = u128_and(value, mask);
     size_t i = 0;
     while (i < m->n && m->f[i].field < f) i++;

@@ -813,6 +813,9 @@ static void test_errors(void)
     ERR("1", "ct_lb(backends=10.0.0.1:99999);", "backend port must be in 1..65535");
     ERR("1", "ip.ttl--; reg0--;", "'--' applies only to ip.ttl");
     ERR("1", "reg0[0] = nosuch();", "unknown or unsupported function 'nosuch'");
+    ERR("1", "reg0 = nosuch();", "unknown or unsupported function 'nosuch'");
+    ERR("1", "reg0 = check_in_port_sec();", "check_in_port_sec() stores a 1-bit result, but 'reg0' is 32 bits");
+    ERR("1", "reg0 = dns_lookup();", "dns_lookup() stores a 1-bit result");
     ERR("1", "reg0[0..1] = select(1, 7);", "select() value does not fit in 2-bit destination");
     ERR("1", "reg0 = select();", "select() needs at least one value");
     ERR("1", "reg0 = select(1=0);", "select() weight must be in 1..65535");
