@@ -506,6 +506,8 @@ static void cmd_lsp_get_type(struct ctl_ctx *ctx, struct ctl_command *cmd)
     cbuf_printf(&cmd->output, "%s\n", ctl_get_string(ctx, lsp, "type"));
 }
 
+/* Options print sorted by key.  ovn-nbctl prints them in its hash-map
+ * order, which Loom cannot reproduce: the two agree for one option. */
 static void cmd_lsp_get_options(struct ctl_ctx *ctx, struct ctl_command *cmd)
 {
     struct ctl_row *lsp = lsp_lookup(ctx, cmd->argv[1], true);
@@ -1609,6 +1611,148 @@ static void cmd_pg_del(struct ctl_ctx *ctx, struct ctl_command *cmd)
     }
 }
 
+/* ---- DHCP options ------------------------------------------------------------ */
+
+static struct ctl_row *dhcp_lookup(struct ctl_ctx *ctx, const char *id)
+{
+    struct ctl_row *row = ctl_uuid_is_valid(id)
+        ? ctl_row_by_uuid(ctx, T("DHCP_Options"), id) : NULL;
+    if (!row) {
+        ctl_fatal("%s: dhcp options UUID not found", id);
+    }
+    return row;
+}
+
+static void cmd_dhcp_options_create(struct ctl_ctx *ctx,
+                                    struct ctl_command *cmd)
+{
+    const char *cidr = cmd->argv[1];
+    struct ctl_ip ip;
+    if (!ctl_parse_ip_prefix(cidr, &ip) || !ip.has_plen) {
+        ctl_fatal("Invalid cidr format '%s' (expected an IPv4 or IPv6 network "
+                  "such as 10.0.0.0/24)", cidr);
+    }
+    struct ctl_row *row = ctl_insert(ctx, T("DHCP_Options"));
+    ctl_set_string(ctx, row, "cidr", cidr);
+    if (cmd->argc > 2) {
+        ctl_set(ctx, row, "external_ids",
+                parse_options(cmd->argc - 2, cmd->argv + 2));
+    }
+}
+
+static void cmd_dhcp_options_del(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    ctl_delete(ctx, dhcp_lookup(ctx, cmd->argv[1]));
+}
+
+static int by_cidr(const void *a_, const void *b_)
+{
+    struct ctl_row *a = *(struct ctl_row *const *) a_;
+    struct ctl_row *b = *(struct ctl_row *const *) b_;
+    int c = strcmp(ctl_get_string(sort_ctx, a, "cidr"),
+                   ctl_get_string(sort_ctx, b, "cidr"));
+    return c ? c : strcmp(ctl_row_uuid_text(a), ctl_row_uuid_text(b));
+}
+
+static void cmd_dhcp_options_list(struct ctl_ctx *ctx,
+                                  struct ctl_command *cmd)
+{
+    size_t n;
+    struct ctl_row **rows = all_rows(ctx, "DHCP_Options", &n);
+    sort_ctx = ctx;
+    qsort(rows, n, sizeof *rows, by_cidr);
+    for (size_t i = 0; i < n; i++) {
+        cbuf_printf(&cmd->output, "%s\n", ctl_row_uuid_text(rows[i]));
+    }
+    free(rows);
+}
+
+static void cmd_dhcp_options_set_options(struct ctl_ctx *ctx,
+                                         struct ctl_command *cmd)
+{
+    struct ctl_row *row = dhcp_lookup(ctx, cmd->argv[1]);
+    ctl_set(ctx, row, "options", parse_options(cmd->argc - 2, cmd->argv + 2));
+}
+
+static void print_map_lines(struct ctl_ctx *ctx, struct ctl_command *cmd,
+                            struct ctl_row *row, const char *column)
+{
+    const json_t *d = ctl_get(ctx, row, column);
+    size_t i;
+    json_t *e;
+    json_array_foreach(d, i, e) {
+        cbuf_printf(&cmd->output, "%s=%s\n",
+                    json_string_value(json_array_get(e, 0)),
+                    json_string_value(json_array_get(e, 1)));
+    }
+}
+
+static void cmd_dhcp_options_get_options(struct ctl_ctx *ctx,
+                                         struct ctl_command *cmd)
+{
+    print_map_lines(ctx, cmd, dhcp_lookup(ctx, cmd->argv[1]), "options");
+}
+
+/* lsp-set-dhcpv4-options / -dhcpv6-options. */
+static void set_lsp_dhcp(struct ctl_ctx *ctx, struct ctl_command *cmd,
+                         int family)
+{
+    struct ctl_row *lsp = lsp_lookup(ctx, cmd->argv[1], true);
+    const char *column = family == AF_INET ? "dhcpv4_options"
+                                           : "dhcpv6_options";
+    if (cmd->argc < 3) {
+        ctl_set(ctx, lsp, column, json_array());
+        return;
+    }
+    struct ctl_row *d = dhcp_lookup(ctx, cmd->argv[2]);
+    const char *cidr = ctl_get_string(ctx, d, "cidr");
+    struct ctl_ip ip;
+    if (!ctl_parse_ip_prefix(cidr, &ip) || ip.family != family) {
+        ctl_fatal("DHCP options cidr '%s' is not IPv%d", cidr,
+                  family == AF_INET ? 4 : 6);
+    }
+    ctl_set(ctx, lsp, column, ref_datum(d));
+}
+
+static void cmd_lsp_set_dhcpv4_options(struct ctl_ctx *ctx,
+                                       struct ctl_command *cmd)
+{
+    set_lsp_dhcp(ctx, cmd, AF_INET);
+}
+
+static void cmd_lsp_set_dhcpv6_options(struct ctl_ctx *ctx,
+                                       struct ctl_command *cmd)
+{
+    set_lsp_dhcp(ctx, cmd, AF_INET6);
+}
+
+static void get_lsp_dhcp(struct ctl_ctx *ctx, struct ctl_command *cmd,
+                         const char *column)
+{
+    struct ctl_row *lsp = lsp_lookup(ctx, cmd->argv[1], true);
+    const json_t *v = ctl_get(ctx, lsp, column);
+    if (json_array_size(v)) {
+        struct ctl_row *d = ctl_deref(ctx, T("DHCP_Options"),
+                                      json_array_get(v, 0));
+        if (d) {
+            cbuf_printf(&cmd->output, "%s (%s)\n", ctl_row_uuid_text(d),
+                        ctl_get_string(ctx, d, "cidr"));
+        }
+    }
+}
+
+static void cmd_lsp_get_dhcpv4_options(struct ctl_ctx *ctx,
+                                       struct ctl_command *cmd)
+{
+    get_lsp_dhcp(ctx, cmd, "dhcpv4_options");
+}
+
+static void cmd_lsp_get_dhcpv6_options(struct ctl_ctx *ctx,
+                                       struct ctl_command *cmd)
+{
+    get_lsp_dhcp(ctx, cmd, "dhcpv6_options");
+}
+
 /* ---- show --------------------------------------------------------------------------- */
 
 /* The columns show reads, per table: loading only these keeps a
@@ -1867,6 +2011,22 @@ static const struct ctl_command_spec nb_commands[] = {
     { "acl-del", 1, 4, "--type=,--if-exists", cmd_acl_del,
       "{SWITCH | PORTGROUP} [DIRECTION [PRIORITY MATCH]]" },
     { "acl-list", 1, 1, "--type=", cmd_acl_list, "{SWITCH | PORTGROUP}" },
+    { "dhcp-options-create", 1, -1, "", cmd_dhcp_options_create,
+      "CIDR [EXTERNAL_IDS]" },
+    { "dhcp-options-del", 1, 1, "", cmd_dhcp_options_del, "DHCP_OPTIONS_UUID" },
+    { "dhcp-options-list", 0, 0, "", cmd_dhcp_options_list, "" },
+    { "dhcp-options-set-options", 1, -1, "", cmd_dhcp_options_set_options,
+      "DHCP_OPTIONS_UUID KEY=VALUE [KEY=VALUE]..." },
+    { "dhcp-options-get-options", 1, 1, "", cmd_dhcp_options_get_options,
+      "DHCP_OPTIONS_UUID" },
+    { "lsp-set-dhcpv4-options", 1, 2, "", cmd_lsp_set_dhcpv4_options,
+      "PORT [DHCP_OPTIONS_UUID]" },
+    { "lsp-get-dhcpv4-options", 1, 1, "", cmd_lsp_get_dhcpv4_options,
+      "PORT" },
+    { "lsp-set-dhcpv6-options", 1, 2, "", cmd_lsp_set_dhcpv6_options,
+      "PORT [DHCP_OPTIONS_UUID]" },
+    { "lsp-get-dhcpv6-options", 1, 1, "", cmd_lsp_get_dhcpv6_options,
+      "PORT" },
     { "pg-add", 1, -1, "--may-exist", cmd_pg_add, "GROUP [PORT]..." },
     { "pg-set-ports", 2, -1, "", cmd_pg_set_ports, "GROUP PORT..." },
     { "pg-del", 1, 1, "--if-exists", cmd_pg_del, "GROUP" },

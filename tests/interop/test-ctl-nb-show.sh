@@ -46,6 +46,9 @@ L --apply-after-lb acl-add pg_web from-lport 500 'inport == @pg_web' allow
 L --label=42 acl-add ls1 from-lport 100 'ip4' allow
 L create Address_Set name=as_web 'addresses="10.0.1.1","10.0.1.2"' >/dev/null
 L acl-add ls2 from-lport 100 'ip4.src == $as_web' allow
+L dhcp-options-create 10.0.1.0/24 subnet=ls1 -- dhcp-options-create 10.0.2.0/24 -- dhcp-options-create fd00::/64
+dhcp1=$("${LNB[@]}" --bare --columns=_uuid find DHCP_Options 'cidr="10.0.1.0/24"')
+L dhcp-options-set-options "$dhcp1" lease_time=3600 -- lsp-set-dhcpv4-options vm1 "$dhcp1"
 
 ctl_same show
 ctl_same show ls2
@@ -65,6 +68,9 @@ ctl_same lsp-get-tag c1
 ctl_same lsp-get-parent c1
 ctl_same lsp-get-ls vm3
 ctl_same lsp-get-up vm3
+ctl_same dhcp-options-list
+ctl_same dhcp-options-get-options "$dhcp1"
+ctl_same lsp-get-dhcpv4-options vm1
 ctl_same list Address_Set as_web
 ctl_same --columns=name,addresses,port_security list Logical_Switch_Port vm3
 ctl_same get Logical_Switch_Port vm2 addresses
