@@ -1067,6 +1067,175 @@ static void cmd_lr_route_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
     free(routes);
 }
 
+/* ---- routing policies ------------------------------------------------------------ */
+
+static void cmd_lr_policy_add(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *lr = lr_lookup(ctx, cmd->argv[1]);
+    char *end;
+    long long prio = strtoll(cmd->argv[2], &end, 10);
+    if (!cmd->argv[2][0] || *end || prio < 0 || prio > 32767) {
+        ctl_fatal("%s: priority must be in range 0...32767", cmd->argv[2]);
+    }
+    const char *match = cmd->argv[3];
+    const char *action = cmd->argv[4];
+    if (strcmp(action, "allow") && strcmp(action, "drop")
+        && strcmp(action, "reroute")) {
+        ctl_fatal("%s: action must be one of \"allow\", \"drop\", and "
+                  "\"reroute\"", action);
+    }
+    int next = 5;
+    json_t *nexthops = json_array();
+    if (!strcmp(action, "reroute")) {
+        if (cmd->argc <= next) {
+            ctl_fatal("reroute action requires a next hop");
+        }
+        char *list = xstrdup(cmd->argv[next++]);
+        char *save = NULL;
+        for (char *nh = strtok_r(list, ",", &save); nh;
+             nh = strtok_r(NULL, ",", &save)) {
+            struct ctl_ip ip;
+            if (!ctl_parse_ip(nh, &ip)) {
+                ctl_fatal("bad next hop argument: %s", nh);
+            }
+            json_array_append_new(nexthops, json_string(nh));
+        }
+        free(list);
+        ctl_datum_canonicalize(nexthops, false);
+    }
+    json_t *options = parse_options(cmd->argc - next, cmd->argv + next);
+
+    size_t n;
+    struct ctl_row **pols = deref_all(ctx, lr, "policies",
+                                      "Logical_Router_Policy", &n);
+    for (size_t i = 0; i < n; i++) {
+        if (ctl_get_int(ctx, pols[i], "priority") == prio
+            && !strcmp(ctl_get_string(ctx, pols[i], "match"), match)) {
+            free(pols);
+            json_decref(nexthops);
+            json_decref(options);
+            if (ctl_has_option(cmd, "--may-exist")) {
+                return;
+            }
+            ctl_fatal("Same routing policy already existed on the logical "
+                      "router %s.", cmd->argv[1]);
+        }
+    }
+    free(pols);
+    struct ctl_row *pol = ctl_insert(ctx, T("Logical_Router_Policy"));
+    ctl_set(ctx, pol, "priority", int_datum(prio));
+    ctl_set_string(ctx, pol, "match", match);
+    ctl_set_string(ctx, pol, "action", action);
+    if (json_array_size(nexthops)) {
+        ctl_set(ctx, pol, "nexthops", nexthops);
+    } else {
+        json_decref(nexthops);
+    }
+    if (json_array_size(options)) {
+        ctl_set(ctx, pol, "options", options);
+    } else {
+        json_decref(options);
+    }
+    ctl_insert_elems(ctx, lr, "policies", ref_datum(pol));
+}
+
+static void cmd_lr_policy_del(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *lr = lr_lookup(ctx, cmd->argv[1]);
+    size_t n;
+    struct ctl_row **pols = deref_all(ctx, lr, "policies",
+                                      "Logical_Router_Policy", &n);
+    const char *sel = cmd->argc > 2 ? cmd->argv[2] : NULL;
+    const char *match = cmd->argc > 3 ? cmd->argv[3] : NULL;
+    long long prio = -1;
+    bool by_uuid = sel && ctl_uuid_is_valid(sel);
+    if (sel && !by_uuid) {
+        char *end;
+        prio = strtoll(sel, &end, 10);
+        if (!sel[0] || *end || prio < 0 || prio > 32767) {
+            ctl_fatal("%s: priority must be in range 0...32767, or a UUID",
+                      sel);
+        }
+    }
+    size_t n_del = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct ctl_row *p = pols[i];
+        if (by_uuid ? strcmp(ctl_row_uuid_text(p), sel) != 0
+            : (sel && (ctl_get_int(ctx, p, "priority") != prio
+                       || (match && strcmp(ctl_get_string(ctx, p, "match"),
+                                           match))))) {
+            continue;
+        }
+        ctl_delete_elems(ctx, lr, "policies", ref_datum(p), false);
+        n_del++;
+    }
+    free(pols);
+    if (by_uuid && !n_del && !ctl_has_option(cmd, "--if-exists")) {
+        ctl_fatal("Logical router policy uuid is not found.");
+    }
+}
+
+struct policy_view {
+    long long prio;
+    const char *match, *action, *uuid, *pkt_mark;
+    const json_t *nexthops;
+};
+
+static int policy_cmp(const void *a_, const void *b_)
+{
+    const struct policy_view *a = a_, *b = b_;
+    if (a->prio != b->prio) {
+        return a->prio > b->prio ? -1 : 1;
+    }
+    int c = strcmp(a->match, b->match);
+    return c ? c : strcmp(a->uuid, b->uuid);
+}
+
+static void cmd_lr_policy_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *lr = lr_lookup(ctx, cmd->argv[1]);
+    size_t n;
+    struct ctl_row **pols = deref_all(ctx, lr, "policies",
+                                      "Logical_Router_Policy", &n);
+    struct policy_view *v = xcalloc(n + 1, sizeof *v);
+    for (size_t i = 0; i < n; i++) {
+        v[i].prio = ctl_get_int(ctx, pols[i], "priority");
+        v[i].match = ctl_get_string(ctx, pols[i], "match");
+        v[i].action = ctl_get_string(ctx, pols[i], "action");
+        v[i].uuid = ctl_row_uuid_text(pols[i]);
+        const json_t *nh = ctl_get(ctx, pols[i], "nexthops");
+        if (!json_array_size(nh)) {
+            nh = ctl_get(ctx, pols[i], "nexthop");
+        }
+        v[i].nexthops = nh;
+        const json_t *pm = ctl_get_map_value(ctx, pols[i], "options",
+                                             "pkt_mark");
+        v[i].pkt_mark = pm ? json_string_value(pm) : NULL;
+    }
+    qsort(v, n, sizeof *v, policy_cmp);
+    struct cbuf *out = &cmd->output;
+    if (n) {
+        cbuf_puts(out, "Routing Policies\n");
+    }
+    for (size_t i = 0; i < n; i++) {
+        cbuf_printf(out, "%10lld %50s %15s", v[i].prio, v[i].match,
+                    v[i].action);
+        if (!strcmp(v[i].action, "reroute")) {
+            size_t j;
+            json_t *e;
+            json_array_foreach(v[i].nexthops, j, e) {
+                cbuf_printf(out, j ? ", %s" : " %25s", json_string_value(e));
+            }
+        }
+        if (v[i].pkt_mark) {
+            cbuf_printf(out, "%15spkt_mark=%s", "", v[i].pkt_mark);
+        }
+        cbuf_puts(out, "\n");
+    }
+    free(v);
+    free(pols);
+}
+
 /* ---- NAT ------------------------------------------------------------------------------ */
 
 static void cmd_lr_nat_add(struct ctl_ctx *ctx, struct ctl_command *cmd)
@@ -1997,6 +2166,11 @@ static const struct ctl_command_spec nb_commands[] = {
     { "lr-route-del", 1, 4, "--if-exists,--policy=,--route-table=",
       cmd_lr_route_del, "ROUTER [PREFIX [NEXTHOP [PORT]]]" },
     { "lr-route-list", 1, 1, "", cmd_lr_route_list, "ROUTER" },
+    { "lr-policy-add", 4, -1, "--may-exist", cmd_lr_policy_add,
+      "ROUTER PRIORITY MATCH ACTION [NEXTHOP] [OPTIONS]" },
+    { "lr-policy-del", 1, 3, "--if-exists", cmd_lr_policy_del,
+      "ROUTER [{PRIORITY | UUID} [MATCH]]" },
+    { "lr-policy-list", 1, 1, "", cmd_lr_policy_list, "ROUTER" },
     { "lr-nat-add", 4, 7,
       "--may-exist,--stateless,--portrange,--gateway-port=",
       cmd_lr_nat_add,

@@ -37,6 +37,10 @@ L --policy=src-ip lr-route-add lr1 10.0.1.0/24 10.0.2.200
 L --ecmp lr-route-add lr1 172.16.0.0/16 10.0.2.101 -- --ecmp lr-route-add lr1 172.16.0.0/16 10.0.2.102
 L lr-route-add lr1 fd01::/64 fd00::5
 L lr-nat-add lr1 snat 10.0.2.254 10.0.1.0/24
+L lr-policy-add lr1 100 'ip4.src == 10.0.1.0/24 && ip4.dst == 8.8.8.8' reroute 10.0.2.100 \
+  -- lr-policy-add lr1 100 'ip4.src == 10.0.1.5' drop \
+  -- lr-policy-add lr1 50 'ip6' reroute fd00::5,fd00::6 pkt_mark=4 \
+  -- lr-policy-add lr1 200 'ip4.dst == 10.0.2.0/24' allow pkt_mark=7
 L lr-nat-add lr1 dnat_and_snat 10.0.2.50 10.0.1.1 vm1 00:00:00:00:aa:01
 L pg-add pg_web vm1 vm2
 L acl-add pg_web to-lport 1000 'outport == @pg_web && ip4 && tcp.dst == 80' allow-related
@@ -63,6 +67,7 @@ ctl_same lsp-list ls2
 ctl_same lrp-list lr1
 ctl_same lr-route-list lr1
 ctl_same lr-nat-list lr1
+ctl_same lr-policy-list lr1
 ctl_same lrp-get-gateway-chassis lrp2
 ctl_same lsp-get-tag c1
 ctl_same lsp-get-parent c1
