@@ -919,10 +919,42 @@ lab_add_vm() {
     ip netns exec "$ns" ethtool -K eth0 tx off >/dev/null 2>&1 || lab__log "ethtool -K eth0 tx off failed in $vm"
     ip netns exec "$chns" ethtool -K "v-$vm" tx off >/dev/null 2>&1 || true
     ip -n "$chns" link set "v-$vm" up
-    lab_vsctl "$ch" add-port br-int "v-$vm" \
-        -- set Interface "v-$vm" external_ids:iface-id="$lsp" \
-        || { lab__err "cannot plug VM $vm into br-int of $ch"; return 1; }
+    if [[ ${LAB__BRIDGE:-br-int} == br-int ]]; then
+        lab_vsctl "$ch" add-port br-int "v-$vm" \
+            -- set Interface "v-$vm" external_ids:iface-id="$lsp" \
+            || { lab__err "cannot plug VM $vm into br-int of $ch"; return 1; }
+    else
+        # An external host (lab_add_external): a plain port of a provider bridge.
+        lab_vsctl "$ch" add-port "$LAB__BRIDGE" "v-$vm" \
+            || { lab__err "cannot plug $vm into $LAB__BRIDGE of $ch"; return 1; }
+    fi
     lab__log "VM $vm ($ip${ip6:+ $ip6}, $lsp) on $ch at $(lab_elapsed) s"
+}
+
+# lab_add_external CHASSIS NAME MAC IP/PLEN [GATEWAY] [PHYSNET]: a host
+# outside the overlay: namespace NAME, like a VM, but plugged into the
+# provider bridge br-PHYSNET (default PHYSNET "public") of CHASSIS, which is
+# created on first use and added to the chassis' ovn-bridge-mappings
+# (PHYSNET:br-PHYSNET).  A logical switch reaches it through a localnet
+# port with options:network_name=PHYSNET, bound on that chassis.  lab_ping,
+# lab_tcp and lab_capture work with NAME as with a VM.
+lab_add_external() {
+    local usage="usage: lab_add_external CHASSIS NAME MAC IP/PLEN [GATEWAY] [PHYSNET]"
+    local ch=${1:?$usage} name=${2:?$usage} mac=${3:?$usage} cidr=${4:?$usage} gw=${5:-} physnet=${6:-public}
+    local br maps
+    [[ -n ${LAB_CH_NS[$ch]:-} ]] || { lab__err "no chassis '$ch'"; return 1; }
+    lab__check_name "physical network" "$physnet" 12 || return 1
+    br=br-$physnet
+    if ! lab_vsctl "$ch" br-exists "$br"; then
+        lab_vsctl "$ch" add-br "$br" -- set Bridge "$br" datapath_type=netdev \
+            || { lab__err "cannot create $br on $ch"; return 1; }
+        ip -n "${LAB_CH_NS[$ch]}" link set "$br" up
+        maps=$(lab_vsctl "$ch" --if-exists get Open_vSwitch . external_ids:ovn-bridge-mappings 2>/dev/null | tr -d '"')
+        lab_vsctl "$ch" set Open_vSwitch . \
+            external_ids:ovn-bridge-mappings="${maps:+$maps,}$physnet:$br" \
+            || { lab__err "cannot map $physnet to $br on $ch"; return 1; }
+    fi
+    LAB__BRIDGE=$br lab_add_vm "$ch" "$name" "-" "$mac" "$cidr" "$gw"
 }
 
 # lab_vm_ip6 VM: prints VM's IPv6 address (empty when it has none).
@@ -1013,24 +1045,30 @@ lab__vm_by_ip() {
     return 1
 }
 
-# lab_tcp VM IP PORT [SECONDS]: opens a TCP connection from VM to IP:PORT
-# with nc and sends a token through it.  When IP belongs to a lab VM, a
-# one-shot nc listener is started there first and the test passes only if
-# the token arrived; otherwise a completed handshake (nc -z) is enough.
-# SECONDS (default 3) bounds the connect.  Prints "ok" or "fail".
+# lab_tcp VM IP PORT [SECONDS] [LISTENER]: opens a TCP connection from VM
+# to IP:PORT with nc and sends a token through it.  When IP belongs to a
+# lab VM -- or LISTENER names the VM that should answer, e.g. behind a NAT
+# address -- a one-shot nc listener is started there first and the test
+# passes only if the token arrived; otherwise a completed handshake
+# (nc -z) is enough.  SECONDS (default 3) bounds the connect.  Prints "ok"
+# or "fail".
 lab_tcp() {
-    local usage="usage: lab_tcp VM IP PORT [SECONDS]"
-    local vm=${1:?$usage} dst=${2:?$usage} port=${3:?$usage} secs=${4:-3}
-    local dvm token out lpid rc=1
+    local usage="usage: lab_tcp VM IP PORT [SECONDS] [LISTENER]"
+    local vm=${1:?$usage} dst=${2:?$usage} port=${3:?$usage} secs=${4:-3} dvm=${5:-}
+    local token out lpid rc=1 laddr=()
     [[ -n ${LAB_VM_NS[$vm]:-} ]] || { lab__err "no VM '$vm'"; return 1; }
     [[ $port =~ ^[0-9]+$ ]] && (( port > 0 && port < 65536 )) || { lab__err "bad TCP port '$port'"; return 1; }
+    [[ -z $dvm || -n ${LAB_VM_NS[$dvm]:-} ]] || { lab__err "no VM '$dvm' to listen"; return 1; }
     lab__need nc || return 1
-    if ! dvm=$(lab__vm_by_ip "$dst"); then
+    if [[ -z $dvm ]] && dvm=$(lab__vm_by_ip "$dst"); then
+        laddr=("$dst")
+    fi
+    if [[ -z $dvm ]]; then
         ip netns exec "${LAB_VM_NS[$vm]}" nc -z -w "$secs" "$dst" "$port" >/dev/null 2>&1 && rc=0
     else
         token=loom-$$-$RANDOM$RANDOM
         out=$LAB_DIR/aux/tcp-$dvm-$port.$RANDOM.out
-        ip netns exec "${LAB_VM_NS[$dvm]}" timeout $(( secs + 5 )) nc -l -n "$dst" "$port" >"$out" 2>&1 &
+        ip netns exec "${LAB_VM_NS[$dvm]}" timeout $(( secs + 5 )) nc -l -n "${laddr[@]}" "$port" >"$out" 2>&1 &
         lpid=$!
         if lab__wait_for 3 lab__listening "$dvm" "$port"; then
             # The token is awaited only when the client connected.
@@ -1057,12 +1095,20 @@ lab__listening() {
 # lab_capture_start CHASSIS FILTER: starts tcpdump on CHASSIS's underlay
 # link (the "ul-CHASSIS" port of the underlay bridge) with the pcap FILTER,
 # writing decoded lines to $LAB_DIR/aux/capture-CHASSIS.txt; extra tcpdump
-# flags come from LAB_TCPDUMP_FLAGS.  Returns once tcpdump listens (5 s at
+# flags come from LAB_TCPDUMP_FLAGS.  Given a VM (or external host) instead
+# of a chassis, captures on its eth0.  Returns once tcpdump listens (5 s at
 # most).
 lab_capture_start() {
-    local ch=${1:?usage: lab_capture_start CHASSIS FILTER} filter=${2:?usage: lab_capture_start CHASSIS FILTER}
-    local base=$LAB_DIR/aux/capture-$ch
-    [[ -n ${LAB_CH_NS[$ch]:-} ]] || { lab__err "no chassis '$ch'"; return 1; }
+    local ch=${1:?usage: lab_capture_start CHASSIS|VM FILTER} filter=${2:?usage: lab_capture_start CHASSIS|VM FILTER}
+    local base=$LAB_DIR/aux/capture-$ch ns iface
+    if [[ -n ${LAB_CH_NS[$ch]:-} ]]; then
+        ns=$LAB_UL_NS iface=ul-$ch
+    elif [[ -n ${LAB_VM_NS[$ch]:-} ]]; then
+        ns=${LAB_VM_NS[$ch]} iface=eth0
+    else
+        lab__err "no chassis or VM '$ch'"
+        return 1
+    fi
     lab__need tcpdump || return 1
     lab__stop "$base.pid"
     : >"$base.err"
@@ -1071,11 +1117,11 @@ lab_capture_start() {
     printf '%s\n' "$filter" >"$base.filter"
     local flags=()
     read -r -a flags <<<"${LAB_TCPDUMP_FLAGS:-}"
-    ip netns exec "$LAB_UL_NS" tcpdump --immediate-mode -l -nn "${flags[@]}" -i "ul-$ch" -s 256 \
+    ip netns exec "$ns" tcpdump --immediate-mode -l -nn "${flags[@]}" -i "$iface" -s 256 \
         -F "$base.filter" >"$base.txt" 2>"$base.err" &
     echo $! >"$base.pid"
     lab__wait_for 5 grep -q 'listening on' "$base.err" \
-        || { lab__err "tcpdump on ul-$ch did not start: $(head -c 300 "$base.err")"; return 1; }
+        || { lab__err "tcpdump on $iface in $ns did not start: $(head -c 300 "$base.err")"; return 1; }
 }
 
 # lab_capture_stop CHASSIS: stops the capture and prints how many packets

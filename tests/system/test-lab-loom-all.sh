@@ -3,7 +3,8 @@
 # chassis: L2, L3, TCP, ACL, Geneve, VXLAN), -restart (each component
 # restarted), -wire (the tunnel format on the wire), -cluster (Raft NB/SB,
 # leaders killed), -ipv6 (dual stack), -acl (port groups, address sets,
-# stateful ACLs, reject, port security) and -ha (active/standby northds) --
+# stateful ACLs, reject, port security), -gateway (gateway router, static
+# routes, SNAT, floating IP, localnet) and -ha (active/standby northds) --
 # with loom-northd and loom-controller together: no OVN daemon left, only
 # OVS's.
 # Skips until loom-northd loom-controller are built.
@@ -25,5 +26,6 @@ LAB_SCENARIO_PREFIX=lab-loom-all-wi "$here/test-lab-wire.sh" || rc=1
 LAB_SCENARIO_PREFIX=lab-loom-all-cl "$here/test-lab-cluster.sh" || rc=1
 LAB_SCENARIO_PREFIX=lab-loom-all-v6 "$here/test-lab-ipv6.sh" || rc=1
 LAB_SCENARIO_PREFIX=lab-loom-all-ac "$here/test-lab-acl.sh" || rc=1
+LAB_SCENARIO_PREFIX=lab-loom-all-gw "$here/test-lab-gateway.sh" || rc=1
 LAB_SCENARIO_PREFIX=lab-loom-all-ha "$here/test-lab-ha.sh" || rc=1
 exit "$rc"

@@ -3,7 +3,8 @@
 # chassis: L2, L3, TCP, ACL, Geneve, VXLAN), -restart (each component
 # restarted), -wire (the tunnel format on the wire), -cluster (Raft NB/SB,
 # leaders killed), -ipv6 (dual stack), -acl (port groups, address sets,
-# stateful ACLs, reject, port security) -- with loom-controller in place of
+# stateful ACLs, reject, port security), -gateway (gateway router, static
+# routes, SNAT, floating IP, localnet) -- with loom-controller in place of
 # Debian's ovn-controller, everything else Debian's.
 # Skips until loom-controller is built.
 # shellcheck disable=SC2043  # a loop of one for the single-daemon variants
@@ -23,4 +24,5 @@ LAB_SCENARIO_PREFIX=lab-loom-controller-wi "$here/test-lab-wire.sh" || rc=1
 LAB_SCENARIO_PREFIX=lab-loom-controller-cl "$here/test-lab-cluster.sh" || rc=1
 LAB_SCENARIO_PREFIX=lab-loom-controller-v6 "$here/test-lab-ipv6.sh" || rc=1
 LAB_SCENARIO_PREFIX=lab-loom-controller-ac "$here/test-lab-acl.sh" || rc=1
+LAB_SCENARIO_PREFIX=lab-loom-controller-gw "$here/test-lab-gateway.sh" || rc=1
 exit "$rc"

@@ -3,7 +3,8 @@
 # chassis: L2, L3, TCP, ACL, Geneve, VXLAN), -restart (each component
 # restarted), -wire (the tunnel format on the wire), -cluster (Raft NB/SB,
 # leaders killed), -ipv6 (dual stack), -acl (port groups, address sets,
-# stateful ACLs, reject, port security) and -ha (active/standby northds) --
+# stateful ACLs, reject, port security), -gateway (gateway router, static
+# routes, SNAT, floating IP, localnet) and -ha (active/standby northds) --
 # with loom-northd in place of Debian's ovn-northd, everything else
 # Debian's.
 # Skips until loom-northd is built.
@@ -24,5 +25,6 @@ LAB_SCENARIO_PREFIX=lab-loom-northd-wi "$here/test-lab-wire.sh" || rc=1
 LAB_SCENARIO_PREFIX=lab-loom-northd-cl "$here/test-lab-cluster.sh" || rc=1
 LAB_SCENARIO_PREFIX=lab-loom-northd-v6 "$here/test-lab-ipv6.sh" || rc=1
 LAB_SCENARIO_PREFIX=lab-loom-northd-ac "$here/test-lab-acl.sh" || rc=1
+LAB_SCENARIO_PREFIX=lab-loom-northd-gw "$here/test-lab-gateway.sh" || rc=1
 LAB_SCENARIO_PREFIX=lab-loom-northd-ha "$here/test-lab-ha.sh" || rc=1
 exit "$rc"
