@@ -271,11 +271,9 @@ static size_t scan_constant(const char *p, struct u128 *v, enum lex_format *f,
             x = u128_or(u128_shl(x, 4), u128_make(0, (uint64_t) d));
             s++;
         }
-        if (!digits || is_idn((unsigned char) *s) ) {
-            if (!(*s == '.' && s[1] == '.')) {
-                *why = "invalid hexadecimal constant";
-                return 0;
-            }
+        if (!digits || (is_idn((unsigned char) *s) && !(*s == '.' && s[1] == '.'))) {
+            *why = "invalid hexadecimal constant";
+            return 0;
         }
         *v = x;
         *f = LEX_F_HEXADECIMAL;

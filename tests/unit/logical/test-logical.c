@@ -227,6 +227,8 @@ static void test_lexer(void)
         { "inport == @pg-1", "('@pg-1'): port group name may not contain '-'" },
         { "reg0 == 1 # 2", "at byte 10 ('#'): unexpected character" },
         { "reg0 == 0x", "invalid hexadecimal constant" },
+        { "reg0[0x..3]", "invalid hexadecimal constant" },
+        { "reg0 == 0x1g", "invalid hexadecimal constant" },
         { "a /* b", "unterminated comment" },
         { "\"\\u12\"", "bad \\u escape in string" },
         { "reg0 == 99999999999999999999", "decimal constant too large" },
