@@ -1780,6 +1780,289 @@ static void cmd_pg_del(struct ctl_ctx *ctx, struct ctl_command *cmd)
     }
 }
 
+/* ---- load balancers ----------------------------------------------------------- */
+
+/* Parses "IP", "IP:PORT", "IPV6" or "[IPV6]:PORT".  Returns the family,
+ * sets *HAS_PORT; 0 if malformed. */
+static int parse_lb_endpoint(const char *s, bool *has_port)
+{
+    char addr[64];
+    const char *port = NULL;
+    *has_port = false;
+    if (s[0] == '[') {
+        const char *close = strchr(s, ']');
+        if (!close || close - s - 1 >= (long) sizeof addr) {
+            return 0;
+        }
+        memcpy(addr, s + 1, (size_t) (close - s - 1));
+        addr[close - s - 1] = '\0';
+        if (close[1] == ':') {
+            port = close + 2;
+        } else if (close[1]) {
+            return 0;
+        }
+    } else {
+        const char *colon = strchr(s, ':');
+        if (colon && !strchr(colon + 1, ':')) {
+            /* a.b.c.d:port */
+            if (colon - s >= (long) sizeof addr) {
+                return 0;
+            }
+            memcpy(addr, s, (size_t) (colon - s));
+            addr[colon - s] = '\0';
+            port = colon + 1;
+        } else {
+            snprintf(addr, sizeof addr, "%s", s);
+        }
+    }
+    struct ctl_ip ip;
+    if (!ctl_parse_ip(addr, &ip)) {
+        return 0;
+    }
+    if (ip.family == AF_INET6 && s[0] != '[' && port) {
+        return 0;
+    }
+    if (port) {
+        char *end;
+        long p = strtol(port, &end, 10);
+        if (!*port || *end || p < 1 || p > 65535) {
+            return 0;
+        }
+        *has_port = true;
+    }
+    return ip.family;
+}
+
+static struct ctl_row *lb_lookup(struct ctl_ctx *ctx, const char *id,
+                                 bool must_exist)
+{
+    return lookup(ctx, "Load_Balancer", id, "load balancer", must_exist);
+}
+
+static void cmd_lb_add(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    const char *name = cmd->argv[1];
+    const char *vip = cmd->argv[2];
+    const char *ips = cmd->argv[3];
+    const char *proto = cmd->argc > 4 ? cmd->argv[4] : NULL;
+    bool may_exist = ctl_has_option(cmd, "--may-exist");
+    bool add_dup = ctl_has_option(cmd, "--add-duplicate");
+    if (may_exist && add_dup) {
+        ctl_fatal("--may-exist and --add-duplicate may not be used together");
+    }
+    bool vip_port;
+    int family = parse_lb_endpoint(vip, &vip_port);
+    if (!family) {
+        ctl_fatal("%s: should be an IP address (or an IP address and a port "
+                  "number with : as a separator).", vip);
+    }
+    if (proto && strcmp(proto, "tcp") && strcmp(proto, "udp")
+        && strcmp(proto, "sctp")) {
+        ctl_fatal("%s: protocol must be one of \"tcp\", \"udp\",  or "
+                  "\"sctp\".", proto);
+    }
+    if (proto && !vip_port) {
+        ctl_fatal("Protocol is unnecessary when no port of vip is given.");
+    }
+    char *list = xstrdup(ips);
+    char *save = NULL;
+    for (char *b = strtok_r(list, ",", &save); b;
+         b = strtok_r(NULL, ",", &save)) {
+        bool b_port;
+        int bf = parse_lb_endpoint(b, &b_port);
+        if (!bf || bf != family || b_port != vip_port) {
+            ctl_fatal("%s: should be an IP%s address%s.", b,
+                      family == AF_INET6 ? "v6" : "",
+                      vip_port ? " and a port number with : as a separator"
+                               : "");
+        }
+    }
+    free(list);
+
+    struct ctl_row *lb = add_dup ? NULL : lb_lookup(ctx, name, false);
+    if (lb) {
+        if (ctl_get_map_value(ctx, lb, "vips", vip)) {
+            if (!may_exist) {
+                ctl_fatal("%s: a load balancer with this vip (%s) already "
+                          "exists", name, vip);
+            }
+        }
+    } else {
+        lb = ctl_insert(ctx, T("Load_Balancer"));
+        ctl_set_string(ctx, lb, "name", name);
+    }
+    json_t *key = json_pack("[s]", vip);
+    ctl_delete_elems(ctx, lb, "vips", key, true);
+    ctl_insert_elems(ctx, lb, "vips", json_pack("[[ss]]", vip, ips));
+    /* Like ovn-nbctl: "tcp" unless told otherwise, even without ports. */
+    ctl_set_string(ctx, lb, "protocol", proto ? proto : "tcp");
+}
+
+static void cmd_lb_del(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *lb = lb_lookup(ctx, cmd->argv[1],
+                                   !ctl_has_option(cmd, "--if-exists"));
+    if (!lb) {
+        return;
+    }
+    if (cmd->argc < 3) {
+        ctl_delete(ctx, lb);
+        return;
+    }
+    const char *vip = cmd->argv[2];
+    if (!ctl_get_map_value(ctx, lb, "vips", vip)) {
+        if (ctl_has_option(cmd, "--if-exists")) {
+            return;
+        }
+        ctl_fatal("vip %s is not part of the load balancer.", vip);
+    }
+    ctl_delete_elems(ctx, lb, "vips", json_pack("[s]", vip), true);
+}
+
+static int lb_by_name(const void *a_, const void *b_)
+{
+    return by_name(a_, b_);
+}
+
+/* Prints LBS (sorted here) in ovn-nbctl's lb-list table: the VIP column is
+ * as wide as the longest VIP plus 4, names are cut at 16 characters. */
+static void print_lbs(struct ctl_ctx *ctx, struct ctl_command *cmd,
+                      struct ctl_row **lbs, size_t n)
+{
+    if (!n) {
+        return;
+    }
+    sort_ctx = ctx;
+    qsort(lbs, n, sizeof *lbs, lb_by_name);
+    size_t vip_w = 0;
+    for (size_t i = 0; i < n; i++) {
+        const json_t *vips = ctl_get(ctx, lbs[i], "vips");
+        size_t j;
+        json_t *e;
+        json_array_foreach(vips, j, e) {
+            size_t l = strlen(json_string_value(json_array_get(e, 0)));
+            vip_w = l > vip_w ? l : vip_w;
+        }
+    }
+    int w = (int) vip_w + 4;
+    struct cbuf *out = &cmd->output;
+    cbuf_printf(out, "%-40s%-20s%-11s%-*s%s\n", "UUID", "LB", "PROTO", w,
+                "VIP", "IPs");
+    for (size_t i = 0; i < n; i++) {
+        const char *proto = json_string_value(
+            json_array_get(ctl_get(ctx, lbs[i], "protocol"), 0));
+        const json_t *vips = ctl_get(ctx, lbs[i], "vips");
+        size_t j;
+        json_t *e;
+        json_array_foreach(vips, j, e) {
+            if (!j) {
+                cbuf_printf(out, "%-40s%-20.16s", ctl_row_uuid_text(lbs[i]),
+                            row_name(ctx, lbs[i]));
+            } else {
+                cbuf_printf(out, "%60s", "");
+            }
+            /* The protocol only shows next to a VIP with a port. */
+            const char *v = json_string_value(json_array_get(e, 0));
+            bool has_port;
+            if (!parse_lb_endpoint(v, &has_port)) {
+                has_port = false;
+            }
+            cbuf_printf(out, "%-11s%-*s%s\n",
+                        proto && has_port ? proto : "", w, v,
+                        json_string_value(json_array_get(e, 1)));
+        }
+    }
+}
+
+static void cmd_lb_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    size_t n;
+    struct ctl_row **lbs;
+    if (cmd->argc > 1) {
+        lbs = xcalloc(2, sizeof *lbs);
+        lbs[0] = lb_lookup(ctx, cmd->argv[1], true);
+        n = 1;
+    } else {
+        lbs = all_rows(ctx, "Load_Balancer", &n);
+    }
+    print_lbs(ctx, cmd, lbs, n);
+    free(lbs);
+}
+
+/* ls-lb-* and lr-lb-*: TABLE is the datapath table, WHAT its noun. */
+static void dp_lb_add(struct ctl_ctx *ctx, struct ctl_command *cmd,
+                      const char *table, const char *what)
+{
+    struct ctl_row *dp = lookup(ctx, table, cmd->argv[1], what, true);
+    for (int i = 2; i < cmd->argc; i++) {
+        struct ctl_row *lb = lb_lookup(ctx, cmd->argv[i], true);
+        json_t *ref = ctl_row_ref(lb);
+        bool present = ctl_datum_find(ctl_get(ctx, dp, "load_balancer"), ref,
+                                      false) >= 0;
+        json_decref(ref);
+        if (present) {
+            if (ctl_has_option(cmd, "--may-exist")) {
+                continue;
+            }
+            ctl_fatal("%s: a load balancer with this name or UUID (%s) is "
+                      "already part of %s %s", cmd->argv[i], cmd->argv[i],
+                      what, cmd->argv[1]);
+        }
+        ctl_insert_elems(ctx, dp, "load_balancer", ref_datum(lb));
+    }
+}
+
+static void dp_lb_del(struct ctl_ctx *ctx, struct ctl_command *cmd,
+                      const char *table, const char *what)
+{
+    struct ctl_row *dp = lookup(ctx, table, cmd->argv[1], what, true);
+    if (cmd->argc < 3) {
+        ctl_set(ctx, dp, "load_balancer", json_array());
+        return;
+    }
+    struct ctl_row *lb = lb_lookup(ctx, cmd->argv[2],
+                                   !ctl_has_option(cmd, "--if-exists"));
+    if (!lb) {
+        return;
+    }
+    json_t *ref = ctl_row_ref(lb);
+    bool present = ctl_datum_find(ctl_get(ctx, dp, "load_balancer"), ref,
+                                  false) >= 0;
+    json_decref(ref);
+    if (!present) {
+        if (ctl_has_option(cmd, "--if-exists")) {
+            return;
+        }
+        ctl_fatal("load balancer %s is not part of any logical %s.",
+                  cmd->argv[2], what);
+    }
+    ctl_delete_elems(ctx, dp, "load_balancer", ref_datum(lb), false);
+}
+
+static void dp_lb_list(struct ctl_ctx *ctx, struct ctl_command *cmd,
+                       const char *table, const char *what)
+{
+    struct ctl_row *dp = lookup(ctx, table, cmd->argv[1], what, true);
+    size_t n;
+    struct ctl_row **lbs = deref_all(ctx, dp, "load_balancer",
+                                     "Load_Balancer", &n);
+    print_lbs(ctx, cmd, lbs, n);
+    free(lbs);
+}
+
+static void cmd_ls_lb_add(struct ctl_ctx *c, struct ctl_command *m)
+{ dp_lb_add(c, m, "Logical_Switch", "switch"); }
+static void cmd_ls_lb_del(struct ctl_ctx *c, struct ctl_command *m)
+{ dp_lb_del(c, m, "Logical_Switch", "switch"); }
+static void cmd_ls_lb_list(struct ctl_ctx *c, struct ctl_command *m)
+{ dp_lb_list(c, m, "Logical_Switch", "switch"); }
+static void cmd_lr_lb_add(struct ctl_ctx *c, struct ctl_command *m)
+{ dp_lb_add(c, m, "Logical_Router", "router"); }
+static void cmd_lr_lb_del(struct ctl_ctx *c, struct ctl_command *m)
+{ dp_lb_del(c, m, "Logical_Router", "router"); }
+static void cmd_lr_lb_list(struct ctl_ctx *c, struct ctl_command *m)
+{ dp_lb_list(c, m, "Logical_Router", "router"); }
+
 /* ---- DHCP options ------------------------------------------------------------ */
 
 static struct ctl_row *dhcp_lookup(struct ctl_ctx *ctx, const char *id)
@@ -2185,6 +2468,16 @@ static const struct ctl_command_spec nb_commands[] = {
     { "acl-del", 1, 4, "--type=,--if-exists", cmd_acl_del,
       "{SWITCH | PORTGROUP} [DIRECTION [PRIORITY MATCH]]" },
     { "acl-list", 1, 1, "--type=", cmd_acl_list, "{SWITCH | PORTGROUP}" },
+    { "lb-add", 3, 4, "--may-exist,--add-duplicate", cmd_lb_add,
+      "LB VIP[:PORT] IP[:PORT]... [PROTOCOL]" },
+    { "lb-del", 1, 2, "--if-exists", cmd_lb_del, "LB [VIP]" },
+    { "lb-list", 0, 1, "", cmd_lb_list, "[LB]" },
+    { "ls-lb-add", 2, -1, "--may-exist", cmd_ls_lb_add, "SWITCH LB..." },
+    { "ls-lb-del", 1, 2, "--if-exists", cmd_ls_lb_del, "SWITCH [LB]" },
+    { "ls-lb-list", 1, 1, "", cmd_ls_lb_list, "SWITCH" },
+    { "lr-lb-add", 2, -1, "--may-exist", cmd_lr_lb_add, "ROUTER LB..." },
+    { "lr-lb-del", 1, 2, "--if-exists", cmd_lr_lb_del, "ROUTER [LB]" },
+    { "lr-lb-list", 1, 1, "", cmd_lr_lb_list, "ROUTER" },
     { "dhcp-options-create", 1, -1, "", cmd_dhcp_options_create,
       "CIDR [EXTERNAL_IDS]" },
     { "dhcp-options-del", 1, 1, "", cmd_dhcp_options_del, "DHCP_OPTIONS_UUID" },
