@@ -2063,6 +2063,110 @@ static void cmd_lr_lb_del(struct ctl_ctx *c, struct ctl_command *m)
 static void cmd_lr_lb_list(struct ctl_ctx *c, struct ctl_command *m)
 { dp_lb_list(c, m, "Logical_Router", "router"); }
 
+/* ---- HA chassis groups ----------------------------------------------------------- */
+
+static struct ctl_row *hcg_lookup(struct ctl_ctx *ctx, const char *id)
+{
+    return lookup(ctx, "HA_Chassis_Group", id, "ha chassis group", true);
+}
+
+static void cmd_hcg_add(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    const char *name = cmd->argv[1];
+    if (existing_name(ctx, "HA_Chassis_Group", name)) {
+        if (ctl_has_option(cmd, "--may-exist")) {
+            return;
+        }
+        ctl_fatal("%s: an ha chassis group with this name already exists",
+                  name);
+    }
+    struct ctl_row *g = ctl_insert(ctx, T("HA_Chassis_Group"));
+    ctl_set_string(ctx, g, "name", name);
+}
+
+static void cmd_hcg_del(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *g = lookup(ctx, "HA_Chassis_Group", cmd->argv[1],
+                               "ha chassis group",
+                               !ctl_has_option(cmd, "--if-exists"));
+    if (g) {
+        ctl_delete(ctx, g);
+    }
+}
+
+static struct ctl_row *hcg_find_chassis(struct ctl_ctx *ctx,
+                                        struct ctl_row *g,
+                                        const char *chassis)
+{
+    size_t n;
+    struct ctl_row **hcs = deref_all(ctx, g, "ha_chassis", "HA_Chassis", &n);
+    struct ctl_row *found = NULL;
+    for (size_t i = 0; i < n && !found; i++) {
+        if (!strcmp(ctl_get_string(ctx, hcs[i], "chassis_name"), chassis)) {
+            found = hcs[i];
+        }
+    }
+    free(hcs);
+    return found;
+}
+
+static void cmd_hcg_add_chassis(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *g = hcg_lookup(ctx, cmd->argv[1]);
+    const char *chassis = cmd->argv[2];
+    char *end;
+    long long prio = strtoll(cmd->argv[3], &end, 10);
+    if (!cmd->argv[3][0] || *end || prio < 0 || prio > 32767) {
+        ctl_fatal("%s: priority must be in range 0...32767", cmd->argv[3]);
+    }
+    struct ctl_row *hc = hcg_find_chassis(ctx, g, chassis);
+    if (!hc) {
+        hc = ctl_insert(ctx, T("HA_Chassis"));
+        ctl_set_string(ctx, hc, "chassis_name", chassis);
+        ctl_insert_elems(ctx, g, "ha_chassis", ref_datum(hc));
+    }
+    ctl_set(ctx, hc, "priority", int_datum(prio));
+}
+
+static void cmd_hcg_remove_chassis(struct ctl_ctx *ctx,
+                                   struct ctl_command *cmd)
+{
+    struct ctl_row *g = hcg_lookup(ctx, cmd->argv[1]);
+    struct ctl_row *hc = hcg_find_chassis(ctx, g, cmd->argv[2]);
+    if (!hc) {
+        ctl_fatal("%s: ha chassis not found in %s ha chassis group",
+                  cmd->argv[2], cmd->argv[1]);
+    }
+    ctl_delete_elems(ctx, g, "ha_chassis", ref_datum(hc), false);
+}
+
+static void cmd_hcg_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    const struct ovsdb_table_schema *t = T("HA_Chassis_Group");
+    ctl_load_table(ctx, t);
+    json_t *ix = ctl_table_rows(ctx, t);
+    ctl_sort_idl_order(ctx, ix);
+    size_t i;
+    json_t *e;
+    json_array_foreach(ix, i, e) {
+        struct ctl_row *g = ctl_row_at(ctx, json_integer_value(e));
+        cbuf_printf(&cmd->output, "%s (%s)\n", ctl_row_uuid_text(g),
+                    row_name(ctx, g));
+        size_t n;
+        struct ctl_row **hcs = deref_all(ctx, g, "ha_chassis", "HA_Chassis",
+                                         &n);
+        for (size_t j = 0; j < n; j++) {
+            cbuf_printf(&cmd->output, "    %s (%s)\n    priority %lld\n\n",
+                        ctl_row_uuid_text(hcs[j]),
+                        ctl_get_string(ctx, hcs[j], "chassis_name"),
+                        ctl_get_int(ctx, hcs[j], "priority"));
+        }
+        cbuf_puts(&cmd->output, "\n");
+        free(hcs);
+    }
+    json_decref(ix);
+}
+
 /* ---- DHCP options ------------------------------------------------------------ */
 
 static struct ctl_row *dhcp_lookup(struct ctl_ctx *ctx, const char *id)
@@ -2478,6 +2582,13 @@ static const struct ctl_command_spec nb_commands[] = {
     { "lr-lb-add", 2, -1, "--may-exist", cmd_lr_lb_add, "ROUTER LB..." },
     { "lr-lb-del", 1, 2, "--if-exists", cmd_lr_lb_del, "ROUTER [LB]" },
     { "lr-lb-list", 1, 1, "", cmd_lr_lb_list, "ROUTER" },
+    { "ha-chassis-group-add", 1, 1, "--may-exist", cmd_hcg_add, "GROUP" },
+    { "ha-chassis-group-del", 1, 1, "--if-exists", cmd_hcg_del, "GROUP" },
+    { "ha-chassis-group-list", 0, 0, "", cmd_hcg_list, "" },
+    { "ha-chassis-group-add-chassis", 3, 3, "", cmd_hcg_add_chassis,
+      "GROUP CHASSIS PRIORITY" },
+    { "ha-chassis-group-remove-chassis", 2, 2, "", cmd_hcg_remove_chassis,
+      "GROUP CHASSIS" },
     { "dhcp-options-create", 1, -1, "", cmd_dhcp_options_create,
       "CIDR [EXTERNAL_IDS]" },
     { "dhcp-options-del", 1, 1, "", cmd_dhcp_options_del, "DHCP_OPTIONS_UUID" },
