@@ -216,6 +216,18 @@ static const struct ovsdb_type *uuid_type(void)
     return &t;
 }
 
+/* A column schema for "_uuid" (read-only), for get/find/list. */
+static const struct ovsdb_column_schema *uuid_column(void)
+{
+    static struct ovsdb_column_schema c;
+    if (!c.name) {
+        c.name = (char *) "_uuid";
+        c.type = *uuid_type();
+        c.mutable_ = false;
+    }
+    return &c;
+}
+
 static const struct ovsdb_type *column_type(
     const struct ovsdb_table_schema *table, const char *column)
 {
@@ -1291,7 +1303,8 @@ static void parse_col_arg(struct ctl_ctx *ctx,
     if (!n) {
         ctl_fatal("%s: missing column name", arg);
     }
-    out->column = ctl_column(table, name);
+    out->column = !strcmp(name, "_uuid") ? uuid_column()
+                                         : ctl_column(table, name);
     free(name);
     const char *p = arg + n;
     if (*p == ':') {
