@@ -6,9 +6,12 @@
 # stateful ACLs, reject, port security), -gateway (gateway router, static
 # routes, SNAT, floating IP, localnet) and -ha (active/standby northds) --
 # with loom-northd in place of Debian's ovn-northd, everything else
-# Debian's.
+# Debian's.  Each scenario gets at most 90 s and all of them together
+# LAB_LOOM_BUDGET seconds (default 280, under the runner's 300), so that a
+# failing run still ends with every lab cleaned up; a SIGTERM is passed on
+# to the running scenario.
 # Skips until loom-northd is built.
-# shellcheck disable=SC2043  # a loop of one for the single-daemon variants
+# shellcheck disable=SC2043  # a loop of one
 set -uo pipefail
 for p in loom-northd; do
     if [[ ! -x ${LOOM_BUILD:-}/bin/$p ]]; then
@@ -16,15 +19,36 @@ for p in loom-northd; do
         exit 77
     fi
 done
-here=$(dirname "$0")
 export LAB_SCENARIO_NORTHD=loom
-rc=0
-LAB_SCENARIO_PREFIX=lab-loom-northd-de "$here/test-lab-debian-ovn.sh" || rc=1
-LAB_SCENARIO_PREFIX=lab-loom-northd-re "$here/test-lab-restart.sh" || rc=1
-LAB_SCENARIO_PREFIX=lab-loom-northd-wi "$here/test-lab-wire.sh" || rc=1
-LAB_SCENARIO_PREFIX=lab-loom-northd-cl "$here/test-lab-cluster.sh" || rc=1
-LAB_SCENARIO_PREFIX=lab-loom-northd-v6 "$here/test-lab-ipv6.sh" || rc=1
-LAB_SCENARIO_PREFIX=lab-loom-northd-ac "$here/test-lab-acl.sh" || rc=1
-LAB_SCENARIO_PREFIX=lab-loom-northd-gw "$here/test-lab-gateway.sh" || rc=1
-LAB_SCENARIO_PREFIX=lab-loom-northd-ha "$here/test-lab-ha.sh" || rc=1
+here=$(dirname "$0")
+start=$SECONDS budget=${LAB_LOOM_BUDGET:-280} rc=0 child=
+failed=()
+trap 'if [[ -n $child ]]; then kill -TERM "$child" 2>/dev/null; wait "$child"; fi; exit 143' TERM INT
+
+# scenario PREFIX SCRIPT: runs one scenario under a time limit: 90 s, or
+# what is left of the budget.
+scenario() {
+    local left=$(( budget - (SECONDS - start) ))
+    (( left > 90 )) && left=90
+    echo "==== $2 ($DESC)"
+    if (( left < 15 )); then
+        echo "NOT RUN: $2 (the ${budget} s budget is spent)"
+        rc=1 failed+=("$2 (not run)")
+        return
+    fi
+    LAB_SCENARIO_PREFIX=$1 timeout -s TERM -k 10 "$left" "$here/$2" &
+    child=$!
+    if ! wait "$child"; then rc=1 failed+=("$2"); fi
+    child=
+}
+DESC="northd: loom, controller: ovn"
+scenario lab-loom-northd-de test-lab-debian-ovn.sh
+scenario lab-loom-northd-re test-lab-restart.sh
+scenario lab-loom-northd-wi test-lab-wire.sh
+scenario lab-loom-northd-cl test-lab-cluster.sh
+scenario lab-loom-northd-ip test-lab-ipv6.sh
+scenario lab-loom-northd-ac test-lab-acl.sh
+scenario lab-loom-northd-ga test-lab-gateway.sh
+scenario lab-loom-northd-ha test-lab-ha.sh
+echo "==== ${#failed[@]} scenario(s) failed${failed[*]:+: ${failed[*]}}"
 exit "$rc"
