@@ -352,6 +352,9 @@ static int parse_ct_commit_arg(struct aparser *ap, struct ofact_list *exec,
         return fail(ap, t, "constant does not fit in %u-bit field", width);
     }
     struct u128 mask = t->type == LEX_MASKED ? t->mask : u128_low_bits(width);
+    if (u128_bits_used(mask) > width) {
+        return fail(ap, t, "mask does not fit in %u-bit field", width);
+    }
     if (u128_is_zero(mask)) return 0;
     unsigned lo = 0;
     while (!u128_bit(mask, lo)) lo++;

@@ -659,6 +659,11 @@ static struct expr *range_expr(const struct lsym_bits *bits, struct u128 lo, str
             if (u128_cmp(end, hi) > 0) break;
             k++;
         }
+        if (k == (unsigned) bits->n_bits) {
+            /* The range covers every value ("x >= 0"). */
+            expr_destroy(or);
+            return expr_bool(true);
+        }
         struct u128 mask = u128_and(full, u128_not(u128_low_bits(k)));
         expr_add_kid(or, expr_cmp(bits->field, u128_shl(lo, (unsigned) bits->ofs),
                                   u128_shl(mask, (unsigned) bits->ofs)));

@@ -475,6 +475,9 @@ static void test_matches(void)
           "table=8, priority=100, tcp,metadata=0x1,tp_src=0x404/0xfffe actions=resubmit(,9)\n"
           "table=8, priority=100, tcp,metadata=0x1,tp_src=1030 actions=resubmit(,9)\n");
     FLOWS("ip4 && tcp.src < 0", "next;", SW(0), "");
+    FLOWS("ip4.src >= 0", "next;", SW(0),   /* found by fuzzing */
+          "table=8, priority=100, ip,metadata=0x1 actions=resubmit(,9)\n");
+    FLOWS("ip4 && !(tcp.src >= 0)", "next;", SW(0), "");
     FLOWS("ip.proto != 6 && ip4", "next;", SW(0),
           "table=8, priority=100, ip,metadata=0x1,nw_proto=0/0x2 actions=resubmit(,9)\n"
           "table=8, priority=100, ip,metadata=0x1,nw_proto=0/0x4 actions=resubmit(,9)\n"
@@ -824,6 +827,7 @@ static void test_errors(void)
     ERR("1", "commit_lb_aff(vip = \"10.0.0.1:80\", backend = \"fd00::1\");", "vip and backend addresses of one family");
     ERR("1", "commit_ecmp_nh(ipv6 = maybe, proto = tcp);", "bad commit_ecmp_nh() argument 'ipv6'");
     ERR("1", "set_meter(0);", "set_meter() rate must be a positive integer");
+    ERR("1", "ct_commit(ct_mark=0x2/0xffffffffffffffff);", "mask does not fit in 32-bit field");   /* fuzzing */
     ERR("1", "pop(ct_state);", "field 'ct_state' is read-only");
     ERR("1", "reg0[0] = check_pkt_larger(70000);", "check_pkt_larger() expects a length in 0..65535");
     ERR("1", "reg0[0] = put_dhcp_opts(offerip = 1.2.3.4", "missing ')' to match '('");
