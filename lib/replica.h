@@ -51,6 +51,7 @@
 
 struct replica;
 struct replica_table;
+struct replica_arc;
 
 enum replica_change {
     REPLICA_ROW_INSERTED = 1 << 0,
@@ -69,8 +70,9 @@ struct replica_row {
     uint64_t *modified;                 /* Column bitmap, or NULL. */
     struct replica_row *track_next, *track_prev;
 
-    /* References from this row (sorted unique), for re-parsing. */
-    struct uuid *refs;
+    /* References from this row (sorted by target, unique), for re-parsing
+     * referrers when a target comes or goes.  Internal. */
+    struct replica_arc *refs;
     size_t n_refs;
 
     /* Internal bookkeeping. */
