@@ -2,6 +2,7 @@
  * fields, reference resolution in both arrival orders, dangling references
  * dropped on delete, index lookups, typed writers producing the right ops. */
 #include "lib/idl/ovn-nb-idl.h"
+#include "lib/idl/ovn-sb-idl.h"
 #include "lib/idl/vswitch-idl.h"
 
 #include <stdio.h>
@@ -143,6 +144,48 @@ main(void)
     CHECK(ovs && !strcmp(ovsdb_smap_get_def(&ovs->external_ids, "system-id", ""),
                          "hv1"));
     replica_destroy(vs);
+
+    /* Many rows referencing one target (Port_Bindings of a datapath): the
+     * target going away clears every pointer, coming back restores them. */
+    struct replica *sb = sbrec_replica_create();
+    replica_monitor_all(sb);
+    enum { N_PB = 2000 };
+    json_t *pbs = json_object();
+    for (int i = 0; i < N_PB; i++) {
+        char u[UUID_LEN + 1], name[32];
+        snprintf(u, sizeof u, "aaaaaaaa-0000-4000-8000-%012d", i);
+        snprintf(name, sizeof name, "lp%d", i);
+        json_object_set_new(pbs, u, json_pack(
+            "{s:{s:s, s:i, s:[ss]}}", "insert", "logical_port", name,
+            "tunnel_key", i + 1, "datapath", "uuid", U3));
+    }
+    json_t *upd = json_pack("{s:o}", "Port_Binding", pbs);
+    CHECK(!replica_apply_update2(sb, upd, REPLICA_DELTA, NULL));
+    json_decref(upd);
+    const struct sbrec_port_binding *pb;
+    size_t n_null = 0;
+    SBREC_PORT_BINDING_FOR_EACH (pb, sb) {
+        n_null += !pb->datapath;
+    }
+    CHECK(n_null == N_PB);
+    apply(sb, "{\"Datapath_Binding\":{\"" U3 "\":{\"insert\":{\"tunnel_key\":5}}}}");
+    const struct sbrec_datapath_binding *dp = sbrec_datapath_binding_first(sb);
+    size_t n_dp = 0;
+    SBREC_PORT_BINDING_FOR_EACH (pb, sb) {
+        n_dp += pb->datapath == dp;
+    }
+    CHECK(dp && n_dp == N_PB);
+    replica_clear_tracking(sb);
+    apply(sb, "{\"Datapath_Binding\":{\"" U3 "\":{\"delete\":null}}}");
+    n_null = 0;
+    SBREC_PORT_BINDING_FOR_EACH (pb, sb) {
+        n_null += !pb->datapath;
+    }
+    CHECK(n_null == N_PB);
+    CHECK(sbrec_port_binding_find_by_logical_port(sb, "lp77")
+          && sbrec_port_binding_find_by_logical_port(sb, "lp77")->tunnel_key
+             == 78);
+    replica_destroy(sb);
 
     if (failures) {
         fprintf(stderr, "%d failures\n", failures);
