@@ -59,7 +59,9 @@ struct northd {
     struct replica *nb_r, *sb_r;
     struct ovsdb_client *nb, *sb;
     struct ovsdb_txn *sb_txn, *nb_txn;
+    long long sb_txn_start;     /* time_msec() when sb_txn was sent */
     struct nd_unixctl *unixctl;
+    const char *nb_remote, *sb_remote;
     uint64_t nb_seqno_done, sb_seqno_done;
     bool sb_dirty;              /* SB changed in a table northd derives */
     bool sb_feedback;           /* SB changed only in chassis feedback */
@@ -387,6 +389,25 @@ build_nb_txn(struct northd *nd, const struct nd_model *m)
     return txn;
 }
 
+/* Inactivity probes: off on unix sockets (a busy server is not a dead one:
+ * committing 45k rows takes it seconds), 5 s otherwise, or
+ * NB_Global options:northd_probe_interval (ms, 0 = off) as in OVN. */
+static int
+probe_interval(const char *remote, const struct replica *nb)
+{
+    const struct nbrec_nb_global *g = nb ? nbrec_nb_global_first(nb) : NULL;
+    const char *v = g ? ovsdb_smap_get(&g->options, "northd_probe_interval")
+                      : NULL;
+    if (v) {
+        char *end;
+        long ms = strtol(v, &end, 10);
+        if (!*end && ms >= 0) {
+            return ms && ms < 1000 ? 1000 : (int) ms;
+        }
+    }
+    return !strncmp(remote, "unix:", 5) ? 0 : 5000;
+}
+
 static void
 recompute(struct northd *nd)
 {
@@ -395,7 +416,13 @@ recompute(struct northd *nd)
     nd->sb_seqno_done = replica_get_seqno(nd->sb_r);
     nd->force = nd->sb_dirty = nd->sb_feedback = false;
 
+    ovsdb_client_set_probe_interval(nd->nb,
+                                    probe_interval(nd->nb_remote, nd->nb_r));
+    ovsdb_client_set_probe_interval(nd->sb,
+                                    probe_interval(nd->sb_remote, nd->nb_r));
+    long long t0 = time_msec();
     struct nd_model *m = nd_model_from_nb(nd->nb_r);
+    long long t_model = time_msec();
     struct nd_key_hints hints = { nd_sb_hint_dp_key, nd_sb_hint_port_key,
                                   nd->sb_r };
     nd->vxlan_mode = vxlan_in_use(nd->sb_r);
@@ -404,8 +431,10 @@ recompute(struct northd *nd)
     const struct nbrec_nb_global *g = nbrec_nb_global_first(nd->nb_r);
     const char *svc_mac = g ? ovsdb_smap_get(&g->options, "svc_monitor_mac")
                             : NULL;
+    long long t_keys = time_msec();
     struct nd_sb_image img;
     nd_sb_image_build(m, svc_mac, &img);
+    long long t_image = time_msec();
 
     /* SB_Global: NB_Global options plus nb_cfg. */
     size_t n_opts = g ? g->options.n : 0;
@@ -421,6 +450,7 @@ recompute(struct northd *nd)
     struct ovsdb_txn *txn = ovsdb_txn_create(SBREC_DB_NAME);
     struct nd_sync_stats stats;
     size_t n_ops = nd_sb_sync(&img, &want, nd->sb_r, txn, &stats);
+    long long t_sync = time_msec();
     nd->last_sync = stats;
     nd->last_n_flows = img.flows.flows.n;
     if (n_ops) {
@@ -429,6 +459,7 @@ recompute(struct northd *nd)
                  stats.deleted, img.flows.flows.n);
         ovsdb_client_commit(nd->sb, txn);
         nd->sb_txn = txn;
+        nd->sb_txn_start = time_msec();
         nd->n_sb_txns++;
     } else {
         ovsdb_txn_destroy(txn);
@@ -446,7 +477,10 @@ recompute(struct northd *nd)
     nd->model = m;
     nd->n_recomputes++;
     nd->last_recompute_ms = time_msec() - start;
-    log_dbg("recompute took %lld ms", nd->last_recompute_ms);
+    log_info("recompute took %lld ms (model %lld, keys %lld, flows %lld, "
+             "SB diff %lld, rest %lld)", nd->last_recompute_ms,
+             t_model - t0, t_keys - t_model, t_image - t_keys,
+             t_sync - t_image, time_msec() - t_sync);
 }
 
 /* Reaps a finished transaction; returns true if one finished. */
@@ -466,7 +500,10 @@ reap_txn(struct northd *nd, struct ovsdb_txn **txnp, const char *what)
                  ovsdb_txn_get_error(txn) ? ovsdb_txn_get_error(txn) : "");
         nd->force = true;
     } else if (st == OVSDB_TXN_ERROR) {
-        log_err("%s transaction failed: %s", what,
+        /* The NB write-back races with the CMS (e.g. both creating
+         * NB_Global on a fresh database): retried, so only a warning. */
+        log_msg(!strcmp(what, "NB") ? LOG_LEVEL_WARN : LOG_LEVEL_ERR,
+                LOG_MODULE, "%s transaction failed: %s (retrying)", what,
                 ovsdb_txn_get_error(txn) ? ovsdb_txn_get_error(txn) : "?");
         nd->force = true;
         nd->retry_at = time_msec() + 1000;     /* do not spin on a bug */
@@ -563,7 +600,22 @@ northd_run(struct northd *nd)
 static void
 northd_run__(struct northd *nd)
 {
-    reap_txn(nd, &nd->sb_txn, "SB");
+    if (nd->sb_txn) {
+        bool ok = ovsdb_txn_get_status(nd->sb_txn) == OVSDB_TXN_SUCCESS;
+        if (reap_txn(nd, &nd->sb_txn, "SB")) {
+            log_info("SB transaction done after %lld ms",
+                     time_msec() - nd->sb_txn_start);
+            if (ok && !nd->force) {
+                /* ovsdb-server sends a transaction's updates before its
+                 * reply, so what the SB replica changed since we sent it
+                 * is our own doing: no need to rebuild and re-diff, only
+                 * to write back (sb_cfg).  (If the update came later, the
+                 * table is just dirty again: one spare recompute.) */
+                nd->sb_dirty = false;
+                nd->sb_feedback = true;
+            }
+        }
+    }
     reap_txn(nd, &nd->nb_txn, "NB");
 
     bool active = is_active(nd) && !nd->paused;
@@ -612,7 +664,8 @@ northd_wait(struct northd *nd)
         poll_timer_wait_until(nd->retry_at);
     }
     if (nd->force && is_active(nd) && !nd->sb_txn && !nd->nb_txn
-        && nd->retry_at <= time_msec()) {
+        && nd->retry_at <= time_msec() && ovsdb_client_is_synced(nd->nb)
+        && ovsdb_client_is_synced(nd->sb)) {
         poll_immediate_wake();
     }
     if (nd->exiting || nd_daemon_should_exit()) {
@@ -687,6 +740,10 @@ main(int argc, char *argv[])
     nd.nb = ovsdb_client_create(o.nb_remote, nd.nb_r, NULL);
     nd.sb = ovsdb_client_create(o.sb_remote, nd.sb_r, NULL);
     ovsdb_client_set_lock(nd.sb, SB_LOCK);
+    nd.nb_remote = o.nb_remote;
+    nd.sb_remote = o.sb_remote;
+    ovsdb_client_set_probe_interval(nd.nb, probe_interval(o.nb_remote, NULL));
+    ovsdb_client_set_probe_interval(nd.sb, probe_interval(o.sb_remote, NULL));
     log_info("%s starting: NB %s, SB %s", LOOM_NORTHD_VERSION, o.nb_remote,
              o.sb_remote);
     nd_daemon_ready();

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lib/log.h"
+#include "logical/expr.h"
 #include "northd/dhcp.h"
 
 /* One entry of nd_model.port_names / lsp_uuids. */
@@ -209,6 +210,7 @@ acls_free(struct nd_acl *acls, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         free(acls[i].match);
+        free(acls[i].name);
     }
     free(acls);
 }
@@ -650,6 +652,7 @@ nd_model_add_acl(struct nd_model *m, struct nd_ls *ls, struct nd_pg *pg,
     acl.to_lport = !strcmp(row->direction, "to-lport");
     acl.priority = (uint16_t) row->priority;
     acl.match = nd_xstrdup(row->match);
+    acl.name = nd_xstrdup(row->name ? row->name : "");
     const char *after = nd_smap_ref_get(&row->options, "apply-after-lb");
     acl.after_lb = after && !strcmp(after, "true");
     acl.label = (uint32_t) row->label;
@@ -899,8 +902,8 @@ acl_refs_ok(const struct nd_model *m, const struct nd_acl *acl)
             }
         }
         if (!ok) {
-            nd_warn("ACL (%s): match \"%s\" names unknown %s \"%c%s\"; "
-                     "skipping it", acl->uuid, acl->match,
+            nd_warn("ACL \"%s\" (%s): match \"%s\" names unknown %s "
+                     "\"%c%s\"; skipping it", acl->name, acl->uuid, acl->match,
                      *p == '@' ? "port group" : "address set", *p, name);
             return false;
         }
@@ -909,12 +912,53 @@ acl_refs_ok(const struct nd_model *m, const struct nd_acl *acl)
     return true;
 }
 
+/* expr_ctx lookup for acl_match_parses(): every address set and port group
+ * is empty.  acl_refs_ok() has already checked that the names exist, and
+ * members do not decide whether a match parses; an empty set keeps the check
+ * linear in the match's length even with 100,000-address sets. */
+static const char *const *
+acl_empty_set(const void *aux, const char *name, size_t *n)
+{
+    static const char *const none[1] = { NULL };
+    (void) aux;
+    (void) name;
+    *n = 0;
+    return none;
+}
+
+/* Parses ACL's match with the logical flow language parser (logical/expr.h),
+ * as every chassis will: a match that cannot compile (a syntax error, an
+ * unknown field, a constant that does not fit) is reported once here with
+ * its row, instead of as a parse error in every controller's log.  A port
+ * name that is not a port is not an error (it never matches, as in
+ * ovn-controller).  Logs and returns false if the match does not parse. */
+static bool
+acl_match_parses(const struct nd_acl *acl)
+{
+    const struct expr_ctx ctx = {
+        .lookup_addrset = acl_empty_set,
+        .lookup_portgroup = acl_empty_set,
+    };
+    char *error = NULL;
+    struct expr *e = expr_parse(acl->match, &ctx, &error);
+    if (!e) {
+        nd_warn("ACL \"%s\" (%s): match \"%s\" does not parse: %s; "
+                 "skipping it", acl->name, acl->uuid, acl->match,
+                 error ? error : "unknown error");
+        free(error);
+        return false;
+    }
+    expr_destroy(e);
+    return true;
+}
+
 static void
 validate_acls(struct nd_model *m, struct nd_acl *acls, size_t n,
               bool owner_ok)
 {
     for (size_t i = 0; i < n; i++) {
-        acls[i].valid = owner_ok && acl_refs_ok(m, &acls[i]);
+        acls[i].valid = owner_ok && acl_refs_ok(m, &acls[i])
+                        && acl_match_parses(&acls[i]);
         if (owner_ok && !acls[i].valid) {
             m->n_errors++;
         }

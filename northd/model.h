@@ -154,10 +154,12 @@ struct nd_acl {
         ND_ACL_DROP, ND_ACL_REJECT,
     } action;
     char *match;
+    char *name;                     /* NB ACL.name, "" if none (for logs) */
     bool after_lb;                  /* options:apply-after-lb */
     uint32_t label;
     bool valid;                     /* set by nd_model_finish(): every
-                                     * @pg and $as it names exists */
+                                     * @pg and $as it names exists and
+                                     * the match parses */
 };
 
 struct nd_pg {

@@ -183,29 +183,32 @@ new_set(struct nd_sb_named_set **sets, size_t *n, size_t *cap, char *name,
 static void
 build_port_groups(const struct nd_model *m, struct nd_sb_image *img)
 {
+    /* Per switch index: the SB group being filled for the current port
+     * group (O(ports) per port group, no lookups). */
+    size_t *slot = nd_xcalloc(m->n_switches + 1, sizeof *slot);
+    size_t *gen = nd_xcalloc(m->n_switches + 1, sizeof *gen);
     for (size_t i = 0; i < m->n_pgs; i++) {
         const struct nd_pg *pg = m->pgs[i];
+        size_t first_set = img->n_port_groups;
         /* One SB group per switch the group touches. */
         for (size_t j = 0; j < pg->n_ports; j++) {
             const struct nd_ls *ls = pg->ports[j]->ls;
             if (!ls->key) {
                 continue;
             }
-            char *name = nd_xasprintf("%u_%s", ls->key, pg->name);
-            if (nd_sb_image_find_set(img->port_groups, img->n_port_groups,
-                                     name)) {
-                free(name);
-                continue;
+            if (gen[ls->index] != i + 1) {
+                gen[ls->index] = i + 1;
+                slot[ls->index] = img->n_port_groups;
+                new_set(&img->port_groups, &img->n_port_groups,
+                        &img->cap_pgs,
+                        nd_xasprintf("%u_%s", ls->key, pg->name),
+                        pg->n_ports);
             }
-            struct nd_sb_named_set *s = new_set(
-                &img->port_groups, &img->n_port_groups, &img->cap_pgs, name,
-                pg->n_ports);
-            for (size_t k = 0; k < pg->n_ports; k++) {
-                if (pg->ports[k]->ls == ls) {
-                    s->items[s->n_items++] = nd_xstrdup(pg->ports[k]->name);
-                }
-            }
-            set_normalize(s);
+            struct nd_sb_named_set *s = &img->port_groups[slot[ls->index]];
+            s->items[s->n_items++] = nd_xstrdup(pg->ports[j]->name);
+        }
+        for (size_t k = first_set; k < img->n_port_groups; k++) {
+            set_normalize(&img->port_groups[k]);
         }
 
         /* <pg>_ip4 / <pg>_ip6: the members' addresses. */
@@ -240,6 +243,8 @@ build_port_groups(const struct nd_model *m, struct nd_sb_image *img)
         set_normalize(s4);
         set_normalize(s6);
     }
+    free(slot);
+    free(gen);
 }
 
 void

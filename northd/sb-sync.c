@@ -143,7 +143,6 @@ rows_finish(struct nd_hmap *map, struct ovsdb_txn *txn,
 DEL_FN(datapath_binding)
 DEL_FN(port_binding)
 DEL_FN(multicast_group)
-DEL_FN(logical_flow)
 DEL_FN(port_group)
 DEL_FN(address_set)
 DEL_FN(dhcp_options)
@@ -416,82 +415,132 @@ sync_mcgroups(struct sync *s)
     rows_finish(&existing, s->txn, del_multicast_group, s->stats);
 }
 
-/* The datapath part of a flow's key: its datapath uuids, sorted. */
-static char *
-dpset_key(char (*strs)[UUID_LEN + 1], size_t n)
+/* The datapath part of a flow's identity is an interned "dp set id": one
+ * id per distinct sorted list of datapath uuids, so that a flow on one
+ * datapath and a flow on a Logical_DP_Group compare as integers.  Only
+ * datapaths and groups are interned (hundreds), never flows. */
+struct dpset {
+    struct nd_hnode node;
+    char *key;                  /* sorted uuids, comma-terminated */
+    size_t id;
+    const struct sbrec_logical_dp_group *sb_group;  /* existing, or NULL */
+};
+
+struct dpsets {
+    struct nd_hmap map;
+    size_t n;
+};
+
+static int
+cmp_uuid_str(const void *a, const void *b)
 {
-    qsort(strs, n, sizeof *strs, (int (*)(const void *, const void *))
-          strcmp);
-    struct nd_str s = ND_STR_INIT;
-    for (size_t i = 0; i < n; i++) {
-        nd_str_put(&s, strs[i]);
-        nd_str_putc(&s, ',');
-    }
-    return nd_str_steal(&s);
+    return strcmp(a, b);
 }
 
-static char *
-flow_key(const char *dps, const char *pipeline, int64_t table, int64_t prio,
-         const char *match, const char *actions)
+/* Returns the set of datapath uuid strings STRS (sorted in place). */
+static struct dpset *
+dpset_intern(struct dpsets *sets, char (*strs)[UUID_LEN + 1], size_t n)
 {
-    return nd_xasprintf("%s|%s|%" PRId64 "|%" PRId64 "|%s|%s", dps, pipeline,
-                        table, prio, match, actions);
+    qsort(strs, n, sizeof *strs, cmp_uuid_str);
+    struct nd_str k = ND_STR_INIT;
+    for (size_t i = 0; i < n; i++) {
+        nd_str_put(&k, strs[i]);
+        nd_str_putc(&k, ',');
+    }
+    uint32_t hash = nd_hash_str(nd_str_cstr(&k), 0);
+    for (struct nd_hnode *x = nd_hmap_first_with_hash(&sets->map, hash); x;
+         x = nd_hmap_next_with_hash(x)) {
+        struct dpset *d = ND_CONTAINER_OF(x, struct dpset, node);
+        if (!strcmp(d->key, nd_str_cstr(&k))) {
+            nd_str_free(&k);
+            return d;
+        }
+    }
+    struct dpset *d = nd_xcalloc(1, sizeof *d);
+    d->key = nd_str_steal(&k);
+    d->id = ++sets->n;
+    nd_hmap_insert(&sets->map, &d->node, hash);
+    return d;
+}
+
+static struct dpset *
+dpset_of_group(struct dpsets *sets, const struct sbrec_logical_dp_group *g)
+{
+    char (*strs)[UUID_LEN + 1] = nd_xcalloc(g->n_datapaths + 1,
+                                            sizeof *strs);
+    size_t n = 0;
+    for (size_t i = 0; i < g->n_datapaths; i++) {
+        if (g->datapaths[i]) {
+            uuid_to_string(&g->datapaths[i]->header_.uuid, strs[n++]);
+        }
+    }
+    struct dpset *d = dpset_intern(sets, strs, n);
+    free(strs);
+    return d;
+}
+
+static void
+dpsets_destroy(struct dpsets *sets)
+{
+    size_t b = 0;
+    struct nd_hnode *x = nd_hmap_at(&sets->map, &b, NULL);
+    while (x) {
+        struct nd_hnode *next = nd_hmap_at(&sets->map, &b, x);
+        struct dpset *d = ND_CONTAINER_OF(x, struct dpset, node);
+        free(d->key);
+        free(d);
+        x = next;
+    }
+    nd_hmap_destroy(&sets->map);
+}
+
+/* An existing Logical_Flow, keyed by its content. */
+struct sb_flow {
+    struct nd_hnode node;
+    const struct sbrec_logical_flow *row;
+    size_t dpset;
+    bool used;
+};
+
+static uint32_t
+flow_content_hash(size_t dpset, bool ingress, int64_t table, int64_t prio,
+                  const char *match, const char *actions)
+{
+    uint32_t h = nd_hash_u32((uint32_t) dpset, 0);
+    h = nd_hash_u32((uint32_t) (ingress << 24 | (table & 0xff) << 16
+                                | (prio & 0xffff)), h);
+    h = nd_hash_str(match, h);
+    return nd_hash_str(actions, h);
 }
 
 static void
 sync_flows(struct sync *s)
 {
     const struct nd_lflow_table *t = &s->img->flows;
-    struct nd_hmap existing;
-    nd_hmap_init(&existing);
+    struct dpsets sets;
+    nd_hmap_init(&sets.map);
+    sets.n = 0;
 
-    const struct sbrec_logical_flow *lf;
-    SBREC_LOGICAL_FLOW_FOR_EACH (lf, s->sb) {
-        char *dps;
-        if (lf->logical_datapath) {
-            char one[1][UUID_LEN + 1];
-            uuid_to_string(&lf->logical_datapath->header_.uuid, one[0]);
-            dps = dpset_key(one, 1);
-        } else if (lf->logical_dp_group) {
-            const struct sbrec_logical_dp_group *g = lf->logical_dp_group;
-            char (*strs)[UUID_LEN + 1] = nd_xcalloc(g->n_datapaths + 1,
-                                                    sizeof *strs);
-            size_t n = 0;
-            for (size_t i = 0; i < g->n_datapaths; i++) {
-                if (g->datapaths[i]) {
-                    uuid_to_string(&g->datapaths[i]->header_.uuid, strs[n++]);
-                }
-            }
-            dps = dpset_key(strs, n);
-            free(strs);
-        } else {
-            dps = nd_xstrdup("");
-        }
-        rows_add(&existing, flow_key(dps, lf->pipeline, lf->table_id,
-                                     lf->priority, lf->match, lf->actions),
-                 lf);
-        free(dps);
-    }
-
-    /* Datapath groups: one SB row per distinct set, new ones inserted. */
-    struct uuid *group_uuids = nd_xcalloc(t->n_groups + 1,
-                                          sizeof *group_uuids);
-    char **group_keys = nd_xcalloc(t->n_groups + 1, sizeof *group_keys);
-    struct nd_hmap groups;
-    nd_hmap_init(&groups);
+    /* Existing groups first, so desired groups can reuse their rows. */
     const struct sbrec_logical_dp_group *g;
     SBREC_LOGICAL_DP_GROUP_FOR_EACH (g, s->sb) {
-        char (*strs)[UUID_LEN + 1] = nd_xcalloc(g->n_datapaths + 1,
-                                                sizeof *strs);
-        size_t n = 0;
-        for (size_t i = 0; i < g->n_datapaths; i++) {
-            if (g->datapaths[i]) {
-                uuid_to_string(&g->datapaths[i]->header_.uuid, strs[n++]);
-            }
+        struct dpset *d = dpset_of_group(&sets, g);
+        if (!d->sb_group) {
+            d->sb_group = g;
         }
-        rows_add(&groups, dpset_key(strs, n), g);
-        free(strs);
     }
+    /* One interned set per datapath of the image. */
+    size_t *dp_set = nd_xcalloc(s->img->n_dps + 1, sizeof *dp_set);
+    for (size_t i = 0; i < s->img->n_dps; i++) {
+        char one[1][UUID_LEN + 1];
+        memcpy(one[0], s->dp_strs[i], UUID_LEN + 1);
+        dp_set[i] = dpset_intern(&sets, one, 1)->id;
+    }
+    /* ...and per group of the image. */
+    struct dpset **group_set = nd_xcalloc(t->n_groups + 1,
+                                          sizeof *group_set);
+    struct uuid *group_uuids = nd_xcalloc(t->n_groups + 1,
+                                          sizeof *group_uuids);
     for (size_t i = 0; i < t->n_groups; i++) {
         const struct nd_dp_group *dg = t->groups[i];
         char (*strs)[UUID_LEN + 1] = nd_xcalloc(dg->n_dps + 1, sizeof *strs);
@@ -501,30 +550,68 @@ sync_flows(struct sync *s)
                 memcpy(strs[n++], s->dp_strs[dp], UUID_LEN + 1);
             }
         }
-        group_keys[i] = dpset_key(strs, n);
+        group_set[i] = dpset_intern(&sets, strs, n);
         free(strs);
+    }
+
+    /* Existing flows by content. */
+    struct nd_hmap existing;
+    nd_hmap_init(&existing);
+    size_t n_existing = 0;
+    struct sb_flow *store = NULL;
+    size_t cap = 0;
+    const struct sbrec_logical_flow *lf;
+    SBREC_LOGICAL_FLOW_FOR_EACH (lf, s->sb) {
+        store = nd_grow(store, &cap, n_existing, sizeof *store);
+        n_existing++;
+    }
+    n_existing = 0;
+    SBREC_LOGICAL_FLOW_FOR_EACH (lf, s->sb) {
+        size_t set = 0;
+        if (lf->logical_datapath) {
+            char one[1][UUID_LEN + 1];
+            uuid_to_string(&lf->logical_datapath->header_.uuid, one[0]);
+            set = dpset_intern(&sets, one, 1)->id;
+        } else if (lf->logical_dp_group) {
+            set = dpset_of_group(&sets, lf->logical_dp_group)->id;
+        }
+        struct sb_flow *e = &store[n_existing++];
+        e->row = lf;
+        e->dpset = set;
+        e->used = false;
+        nd_hmap_insert(&existing, &e->node, flow_content_hash(
+                           set, lf->pipeline && !strcmp(lf->pipeline,
+                                                        "ingress"),
+                           lf->table_id, lf->priority,
+                           lf->match ? lf->match : "",
+                           lf->actions ? lf->actions : ""));
     }
 
     struct nd_lflow *f;
     ND_LFLOW_FOR_EACH (f, bucket, t) {
         const struct nd_stage_info *si = nd_stage_info(f->stage);
-        const char *pipeline = nd_pipeline_name(si->pipeline);
-        char *dps;
-        if (f->n_dps == 1) {
-            char one[1][UUID_LEN + 1];
-            assert(f->first_dp < s->img->n_dps);
-            memcpy(one[0], s->dp_strs[f->first_dp], UUID_LEN + 1);
-            dps = dpset_key(one, 1);
-        } else {
-            dps = nd_xstrdup(group_keys[f->group]);
+        bool ingress = si->pipeline == ND_P_IN;
+        assert(f->first_dp < s->img->n_dps);
+        size_t set = f->n_dps == 1 ? dp_set[f->first_dp]
+                                   : group_set[f->group]->id;
+        uint32_t hash = flow_content_hash(set, ingress, si->table,
+                                          f->priority, f->match, f->actions);
+        struct sb_flow *found = NULL;
+        for (struct nd_hnode *x = nd_hmap_first_with_hash(&existing, hash);
+             x; x = nd_hmap_next_with_hash(x)) {
+            struct sb_flow *e = ND_CONTAINER_OF(x, struct sb_flow, node);
+            const struct sbrec_logical_flow *r = e->row;
+            if (!e->used && e->dpset == set && r->table_id == si->table
+                && r->priority == f->priority
+                && str_eq(r->pipeline, nd_pipeline_name(si->pipeline))
+                && str_eq(r->match, f->match)
+                && str_eq(r->actions, f->actions)) {
+                found = e;
+                break;
+            }
         }
-        char *key = flow_key(dps, pipeline, si->table, f->priority, f->match,
-                             f->actions);
-        free(dps);
-        struct row_entry *e = rows_find(&existing, key);
-        free(key);
-        if (e) {
-            e->used = true;
+        if (found) {
+            found->used = true;
             continue;
         }
         struct ovsdb_txn_row *row = sbrec_logical_flow_insert(s->txn);
@@ -534,21 +621,9 @@ sync_flows(struct sync *s)
                 row, &s->dp_uuids[f->first_dp]);
         } else {
             if (uuid_is_zero(&group_uuids[f->group])) {
-                struct row_entry *ge = NULL;
-                uint32_t hash = nd_hash_str(group_keys[f->group], 0);
-                for (struct nd_hnode *n = nd_hmap_first_with_hash(&groups,
-                                                                  hash);
-                     n; n = nd_hmap_next_with_hash(n)) {
-                    struct row_entry *c = ND_CONTAINER_OF(n, struct row_entry,
-                                                          node);
-                    if (!strcmp(c->key, group_keys[f->group])) {
-                        ge = c;
-                        break;
-                    }
-                }
-                if (ge) {
-                    g = ge->row;
-                    group_uuids[f->group] = g->header_.uuid;
+                struct dpset *d = group_set[f->group];
+                if (d->sb_group) {
+                    group_uuids[f->group] = d->sb_group->header_.uuid;
                 } else {
                     const struct nd_dp_group *dg = t->groups[f->group];
                     struct uuid *members = nd_xcalloc(dg->n_dps + 1,
@@ -570,7 +645,7 @@ sync_flows(struct sync *s)
             sbrec_logical_flow_set_logical_dp_group(row,
                                                     &group_uuids[f->group]);
         }
-        sbrec_logical_flow_set_pipeline(row, pipeline);
+        sbrec_logical_flow_set_pipeline(row, nd_pipeline_name(si->pipeline));
         sbrec_logical_flow_set_table_id(row, si->table);
         sbrec_logical_flow_set_priority(row, f->priority);
         sbrec_logical_flow_set_match(row, f->match);
@@ -585,13 +660,18 @@ sync_flows(struct sync *s)
         sbrec_logical_flow_set_external_ids(row, ids_k, ids_v,
                                             f->hint ? 3 : 2);
     }
-    rows_finish(&existing, s->txn, del_logical_flow, s->stats);
-    rows_finish(&groups, s->txn, NULL, s->stats);
-    for (size_t i = 0; i < t->n_groups; i++) {
-        free(group_keys[i]);
+    for (size_t i = 0; i < n_existing; i++) {
+        if (!store[i].used) {
+            sbrec_logical_flow_delete(s->txn, store[i].row);
+            s->stats->deleted++;
+        }
     }
-    free(group_keys);
+    nd_hmap_destroy(&existing);
+    free(store);
+    free(dp_set);
+    free(group_set);
     free(group_uuids);
+    dpsets_destroy(&sets);
 }
 
 static void
