@@ -91,13 +91,19 @@ nd_str_putc(struct nd_str *str, char c)
 void
 nd_str_vprintf(struct nd_str *str, const char *fmt, va_list args)
 {
+    /* One vsnprintf in the common case: format into the spare room, and
+     * only if it did not fit, grow and format again. */
+    nd_str_reserve(str, 64);
+    size_t room = str->cap - str->len;
     va_list copy;
     va_copy(copy, args);
-    int need = vsnprintf(NULL, 0, fmt, copy);
+    int need = vsnprintf(str->s + str->len, room, fmt, copy);
     va_end(copy);
     assert(need >= 0);
-    nd_str_reserve(str, (size_t) need);
-    vsnprintf(str->s + str->len, (size_t) need + 1, fmt, args);
+    if ((size_t) need >= room) {
+        nd_str_reserve(str, (size_t) need);
+        vsnprintf(str->s + str->len, (size_t) need + 1, fmt, args);
+    }
     str->len += (size_t) need;
 }
 

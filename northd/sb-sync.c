@@ -554,6 +554,43 @@ sync_flows(struct sync *s)
         free(strs);
     }
 
+    /* Datapath rows and group rows of the SB -> set id, by row pointer,
+     * so the per-flow lookup below is one pointer hash. */
+    struct nd_hmap by_row;
+    nd_hmap_init(&by_row);
+    struct row_set {
+        struct nd_hnode node;
+        const void *row;
+        size_t id;
+    };
+    struct row_set *row_sets = NULL;
+    size_t n_row_sets = 0, cap_row_sets = 0;
+    const struct sbrec_datapath_binding *dpr;
+    SBREC_DATAPATH_BINDING_FOR_EACH (dpr, s->sb) {
+        n_row_sets++;
+    }
+    SBREC_LOGICAL_DP_GROUP_FOR_EACH (g, s->sb) {
+        n_row_sets++;
+    }
+    row_sets = nd_grow(row_sets, &cap_row_sets, n_row_sets, sizeof *row_sets);
+    n_row_sets = 0;
+    SBREC_DATAPATH_BINDING_FOR_EACH (dpr, s->sb) {
+        char one[1][UUID_LEN + 1];
+        uuid_to_string(&dpr->header_.uuid, one[0]);
+        struct row_set *rs = &row_sets[n_row_sets++];
+        rs->row = dpr;
+        rs->id = dpset_intern(&sets, one, 1)->id;
+        nd_hmap_insert(&by_row, &rs->node,
+                       nd_hash_bytes(&rs->row, sizeof rs->row, 0));
+    }
+    SBREC_LOGICAL_DP_GROUP_FOR_EACH (g, s->sb) {
+        struct row_set *rs = &row_sets[n_row_sets++];
+        rs->row = g;
+        rs->id = dpset_of_group(&sets, g)->id;
+        nd_hmap_insert(&by_row, &rs->node,
+                       nd_hash_bytes(&rs->row, sizeof rs->row, 0));
+    }
+
     /* Existing flows by content. */
     struct nd_hmap existing;
     nd_hmap_init(&existing);
@@ -568,12 +605,19 @@ sync_flows(struct sync *s)
     n_existing = 0;
     SBREC_LOGICAL_FLOW_FOR_EACH (lf, s->sb) {
         size_t set = 0;
-        if (lf->logical_datapath) {
-            char one[1][UUID_LEN + 1];
-            uuid_to_string(&lf->logical_datapath->header_.uuid, one[0]);
-            set = dpset_intern(&sets, one, 1)->id;
-        } else if (lf->logical_dp_group) {
-            set = dpset_of_group(&sets, lf->logical_dp_group)->id;
+        const void *key = lf->logical_datapath
+                          ? (const void *) lf->logical_datapath
+                          : (const void *) lf->logical_dp_group;
+        if (key) {
+            uint32_t h = nd_hash_bytes(&key, sizeof key, 0);
+            for (struct nd_hnode *x = nd_hmap_first_with_hash(&by_row, h); x;
+                 x = nd_hmap_next_with_hash(x)) {
+                struct row_set *rs = ND_CONTAINER_OF(x, struct row_set, node);
+                if (rs->row == key) {
+                    set = rs->id;
+                    break;
+                }
+            }
         }
         struct sb_flow *e = &store[n_existing++];
         e->row = lf;
@@ -667,6 +711,8 @@ sync_flows(struct sync *s)
         }
     }
     nd_hmap_destroy(&existing);
+    nd_hmap_destroy(&by_row);
+    free(row_sets);
     free(store);
     free(dp_set);
     free(group_set);
