@@ -737,6 +737,54 @@ mark_modified(struct replica_row *row, size_t col)
     track_link(row);
 }
 
+static bool
+is_marked(const struct replica_row *row, size_t col)
+{
+    return row->modified && (row->modified[col / 64] >> (col % 64)) & 1;
+}
+
+/* True if a change to COL now should keep the current value as "old". */
+static bool
+wants_old(const struct replica_row *row, size_t col)
+{
+    return !(row->change & (REPLICA_ROW_INSERTED | REPLICA_ROW_DELETED))
+           && !is_marked(row, col);
+}
+
+/* Stores OLD_VALUE (moved) as COL's old value. */
+static void
+keep_old(struct replica_row *row, size_t col, struct ovsdb_datum *old_value)
+{
+    if (!row->old) {
+        row->old = xcalloc(row->table->schema->n_columns + 1,
+                           sizeof *row->old);
+    }
+    row->old[col] = *old_value;
+    ovsdb_datum_init_empty(old_value);
+}
+
+static void
+free_old(struct replica_row *row)
+{
+    if (row->old) {
+        const struct ovsdb_table_schema *ts = row->table->schema;
+        for (size_t c = 0; c < ts->n_columns; c++) {
+            if (is_marked(row, c)) {
+                ovsdb_datum_destroy(&row->old[c], &ts->columns[c].type);
+            }
+        }
+        free(row->old);
+        row->old = NULL;
+    }
+}
+
+const struct ovsdb_datum *
+replica_row_get_old(const struct replica_row *row, size_t col)
+{
+    return replica_row_is_updated(row, col) && row->old ? &row->old[col]
+                                                        : NULL;
+}
+
 bool
 replica_row_is_updated(const struct replica_row *row, size_t col)
 {
@@ -774,6 +822,7 @@ row_free(struct replica_row *row)
         ovsdb_datum_destroy(&row->data[c], &t->schema->columns[c].type);
     }
     free(row->data);
+    free_old(row);
     free(row->modified);
     free(row->refs);
     free(row);
@@ -802,6 +851,7 @@ replica_clear_tracking(struct replica *r)
                 row_free(row);
             } else {
                 row->change = 0;
+                free_old(row);
                 free(row->modified);
                 row->modified = NULL;
             }
@@ -874,6 +924,7 @@ row_delete(struct replica_table *t, struct replica_row *row)
         r->graveyard = row;
         return;
     }
+    free_old(row);
     row->change = REPLICA_ROW_DELETED;
     free(row->modified);
     row->modified = NULL;
@@ -923,12 +974,23 @@ row_apply_columns(struct replica_table *t, struct replica_row *row,
                 err = xasprintf("unknown column \"%s\"", cname);
             }
         } else if (diff) {
+            bool save = !new_row && wants_old(row, c->index);
+            struct ovsdb_datum before;
+            if (save) {
+                ovsdb_datum_clone(&before, &row->data[c->index], &c->type);
+            }
             err = ovsdb_datum_apply_diff(&row->data[c->index], &c->type, cj);
             if (!err) {
                 changed = true;
+                if (save) {
+                    keep_old(row, c->index, &before);
+                }
                 if (!new_row) {
                     mark_modified(row, c->index);
                 }
+            }
+            if (save) {
+                ovsdb_datum_destroy(&before, &c->type);
             }
         } else {
             struct ovsdb_datum d;
@@ -937,6 +999,9 @@ row_apply_columns(struct replica_table *t, struct replica_row *row,
                 if (!ovsdb_datum_equals(&d, &row->data[c->index], &c->type)) {
                     ovsdb_datum_swap(&d, &row->data[c->index]);
                     changed = true;
+                    if (!new_row && wants_old(row, c->index)) {
+                        keep_old(row, c->index, &d);    /* the old value */
+                    }
                     if (!new_row) {
                         mark_modified(row, c->index);
                     }

@@ -68,6 +68,8 @@ struct replica_row {
     /* Change tracking (see above). */
     unsigned int change;                /* enum replica_change bits. */
     uint64_t *modified;                 /* Column bitmap, or NULL. */
+    struct ovsdb_datum *old;            /* Values before the first change in
+                                         * this window, where modified. */
     struct replica_row *track_next, *track_prev;
 
     /* References from this row (sorted by target, unique), for re-parsing
@@ -168,6 +170,10 @@ static inline bool replica_row_is_deleted(const struct replica_row *row)
 { return (row->change & REPLICA_ROW_DELETED) != 0; }
 /* True if column COL changed (for a modified row; false for new/deleted). */
 bool replica_row_is_updated(const struct replica_row *, size_t col);
+/* For an updated column: its value when tracking was last cleared (e.g. the
+ * chassis a Port_Binding was bound to before).  NULL if COL is not updated. */
+const struct ovsdb_datum *replica_row_get_old(const struct replica_row *,
+                                              size_t col);
 /* True if anything is tracked in any table. */
 bool replica_has_changes(const struct replica *);
 void replica_clear_tracking(struct replica *);

@@ -177,6 +177,19 @@ test_replica(const struct ovsdb_schema *s)
     CHECK(replica_row_is_updated(p2, addr_col));
     CHECK(!replica_row_is_updated(p1, name_col));
     CHECK(replica_find_by_string(lsp, name_col, "p2b") == p2);
+    const struct ovsdb_datum *old = replica_row_get_old(p2, name_col);
+    CHECK(old && old->n == 1 && !strcmp(old->keys[0].string, "p2"));
+    old = replica_row_get_old(p2, addr_col);
+    CHECK(old && old->n == 0);
+    CHECK(!replica_row_get_old(p2, ovsdb_table_find_column(
+              replica_table_schema(lsp), "type")->index));
+    /* a second change in the same window keeps the first old value */
+    apply2(r, "{\"Logical_Switch_Port\":{\"" U2 "\":{\"modify\":{\"name\":\"p2c\"}}}}",
+           REPLICA_DELTA, true);
+    old = replica_row_get_old(p2, name_col);
+    CHECK(old && !strcmp(old->keys[0].string, "p2"));
+    apply2(r, "{\"Logical_Switch_Port\":{\"" U2 "\":{\"modify\":{\"name\":\"p2b\"}}}}",
+           REPLICA_DELTA, true);
     CHECK(!replica_find_by_string(lsp, name_col, "p2"));
     replica_clear_tracking(r);
 
