@@ -6,8 +6,8 @@
  * to the router, TTL expiry), routing over connected networks and static
  * routes (main route table, longest prefix first), next-hop resolution
  * from addresses known in the NB or learnt (get_arp/get_nd), ARP/NS
- * requests when unknown, and delivery.  NAT, load balancers, gateway
- * ports, ECMP, policies and IPv6 RA are not built yet; their stages hold
+ * requests when unknown, delivery, and ECMP over static routes.  NAT,
+ * load balancers, gateway ports, policies and IPv6 RA are not built yet; their stages hold
  * the default flow only, so every stage keeps OVN's table number.
  *
  * Route priority: prefix length x 3, plus 2 for connected networks and 1
@@ -17,6 +17,7 @@
 #include "northd/northd.h"
 
 #include <assert.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -549,40 +550,132 @@ build_routing(struct lr_ctx *c)
         }
     }
 
-    /* Static routes (main table; first of equal prefixes wins). */
+    /* Static routes, main table.  Routes with the same prefix and policy
+     * form a group: a group of one is a plain route; a bigger one is ECMP,
+     * where lr_in_ip_routing picks a member with select() into
+     * reg8[16..31] under group id reg8[0..15] (1, 2, ... per router) and
+     * lr_in_ip_routing_ecmp sets the next hop of the chosen member. */
+    bool *done = nd_xcalloc(lr->n_routes + 1, sizeof *done);
+    size_t *members = nd_xcalloc(lr->n_routes + 1, sizeof *members);
+    size_t *nets = nd_xcalloc(lr->n_routes + 1, sizeof *nets);
+    const struct nd_lrp **ports = nd_xcalloc(lr->n_routes + 1,
+                                             sizeof *ports);
+    uint64_t ecmp_id = 0;
     for (size_t i = 0; i < lr->n_routes; i++) {
         const struct nd_route *r = &lr->routes[i];
-        const char *what = NULL;
+        if (done[i]) {
+            continue;
+        }
+        done[i] = true;
         if (*r->route_table) {
-            what = "non-main route tables are not supported yet";
+            nd_warn("Logical_Router_Static_Route (%s) on router \"%s\": "
+                    "non-main route tables are not supported yet; skipping "
+                    "it", r->uuid, lr->name);
+            continue;
         }
-        for (size_t j = 0; !what && j < i; j++) {
-            if (same_route(&lr->routes[j], r)) {
-                what = "ECMP (a second route for the prefix) is not "
-                       "supported yet";
+        size_t n = 0;
+        for (size_t j = i; j < lr->n_routes; j++) {
+            const struct nd_route *q = &lr->routes[j];
+            if (j != i && (done[j] || *q->route_table
+                           || !same_route(q, r))) {
+                continue;
             }
+            done[j] = true;
+            bool dup = false;
+            for (size_t k = 0; k < n && !dup; k++) {
+                const struct nd_route *o = &lr->routes[members[k]];
+                dup = q->v6 ? !memcmp(&o->nexthop6, &q->nexthop6,
+                                      sizeof q->nexthop6)
+                            : o->nexthop4 == q->nexthop4;
+            }
+            size_t net = 0;
+            const struct nd_lrp *p = dup ? NULL : route_port(lr, q, &net);
+            if (!p) {
+                nd_warn("Logical_Router_Static_Route (%s) on router \"%s\": "
+                        "%s; skipping it", q->uuid, lr->name,
+                        dup ? "same prefix and next hop as another route"
+                            : "no router port reaches its next hop");
+                continue;
+            }
+            members[n] = j;
+            nets[n] = net;
+            ports[n++] = p;
         }
-        size_t net = 0;
-        const struct nd_lrp *p = what ? NULL : route_port(lr, r, &net);
-        if (!what && !p) {
-            what = "no router port reaches its next hop";
-        }
-        if (what) {
-            nd_warn("Logical_Router_Static_Route (%s) on router \"%s\": %s; "
-                     "skipping it", r->uuid, lr->name, what);
+        if (!n) {
             continue;
         }
         unsigned int plen = r->v6 ? r->prefix6.plen : r->prefix4.plen;
         uint16_t prio = (uint16_t) (plen * 3
                                     + (r->src_ip ? 0 : ROUTE_PRIO_STATIC));
+        if (n == 1) {
+            const struct nd_route *q = &lr->routes[members[0]];
+            const struct nd_lrp *p = ports[0];
+            if (q->v6) {
+                add_route6(c, p, &q->prefix6.addr, plen, q->src_ip, prio,
+                           true, &q->nexthop6, &p->nets.ip6[nets[0]].addr,
+                           false, q->uuid);
+            } else {
+                add_route4(c, p, q->prefix4.addr, plen, q->src_ip, prio,
+                           true, &q->nexthop4, p->nets.ip4[nets[0]].addr,
+                           q->uuid);
+            }
+            continue;
+        }
+
+        ecmp_id++;
+        struct nd_match m;
+        struct nd_actions a;
+        nd_match_init(&m);
+        nd_actions_init(&a);
+        nd_m_pred(&m, ND_REG_ROUTE_TABLE " == 0");
         if (r->v6) {
-            add_route6(c, p, &r->prefix6.addr, plen, r->src_ip, prio, true,
-                       &r->nexthop6, &p->nets.ip6[net].addr, false, r->uuid);
+            nd_m_ip6_net(&m, r->src_ip ? "ip6.src" : "ip6.dst",
+                         &r->prefix6.addr, plen);
         } else {
-            add_route4(c, p, r->prefix4.addr, plen, r->src_ip, prio, true,
-                       &r->nexthop4, p->nets.ip4[net].addr, r->uuid);
+            nd_m_ip4_net(&m, r->src_ip ? "ip4.src" : "ip4.dst",
+                         r->prefix4.addr, plen);
+        }
+        nd_a_stmt(&a, "ip.ttl--");
+        nd_a_stmt(&a, "flags.loopback = 1");
+        nd_a_set_int(&a, ND_REG_ECMP_GROUP, ecmp_id);
+        struct nd_str sel = ND_STR_INIT;
+        nd_str_put(&sel, "reg8[16..31] = select(");
+        for (size_t k = 0; k < n; k++) {
+            nd_str_printf(&sel, "%s%zu", k ? ", " : "", k + 1);
+        }
+        nd_str_putc(&sel, ')');
+        nd_a_stmt(&a, nd_str_cstr(&sel));
+        nd_str_free(&sel);
+        addb(c, ND_S_LR_IN_IP_ROUTING, prio, &m, &a, r->uuid);
+        nd_match_destroy(&m);
+        nd_actions_destroy(&a);
+
+        for (size_t k = 0; k < n; k++) {
+            const struct nd_route *q = &lr->routes[members[k]];
+            const struct nd_lrp *p = ports[k];
+            char match[96];
+            snprintf(match, sizeof match, ND_REG_ECMP_GROUP " == %" PRIu64
+                     " && reg8[16..31] == %zu", ecmp_id, k + 1);
+            nd_actions_init(&a);
+            if (q->v6) {
+                nd_a_set_ip6(&a, "xxreg0", &q->nexthop6);
+                nd_a_set_ip6(&a, "xxreg1", &p->nets.ip6[nets[k]].addr);
+            } else {
+                nd_a_set_ip4(&a, "reg0", q->nexthop4);
+                nd_a_set_ip4(&a, "reg1", p->nets.ip4[nets[k]].addr);
+            }
+            nd_a_set_mac(&a, "eth.src", &p->nets.mac);
+            nd_a_set_port(&a, "outport", p->name);
+            nd_a_next(&a);
+            add(c, ND_S_LR_IN_IP_ROUTING_ECMP, 100, match,
+                nd_actions_cstr(&a), q->uuid);
+            nd_actions_destroy(&a);
         }
     }
+    free(done);
+    free(members);
+    free(nets);
+    free(ports);
 }
 
 /* eth.dst for next hops out of P that the NB already knows. */

@@ -822,6 +822,51 @@ test_disabled_and_duplicates(void)
     nd_model_destroy(m);
 }
 
+/* ECMP: two routes for one prefix share a group; a duplicate next hop is
+ * dropped. */
+static void
+test_ecmp(void)
+{
+    struct nd_model *m = nd_model_create();
+    struct nd_lr *lr = nd_model_add_lr(m, &(struct nd_lr_row) {
+        U(03), "lr0", -1, {0} });
+    const char *n0[] = { "10.0.0.254/24" };
+    nd_model_add_lrp(m, lr, &(struct nd_lrp_row) {
+        .uuid = U(21), .name = "lrp0", .mac = "00:00:00:00:ff:01",
+        .networks = n0, .n_networks = 1, .enabled = -1 });
+    nd_model_add_route(m, lr, &(struct nd_route_row) {
+        .uuid = U(31), .ip_prefix = "40.0.0.0/8", .nexthop = "10.0.0.8" });
+    nd_model_add_route(m, lr, &(struct nd_route_row) {
+        .uuid = U(32), .ip_prefix = "40.0.0.0/8", .nexthop = "10.0.0.9" });
+    nd_model_add_route(m, lr, &(struct nd_route_row) {
+        .uuid = U(33), .ip_prefix = "40.0.0.0/8", .nexthop = "10.0.0.9" });
+    nd_model_add_route(m, lr, &(struct nd_route_row) {
+        .uuid = U(34), .ip_prefix = "50.0.0.0/8", .nexthop = "10.0.0.5" });
+    nd_model_finish(m);
+    struct nd_lflow_table t;
+    nd_lflow_table_init(&t, 1);
+    nd_build_lflows(m, &t);
+    CHECK(has_flow(&t, 0, ND_S_LR_IN_IP_ROUTING, 25, "reg7 == 0 && ip4.dst == "
+                   "40.0.0.0/8", "ip.ttl--; flags.loopback = 1; "
+                   "reg8[0..15] = 1; reg8[16..31] = select(1, 2);"));
+    CHECK(has_flow(&t, 0, ND_S_LR_IN_IP_ROUTING_ECMP, 100, "reg8[0..15] == 1 "
+                   "&& reg8[16..31] == 1", "reg0 = 10.0.0.8; reg1 = "
+                   "10.0.0.254; eth.src = 00:00:00:00:ff:01; outport = "
+                   "\"lrp0\"; next;"));
+    CHECK(has_flow(&t, 0, ND_S_LR_IN_IP_ROUTING_ECMP, 100, "reg8[0..15] == 1 "
+                   "&& reg8[16..31] == 2", "reg0 = 10.0.0.9; reg1 = "
+                   "10.0.0.254; eth.src = 00:00:00:00:ff:01; outport = "
+                   "\"lrp0\"; next;"));
+    CHECK(!has_match_substr(&t, 0, ND_S_LR_IN_IP_ROUTING_ECMP,
+                            "reg8[16..31] == 3"));
+    CHECK(has_flow(&t, 0, ND_S_LR_IN_IP_ROUTING, 25, "reg7 == 0 && ip4.dst == "
+                   "50.0.0.0/8", "ip.ttl--; reg8[0..15] = 0; reg0 = 10.0.0.5; "
+                   "reg1 = 10.0.0.254; eth.src = 00:00:00:00:ff:01; outport = "
+                   "\"lrp0\"; flags.loopback = 1; next;"));
+    nd_lflow_table_destroy(&t);
+    nd_model_destroy(m);
+}
+
 /* Native DHCPv4: flows for a port whose address is in the cidr; options
  * missing a required key or naming an unknown option are handled. */
 static void
@@ -930,6 +975,7 @@ main(void)
     test_bad_rows();
     test_disabled_and_duplicates();
     test_dhcp();
+    test_ecmp();
     test_warn_once();
     printf("%d checks, %d failures\n", checks, failures);
     return failures ? 1 : 0;
