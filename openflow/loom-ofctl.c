@@ -319,7 +319,7 @@ cmd_monitor_packet_in(int argc, char **argv)
     fflush(stdout);
     struct ofpbuf m = OFPBUF_INIT, s = OFPBUF_INIT;
     unsigned int seqno = ofp_conn_seqno(c);
-    while (!limit || seen < limit) {
+    for (;;) {
         ofp_conn_run(c);
         if (ofp_conn_seqno(c) != seqno && ofp_conn_is_connected(c)) {
             seqno = ofp_conn_seqno(c);
@@ -358,6 +358,9 @@ cmd_monitor_packet_in(int argc, char **argv)
                 }
                 ofp_match_destroy(&pin.metadata);
             }
+        }
+        if (limit && seen >= limit) {
+            break;
         }
         ofp_conn_wait(c);
         poll_block();

@@ -179,7 +179,9 @@ open_socket(struct ofp_conn *c)
         }
         error = connect(fd, (struct sockaddr *) &sun, sizeof sun) ? errno : 0;
     }
-    if (error && error != EINPROGRESS && error != EAGAIN) {
+    /* EAGAIN from a unix socket means the listen backlog is full: such a
+     * connect never completes, so it is a failure to retry later. */
+    if (error && error != EINPROGRESS) {
         close(fd);
         return error;
     }
@@ -486,11 +488,12 @@ ofp_next_msg(const struct ofpbuf *b, size_t *ofs, const uint8_t **msg, size_t *l
 
 /* --- Blocking helpers. --- */
 
-/* Runs C and waits on it until DEADLINE; returns false on timeout. */
+/* Waits until C's socket or timer needs attention or DEADLINE passes, then
+ * runs C.  Callers run C and test their condition before calling this, so
+ * no wakeup is lost.  Returns false on timeout. */
 static bool
 block_once(struct ofp_conn *c, long long deadline)
 {
-    ofp_conn_run(c);
     int fd, timeout;
     short events;
     ofp_conn_get_poll(c, &fd, &events, &timeout);
@@ -519,12 +522,13 @@ ofp_conn_connect_blocking(struct ofp_conn *c, int timeout_ms)
 {
     long long deadline = deadline_from(timeout_ms);
     c->next_try = 0;
+    ofp_conn_run(c);
     while (!ofp_conn_is_connected(c)) {
         if (!block_once(c, deadline)) {
             return ofp_xasprintf("%s: could not connect (%s)", c->target,
                                  c->last_error[0] ? c->last_error : "timed out");
         }
-        if (c->state == S_IDLE && c->last_error[0] && !c->seqno) {
+        if (c->state == S_IDLE && c->next_try > now_ms() + 100) {
             /* Do not wait out the backoff while blocking. */
             c->next_try = now_ms() + 100;
         }
@@ -539,6 +543,7 @@ static char *
 wait_msg(struct ofp_conn *c, long long deadline, struct ofpbuf *msg)
 {
     unsigned int seqno = c->seqno;
+    ofp_conn_run(c);
     for (;;) {
         if (ofp_conn_recv(c, msg)) {
             return NULL;
