@@ -79,7 +79,11 @@ count_is() {
     shift 2
     c=$("$@") || return 1
     echo "$c packets"
-    [ "$c" "$op" "$n" ]
+    case $op in
+        -eq) (( c == n )) ;;
+        -ge) (( c >= n )) ;;
+        *) echo "bad operator '$op'"; return 1 ;;
+    esac
 }
 
 # vm_capture_start VM FILTER: tcpdump on VM's eth0 into
@@ -143,7 +147,8 @@ trace_verdict() {
     for c in "$@"; do ct+=("--ct=$c"); done
     out=$(lab_trace --minimal "${ct[@]}" "$dp" "$flow") || { echo "ovn-trace failed: $out"; return 1; }
     outs=$(grep -o 'output("[^"]*")' <<<"$out" | tr -d '"' | sort -u | tr '\n' ' ')
-    echo "${outs:-drop}" | sed 's/ $//'
+    outs=${outs% }
+    echo "${outs:-drop}"
 }
 
 # trace_is WANT DATAPATH MICROFLOW [CT...]: the verdict must be WANT.
