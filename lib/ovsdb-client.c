@@ -999,6 +999,23 @@ ovsdb_client_is_synced(const struct ovsdb_client *c)
 }
 
 const char *
+ovsdb_client_get_state(const struct ovsdb_client *c)
+{
+    if (!jsonrpc_session_is_connected(c->session)) {
+        return "connecting";
+    }
+    switch (c->state) {
+    case S_IDLE: return "connecting";
+    case S_SERVER_MON: return "server-check";
+    case S_SCHEMA: return "schema";
+    case S_MONITOR: return "monitor-requested";
+    case S_ACTIVE: return "synced";
+    case S_ERROR: return "error";
+    }
+    return "?";
+}
+
+const char *
 ovsdb_client_get_error(const struct ovsdb_client *c)
 {
     return c->error;

@@ -97,6 +97,9 @@ bool ovsdb_client_is_connected(const struct ovsdb_client *);
 bool ovsdb_client_is_synced(const struct ovsdb_client *);
 /* The reason the client cannot monitor (schema mismatch), or NULL. */
 const char *ovsdb_client_get_error(const struct ovsdb_client *);
+/* One word for status displays: "connecting", "server-check",
+ * "schema", "monitor-requested", "synced" or "error". */
+const char *ovsdb_client_get_state(const struct ovsdb_client *);
 /* The remote connected or being tried. */
 const char *ovsdb_client_get_remote(const struct ovsdb_client *);
 /* Number of connections established so far. */
