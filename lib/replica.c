@@ -931,10 +931,12 @@ row_delete(struct replica_table *t, struct replica_row *row)
     track_link(row);
 }
 
-/* Parses column values from ROW_JSON (an object column -> value) into
- * DATA-sized scratch, replacing whole datums.  With DIFF, applies them as
- * update2 differences instead.  Marks modified columns (unless NEW_ROW).
- * Returns NULL or a malloc'd error (other columns still applied). */
+/* Applies the columns of ROW_JSON (an object column -> value) to ROW:
+ * each value replaces the column's datum, or with DIFF is applied to it as
+ * an update2 difference.  Unless NEW_ROW, changed columns are marked
+ * modified (keeping their old value) and indexes and references follow.
+ * Returns NULL or a malloc'd error naming the first bad column (the other
+ * columns are still applied; a bad column keeps its value). */
 static char *
 row_apply_columns(struct replica_table *t, struct replica_row *row,
                   const json_t *row_json, bool diff, bool new_row)
@@ -1062,9 +1064,11 @@ row_apply_full(struct replica_table *t, struct replica_row *row,
     return err;
 }
 
+/* "initial"/"insert" of UUID: a new row, or (full resync, or a server
+ * resending a row we have) a complete replacement of the existing one. */
 static char *
 apply_insert(struct replica_table *t, const struct uuid *uuid,
-             const json_t *row_json, enum replica_update_mode mode)
+             const json_t *row_json)
 {
     struct replica_row *row = find_mutable(t, uuid);
     if (row) {
@@ -1075,7 +1079,6 @@ apply_insert(struct replica_table *t, const struct uuid *uuid,
     row->seen = true;
     char *err = row_apply_columns(t, row, row_json, false, true);
     row_insert(t, row);
-    (void) mode;
     return err;
 }
 
@@ -1185,7 +1188,7 @@ apply_updates(struct replica *r, const json_t *updates,
                 if ((j = json_object_get(uj, "initial"))
                     || (j = json_object_get(uj, "insert"))) {
                     note_error(&first_err, tname, ustr,
-                               apply_insert(t, &uuid, j, mode));
+                               apply_insert(t, &uuid, j));
                 } else if ((j = json_object_get(uj, "modify"))) {
                     if (!row) {
                         note_error(&first_err, tname, ustr,
@@ -1218,7 +1221,7 @@ apply_updates(struct replica *r, const json_t *updates,
                                                      false));
                     } else {
                         note_error(&first_err, tname, ustr,
-                                   apply_insert(t, &uuid, nj, mode));
+                                   apply_insert(t, &uuid, nj));
                     }
                 } else if (row) {
                     row_delete(t, row);
