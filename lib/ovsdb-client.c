@@ -912,6 +912,10 @@ handle_notify(struct ovsdb_client *c, const struct jsonrpc_msg *msg)
             log_info("lock %s stolen by another client", c->lock_name);
             c->has_lock = false;
             c->lock_contended = true;
+            /* ovsdb-server keeps our request queued ("lock" again would be
+             * refused: "must issue unlock before new lock"), so we get the
+             * lock back with a "locked" notification when the thief lets
+             * go. */
         }
     } else {
         log_dbg("ignoring notification %s", msg->method);

@@ -125,7 +125,9 @@ bool ovsdb_client_conditions_pending(const struct ovsdb_client *);
  * lock is set, committed transactions assert it, so that a client that lost
  * the lock cannot write (the transaction gets OVSDB_TXN_TRY_AGAIN). */
 void ovsdb_client_set_lock(struct ovsdb_client *, const char *name);
-/* Takes the lock from whoever holds it ("steal"). */
+/* Takes the lock from whoever holds it ("steal").  The client it was
+ * stolen from stays queued (ovsdb-server keeps its request) and gets it
+ * back when the thief releases it or disconnects. */
 void ovsdb_client_steal_lock(struct ovsdb_client *, const char *name);
 bool ovsdb_client_has_lock(const struct ovsdb_client *);
 /* True if we asked for the lock and another client holds it. */

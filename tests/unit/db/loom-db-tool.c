@@ -520,6 +520,12 @@ cmd_lock(int argc, char *argv[])
         goto fail;
     }
     printf("A's transaction: success\n");
+    step++;
+    ovsdb_client_set_lock(a, NULL);     /* B queued again after "stolen" */
+    if (!run_two(a, b, b_has)) {
+        goto fail;
+    }
+    printf("A released, B got it back\n");
     ovsdb_client_destroy(a);
     ovsdb_client_destroy(b);
     return 0;
