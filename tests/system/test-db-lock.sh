@@ -2,7 +2,9 @@
 # test-db-lock: lock handover between two clients (northd active/standby):
 # A gets the lock, B is told it is contended; A unlocks and B receives
 # "locked"; A steals it back and B receives "stolen"; a transaction from B
-# asserting the lock is then refused, and one from A commits.
+# asserting the lock is then refused, and one from A commits; A releases and
+# B (still queued) gets it back; finally B's connection goes away and the
+# waiting A takes over (northd failover).
 set -u
 . "$LOOM_SRC/tests/lib/sandbox.sh"
 TOOL=$LOOM_BUILD/bin/loom-db-tool

@@ -456,6 +456,8 @@ static bool a_has_b_contended(struct ovsdb_client *a, struct ovsdb_client *b)
          && ovsdb_client_is_lock_contended(b); }
 static bool a_has(struct ovsdb_client *a, struct ovsdb_client *b)
 { return ovsdb_client_has_lock(a) && !ovsdb_client_has_lock(b); }
+static bool b_has_a_contended(struct ovsdb_client *a, struct ovsdb_client *b)
+{ return ovsdb_client_has_lock(b) && ovsdb_client_is_lock_contended(a); }
 static bool b_has(struct ovsdb_client *a, struct ovsdb_client *b)
 { return !ovsdb_client_has_lock(a) && ovsdb_client_has_lock(b); }
 static bool a_stole(struct ovsdb_client *a, struct ovsdb_client *b)
@@ -526,6 +528,18 @@ cmd_lock(int argc, char *argv[])
         goto fail;
     }
     printf("A released, B got it back\n");
+    step++;
+    /* Failover: the holder's connection goes away (daemon died). */
+    ovsdb_client_set_lock(a, "loom_test");
+    if (!run_two(a, b, b_has_a_contended)) {
+        goto fail;
+    }
+    ovsdb_client_destroy(b);
+    b = ovsdb_client_create(argv[2], NULL, argv[3]);
+    if (!run_two(a, b, a_has)) {
+        goto fail;
+    }
+    printf("B disconnected, A took over\n");
     ovsdb_client_destroy(a);
     ovsdb_client_destroy(b);
     return 0;
