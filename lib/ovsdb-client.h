@@ -112,9 +112,12 @@ const struct uuid *ovsdb_client_get_last_txn_id(const struct ovsdb_client *);
 bool ovsdb_client_last_resume_found(const struct ovsdb_client *);
 
 /* Conditions.  COND is a JSON array of RFC 7047 conditions (as in
- * monitor_cond "where": e.g. [["datapath", "==", ["uuid", "..."]]], or
- * [true] / [] for all rows, [false] for none), borrowed.  NULL means all
- * rows.  Returns 0, or -1 if TABLE is not monitored. */
+ * monitor_cond "where"), borrowed; a row is replicated if it matches ANY of
+ * them (ovsdb-server(7) 4.1.12: unlike a transaction's "where", they are
+ * ORed), e.g. [["datapath", "==", ["uuid", "A"]], ["datapath", "==",
+ * ["uuid", "B"]]] for the rows of two datapaths; [true] or [] for all rows,
+ * [false] for none.  NULL means all rows.  Returns 0, or -1 if TABLE is not
+ * monitored. */
 int ovsdb_client_set_condition(struct ovsdb_client *, const char *table,
                                const json_t *cond);
 /* True while a condition change is not yet acknowledged by the server. */
