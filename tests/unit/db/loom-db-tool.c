@@ -656,6 +656,24 @@ cmd_cond(int argc, char *argv[])
     replica_clear_tracking(r);
     step++;
 
+    /* Conditions are ORed. */
+    cond = cond_json("[[\"n\", \"<=\", 5], [\"n\", \">\", 95]]");
+    ovsdb_client_set_condition(c, "Seq", cond);
+    json_decref(cond);
+    if (!run_until(c, cond_acked) || replica_table_count(t) != 10) {
+        goto fail;
+    }
+    const struct replica_row *row;
+    REPLICA_FOR_EACH (row, t) {
+        int64_t v = row->data[ncol].keys[0].integer;
+        if (v > 5 && v <= 95) {
+            goto fail;
+        }
+    }
+    printf("n <= 5 or n > 95: 10 rows\n");
+    replica_clear_tracking(r);
+    step++;
+
     ovsdb_client_set_condition(c, "Seq", NULL);
     if (!run_until(c, cond_acked) || !seq_range_is(t, ncol, 1, 100)) {
         goto fail;
