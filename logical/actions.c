@@ -1095,6 +1095,79 @@ out:
     return ret;
 }
 
+/* fwd_group([liveness = "true",] childports = "p1", "p2", ...): a select
+ * group whose bucket k sends the packet to child port k (outport = child;
+ * output).  With liveness, each bucket watches the child's OpenFlow port so
+ * that OVS skips dead children. */
+static int parse_fwd_group(struct aparser *ap, struct ofact_list *out)
+{
+    struct ofact_list buckets = { NULL, 0, 0 };
+    bool liveness = false;
+    char *spec = NULL;
+    if (expect(ap, LEX_LPAREN, NULL)) return -1;
+    if (lexer_is_id(ap->lx, "liveness")) {
+        lexer_next(ap->lx);
+        if (expect(ap, LEX_EQUALS, NULL)) goto error;
+        const struct lex_token *v = lexer_next(ap->lx);
+        if (v->type != LEX_STRING || (strcmp(v->s, "true") && strcmp(v->s, "false"))) {
+            fail(ap, v, "liveness must be \"true\" or \"false\"");
+            goto error;
+        }
+        liveness = !strcmp(v->s, "true");
+        if (expect(ap, LEX_COMMA, NULL)) goto error;
+    }
+    if (!lexer_is_id(ap->lx, "childports")) {
+        fail(ap, lexer_peek(ap->lx), "expecting 'childports'");
+        goto error;
+    }
+    lexer_next(ap->lx);
+    if (expect(ap, LEX_EQUALS, NULL)) goto error;
+    spec = strdup("type=select,selection_method=dp_hash");
+    do {
+        const struct lex_token *p = lexer_next(ap->lx);
+        if (p->type != LEX_STRING) {
+            fail(ap, p, "expecting child port name string");
+            goto error;
+        }
+        uint32_t key = 0;
+        const struct expr_ctx *ec = ap->ctx->expr;
+        if (!ec || !ec->lookup_port || ec->lookup_port(ec->aux, p->s, &key)) {
+            fail(ap, p, "unknown child port \"%s\"", p->s);
+            goto error;
+        }
+        struct ofact *b = ofact_list_add(&buckets, OFACT_CLONE);
+        b->id = 100;
+        /* OVN 23.03 loads the child's key into outport's low 16 bits. */
+        emit_load(&b->nested, (struct field_ref) { OVSF_REG15, 0, 16 }, u128_make(0, key & 0xffff));
+        emit_resubmit(&b->nested, ap->ctx->ingress ? OFTABLE_OUTPUT_LARGE_PKT_DETECT
+                                                   : OFTABLE_SAVE_INPORT);
+        int ofport = liveness && ap->ctx->port_ofport
+                     ? ap->ctx->port_ofport(ap->ctx->aux, p->s) : -1;
+        char *acts = ofacts_to_string(&b->nested);
+        char *s;
+        if (ofport >= 0) {
+            if (asprintf(&s, "%s,bucket=bucket_id:%zu,watch_port:%d,actions=%s", spec,
+                         buckets.n - 1, ofport, acts) < 0) abort();
+        } else if (asprintf(&s, "%s,bucket=bucket_id:%zu,actions=%s", spec,
+                            buckets.n - 1, acts) < 0) {
+            abort();
+        }
+        free(acts);
+        free(spec);
+        spec = s;
+    } while (lexer_match(ap->lx, LEX_COMMA));
+    if (expect(ap, LEX_RPAREN, "to close fwd_group(")) goto error;
+    struct ofact *g = ofact_list_add(out, OFACT_GROUP);
+    g->id = ap->ctx->group_id ? ap->ctx->group_id(ap->ctx->aux, spec) : ++ap->next_group;
+    g->data = spec;
+    g->nested = buckets;
+    return 0;
+error:
+    free(spec);
+    ofact_list_destroy(&buckets);
+    return -1;
+}
+
 /* commit_ecmp_nh(ipv6 = BOOL, proto = tcp|udp|sctp): two learn()s that
  * remember the ECMP next hop of a connection for symmetric replies: one
  * into the ECMP_NH_MAC table keyed on the source MAC and 5-tuple, one into
@@ -1430,6 +1503,7 @@ static int parse_action(struct aparser *ap, struct ofact_list *out)
         }
         return 0;
     }
+    if (!strcmp(k, "fwd_group")) return parse_fwd_group(ap, out);
     if (!strcmp(k, "commit_lb_aff")) return parse_commit_lb_aff(ap, out);
     if (!strcmp(k, "commit_ecmp_nh")) return parse_commit_ecmp_nh(ap, out);
     if (!strcmp(k, "push") || !strcmp(k, "pop")) {

@@ -178,6 +178,9 @@ struct action_ctx {
      * "kbps burst stats bands=type=drop rate=R burst_size=B" for
      * set_meter(R, B).  NULL: ids 1, 2, ... per call. */
     uint32_t (*meter_id)(const void *aux, const char *spec);
+    /* OpenFlow port of a logical port on this chassis (for fwd_group
+     * liveness), or -1 if none; NULL: no liveness watching. */
+    int (*port_ofport)(const void *aux, const char *port);
     const void *aux;
 };
 

@@ -124,6 +124,7 @@ int lflow_compile(const char *match, const char *actions, const struct lflow_ctx
     struct action_ctx actx = {
         .expr = &ectx, .is_switch = ctx->is_switch, .ingress = ctx->ingress,
         .table = ctx->table, .group_id = ctx->group_id, .meter_id = ctx->meter_id,
+        .port_ofport = ctx->port_ofport,
         .aux = ctx->expr.aux,
     };
     struct ofact_list acts = { NULL, 0, 0 };

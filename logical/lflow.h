@@ -45,6 +45,7 @@ struct lflow_ctx {
     uint32_t conj_id_base;      /* conjunction ids used: conj_id_base, +1, ... */
     uint32_t (*group_id)(const void *aux, const char *spec);   /* see actions.h */
     uint32_t (*meter_id)(const void *aux, const char *spec);   /* see actions.h */
+    int (*port_ofport)(const void *aux, const char *port);     /* see actions.h */
 };
 
 struct of_flow {

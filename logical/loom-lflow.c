@@ -301,6 +301,7 @@ int main(int argc, char *argv[])
     ctx.expr.aux = &o;
     ctx.group_id = group_id;
     ctx.meter_id = meter_id;
+    ctx.port_ofport = NULL;   /* no chassis here: fwd_group without watch_port */
 
     char *error = NULL;
     if (lflow_compile(pos[0], pos[1], &ctx, &flows, &error)) {

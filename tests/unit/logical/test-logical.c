@@ -630,6 +630,9 @@ static void test_actions(void)
           ((struct opts) { .router = true, .table = 13 }),
           "table=21, priority=100, ip,metadata=0x1,nw_dst=192.168.0.0/16 actions=dec_ttl(),load:0x1->NXM_NX_REG10[0],load:0x1->OXM_OF_PKT_REG4[32..47],group:1\n");
     GROUP("type=select,selection_method=dp_hash,bucket=bucket_id:0,weight:100,actions=load:0x1->OXM_OF_PKT_REG4[48..63],resubmit(,22),bucket=bucket_id:1,weight:50,actions=load:0x2->OXM_OF_PKT_REG4[48..63],resubmit(,22)");
+    FLOWS("eth.dst == 00:00:00:00:00:50", "fwd_group(liveness=\"true\", childports=\"p1\", \"p2\");", SW(25),
+          "table=33, priority=100, metadata=0x1,dl_dst=00:00:00:00:00:50 actions=group:1\n");
+    GROUP("type=select,selection_method=dp_hash,bucket=bucket_id:0,actions=load:0x1->NXM_NX_REG15[0..15],resubmit(,37),bucket=bucket_id:1,actions=load:0x2->NXM_NX_REG15[0..15],resubmit(,37)");   /* OVN (set_field:0x1/0xffff->reg15) */
     /* OVN: load balancer affinity. */
     FLOWS("ct.new && ip4.dst == 10.0.0.200 && tcp.dst == 8080",
           "commit_lb_aff(vip = \"10.0.0.200:8080\", backend = \"10.0.0.1:80\", proto = tcp, timeout = 60);", SW(0),
@@ -827,6 +830,8 @@ static void test_errors(void)
     ERR("1", "commit_lb_aff(vip = \"10.0.0.1:80\", backend = \"fd00::1\");", "vip and backend addresses of one family");
     ERR("1", "commit_ecmp_nh(ipv6 = maybe, proto = tcp);", "bad commit_ecmp_nh() argument 'ipv6'");
     ERR("1", "set_meter(0);", "set_meter() rate must be a positive integer");
+    ERR("1", "fwd_group(childports=\"p1\", \"nope\");", "('\"nope\"'): unknown child port \"nope\"");
+    ERR("1", "fwd_group(liveness=\"maybe\", childports=\"p1\");", "liveness must be");
     ERR("1", "ct_commit(ct_mark=0x2/0xffffffffffffffff);", "mask does not fit in 32-bit field");   /* fuzzing */
     ERR("1", "pop(ct_state);", "field 'ct_state' is read-only");
     ERR("1", "reg0[0] = check_pkt_larger(70000);", "check_pkt_larger() expects a length in 0..65535");
