@@ -1,0 +1,88 @@
+/* fuzz-openflow-decode: every OpenFlow decoder in openflow/ on arbitrary
+ * bytes (as they could come from a switch): message framing, errors,
+ * flow_mods, flow-stats replies, NXT_PACKET_IN2, features and bundle
+ * replies, plus bare action lists and matches.  The decoders must reject
+ * garbage with an error, never read outside the input, never leak. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "openflow/ofp-actions.h"
+#include "openflow/ofp-match.h"
+#include "openflow/ofp-msgs.h"
+
+static void
+decode_one(const uint8_t *msg, size_t len)
+{
+    struct ofpbuf s = OFPBUF_INIT;
+    ofp_msg_format(msg, len, &s);
+
+    struct ofp_flow *flows = NULL;
+    size_t n = 0;
+    bool more;
+    free(ofp_decode_flow_stats_reply(msg, len, &flows, &n, &more));
+    for (size_t i = 0; i < n; i++) {
+        ofpbuf_clear(&s);
+        free(ofp_flow_format(&flows[i], true, &s));
+        ofp_flow_destroy(&flows[i]);
+    }
+    free(flows);
+
+    struct ofp_features f;
+    free(ofp_decode_features_reply(msg, len, &f));
+    uint32_t id;
+    uint16_t type, flags;
+    free(ofp_decode_bundle_ctrl(msg, len, &id, &type, &flags));
+
+    struct ofp_packet_in pin;
+    ofp_match_init(&pin.metadata);
+    char *err = ofp_decode_packet_in2(msg, len, &pin);
+    if (!err) {
+        struct ofpbuf r = OFPBUF_INIT;
+        ofp_encode_resume(&r, 1, &pin, pin.packet, pin.packet_len);
+        ofpbuf_uninit(&r);
+    }
+    free(err);
+    ofp_match_destroy(&pin.metadata);
+    ofpbuf_uninit(&s);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    /* As a stream of messages. */
+    size_t ofs = 0;
+    while (ofs < size) {
+        size_t len;
+        char *err = ofp_msg_check(data + ofs, size - ofs, &len);
+        if (err) {
+            free(err);
+            break;
+        }
+        /* A private copy of exactly LEN bytes so overreads are caught. */
+        uint8_t *copy = malloc(len);
+        memcpy(copy, data + ofs, len);
+        decode_one(copy, len);
+        free(copy);
+        ofs += len;
+    }
+
+    /* As a bare action list and a bare match. */
+    struct ofpbuf s = OFPBUF_INIT;
+    free(ofpacts_format(data, size, &s));
+    ofpbuf_uninit(&s);
+    struct ofp_match m;
+    ofp_match_init(&m);
+    size_t used;
+    char *err = ofp_match_pull_oxm(data, size, &m, &used);
+    if (!err) {
+        struct ofpbuf b = OFPBUF_INIT, t = OFPBUF_INIT;
+        ofp_match_put_oxm(&m, &b);
+        ofp_match_format(&m, &t);
+        ofpbuf_uninit(&b);
+        ofpbuf_uninit(&t);
+    }
+    free(err);
+    ofp_match_destroy(&m);
+    return 0;
+}
