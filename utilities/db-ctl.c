@@ -607,23 +607,142 @@ static bool atom_is_named(const json_t *atom)
     return kind && !strcmp(kind, "named-uuid");
 }
 
+/* Lookups in a fully loaded column go through a hash index built on first
+ * use: "table\ncolumn" -> {"upto": rows indexed, "map": {atom: [rows]}}.
+ * Rows added to the cache later, and rows this run changed (ctx->touched),
+ * are checked one by one, so the index never needs updating.  Without it a
+ * batch of 1,000 lsp-adds against 50,000 ports spent 10 s scanning. */
+static json_t *lookup_indexed(struct ctl_ctx *ctx,
+                              const struct ovsdb_table_schema *table,
+                              const char *column, const json_t *atom)
+{
+    char *ikey = xasprintf("%s\n%s", table->name, column);
+    json_t *index = json_object_get(ctx->indexes, ikey);
+    if (!index) {
+        json_t *map = json_object();
+        for (size_t i = 0; i < ctx->n_rows; i++) {
+            struct ctl_row *row = ctx->rows[i];
+            const json_t *d = json_object_get(row->cols, column);
+            if (row->table != table || !d) {
+                continue;
+            }
+            size_t k;
+            json_t *a;
+            json_array_foreach(d, k, a) {
+                char *key = json_dumps(a, JSON_ENCODE_ANY | JSON_COMPACT);
+                json_t *list = json_object_get(map, key);
+                if (!list) {
+                    list = json_array();
+                    json_object_set_new_nocheck(map, key, list);
+                }
+                json_array_append_new(list, json_integer((json_int_t) i));
+                free(key);
+            }
+        }
+        index = json_pack("{sIso}", "upto", (json_int_t) ctx->n_rows,
+                          "map", map);
+        json_object_set_new(ctx->indexes, ikey, index);
+    }
+    free(ikey);
+
+    json_t *cands = json_array();
+    char *key = json_dumps(atom, JSON_ENCODE_ANY | JSON_COMPACT);
+    json_t *hits = json_object_get(json_object_get(index, "map"), key);
+    free(key);
+    json_array_extend(cands, hits ? hits : json_array());
+    size_t upto = (size_t) json_integer_value(json_object_get(index, "upto"));
+    for (size_t i = upto; i < ctx->n_rows; i++) {
+        json_array_append_new(cands, json_integer((json_int_t) i));
+    }
+    json_array_extend(cands, ctx->touched);
+
+    json_t *out = json_array();
+    size_t i;
+    json_t *c;
+    json_array_foreach(cands, i, c) {
+        struct ctl_row *row = ctx->rows[json_integer_value(c)];
+        if (row->table == table && !row->deleted
+            && row_contains(row, column, atom)) {
+            json_array_append(out, c);
+        }
+    }
+    json_decref(cands);
+    /* Sort by index and drop duplicates (a touched row may be a hit too). */
+    json_t *sorted = json_array();
+    size_t n = json_array_size(out);
+    size_t *v = xmalloc((n ? n : 1) * sizeof *v);
+    for (i = 0; i < n; i++) {
+        v[i] = (size_t) json_integer_value(json_array_get(out, i));
+    }
+    for (i = 1; i < n; i++) {
+        size_t x = v[i], j = i;
+        while (j > 0 && v[j - 1] > x) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
+    }
+    for (i = 0; i < n; i++) {
+        if (!i || v[i] != v[i - 1]) {
+            json_array_append_new(sorted, json_integer((json_int_t) v[i]));
+        }
+    }
+    free(v);
+    json_decref(out);
+    return sorted;
+}
+
+/* Server lookups of one (table, column) after which the whole column is
+ * loaded instead: ovsdb-server answers "select where name == X" by scanning
+ * the table (about 25 ms on 50,000 ports), while the whole name column
+ * takes it about 0.6 s, so a batch of many lsp-adds switches over after 16
+ * lookups and then resolves names locally. */
+#define CTL_LOOKUPS_BEFORE_LOAD 16
+
 json_t *ctl_rows_where(struct ctl_ctx *ctx,
                        const struct ovsdb_table_schema *table,
                        const char *column, const json_t *atom)
 {
     const struct ovsdb_type *type = column_type(table, column);
-    /* The server cannot know rows this run has not inserted yet. */
+    /* The server cannot know rows this run has not inserted yet, and a
+     * question it answered once needs no second asking: what this run
+     * changed since is in the cache. */
+    char *qkey = NULL;
     if (!table_loaded(ctx, table, column) && !atom_is_named(atom)) {
-        const char *op = ovsdb_type_is_scalar(type) ? "==" : "includes";
-        json_t *where = json_pack("[[ssO]]", column, op, atom);
-        json_t *rows = select_rows(ctx, table, where,
-                                   json_pack("[ss]", "_uuid", column));
-        size_t i;
-        json_t *obj;
-        json_array_foreach(rows, i, obj) {
-            absorb_row(ctx, table, obj);
+        char *a = json_dumps(atom, JSON_ENCODE_ANY | JSON_COMPACT);
+        qkey = xasprintf("%s\n%s\n%s", table->name, column, a ? a : "");
+        free(a);
+        if (json_object_get(ctx->queried, qkey)) {
+            free(qkey);
+            qkey = NULL;
         }
-        json_decref(rows);
+    }
+    if (qkey) {
+        char *ckey = xasprintf("%s\n%s", table->name, column);
+        json_t *cnt = json_object_get(ctx->lookup_counts, ckey);
+        json_int_t n = cnt ? json_integer_value(cnt) + 1 : 1;
+        json_object_set_new(ctx->lookup_counts, ckey, json_integer(n));
+        free(ckey);
+        if (n > CTL_LOOKUPS_BEFORE_LOAD) {
+            const char *cols[] = { column, NULL };
+            ctl_load_columns(ctx, table, cols);
+        } else {
+            const char *op = ovsdb_type_is_scalar(type) ? "==" : "includes";
+            json_t *where = json_pack("[[ssO]]", column, op, atom);
+            json_t *rows = select_rows(ctx, table, where,
+                                       json_pack("[ss]", "_uuid", column));
+            size_t i;
+            json_t *obj;
+            json_array_foreach(rows, i, obj) {
+                absorb_row(ctx, table, obj);
+            }
+            json_decref(rows);
+            json_object_set_new(ctx->queried, qkey, json_true());
+        }
+        free(qkey);
+    }
+    if (table_loaded(ctx, table, column)) {
+        return lookup_indexed(ctx, table, column, atom);
     }
     json_t *out = json_array();
     for (size_t i = 0; i < ctx->n_rows; i++) {
@@ -805,15 +924,25 @@ static void mark_verify(struct ctl_row *row)
     }
 }
 
+/* Remembers that this run changed ROW (see lookup_indexed()). */
+static void mark_touched(struct ctl_ctx *ctx, struct ctl_row *row)
+{
+    if (!row->touched) {
+        row->touched = true;
+        json_array_append_new(ctx->touched,
+                              json_integer((json_int_t) row->index));
+    }
+}
+
 void ctl_set(struct ctl_ctx *ctx, struct ctl_row *row, const char *column,
              json_t *datum)
 {
-    (void) ctx;
     assert(!row->deleted);
     json_object_set_new(row->cols, column, datum);
     json_object_set_new(row->written, column, json_true());
     json_object_del(row->muts, column);
     mark_verify(row);
+    mark_touched(ctx, row);
 }
 
 void ctl_set_string(struct ctl_ctx *ctx, struct ctl_row *row,
@@ -828,8 +957,8 @@ static void mutate(struct ctl_ctx *ctx, struct ctl_row *row,
                    const char *column, const char *op, json_t *datum,
                    bool keys_only)
 {
-    (void) ctx;
     assert(!row->deleted);
+    mark_touched(ctx, row);
     const struct ovsdb_type *type = column_type(row->table, column);
     json_t *cur = json_object_get(row->cols, column);
     if (cur) {
@@ -897,10 +1026,28 @@ void ctl_delete(struct ctl_ctx *ctx, struct ctl_row *row)
     mark_verify(row);
 }
 
+/* Does TABLE have a unique index on exactly COLUMN? */
+static bool has_unique_index(const struct ovsdb_table_schema *table,
+                             const char *column)
+{
+    for (size_t i = 0; i < table->n_indexes; i++) {
+        char **idx = table->indexes[i];
+        if (idx[0] && !idx[1] && !strcmp(idx[0], column)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 void ctl_verify_absent(struct ctl_ctx *ctx,
                        const struct ovsdb_table_schema *table,
                        const char *column, const json_t *atom)
 {
+    if (has_unique_index(table, column)) {
+        /* The server's index already refuses a concurrent duplicate, and
+         * a "wait" would cost it a table scan at commit. */
+        return;
+    }
     const struct ovsdb_type *type = column_type(table, column);
     const char *op = ovsdb_type_is_scalar(type) ? "==" : "includes";
     json_array_append_new(ctx->verify_ops,
@@ -1970,6 +2117,8 @@ static void cmd_wait_until(struct ctl_ctx *ctx, struct ctl_command *cmd)
             break;
         }
         /* Forget what we read so the next round sees fresh data. */
+        json_object_clear(ctx->queried);
+        json_object_clear(ctx->indexes);
         if (row && !row->inserted) {
             json_t *cols = json_object();
             json_object_set(cols, "_uuid", json_object_get(row->cols,
@@ -2244,6 +2393,14 @@ static void reset_cache(struct ctl_ctx *ctx)
     json_decref(ctx->symtab);
     json_decref(ctx->defined_syms);
     json_decref(ctx->verify_ops);
+    json_decref(ctx->queried);
+    json_decref(ctx->lookup_counts);
+    json_decref(ctx->indexes);
+    json_decref(ctx->touched);
+    ctx->queried = json_object();
+    ctx->lookup_counts = json_object();
+    ctx->indexes = json_object();
+    ctx->touched = json_array();
     ctx->by_uuid = json_object();
     ctx->loaded_tables = json_object();
     ctx->symtab = json_object();

@@ -46,7 +46,7 @@ struct ctl_row {
     json_t *cols;           /* column -> canonical datum (loaded or written) */
     json_t *written;        /* column -> true: send the full value */
     json_t *muts;           /* column -> {"insert": datum, "delete": datum} */
-    bool inserted, deleted, verify;
+    bool inserted, deleted, verify, touched;
     size_t index;           /* position in the cache (creation order) */
 };
 
@@ -103,6 +103,10 @@ struct ctl_ctx {
     json_t *symtab;             /* "@name" -> uuid atom */
     json_t *defined_syms;       /* "@name" -> true once created/bound */
     json_t *verify_ops;         /* extra "wait" operations */
+    json_t *queried;            /* "table\ncolumn\natom" already asked */
+    json_t *lookup_counts;      /* "table\ncolumn" -> server lookups */
+    json_t *indexes;            /* see lookup_indexed() in db-ctl.c */
+    json_t *touched;            /* indexes of rows this run changed */
     bool force_wait;            /* "sync": bump nb_cfg even if unchanged */
 
     /* Output options. */
