@@ -15,8 +15,8 @@
  *       one transaction per sequence number, inserting a Seq row {n: seq}
  *       with a UUID derived from seq (so a retry after a lost reply is
  *       recognised as a duplicate, never a second row).
- *   seq-read REMOTE SCHEMA COUNT TIMEOUT_MS
- *       monitors Seq with tracking; counts every n reported as inserted;
+ *   seq-read REMOTE SCHEMA COUNT TIMEOUT_MS [cond]
+ *       monitors Seq (with "cond": only rows n <= COUNT) with tracking; counts every n reported as inserted;
  *       ends when all of 1..COUNT were seen; prints
  *       "seen=.. dups=.. missing=.. connects=.. resumed=.." and exits 0 only
  *       if each was seen exactly once.
@@ -329,9 +329,10 @@ cmd_seq_write(int argc, char *argv[])
 static int
 cmd_seq_read(int argc, char *argv[])
 {
-    if (argc != 6) {
-        fatal("usage: seq-read REMOTE SCHEMA COUNT TIMEOUT_MS");
+    if (argc != 6 && !(argc == 7 && !strcmp(argv[6], "cond"))) {
+        fatal("usage: seq-read REMOTE SCHEMA COUNT TIMEOUT_MS [cond]");
     }
+    bool with_cond = argc == 7;
     struct ovsdb_schema *s = load_schema(argv[3]);
     long count = parse_long(argv[4], "COUNT");
     long timeout = parse_long(argv[5], "TIMEOUT_MS");
@@ -344,6 +345,12 @@ cmd_seq_read(int argc, char *argv[])
     size_t ncol = ovsdb_table_find_column(replica_table_schema(t), "n")->index;
     struct ovsdb_client *c = ovsdb_client_create(argv[2], r, NULL);
     ovsdb_client_set_leader_only(c, false);
+    if (with_cond) {
+        /* Only 1..COUNT: writers may go beyond, which must stay unseen. */
+        json_t *cond = json_pack("[[ssI]]", "n", "<=", (json_int_t) count);
+        ovsdb_client_set_condition(c, "Seq", cond);
+        json_decref(cond);
+    }
     unsigned char *seen = xcalloc(count + 1, 1);
     long n_seen = 0, dups = 0, bogus = 0, resumed = 0, deleted = 0;
     unsigned int last_connects = 0;
