@@ -982,8 +982,22 @@ static void mutate(struct ctl_ctx *ctx, struct ctl_row *row,
         list = json_array();
         json_object_set_new(row->muts, column, list);
     }
-    json_array_append_new(list, json_pack("[soo]", op, datum,
-                                          json_boolean(keys_only)));
+    /* Consecutive mutations of one kind merge into one: 1,000 lsp-adds on
+     * a switch send one "insert" of 1,000 uuids, not 1,000 inserts that
+     * ovsdb-server would apply one set merge at a time. */
+    size_t n = json_array_size(list);
+    json_t *last = n ? json_array_get(list, n - 1) : NULL;
+    if (last && !strcmp(json_string_value(json_array_get(last, 0)), op)
+        && json_is_true(json_array_get(last, 2)) == keys_only) {
+        bool is_map = ovsdb_type_is_map(type) && !keys_only;
+        json_t *merged = ctl_datum_union(json_array_get(last, 1), datum,
+                                         is_map);
+        json_array_set_new(last, 1, merged);
+        json_decref(datum);
+    } else {
+        json_array_append_new(list, json_pack("[soo]", op, datum,
+                                              json_boolean(keys_only)));
+    }
     mark_verify(row);
 }
 
