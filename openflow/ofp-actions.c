@@ -899,7 +899,7 @@ parse_one_action(char *tok, struct ofpbuf *b, int *goto_table, bool nested,
         if (!err) {
             ofpact_put_group(b, (uint32_t) x);
         }
-    } else if (!strcmp(name, "dec_ttl") && !arg) {
+    } else if (!strcmp(name, "dec_ttl") && (!arg || (paren && !*arg))) {
         ofpact_put_dec_ttl(b);
     } else if (!strcmp(name, "ct_clear") && !arg) {
         ofpact_put_ct_clear(b);
