@@ -179,11 +179,15 @@ nd_assign_keys(struct nd_model *m, const struct nd_key_hints *hints,
     for (size_t i = 0; i < m->n_routers; i++) {
         struct nd_lr *lr = m->routers[i];
         nd_keyset_init(&ks, 1, ND_PORT_KEY_MAX);
-        batch_init(&b, lr->n_ports);
+        batch_init(&b, lr->n_ports * 2);
         for (size_t j = 0; j < lr->n_ports; j++) {
             struct nd_lrp *p = lr->ports[j];
             batch_add(&b, &p->key, p->requested_key,
                       HINT(port_key, p->name), p->name);
+            if (p->cr_name) {
+                batch_add(&b, &p->cr_key, 0, HINT(port_key, p->cr_name),
+                          p->cr_name);
+            }
         }
         failed += assign(&ks, b.n, b.keys, b.req, b.prev, b.names, "port");
         batch_free(&b);

@@ -525,8 +525,10 @@ static void northd_run__(struct northd *);
 static void
 classify_sb_changes(struct northd *nd)
 {
+    /* (Chassis is not feedback: gateway ports' HA_Chassis rows refer to
+     * chassis by row.) */
     static const char *const feedback_tables[] = {
-        "Chassis", "Chassis_Private", "Encap", "MAC_Binding",
+        "Chassis_Private", "Encap", "MAC_Binding",
     };
     static const size_t pb_feedback_cols[] = {
         SBREC_PORT_BINDING_COL_ADDITIONAL_CHASSIS,
@@ -682,7 +684,7 @@ monitor_sb(struct replica *sb)
         "SB_Global", "Datapath_Binding", "Port_Binding", "Multicast_Group",
         "Logical_Flow", "Logical_DP_Group", "Port_Group", "Address_Set",
         "Chassis_Private", "Chassis", "Encap", "MAC_Binding",
-        "DHCP_Options", "DHCPv6_Options",
+        "DHCP_Options", "DHCPv6_Options", "HA_Chassis_Group", "HA_Chassis",
     };
     for (size_t i = 0; i < ND_ARRAY_SIZE(tables); i++) {
         if (replica_monitor_table(sb, tables[i])) {

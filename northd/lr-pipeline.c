@@ -6,8 +6,9 @@
  * to the router, TTL expiry), routing over connected networks and static
  * routes (main route table, longest prefix first), next-hop resolution
  * from addresses known in the NB or learnt (get_arp/get_nd), ARP/NS
- * requests when unknown, delivery, and ECMP over static routes.  NAT,
- * load balancers, gateway ports, policies and IPv6 RA are not built yet; their stages hold
+ * requests when unknown, delivery, ECMP over static routes, and a
+ * distributed gateway port with SNAT.  DNAT, gateway routers, load
+ * balancers, policies and IPv6 RA are not built yet; their stages hold
  * the default flow only, so every stage keeps OVN's table number.
  *
  * Route priority: prefix length x 3, plus 2 for connected networks and 1
@@ -47,6 +48,34 @@ addb(struct lr_ctx *c, enum nd_stage s, uint16_t prio,
 
 #define ROUTE_PRIO_CONNECTED 2
 #define ROUTE_PRIO_STATIC 1
+
+/* For P the router's distributed gateway port: adds
+ * is_chassis_resident("cr-P") to M, so the flow runs only on the chassis
+ * where the gateway port's instance is active. */
+static void
+m_resident(struct nd_match *m, const struct nd_lrp *p)
+{
+    if (p && p->cr_name && p->lr->dgp == p) {
+        struct nd_str s = ND_STR_INIT;
+        nd_str_put(&s, "is_chassis_resident(");
+        nd_put_quoted(&s, p->cr_name);
+        nd_str_putc(&s, ')');
+        nd_m_pred(m, nd_str_cstr(&s));
+        nd_str_free(&s);
+    }
+}
+
+/* True if ADDR is the external IP of one of LR's SNAT rules. */
+static bool
+is_snat_ip(const struct nd_lr *lr, uint32_t addr)
+{
+    for (size_t i = 0; i < lr->n_nats; i++) {
+        if (lr->nats[i].external_ip == addr) {
+            return true;
+        }
+    }
+    return false;
+}
 
 /* Admission, neighbour lookup and learning. */
 static void
@@ -96,6 +125,7 @@ build_admission(struct lr_ctx *c)
         nd_match_init(&m);
         nd_m_mac(&m, "eth.dst", &p->nets.mac);
         nd_m_port(&m, "inport", p->name);
+        m_resident(&m, p);
         addb(c, ND_S_LR_IN_ADMISSION, 50, &m, &a, p->uuid);
         nd_match_destroy(&m);
         nd_match_init(&m);
@@ -111,6 +141,7 @@ build_admission(struct lr_ctx *c)
             nd_m_port(&m, "inport", p->name);
             nd_m_ip4_net(&m, "arp.spa", nd_ip4_network(net), net->plen);
             nd_m_pred(&m, "arp.op == 1");
+            m_resident(&m, p);
             add(c, ND_S_LR_IN_LOOKUP_NEIGHBOR, 100, nd_match_cstr(&m),
                 arp_lookup, p->uuid);
             nd_match_destroy(&m);
@@ -234,6 +265,7 @@ build_ip_input_port(struct lr_ctx *c, const struct nd_lrp *p)
         nd_m_pred(&m, "arp.op == 1");
         nd_m_ip4(&m, "arp.tpa", net->addr);
         nd_m_ip4_net(&m, "arp.spa", nd_ip4_network(net), net->plen);
+        m_resident(&m, p);
         nd_a_move(&a, "eth.dst", "eth.src");
         nd_a_move(&a, "eth.src", "xreg0[0..47]");
         nd_a_stmt(&a, "arp.op = 2");
@@ -260,6 +292,7 @@ build_ip_input_port(struct lr_ctx *c, const struct nd_lrp *p)
         nd_m_ip6_set(&m, "ip6.dst", set, 2);
         nd_m_pred(&m, "nd_ns");
         nd_m_ip6(&m, "nd.target", ip);
+        m_resident(&m, p);
         nd_a_move(&inner, "eth.src", "xreg0[0..47]");
         nd_a_move(&inner, "ip6.src", "nd.target");
         nd_a_move(&inner, "nd.tll", "xreg0[0..47]");
@@ -299,19 +332,29 @@ build_ip_input_port(struct lr_ctx *c, const struct nd_lrp *p)
         "flags.loopback = 1; next;", p->uuid);
     nd_match_destroy(&m);
 
-    /* Anything else to the router: errors, then drop. */
-    for (size_t k = 0; k < n4; k++) {
+    /* Anything else to the router: errors (not on gateway routers, whose
+     * addresses may be NAT or load balancer addresses), then drop (not
+     * addresses that SNAT uses: replies to them must reach UNSNAT). */
+    for (size_t k = 0; !p->lr->dgp && k < n4; k++) {
         build_to_router_ip(c, p, false, own4[k], NULL);
     }
-    for (size_t k = 0; k < n6; k++) {
+    for (size_t k = 0; !p->lr->dgp && k < n6; k++) {
         build_to_router_ip(c, p, true, 0, &own6[k]);
     }
-    if (n4) {
+    uint32_t *drop4 = nd_xcalloc(n4 + 1, sizeof *drop4);
+    size_t n_drop4 = 0;
+    for (size_t k = 0; k < n4; k++) {
+        if (!is_snat_ip(p->lr, own4[k])) {
+            drop4[n_drop4++] = own4[k];
+        }
+    }
+    if (n_drop4) {
         nd_match_init(&m);
-        nd_m_ip4_set(&m, "ip4.dst", own4, n4);
+        nd_m_ip4_set(&m, "ip4.dst", drop4, n_drop4);
         add(c, ND_S_LR_IN_IP_INPUT, 60, nd_match_cstr(&m), "drop;", p->uuid);
         nd_match_destroy(&m);
     }
+    free(drop4);
     nd_match_init(&m);
     nd_m_ip6_set(&m, "ip6.dst", own6, n6);
     add(c, ND_S_LR_IN_IP_INPUT, 60, nd_match_cstr(&m), "drop;", p->uuid);
@@ -335,8 +378,12 @@ build_ip_input_port(struct lr_ctx *c, const struct nd_lrp *p)
         nd_a_comment(&inner, "Time exceeded");
         nd_a_stmt(&inner, "icmp4.code = 0");
         nd_a_comment(&inner, "TTL exceeded in transit");
-        nd_a_move(&inner, "ip4.dst", "ip4.src");
-        nd_a_set_ip4(&inner, "ip4.src", n->ip4[k].addr);
+        if (p->lr->dgp == p) {
+            nd_a_swap(&inner, "ip4.dst", "ip4.src");
+        } else {
+            nd_a_move(&inner, "ip4.dst", "ip4.src");
+            nd_a_set_ip4(&inner, "ip4.src", n->ip4[k].addr);
+        }
         nd_a_stmt(&inner, "ip.ttl = 254");
         nd_a_set_port(&inner, "outport", p->name);
         nd_a_stmt(&inner, "flags.loopback = 1");
@@ -406,6 +453,184 @@ build_ip_input(struct lr_ctx *c)
             build_ip_input_port(c, c->lr->ports[i]);
         }
     }
+}
+
+/* The distributed gateway port and its SNAT rules (man ovn-northd: IP
+ * Input, UNSNAT, ARP/ND Resolution, Gateway Redirect, Check DNAT local,
+ * SNAT, Egress Loopback).  Everything stateful runs on the chassis where
+ * "cr-<port>" is resident. */
+static void
+build_gateway(struct lr_ctx *c)
+{
+    const struct nd_lr *lr = c->lr;
+    const struct nd_lrp *gw = lr->dgp;
+    if (!gw || !gw->enabled || !gw->cr_name) {
+        return;
+    }
+    struct nd_match m;
+    struct nd_actions a;
+    char buf[ND_IP4_STRLEN];
+
+    nd_match_init(&m);
+    nd_actions_init(&a);
+    nd_m_port(&m, "outport", gw->name);
+    nd_a_set_port(&a, "outport", gw->cr_name);
+    nd_a_next(&a);
+    addb(c, ND_S_LR_IN_GW_REDIRECT, 50, &m, &a, gw->uuid);
+    nd_match_destroy(&m);
+    nd_actions_destroy(&a);
+
+    if (!lr->n_nats) {
+        return;
+    }
+    add(c, ND_S_LR_OUT_CHK_DNAT_LOCAL, 50, "ip && ct_mark.natted == 1",
+        ND_REGBIT_DST_NAT_IP_LOCAL " = 1; next;", NULL);
+
+    static const char arp_reply[] =
+        "eth.dst = eth.src; eth.src = xreg0[0..47]; arp.op = 2; "
+        "/* ARP reply */ arp.tha = arp.sha; arp.sha = xreg0[0..47]; "
+        "arp.tpa <-> arp.spa; outport = inport; flags.loopback = 1; output;";
+    uint32_t *snat_router_ips = nd_xcalloc(lr->n_nats + 1, sizeof(uint32_t));
+    size_t n_snat_router_ips = 0;
+    for (size_t i = 0; i < lr->n_nats; i++) {
+        const struct nd_nat *nat = &lr->nats[i];
+        uint32_t e = nat->external_ip;
+        bool first = true;
+        for (size_t j = 0; j < i; j++) {
+            first &= lr->nats[j].external_ip != e;
+        }
+        if (first) {
+            /* ARP for the external address: answered on the gateway
+             * chassis only. */
+            nd_match_init(&m);
+            nd_m_pred(&m, "arp.op == 1");
+            nd_m_ip4(&m, "arp.tpa", e);
+            add(c, ND_S_LR_IN_IP_INPUT, 90, nd_match_cstr(&m), arp_reply,
+                nat->uuid);
+            nd_match_destroy(&m);
+            nd_match_init(&m);
+            nd_m_port(&m, "inport", gw->name);
+            nd_m_pred(&m, "arp.op == 1");
+            nd_m_ip4(&m, "arp.tpa", e);
+            add(c, ND_S_LR_IN_IP_INPUT, 91, nd_match_cstr(&m), "drop;",
+                nat->uuid);
+            m_resident(&m, gw);
+            add(c, ND_S_LR_IN_IP_INPUT, 92, nd_match_cstr(&m), arp_reply,
+                nat->uuid);
+            nd_match_destroy(&m);
+
+            /* East-west traffic from the SNAT address goes on. */
+            nd_match_init(&m);
+            nd_m_port(&m, "inport", gw->name);
+            nd_m_ip4(&m, "ip4.src", e);
+            add(c, ND_S_LR_IN_IP_INPUT, 120, nd_match_cstr(&m), "next;",
+                nat->uuid);
+            nd_match_destroy(&m);
+
+            /* UNSNAT replies, in the common zone or (after egress
+             * loopback) the SNAT zone. */
+            nd_match_init(&m);
+            nd_m_pred(&m, "ip");
+            nd_m_ip4(&m, "ip4.dst", e);
+            nd_m_port(&m, "inport", gw->name);
+            nd_m_pred(&m, "flags.loopback == 0");
+            m_resident(&m, gw);
+            add(c, ND_S_LR_IN_UNSNAT, 100, nd_match_cstr(&m),
+                "ct_snat_in_czone;", nat->uuid);
+            nd_match_destroy(&m);
+            nd_match_init(&m);
+            nd_m_pred(&m, "ip");
+            nd_m_ip4(&m, "ip4.dst", e);
+            nd_m_port(&m, "inport", gw->name);
+            nd_m_pred(&m, "flags.loopback == 1 && flags.use_snat_zone == 1");
+            m_resident(&m, gw);
+            add(c, ND_S_LR_IN_UNSNAT, 100, nd_match_cstr(&m), "ct_snat;",
+                nat->uuid);
+            nd_match_destroy(&m);
+
+            /* The external address resolves to the gateway port's MAC;
+             * traffic to it that is still unNATed must not loop. */
+            nd_match_init(&m);
+            nd_actions_init(&a);
+            nd_m_port(&m, "outport", gw->name);
+            nd_m_ip4(&m, "reg0", e);
+            nd_a_set_mac(&a, "eth.dst", &gw->nets.mac);
+            nd_a_next(&a);
+            addb(c, ND_S_LR_IN_ARP_RESOLVE, 100, &m, &a, nat->uuid);
+            nd_match_destroy(&m);
+            nd_actions_destroy(&a);
+            nd_match_init(&m);
+            nd_m_port(&m, "inport", gw->name);
+            nd_m_port(&m, "outport", gw->name);
+            nd_m_ip4(&m, "ip4.dst", e);
+            add(c, ND_S_LR_IN_ARP_RESOLVE, 150, nd_match_cstr(&m), "drop;",
+                nat->uuid);
+            nd_match_destroy(&m);
+
+            nd_match_init(&m);
+            nd_m_pred(&m, "ip");
+            nd_m_ip4(&m, "ip4.dst", e);
+            m_resident(&m, gw);
+            add(c, ND_S_LR_OUT_CHK_DNAT_LOCAL, 50, nd_match_cstr(&m),
+                ND_REGBIT_DST_NAT_IP_LOCAL " = 1; next;", nat->uuid);
+            nd_match_destroy(&m);
+
+            /* Egress loopback: traffic to the external address turns back
+             * into the ingress pipeline for UNSNAT and routing. */
+            nd_match_init(&m);
+            nd_m_ip4(&m, "ip4.dst", e);
+            nd_m_port(&m, "outport", gw->name);
+            m_resident(&m, gw);
+            add(c, ND_S_LR_OUT_EGR_LOOP, 100, nd_match_cstr(&m),
+                "clone { ct_clear; inport = outport; outport = \"\"; "
+                "eth.dst <-> eth.src; flags = 0; flags.loopback = 1; "
+                "flags.use_snat_zone = " ND_REGBIT_DST_NAT_IP_LOCAL "; "
+                "reg0 = 0; reg1 = 0; reg2 = 0; reg3 = 0; reg4 = 0; reg5 = 0; "
+                "reg6 = 0; reg7 = 0; reg8 = 0; reg9 = 0; "
+                ND_REGBIT_EGRESS_LOOPBACK " = 1; "
+                "next(pipeline=ingress, table=0); };", nat->uuid);
+            nd_match_destroy(&m);
+
+            for (size_t k = 0; k < lr->n_ports; k++) {
+                const struct nd_lrp_networks *nets = &lr->ports[k]->nets;
+                for (size_t x = 0; x < nets->n_ip4; x++) {
+                    if (nets->ip4[x].addr == e) {
+                        snat_router_ips[n_snat_router_ips++] = e;
+                    }
+                }
+            }
+        }
+
+        /* SNAT on the gateway chassis: the common zone normally, the SNAT
+         * zone when the packet was DNATted locally (reg9[4]). */
+        uint16_t prio = (uint16_t) (nat->logical.plen + 1 + 128);
+        nd_match_init(&m);
+        nd_m_pred(&m, "ip");
+        if (nat->logical.plen == 32) {
+            nd_m_ip4(&m, "ip4.src", nat->logical.addr);
+        } else {
+            nd_m_ip4_net(&m, "ip4.src", nat->logical.addr, nat->logical.plen);
+        }
+        nd_m_port(&m, "outport", gw->name);
+        m_resident(&m, gw);
+        char *act = nd_xasprintf("ct_snat_in_czone(%s);", nd_ip4_str(e, buf));
+        add(c, ND_S_LR_OUT_SNAT, prio, nd_match_cstr(&m), act, nat->uuid);
+        free(act);
+        nd_m_pred(&m, ND_REGBIT_DST_NAT_IP_LOCAL " == 1");
+        act = nd_xasprintf(ND_REGBIT_DST_NAT_IP_LOCAL " = 0; ct_snat(%s);",
+                           nd_ip4_str(e, buf));
+        add(c, ND_S_LR_OUT_SNAT, (uint16_t) (prio + 1), nd_match_cstr(&m),
+            act, nat->uuid);
+        free(act);
+        nd_match_destroy(&m);
+    }
+    if (n_snat_router_ips) {
+        nd_match_init(&m);
+        nd_m_ip4_set(&m, "ip4.dst", snat_router_ips, n_snat_router_ips);
+        add(c, ND_S_LR_IN_ARP_RESOLVE, 2, nd_match_cstr(&m), "drop;", NULL);
+        nd_match_destroy(&m);
+    }
+    free(snat_router_ips);
 }
 
 /* One routing flow: MATCH -> next hop NH (NULL: the destination itself)
@@ -804,6 +1029,7 @@ nd_build_lr_flows(const struct nd_model *m, const struct nd_lr *lr,
     build_ip_input(&c);
     build_routing(&c);
     build_arp_resolve(&c);
+    build_gateway(&c);
     build_egress_and_defaults(&c);
 }
 

@@ -623,6 +623,17 @@ build_l2_lookup(struct ls_ctx *c)
             nd_match_init(&m);
             nd_actions_init(&a);
             nd_m_mac(&m, "eth.dst", &pa[j].mac);
+            if (is_router_port(p) && p->peer->cr_name
+                && p->peer->lr->dgp == p->peer && j == 0
+                && p->addrs_router) {
+                /* A gateway port's MAC lives on its active chassis. */
+                struct nd_str r = ND_STR_INIT;
+                nd_str_put(&r, "is_chassis_resident(");
+                nd_put_quoted(&r, p->peer->cr_name);
+                nd_str_putc(&r, ')');
+                nd_m_pred(&m, nd_str_cstr(&r));
+                nd_str_free(&r);
+            }
             if (p->enabled) {
                 nd_a_set_port(&a, "outport", p->name);
                 nd_a_output(&a);

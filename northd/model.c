@@ -260,6 +260,11 @@ nd_model_destroy(struct nd_model *m)
             free(p->mac_str);
             free(p->peer_name);
             smap_free(&p->options);
+            for (size_t k = 0; k < p->n_gw_chassis; k++) {
+                free(p->gw_chassis[k].name);
+            }
+            free(p->gw_chassis);
+            free(p->cr_name);
             free(p);
         }
         free(lr->ports);
@@ -268,6 +273,7 @@ nd_model_destroy(struct nd_model *m)
             free(lr->routes[j].route_table);
         }
         free(lr->routes);
+        free(lr->nats);
         free(lr->name);
         free(lr);
     }
@@ -519,6 +525,22 @@ nd_model_add_lrp(struct nd_model *m, struct nd_lr *lr,
     p->peer_name = row->peer && *row->peer ? nd_xstrdup(row->peer) : NULL;
     p->enabled = row->enabled != 0;
     smap_copy(&p->options, &row->options);
+    if (row->n_gw_chassis) {
+        p->gw_chassis = nd_xcalloc(row->n_gw_chassis, sizeof *p->gw_chassis);
+        for (size_t i = 0; i < row->n_gw_chassis; i++) {
+            p->gw_chassis[i].name = nd_xstrdup(row->gw_chassis[i]);
+            p->gw_chassis[i].priority = row->gw_priorities[i];
+        }
+        p->n_gw_chassis = row->n_gw_chassis;
+        p->cr_name = nd_xasprintf("cr-%s", p->name);
+        if (lr->dgp) {
+            nd_warn("Logical_Router_Port \"%s\" (%s): router \"%s\" already "
+                    "has gateway port \"%s\"; only one is supported yet",
+                    p->name, p->uuid, lr->name, lr->dgp->name);
+        } else {
+            lr->dgp = p;
+        }
+    }
     lr->ports = nd_grow(lr->ports, &lr->cap_ports, lr->n_ports,
                         sizeof *lr->ports);
     lr->ports[lr->n_ports++] = p;
@@ -592,6 +614,51 @@ nd_model_add_route(struct nd_model *m, struct nd_lr *lr,
                          sizeof *lr->routes);
     lr->routes[lr->n_routes] = r;
     return &lr->routes[lr->n_routes++];
+}
+
+struct nd_nat *
+nd_model_add_nat(struct nd_model *m, struct nd_lr *lr,
+                 const struct nd_nat_row *row)
+{
+    static const char T[] = "NAT";
+    char err[ND_ERR_LEN];
+    struct nd_nat nat;
+    struct nd_ip4 ext;
+    memset(&nat, 0, sizeof nat);
+    assert(lr && !m->finished);
+    const char *label = row->external_ip ? row->external_ip : "";
+    if (!parse_uuid(row->uuid, nat.uuid)) {
+        SKIP(m, T, label, row->uuid, "bad uuid");
+        return NULL;
+    }
+    if (!row->type || strcmp(row->type, "snat")) {
+        SKIP(m, T, label, row->uuid, "type \"%s\" is not supported yet "
+             "(only snat)", row->type ? row->type : "");
+        return NULL;
+    }
+    if (!row->external_ip || !parse_ip4(row->external_ip, false, &ext, err)) {
+        SKIP(m, T, label, row->uuid, "external_ip: %s",
+             row->external_ip ? err : "missing");
+        return NULL;
+    }
+    if (!row->logical_ip
+        || !parse_ip4(row->logical_ip, true, &nat.logical, err)) {
+        SKIP(m, T, label, row->uuid, "logical_ip: %s",
+             row->logical_ip ? err : "missing");
+        return NULL;
+    }
+    if (!lr->dgp) {
+        SKIP(m, T, label, row->uuid, "router \"%s\" has no distributed "
+             "gateway port (gateway routers are not supported yet)",
+             lr->name);
+        return NULL;
+    }
+    nat.external_ip = ext.addr;
+    nat.logical.addr = nd_ip4_network(&nat.logical);
+    lr->nats = nd_grow(lr->nats, &lr->cap_nats, lr->n_nats,
+                       sizeof *lr->nats);
+    lr->nats[lr->n_nats] = nat;
+    return &lr->nats[lr->n_nats++];
 }
 
 static bool

@@ -70,6 +70,13 @@ struct nd_lrp_row {
     const char *peer;                   /* router-router peer, or NULL */
     int enabled;
     struct nd_smap_ref options;
+    /* Gateway_Chassis rows: a distributed gateway port if n > 0. */
+    const char *const *gw_chassis; const int64_t *gw_priorities;
+    size_t n_gw_chassis;
+};
+struct nd_nat_row {
+    const char *uuid, *type, *external_ip, *logical_ip;
+    const char *logical_port, *external_mac;   /* or NULL */
 };
 struct nd_route_row {
     const char *uuid, *ip_prefix, *nexthop;
@@ -212,6 +219,11 @@ struct nd_route {
     char *route_table;              /* "" = main */
 };
 
+struct nd_gw_chassis {
+    char *name;
+    int64_t priority;
+};
+
 struct nd_lrp {
     char uuid[ND_UUID_LEN + 1];
     char *name;
@@ -226,6 +238,19 @@ struct nd_lrp {
     struct nd_smap options;
     uint32_t requested_key;
     uint32_t key;
+    /* Distributed gateway port: its chassis, and the chassisredirect port
+     * "cr-<name>" that stands for its instance on the active one. */
+    struct nd_gw_chassis *gw_chassis;
+    size_t n_gw_chassis;
+    char *cr_name;                  /* "cr-<name>" when n_gw_chassis */
+    uint32_t cr_key;
+};
+
+/* A NAT rule (only "snat" is built yet). */
+struct nd_nat {
+    char uuid[ND_UUID_LEN + 1];
+    uint32_t external_ip;
+    struct nd_ip4 logical;          /* address or network */
 };
 
 struct nd_lr {
@@ -236,6 +261,9 @@ struct nd_lr {
     size_t n_ports, cap_ports;
     struct nd_route *routes;
     size_t n_routes, cap_routes;
+    struct nd_nat *nats;
+    size_t n_nats, cap_nats;
+    struct nd_lrp *dgp;             /* its distributed gateway port */
     uint32_t requested_key;
     uint32_t key;
 };
@@ -266,6 +294,9 @@ struct nd_lrp *nd_model_add_lrp(struct nd_model *, struct nd_lr *,
                                 const struct nd_lrp_row *);
 struct nd_route *nd_model_add_route(struct nd_model *, struct nd_lr *,
                                     const struct nd_route_row *);
+/* A NAT rule of LR (IPv4 snat only yet; others are logged and skipped). */
+struct nd_nat *nd_model_add_nat(struct nd_model *, struct nd_lr *,
+                                const struct nd_nat_row *);
 /* An ACL belongs to a switch (LS != NULL) or a port group (PG != NULL). */
 struct nd_acl *nd_model_add_acl(struct nd_model *, struct nd_ls *,
                                 struct nd_pg *, const struct nd_acl_row *);

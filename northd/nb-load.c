@@ -122,14 +122,27 @@ load_router(struct nd_model *m, const struct nbrec_logical_router *nlr)
         char puuid[UUID_LEN + 1];
         uuid_str(&p->header_, puuid);
         struct nd_smap_ref popts = smap_ref(&p->options);
+        const char **gw = nd_xcalloc(p->n_gateway_chassis + 1, sizeof *gw);
+        int64_t *prio = nd_xcalloc(p->n_gateway_chassis + 1, sizeof *prio);
+        size_t n_gw = 0;
+        for (size_t k = 0; k < p->n_gateway_chassis; k++) {
+            const struct nbrec_gateway_chassis *gc = p->gateway_chassis[k];
+            if (gc && gc->chassis_name) {
+                gw[n_gw] = gc->chassis_name;
+                prio[n_gw++] = gc->priority;
+            }
+        }
         struct nd_lrp_row row = {
             .uuid = puuid, .name = p->name, .mac = p->mac,
             .networks = (const char *const *) p->networks,
             .n_networks = p->n_networks, .peer = p->peer,
             .enabled = p->n_enabled ? p->enabled[0] : -1, .options = popts,
+            .gw_chassis = gw, .gw_priorities = prio, .n_gw_chassis = n_gw,
         };
         nd_model_add_lrp(m, lr, &row);
         smap_ref_free(&popts);
+        free(gw);
+        free(prio);
     }
     for (size_t i = 0; i < nlr->n_static_routes; i++) {
         const struct nbrec_logical_router_static_route *r
@@ -144,10 +157,21 @@ load_router(struct nd_model *m, const struct nbrec_logical_router *nlr)
             .output_port = r->output_port, .policy = r->policy,
             .route_table = r->route_table });
     }
-    if (nlr->n_nat || nlr->n_load_balancer || nlr->n_policies) {
-        nd_warn("Logical_Router \"%s\" (%s): NAT, load balancers and "
-                 "policies are not supported yet; ignoring them", nlr->name,
-                 uuid);
+    for (size_t i = 0; i < nlr->n_nat; i++) {
+        const struct nbrec_nat *n = nlr->nat[i];
+        if (!n) {
+            continue;
+        }
+        char nuuid[UUID_LEN + 1];
+        uuid_str(&n->header_, nuuid);
+        nd_model_add_nat(m, lr, &(struct nd_nat_row) {
+            .uuid = nuuid, .type = n->type, .external_ip = n->external_ip,
+            .logical_ip = n->logical_ip, .logical_port = n->logical_port,
+            .external_mac = n->external_mac });
+    }
+    if (nlr->n_load_balancer || nlr->n_policies) {
+        nd_warn("Logical_Router \"%s\" (%s): load balancers and policies "
+                "are not supported yet; ignoring them", nlr->name, uuid);
     }
 }
 

@@ -64,6 +64,9 @@ new_port(struct nd_sb_image *img)
     return p;
 }
 
+static void add_nat_addresses(struct nd_sb_image *, struct nd_sb_port *,
+                              const struct nd_lsp *);
+
 static void
 add_lsp(struct nd_sb_image *img, const struct nd_ls *ls,
         const struct nd_lsp *lsp)
@@ -84,6 +87,7 @@ add_lsp(struct nd_sb_image *img, const struct nd_ls *ls,
         if (lsp->peer) {
             smap_set(&p->options, "peer", lsp->peer->name);
         }
+        add_nat_addresses(img, p, lsp);
         return;
     }
     p->type = lsp->type_str;
@@ -118,6 +122,51 @@ add_lrp(struct nd_sb_image *img, const struct nd_lr *lr,
     } else if (lrp->peer_lrp) {
         smap_set(&p->options, "peer", lrp->peer_lrp->name);
     }
+    if (!lrp->cr_name || !lrp->cr_key) {
+        return;
+    }
+    /* The gateway port's instance on its active chassis. */
+    smap_set(&p->options, "chassis-redirect-port", lrp->cr_name);
+    struct nd_sb_port *cr = new_port(img);
+    cr->logical_port = lrp->cr_name;
+    cr->dp = lr->index;
+    cr->key = lrp->cr_key;
+    cr->nb_uuid = lrp->uuid;
+    cr->type = "chassisredirect";
+    cr->mac = nd_xcalloc(1, sizeof *cr->mac);
+    cr->mac[0] = nd_xstrdup(img->ports[img->n_ports - 2].mac[0]);
+    cr->n_mac = 1;
+    smap_set(&cr->options, "always-redirect", "true");
+    smap_set(&cr->options, "distributed-port", lrp->name);
+    cr->ha_group = lrp->name;
+    img->ha_groups = nd_grow(img->ha_groups, &img->cap_ha_groups,
+                             img->n_ha_groups, sizeof *img->ha_groups);
+    img->ha_groups[img->n_ha_groups++] = (struct nd_sb_ha_group) {
+        lrp->name, lrp->gw_chassis, lrp->n_gw_chassis };
+}
+
+/* A router's switch-side port facing a gateway port with NAT announces the
+ * gateway port's addresses (gratuitous ARP from the active chassis). */
+static void
+add_nat_addresses(struct nd_sb_image *img, struct nd_sb_port *p,
+                  const struct nd_lsp *lsp)
+{
+    const struct nd_lrp *gw = lsp->peer;
+    if (!gw || !gw->cr_name || gw->lr->dgp != gw || !gw->lr->n_nats) {
+        return;
+    }
+    struct nd_str s = ND_STR_INIT;
+    char buf[ND_IP4_STRLEN];
+    nd_str_printf(&s, ND_ETH_FMT, ND_ETH_ARGS(gw->nets.mac));
+    for (size_t i = 0; i < gw->nets.n_ip4; i++) {
+        nd_str_printf(&s, " %s", nd_ip4_str(gw->nets.ip4[i].addr, buf));
+    }
+    /* (SNAT-only external addresses are not announced, as in OVN: only
+     * the gateway port's own.) */
+    nd_str_printf(&s, " is_chassis_resident(\"%s\")", gw->cr_name);
+    p->nat_addresses = nd_xcalloc(1, sizeof *p->nat_addresses);
+    p->nat_addresses[0] = nd_str_steal(&s);
+    p->n_nat_addresses = 1;
 }
 
 static void
@@ -337,8 +386,13 @@ nd_sb_image_destroy(struct nd_sb_image *img)
         }
         free(p->port_security);
         smap_free(&p->options);
+        for (size_t j = 0; j < p->n_nat_addresses; j++) {
+            free(p->nat_addresses[j]);
+        }
+        free(p->nat_addresses);
     }
     free(img->ports);
+    free(img->ha_groups);
     for (size_t i = 0; i < img->n_mcgroups; i++) {
         free(img->mcgroups[i].ports);
     }

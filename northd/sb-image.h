@@ -48,6 +48,15 @@ struct nd_sb_port {
     const char *parent_port;    /* or NULL */
     int64_t tag;                /* -1: none */
     const char *nb_uuid;
+    char **nat_addresses; size_t n_nat_addresses;
+    const char *ha_group;       /* HA_Chassis_Group name, or NULL */
+};
+
+/* HA_Chassis_Group for a distributed gateway port (named after it). */
+struct nd_sb_ha_group {
+    const char *name;
+    const struct nd_gw_chassis *members;    /* chassis names, priorities */
+    size_t n_members;
 };
 
 struct nd_sb_mcgroup {
@@ -70,6 +79,7 @@ struct nd_sb_image {
     struct nd_sb_mcgroup *mcgroups; size_t n_mcgroups, cap_mcgroups;
     struct nd_sb_named_set *port_groups; size_t n_port_groups, cap_pgs;
     struct nd_sb_named_set *address_sets; size_t n_address_sets, cap_ases;
+    struct nd_sb_ha_group *ha_groups; size_t n_ha_groups, cap_ha_groups;
     struct nd_lflow_table flows;
 };
 

@@ -145,6 +145,7 @@ DEL_FN(port_binding)
 DEL_FN(multicast_group)
 DEL_FN(port_group)
 DEL_FN(address_set)
+DEL_FN(ha_chassis_group)
 DEL_FN(dhcp_options)
 DEL_FN(dhcpv6_options)
 
@@ -197,6 +198,7 @@ struct sync {
     char (*dp_strs)[UUID_LEN + 1];
     struct nd_hmap pb_uuids;        /* logical_port -> uuid (row_entry) */
     struct uuid *pb_uuid_store;
+    struct uuid *ha_uuids;          /* by image ha_groups index */
 };
 
 static void
@@ -265,6 +267,89 @@ sync_datapaths(struct sync *s)
     rows_finish(&existing, s->txn, del_datapath_binding, s->stats);
 }
 
+/* HA_Chassis_Group per gateway port: one HA_Chassis per Gateway_Chassis
+ * (chassis by name when it has registered, external_ids:chassis-name,
+ * priority).  A group whose members differ gets fresh HA_Chassis rows
+ * (the old ones are non-root and go away with the reference). */
+static void
+sync_ha_groups(struct sync *s)
+{
+    struct nd_hmap existing;
+    nd_hmap_init(&existing);
+    const struct sbrec_ha_chassis_group *g;
+    SBREC_HA_CHASSIS_GROUP_FOR_EACH (g, s->sb) {
+        rows_add(&existing, nd_xstrdup(g->name ? g->name : ""), g);
+    }
+    s->ha_uuids = nd_xcalloc(s->img->n_ha_groups + 1, sizeof *s->ha_uuids);
+    for (size_t i = 0; i < s->img->n_ha_groups; i++) {
+        const struct nd_sb_ha_group *want = &s->img->ha_groups[i];
+        struct row_entry *e = rows_find(&existing, want->name);
+        bool same = false;
+        if (e) {
+            e->used = true;
+            g = e->row;
+            s->ha_uuids[i] = g->header_.uuid;
+            same = g->n_ha_chassis == want->n_members;
+            for (size_t k = 0; same && k < want->n_members; k++) {
+                const struct nd_gw_chassis *m = &want->members[k];
+                const struct sbrec_chassis *ch
+                    = sbrec_chassis_find_by_name(s->sb, m->name);
+                bool found = false;
+                for (size_t j = 0; j < g->n_ha_chassis && !found; j++) {
+                    const struct sbrec_ha_chassis *hc = g->ha_chassis[j];
+                    found = hc && hc->priority == m->priority
+                            && str_eq(ovsdb_smap_get(&hc->external_ids,
+                                                     "chassis-name"),
+                                      m->name)
+                            && hc->chassis == ch;
+                }
+                same = found;
+            }
+        }
+        if (same) {
+            continue;
+        }
+        struct ovsdb_txn_row *row;
+        if (e) {
+            row = sbrec_ha_chassis_group_update(s->txn, g);
+            s->stats->updated++;
+        } else {
+            row = sbrec_ha_chassis_group_insert(s->txn);
+            s->ha_uuids[i] = *ovsdb_txn_row_uuid(row);
+            sbrec_ha_chassis_group_set_name(row, want->name);
+            s->stats->inserted++;
+        }
+        struct uuid *members = nd_xcalloc(want->n_members + 1,
+                                          sizeof *members);
+        for (size_t k = 0; k < want->n_members; k++) {
+            const struct nd_gw_chassis *m = &want->members[k];
+            struct ovsdb_txn_row *hc = sbrec_ha_chassis_insert(s->txn);
+            const struct sbrec_chassis *ch
+                = sbrec_chassis_find_by_name(s->sb, m->name);
+            const char *ik[] = { "chassis-name" }, *iv[] = { m->name };
+            sbrec_ha_chassis_set_chassis(hc, ch ? &ch->header_.uuid : NULL);
+            sbrec_ha_chassis_set_external_ids(hc, ik, iv, 1);
+            sbrec_ha_chassis_set_priority(hc, m->priority);
+            members[k] = *ovsdb_txn_row_uuid(hc);
+            s->stats->inserted++;
+        }
+        sbrec_ha_chassis_group_set_ha_chassis(row, members, want->n_members);
+        free(members);
+    }
+    rows_finish(&existing, s->txn, del_ha_chassis_group, s->stats);
+}
+
+static const struct uuid *
+ha_uuid_find(const struct sync *s, const char *name)
+{
+    for (size_t i = 0; name && i < s->img->n_ha_groups; i++) {
+        if (!strcmp(s->img->ha_groups[i].name, name)) {
+            return &s->ha_uuids[i];
+        }
+    }
+    return NULL;
+}
+
 static void
 pb_uuid_add(struct sync *s, const char *name, const struct uuid *uuid,
             size_t i)
@@ -295,6 +380,7 @@ sync_ports(struct sync *s)
     for (size_t i = 0; i < s->img->n_ports; i++) {
         const struct nd_sb_port *want = &s->img->ports[i];
         const struct uuid *dp_uuid = &s->dp_uuids[want->dp];
+        const struct uuid *ha = ha_uuid_find(s, want->ha_group);
         struct row_entry *e = rows_find(&existing, want->logical_port);
         struct ovsdb_txn_row *row;
         if (e) {
@@ -316,6 +402,12 @@ sync_ports(struct sync *s)
                 && str_eq(pb->parent_port, want->parent_port)
                 && (want->tag < 0 ? pb->n_tag == 0
                                   : pb->n_tag == 1 && pb->tag[0] == want->tag)
+                && strset_eq(pb->nat_addresses, pb->n_nat_addresses,
+                             want->nat_addresses, want->n_nat_addresses)
+                && (ha ? pb->ha_chassis_group
+                         && uuid_equals(&pb->ha_chassis_group->header_.uuid,
+                                        ha)
+                       : !pb->ha_chassis_group)
                 && pb->n_up;
             if (same) {
                 continue;
@@ -350,6 +442,10 @@ sync_ports(struct sync *s)
         sbrec_port_binding_set_parent_port(row, want->parent_port);
         sbrec_port_binding_set_tag(row, want->tag < 0 ? NULL : &want->tag,
                                    want->tag < 0 ? 0 : 1);
+        sbrec_port_binding_set_nat_addresses(
+            row, (const char *const *) want->nat_addresses,
+            want->n_nat_addresses);
+        sbrec_port_binding_set_ha_chassis_group(row, ha);
     }
     rows_finish(&existing, s->txn, del_port_binding, s->stats);
 }
@@ -853,7 +949,7 @@ nd_sb_sync(const struct nd_sb_image *img,
            const struct nd_sb_global_want *global, const struct replica *sb,
            struct ovsdb_txn *txn, struct nd_sync_stats *stats)
 {
-    struct sync s = { img, sb, txn, stats, NULL, NULL, {0}, NULL };
+    struct sync s = { img, sb, txn, stats, NULL, NULL, {0}, NULL, NULL };
     memset(stats, 0, sizeof *stats);
     s.dp_uuids = nd_xcalloc(img->n_dps + 1, sizeof *s.dp_uuids);
     s.dp_strs = nd_xcalloc(img->n_dps + 1, sizeof *s.dp_strs);
@@ -863,6 +959,7 @@ nd_sb_sync(const struct nd_sb_image *img,
         sync_global(&s, global);
     }
     sync_datapaths(&s);
+    sync_ha_groups(&s);
     sync_ports(&s);
     sync_mcgroups(&s);
     sync_flows(&s);
@@ -873,6 +970,7 @@ nd_sb_sync(const struct nd_sb_image *img,
 
     rows_finish(&s.pb_uuids, txn, NULL, stats);
     free(s.pb_uuid_store);
+    free(s.ha_uuids);
     free(s.dp_uuids);
     free(s.dp_strs);
     return stats->inserted + stats->updated + stats->deleted;

@@ -3,7 +3,8 @@
 # its own pair of NB/SB databases, are given the same Northbound contents
 # (two switches on a router, static and ECMP routes, a port with "unknown",
 # a localnet port, native DHCPv4, port security, a port group with stateful
-# ACLs, switch ACLs of every action, an address set).  Their Southbound contents must agree: every logical
+# ACLs, switch ACLs of every action, an address set, a distributed gateway
+# port with two gateway chassis and SNAT).  Their Southbound contents must agree: every logical
 # flow (modulo whitespace and the one documented gap below), every
 # Port_Binding's type/options/mac/port_security, Multicast_Group membership
 # and keys, Port_Group and Address_Set contents.  Then loom-northd alone:
@@ -91,6 +92,15 @@ configure() {   # configure ref|loom: the same NB on either side
         -- lsp-set-dhcpv4-options vm3 "$d2" \
         -- ls-add sw2 -- lsp-add sw2 vm6 -- lsp-set-addresses vm6 "00:00:00:00:00:06 30.0.0.6" \
         -- lsp-set-dhcpv4-options vm6 "$d3"
+    # A distributed gateway port on a provider network, with SNAT.
+    nb "$w" ls-add public -- lsp-add public ln-pub -- lsp-set-type ln-pub localnet \
+        -- lsp-set-addresses ln-pub unknown -- lsp-set-options ln-pub network_name=phys \
+        -- lrp-add lr0 lrp-gw 00:00:00:00:ff:09 172.24.0.10/16 \
+        -- lsp-add public pub-lr0 -- lsp-set-type pub-lr0 router \
+        -- lsp-set-addresses pub-lr0 router -- lsp-set-options pub-lr0 router-port=lrp-gw \
+        -- lrp-set-gateway-chassis lrp-gw gw1 10 -- lrp-set-gateway-chassis lrp-gw gw2 20 \
+        -- lr-nat-add lr0 snat 172.24.0.10 10.0.0.0/24 \
+        -- lr-nat-add lr0 snat 172.24.0.11 20.0.0.3
     nb "$w" --wait=sb sync
 }
 configure ref
@@ -134,7 +144,7 @@ PY
 # Each side's SB summarised by name (uuids and datapath keys resolved).
 summary() {
     local t
-    for t in Datapath_Binding Port_Binding Multicast_Group Port_Group Address_Set DHCP_Options DHCPv6_Options; do
+    for t in Datapath_Binding Port_Binding Multicast_Group Port_Group Address_Set DHCP_Options DHCPv6_Options HA_Chassis_Group HA_Chassis; do
         echo "=== $t"
         sbq "$1" --format=json list "$t"
     done | /usr/bin/python3 -c '
@@ -159,10 +169,11 @@ keys = {r["tunnel_key"]: val(r["external_ids"])["name"] for r in tables["Datapat
 pbs = {r["_uuid"][1]: r["logical_port"] for r in tables["Port_Binding"]}
 out = []
 for r in tables["Port_Binding"]:
-    out.append("PB %s dp=%s type=%s options=%s mac=%s ps=%s up=%s" % (
+    out.append("PB %s dp=%s type=%s options=%s mac=%s ps=%s up=%s nat=%s ha=%s" % (
         r["logical_port"], dps[val(r["datapath"])], r["type"],
         sorted(val(r["options"]).items()), sorted(aslist(r["mac"])),
-        sorted(aslist(r["port_security"])), aslist(r["up"])))
+        sorted(aslist(r["port_security"])), aslist(r["up"]),
+        sorted(aslist(r["nat_addresses"])), bool(aslist(r["ha_chassis_group"]))))
 for r in tables["Multicast_Group"]:
     out.append("MC %s %s %s %s" % (dps[val(r["datapath"])], r["name"],
                r["tunnel_key"], sorted(pbs[u] for u in aslist(r["ports"]))))
@@ -172,6 +183,11 @@ for r in tables["Port_Group"]:
 for r in tables["Address_Set"]:
     if r["name"] != "svc_monitor_mac":
         out.append("AS %s %s" % (r["name"], sorted(aslist(r["addresses"]))))
+hac = {r["_uuid"][1]: r for r in tables["HA_Chassis"]}
+for r in tables["HA_Chassis_Group"]:
+    members = sorted((val(hac[u]["external_ids"]).get("chassis-name"),
+                      hac[u]["priority"]) for u in aslist(r["ha_chassis"]))
+    out.append("HA %s %s" % (r["name"], members))
 for t in ("DHCP_Options", "DHCPv6_Options"):
     for r in tables[t]:
         out.append("%s %s %s %s" % (t, r["name"], r["code"], r["type"]))

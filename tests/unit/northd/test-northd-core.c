@@ -867,6 +867,70 @@ test_ecmp(void)
     nd_model_destroy(m);
 }
 
+/* A distributed gateway port with SNAT: chassisredirect port, HA group,
+ * gateway-only flows; unsupported NAT kinds are skipped. */
+static void
+test_gateway(void)
+{
+    struct nd_model *m = nd_model_create();
+    struct nd_lr *lr = nd_model_add_lr(m, &(struct nd_lr_row) {
+        U(03), "lr0", -1, {0} });
+    const char *n0[] = { "10.0.0.1/24" }, *n1[] = { "172.24.0.10/16" };
+    nd_model_add_lrp(m, lr, &(struct nd_lrp_row) {
+        .uuid = U(21), .name = "lrp0", .mac = "00:00:00:00:ff:01",
+        .networks = n0, .n_networks = 1, .enabled = -1 });
+    /* No gateway port yet: SNAT is refused. */
+    CHECK(!nd_model_add_nat(m, lr, &(struct nd_nat_row) {
+        .uuid = U(40), .type = "snat", .external_ip = "172.24.0.10",
+        .logical_ip = "10.0.0.0/24" }));
+    const char *gw[] = { "gw1" };
+    const int64_t prio[] = { 10 };
+    nd_model_add_lrp(m, lr, &(struct nd_lrp_row) {
+        .uuid = U(22), .name = "lrp-gw", .mac = "00:00:00:00:ff:09",
+        .networks = n1, .n_networks = 1, .enabled = -1, .gw_chassis = gw,
+        .gw_priorities = prio, .n_gw_chassis = 1 });
+    CHECK(nd_model_add_nat(m, lr, &(struct nd_nat_row) {
+        .uuid = U(41), .type = "snat", .external_ip = "172.24.0.10",
+        .logical_ip = "10.0.0.0/24" }));
+    CHECK(!nd_model_add_nat(m, lr, &(struct nd_nat_row) {
+        .uuid = U(42), .type = "dnat_and_snat", .external_ip = "172.24.0.20",
+        .logical_ip = "10.0.0.5" }));
+    CHECK(!nd_model_add_nat(m, lr, &(struct nd_nat_row) {
+        .uuid = U(43), .type = "snat", .external_ip = "172.24.0.300",
+        .logical_ip = "10.0.0.0/24" }));
+    nd_model_finish(m);
+    CHECK(lr->dgp && !strcmp(lr->dgp->cr_name, "cr-lrp-gw"));
+    CHECK(nd_assign_keys(m, NULL, false) == 0);
+    CHECK(lr->dgp->cr_key && lr->dgp->cr_key != lr->dgp->key);
+
+    struct nd_sb_image img;
+    nd_sb_image_build(m, NULL, &img);
+    const struct nd_sb_port *cr = nd_sb_image_find_port(&img, "cr-lrp-gw");
+    CHECK(cr && !strcmp(cr->type, "chassisredirect")
+          && !strcmp(nd_smap_get(&cr->options, "distributed-port"), "lrp-gw")
+          && cr->ha_group && !strcmp(cr->ha_group, "lrp-gw"));
+    const struct nd_sb_port *gp = nd_sb_image_find_port(&img, "lrp-gw");
+    CHECK(gp && !strcmp(nd_smap_get(&gp->options, "chassis-redirect-port"),
+                        "cr-lrp-gw"));
+    CHECK(img.n_ha_groups == 1 && img.ha_groups[0].n_members == 1
+          && img.ha_groups[0].members[0].priority == 10);
+    const struct nd_lflow_table *t = &img.flows;
+    CHECK(has_flow(t, 0, ND_S_LR_IN_GW_REDIRECT, 50, "outport == \"lrp-gw\"",
+                   "outport = \"cr-lrp-gw\"; next;"));
+    CHECK(has_flow(t, 0, ND_S_LR_OUT_SNAT, 153, "ip && ip4.src == 10.0.0.0/24 "
+                   "&& outport == \"lrp-gw\" && "
+                   "is_chassis_resident(\"cr-lrp-gw\")",
+                   "ct_snat_in_czone(172.24.0.10);"));
+    CHECK(has_flow(t, 0, ND_S_LR_IN_ADMISSION, 50, "eth.dst == "
+                   "00:00:00:00:ff:09 && inport == \"lrp-gw\" && "
+                   "is_chassis_resident(\"cr-lrp-gw\")",
+                   "xreg0[0..47] = 00:00:00:00:ff:09; next;"));
+    /* A router with a gateway port sends no ICMP/RST for its addresses. */
+    CHECK(!has_match_substr(t, 0, ND_S_LR_IN_IP_INPUT, "&& tcp"));
+    nd_sb_image_destroy(&img);
+    nd_model_destroy(m);
+}
+
 /* Native DHCPv4: flows for a port whose address is in the cidr; options
  * missing a required key or naming an unknown option are handled. */
 static void
@@ -976,6 +1040,7 @@ main(void)
     test_disabled_and_duplicates();
     test_dhcp();
     test_ecmp();
+    test_gateway();
     test_warn_once();
     printf("%d checks, %d failures\n", checks, failures);
     return failures ? 1 : 0;
