@@ -383,10 +383,85 @@ static void cmd_lsp_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
     free(ports);
 }
 
+/* Calls FN on every IP address of an addresses entry ("MAC IP...").  */
+static void for_each_entry_ip(const char *entry,
+                              void (*fn)(const char *ip_text,
+                                         const struct ctl_ip *, void *aux),
+                              void *aux)
+{
+    char *copy = xstrdup(entry);
+    char *save = NULL;
+    bool first = true;
+    for (char *tok = strtok_r(copy, " ", &save); tok;
+         tok = strtok_r(NULL, " ", &save)) {
+        struct ctl_ip ip;
+        if (!first && ctl_parse_ip(tok, &ip)) {
+            fn(tok, &ip, aux);
+        }
+        first = false;
+    }
+    free(copy);
+}
+
+struct dup_check {
+    struct ctl_ctx *ctx;
+    const char *switch_name;
+    struct ctl_row **others;
+    size_t n_others;
+};
+
+static void check_one_ip(const char *text, const struct ctl_ip *ip, void *aux_)
+{
+    struct dup_check *dc = aux_;
+    for (size_t i = 0; i < dc->n_others; i++) {
+        const json_t *addrs = ctl_get(dc->ctx, dc->others[i], "addresses");
+        size_t j;
+        json_t *e;
+        json_array_foreach(addrs, j, e) {
+            char *copy = xstrdup(json_string_value(e));
+            char *save = NULL;
+            bool first = true;
+            for (char *tok = strtok_r(copy, " ", &save); tok;
+                 tok = strtok_r(NULL, " ", &save)) {
+                struct ctl_ip other;
+                if (!first && ctl_parse_ip(tok, &other)
+                    && !ctl_ip_compare(ip, &other)) {
+                    ctl_fatal("Error on switch %s: duplicate IPv%d address "
+                              "'%s' found on logical switch port '%s'",
+                              dc->switch_name, ip->family == AF_INET ? 4 : 6,
+                              text, row_name(dc->ctx, dc->others[i]));
+                }
+                first = false;
+            }
+            free(copy);
+        }
+    }
+}
+
+static const char *const name_addresses[] = { "name", "addresses", NULL };
+
 static void cmd_lsp_set_addresses(struct ctl_ctx *ctx,
                                   struct ctl_command *cmd)
 {
     struct ctl_row *lsp = lsp_lookup(ctx, cmd->argv[1], true);
+    /* Like ovn-nbctl: an IP may appear on one port of a switch only. */
+    struct ctl_row *ls = owner_of(ctx, "Logical_Switch", "ports", lsp);
+    struct dup_check dc = { ctx, NULL, NULL, 0 };
+    if (ls && cmd->argc > 2) {
+        size_t n;
+        struct ctl_row **ports = deref_cols(ctx, ls, "ports",
+                                            "Logical_Switch_Port",
+                                            name_addresses, &n);
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (ports[i] != lsp) {
+                ports[k++] = ports[i];
+            }
+        }
+        dc.switch_name = row_name(ctx, ls);
+        dc.others = ports;
+        dc.n_others = k;
+    }
     json_t *d = json_array();
     for (int i = 2; i < cmd->argc; i++) {
         const char *bad;
@@ -396,8 +471,12 @@ static void cmd_lsp_set_addresses(struct ctl_ctx *ctx,
                       "IP addresses, as one argument: see ovn-nb(5))",
                       cmd->argv[1], bad, cmd->argv[i]);
         }
+        if (dc.others) {
+            for_each_entry_ip(cmd->argv[i], check_one_ip, &dc);
+        }
         json_array_append_new(d, json_string(cmd->argv[i]));
     }
+    free(dc.others);
     ctl_datum_canonicalize(d, false);
     ctl_set(ctx, lsp, "addresses", d);
 }

@@ -88,7 +88,7 @@ echo "loaded in $(echo "$(date +%s.%N) - $start" | bc) s; $(ovn-nbctl --db="$DB"
 time_cmd() {
     local t0 t1
     t0=$(date +%s%N)
-    "$@" >/dev/null || { echo "failed: $*" >&2; exit 1; }
+    "$@" >/dev/null || { echo "failed: ${*:1:3} ..." >&2; exit 1; }
     t1=$(date +%s%N)
     echo "scale=4; ($t1 - $t0) / 1000000000" | bc
 }
@@ -107,6 +107,23 @@ ml=$(median <"$DIR/loom.t"); md=$(median <"$DIR/debian.t")
 echo "lsp-add on a $N-port NB DB, median of $REPS runs:"
 printf '  loom-nbctl  %8.4f s\n  ovn-nbctl   %8.4f s\n' "$ml" "$md"
 printf '  ratio ovn-nbctl / loom-nbctl = %.1fx\n' "$(echo "scale=4; $md / $ml" | bc)"
+
+# One invocation adding BATCH ports (lsp-add + lsp-set-addresses each): the
+# names are resolved locally once the name column is loaded.
+BATCH=${BATCH:-500}
+batch_args() {   # PREFIX NET: ports PREFIXi with addresses in 10.NET.0.0/16
+    local prefix=$1 net=$2 i
+    for i in $(seq "$BATCH"); do
+        printf -- '--\nlsp-add\nls9\n%s%d\n--\nlsp-set-addresses\n%s%d\n00:00:%02x:00:%02x:%02x 10.%d.%d.%d\n' \
+            "$prefix" "$i" "$prefix" "$i" "$net" $((i / 256)) $((i % 256)) "$net" $((i / 256)) $((i % 256))
+    done
+}
+mapfile -t la < <(batch_args loombatch 98)
+mapfile -t da < <(batch_args debbatch 99)
+tl=$(time_cmd "$LNB" --db="$DB" "${la[@]}")
+td=$(time_cmd ovn-nbctl --db="$DB" "${da[@]}")
+printf '%d lsp-adds in one batch: loom-nbctl %.3f s, ovn-nbctl %.3f s, ratio %.1fx\n' \
+    "$BATCH" "$tl" "$td" "$(echo "scale=4; $td / $tl" | bc)"
 
 # Whole-database reads, for context (both tools must read everything here).
 for cmd in show "lsp-list ls7"; do

@@ -91,6 +91,9 @@ uuid=$("${LNB[@]}" -- --id=@p create Logical_Switch_Port name=p7 'addresses="00:
 echo "$uuid" | grep -Eq '^[0-9a-f]{8}-' || sb_fail "create printed '$uuid', not a uuid"
 [ "$("${LNB[@]}" get Logical_Switch_Port "$uuid" name)" = p7 ] || sb_fail "created row not found by uuid"
 [ "$("${LNB[@]}" get Logical_Switch_Port "${uuid:0:8}" name)" = p7 ] || sb_fail "uuid abbreviation lookup failed"
+F "Error on switch ls2: duplicate IPv4 address '10.0.0.7' found on logical switch port 'p7'" \
+  "${LNB[@]}" lsp-add ls2 p77 -- lsp-set-addresses p77 "00:00:00:00:00:77 10.0.0.7"
+L lsp-add ls1 p78 -- lsp-set-addresses p78 "00:00:00:00:00:78 10.0.0.7"   # other switch: fine
 L set Logical_Switch ls2 external_ids:a=b 'external_ids:"x y"="1 2"' other_config:mcast_snoop=true
 [ "$("${LNB[@]}" get Logical_Switch ls2 external_ids)" = '{a=b, "x y"="1 2"}' ] || sb_fail "map printing: $("${LNB[@]}" get Logical_Switch ls2 external_ids)"
 [ "$("${LNB[@]}" get Logical_Switch ls2 external_ids:a)" = b ] || sb_fail "get col:key"
