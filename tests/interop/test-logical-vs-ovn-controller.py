@@ -164,6 +164,9 @@ def semantic_ports_equal(loom_flows, ovn):
     return True
 
 
+OVN_GROUP_OF = {}      # flow key -> group id ovn-controller used
+
+
 def parse_ovn_dump(text):
     flows = {}
     for line in text.splitlines():
@@ -172,7 +175,46 @@ def parse_ovn_dump(text):
             continue
         key = (int(m.group(1)), int(m.group(2)), split_match(m.group(3)))
         flows[key] = canon_actions(m.group(4))
+        g = re.search(r"group:(\d+)", m.group(4))
+        if g:
+            OVN_GROUP_OF[key] = int(g.group(1))
     return flows
+
+
+# Widths of the fields Loom's group buckets write, by NXM/OXM name.
+NXM = {"NXM_NX_CT_MARK": ("ct_mark", 32), "NXM_NX_CT_LABEL": ("ct_label", 128),
+       "NXM_NX_REG15": ("reg15", 32)}
+NXM.update({"OXM_OF_PKT_REG%d" % i: ("xreg%d" % i, 64) for i in range(8)})
+
+
+def load_to_set_field(m):
+    """load:V->NXM[a..b] as OpenFlow 1.5's set_field:V/M->field."""
+    value = int(m.group(1), 0)
+    name, width = NXM[m.group(2)]
+    lo = int(m.group(3)) if m.group(3) else 0
+    hi = int(m.group(4)) if m.group(4) else (lo if m.group(3) else width - 1)
+    mask = ((1 << (hi - lo + 1)) - 1) << lo
+    if mask == (1 << width) - 1:
+        return "set_field:%#x->%s" % (value, name)
+    return "set_field:%#x/%#x->%s" % (value << lo, mask, name)
+
+
+def canon_group(spec):
+    """Buckets of a select group, independent of bucket ids, weights' default
+    and load/set_field spelling."""
+    spec = re.sub(r"^\s*group_id=\d+,", "", spec)
+    parts = spec.split(",bucket=")
+    head, buckets = parts[0], parts[1:]
+    head = head.replace(",selection_method_param=4294967296", "")
+    out = []
+    for b in buckets:
+        b = re.sub(r"bucket_id:\d+,", "", b)
+        b = b.replace("weight:100,", "")
+        b = re.sub(r"load:(0x[0-9a-f]+|0)->([A-Z0-9_]+)\[(?:(\d+)(?:\.\.(\d+))?)?\]",
+                   load_to_set_field, b)
+        b = re.sub(r"set_field:0x0(/|->)", r"set_field:0\1", b)
+        out.append(b)
+    return head, tuple(sorted(out))
 
 
 def parse_loom(line):
@@ -433,6 +475,12 @@ def main():
     portgroups = {r["name"]: aslist(r["ports"]) for r in table("Port_Group", ["name", "ports"])}
 
     local_dps = set(int(m, 16) for m in re.findall(r"metadata=0x([0-9a-f]+)", dump))
+    ovn_groups = {}
+    for line in sh(["ovs-ofctl", "-O", "OpenFlow15", "dump-groups", mgmt], check=False).splitlines():
+        g = re.match(r"\s*group_id=(\d+),(.*)$", line)
+        if g:
+            ovn_groups[int(g.group(1))] = g.group(2)
+    groups_checked = [0]
     total = matched = skipped = equivalent = nonlocal_ = 0
     missing = []
     bad_compile = []
@@ -473,6 +521,11 @@ def main():
                 continue
             unmatched, parsed = [], []
             collect_for_install(r.stdout)
+            loom_groups = {}
+            for line in r.stdout.splitlines():
+                g = re.match(r"group_id=(\d+),(.*)$", line)
+                if g:
+                    loom_groups[int(g.group(1))] = g.group(2)
             for line in r.stdout.splitlines():
                 if line.startswith("group_id=") or line.startswith("meter="):
                     continue
@@ -484,6 +537,14 @@ def main():
                 k, a = p
                 if k in ovn and ovn[k] == a:
                     matched += 1
+                    g = re.search(r"group:(\d+)", line)
+                    if g and k in OVN_GROUP_OF:
+                        groups_checked[0] += 1
+                        mine = canon_group(loom_groups.get(int(g.group(1)), ""))
+                        theirs = canon_group(ovn_groups.get(OVN_GROUP_OF[k], ""))
+                        if mine != theirs or not mine[1]:
+                            missing.append("group of lflow [%s] [%s]\n    loom: %s\n    ovn:  %s"
+                                           % (lf["match"], acts, mine, theirs))
                 else:
                     unmatched.append((line, p))
             if unmatched and semantic_ports_equal(parsed, ovn):
@@ -504,8 +565,10 @@ def main():
 
     print("loom flows: %d, identical in ovn-controller's table: %d, equivalent (same port "
           "values, split differently): %d, for a VIF not on this chassis (ovn-controller skips): %d, "
-          "differing: %d, lflows skipped (unsupported actions): %d, compile errors: %d"
-          % (total, matched, equivalent, nonlocal_, len(missing), skipped, len(bad_compile)))
+          "differing: %d, lflows skipped (unsupported actions): %d, compile errors: %d, "
+          "select groups compared bucket by bucket: %d"
+          % (total, matched, equivalent, nonlocal_, len(missing), skipped, len(bad_compile),
+             groups_checked[0]))
     for b in bad_compile:
         print("COMPILE ERROR: " + b)
     for m in missing[:40]:
