@@ -820,6 +820,42 @@ ovsdb_datum_apply_diff(struct ovsdb_datum *d, const struct ovsdb_type *type,
         ovsdb_datum_destroy(&diff, type);
         return NULL;
     }
+    if (!is_map && type->n_max == 1) {
+        /* An optional scalar is a "column with single value" to
+         * ovsdb-server(7): the diff is the new value ([false] -> [true]
+         * arrives as true; a cleared column as the empty set).  A peer that
+         * sends the set difference instead ({old, new}, or {old} to clear)
+         * is understood too: an element equal to the old value can only mean
+         * "remove it", since a modify never repeats an unchanged value. */
+        const union ovsdb_atom *new_value = NULL;
+        if (diff.n > 2 || (diff.n == 2 && d->n != 1)) {
+            size_t n = diff.n;
+            ovsdb_datum_destroy(&diff, type);
+            return xasprintf("a diff of an optional column must be its new "
+                             "value, not %zu values", n);
+        }
+        for (size_t k = 0; k < diff.n; k++) {
+            if (d->n != 1 || ovsdb_atom_compare(&d->keys[0], &diff.keys[k], kt)) {
+                new_value = &diff.keys[k];     /* not the old value */
+            }
+        }
+        if (!new_value && type->n_min) {
+            ovsdb_datum_destroy(&diff, type);
+            return xasprintf("applying the diff would leave 0 elements, "
+                             "outside [%u, 1]", type->n_min);
+        }
+        struct ovsdb_datum result;
+        ovsdb_datum_init_empty(&result);
+        if (new_value) {
+            result.keys = xmalloc(sizeof *result.keys);
+            ovsdb_atom_clone(&result.keys[0], new_value, kt);
+            result.n = 1;
+        }
+        ovsdb_datum_swap(d, &result);
+        ovsdb_datum_destroy(&result, type);
+        ovsdb_datum_destroy(&diff, type);
+        return NULL;
+    }
 
     /* Size of the result first, so that a diff breaking the column's size
      * limits is refused with D untouched (typed rows rely on the limits:
