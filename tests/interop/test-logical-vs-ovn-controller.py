@@ -178,7 +178,36 @@ def parse_ovn_dump(text):
         g = re.search(r"group:(\d+)", m.group(4))
         if g:
             OVN_GROUP_OF[key] = int(g.group(1))
+        u = re.findall(r"controller\(userdata=([0-9a-f.]+)", m.group(4))
+        if len(u) == 1:
+            OVN_USERDATA[key] = u[0]
     return flows
+
+
+OVN_USERDATA = {}      # flow key -> userdata bytes of its controller action
+# Opcodes whose payload is a nested action list (arp, nd_na, nd_ns, icmp,
+# tcp_reset, nd_na_router, icmp4_error, icmp6_error, reject, sctp_abort).
+NESTED_OPCODES = {0x00, 0x03, 0x09, 0x0a, 0x0b, 0x0c, 0x0e, 0x14, 0x16, 0x18}
+
+
+def ovs_canon_actions(text):
+    """Open vSwitch's own parse and print of an action list, so that two
+    spellings of the same actions compare equal."""
+    r = subprocess.run(["ovs-ofctl", "parse-flow", "actions=" + text], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True)
+    m = re.search(r"actions=(.*)$", r.stdout.strip())
+    return m.group(1) if r.returncode == 0 and m else "ERROR(%s)" % r.stderr.strip()
+
+
+def ovn_nested_actions(userdata):
+    """The nested actions ovn-controller encoded after the 8-byte header."""
+    hexbytes = userdata.split(".")[8:]
+    if not hexbytes:
+        return ""
+    r = subprocess.run(["ovs-ofctl", "parse-actions", "OpenFlow15"], input=" ".join(hexbytes) + "\n",
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    m = re.search(r"actions=(.*)$", r.stdout.strip())
+    return m.group(1) if r.returncode == 0 and m else None
 
 
 # Widths of the fields Loom's group buckets write, by NXM/OXM name.
@@ -481,6 +510,7 @@ def main():
         if g:
             ovn_groups[int(g.group(1))] = g.group(2)
     groups_checked = [0]
+    nested_checked = [0]
     total = matched = skipped = equivalent = nonlocal_ = 0
     missing = []
     bad_compile = []
@@ -537,6 +567,17 @@ def main():
                 k, a = p
                 if k in ovn and ovn[k] == a:
                     matched += 1
+                    n = re.search(r"controller\(userdata=00\.00\.00\.([0-9a-f]{2})[^\[]*actions=\[(.*)\]\)", line)
+                    if n and k in OVN_USERDATA and int(n.group(1), 16) in NESTED_OPCODES \
+                            and "controller(" not in n.group(2):
+                        theirs = ovn_nested_actions(OVN_USERDATA[k])
+                        if theirs is not None:
+                            nested_checked[0] += 1
+                            mine_c = ovs_canon_actions(n.group(2))
+                            theirs_c = ovs_canon_actions(theirs)
+                            if mine_c != theirs_c or mine_c.startswith("ERROR"):
+                                missing.append("packet-in actions of lflow [%s] [%s]\n    loom: %s\n"
+                                               "    ovn:  %s" % (lf["match"], acts, mine_c, theirs_c))
                     g = re.search(r"group:(\d+)", line)
                     if g and k in OVN_GROUP_OF:
                         groups_checked[0] += 1
@@ -566,9 +607,9 @@ def main():
     print("loom flows: %d, identical in ovn-controller's table: %d, equivalent (same port "
           "values, split differently): %d, for a VIF not on this chassis (ovn-controller skips): %d, "
           "differing: %d, lflows skipped (unsupported actions): %d, compile errors: %d, "
-          "select groups compared bucket by bucket: %d"
+          "select groups compared bucket by bucket: %d, packet-in nested action lists compared: %d"
           % (total, matched, equivalent, nonlocal_, len(missing), skipped, len(bad_compile),
-             groups_checked[0]))
+             groups_checked[0], nested_checked[0]))
     for b in bad_compile:
         print("COMPILE ERROR: " + b)
     for m in missing[:40]:
