@@ -15,11 +15,13 @@
 #           "0a:00:00:00:01:zz": their VMs get no traffic through (a bad
 #           port security entry must never widen what a port may send);
 #           vm1, vm2, vm3 keep L2 and L3.
-#   ACLs:   a match with a syntax error ("&&&") and one naming a port group
-#           that does not exist, both meant to drop TCP to vm2: TCP still
-#           passes; a good ACL next to them (drop ICMP to vm2) works.
-#   routes: 203.0.113.0/33 via 10.0.2.100 (bad prefix) is skipped; the good
-#           route 198.51.100.0/24 via 10.0.2.100 works.
+#   ACLs:   a match with a syntax error ("&&&"), one with an unknown field
+#           (tcp.foo) and one naming a port group that does not exist, all
+#           meant to drop TCP to vm2: TCP still passes; a good ACL next to
+#           them (drop ICMP to vm2) works.
+#   routes: 203.0.113.0/33 via 10.0.2.100 (bad prefix) is skipped (gw owns
+#           203.0.113.1, yet it gets no pings); the good route
+#           198.51.100.0/24 via 10.0.2.100 works.
 #   and no ovn-controller had to reject a logical flow (northd did not pass
 #   the bad ACLs on).
 #
@@ -128,6 +130,8 @@ bad_acl=$(lab_nbctl -- --id=@a create ACL name=bad_syntax direction=to-lport pri
     match='"outport == \"vm2\" &&& tcp"' action=drop -- add Logical_Switch ls1 acls @a)
 bad_pg_acl=$(lab_nbctl -- --id=@a create ACL name=bad_pg direction=to-lport priority=1002 \
     match='"outport == @no_such_pg && tcp"' action=drop -- add Logical_Switch ls1 acls @a)
+bad_field_acl=$(lab_nbctl -- --id=@a create ACL name=bad_field direction=to-lport priority=1004 \
+    match='"outport == \"vm2\" && tcp.foo == 1"' action=drop -- add Logical_Switch ls1 acls @a)
 lab_nbctl acl-add ls1 to-lport 1001 'outport == "vm2" && icmp4' drop
 lab_add_vm hv1 vm1 vm1 $M1 10.0.1.11/24 10.0.1.1
 lab_add_vm hv1 vmbm badmac 0a:00:00:00:00:50 10.0.1.50/24 10.0.1.1
@@ -138,6 +142,9 @@ lab_add_vm hv2 vm3 vm3 $M3 10.0.2.13/24 10.0.2.1
 lab_add_vm hv2 gw gw $MG 10.0.2.100/24 10.0.2.1
 lab_exec gw sysctl -qw net.ipv4.ip_forward=1
 lab_exec gw ip addr add 198.51.100.1/32 dev lo
+# gw owns an address in the bad route's prefix too: if northd misread the
+# route instead of skipping it, pings to 203.0.113.1 would be answered.
+lab_exec gw ip addr add 203.0.113.1/32 dev lo
 for p in vm1 vm2 vm3 gw; do lab_wait_port_up "$p"; done
 lab_sync
 step "lab up (northd: $LAB_NORTHD): $(lab_wait_ping vm1 10.0.2.13 || echo 'no L3 ping')"
@@ -167,6 +174,7 @@ if [[ $LAB_NORTHD == loom ]]; then
     check "port badps" logged 'Logical_Switch_Port "badps"' "$(uuid_of Logical_Switch_Port badps)" '0a:00:00:00:01:zz'
     check "route 203.0.113.0/33" logged "$bad_route" '203.0.113.0/33'
     check "ACL bad_syntax" logged bad_syntax "$bad_acl" '&&&'
+    check "ACL bad_field" logged bad_field "$bad_field_acl" 'tcp.foo'
     check "ACL bad_pg" logged bad_pg "$bad_pg_acl" 'no_such_pg'
     # flow_errors: what ovn-controllers logged about logical flows they
     # could not parse; loom-northd must not have passed any on.
@@ -177,20 +185,22 @@ if [[ $LAB_NORTHD == loom ]]; then
         [[ -z $hits ]]
     }
     check "no ovn-controller met an unparsable flow" flow_errors
-    check "no bad ACL reached the SB" sh -c "! ovn-sbctl --db=unix:$LAB_DIR/central/sb.sock lflow-list | grep -e '&&&' -e no_such_pg"
+    check "no bad ACL reached the SB" sh -c "! ovn-sbctl --db=unix:$LAB_DIR/central/sb.sock lflow-list | grep -e '&&&' -e no_such_pg -e tcp.foo"
 fi
 
 echo "Fixing the bad rows makes them work:"
 lab_nbctl lsp-set-addresses badmac "0a:00:00:00:00:50 10.0.1.50" \
     -- lsp-set-addresses badip "0a:00:00:00:01:51 10.0.1.51" \
     -- lsp-set-port-security badps "0a:00:00:00:01:52 10.0.1.52" \
-    -- set ACL "$bad_acl" 'match="outport == \"vm2\" && tcp"'
+    -- set ACL "$bad_acl" 'match="outport == \"vm2\" && tcp"' \
+    -- set Logical_Router_Static_Route "$bad_route" ip_prefix=203.0.113.0/24
 lab_exec vmbp ip addr del 10.0.1.53/24 dev eth0 || true
 lab_sync
 check "port badmac, fixed, reaches vm1" lab_wait_ping vmbm 10.0.1.11 10
 check "port badip, fixed, reaches vm1" lab_wait_ping vmbi 10.0.1.11 10
 check "port badps, fixed, reaches vm1" lab_wait_ping vmbp 10.0.1.11 10
 check_not "the fixed ACL drops TCP to vm2" lab_tcp vm3 10.0.1.12 8083 2
+check "the fixed route (203.0.113.0/24) reaches 203.0.113.1 on gw" lab_wait_ping vm1 203.0.113.1 10
 
 if (( FAILS )); then
     echo "FAILED: $FAILS check(s)"

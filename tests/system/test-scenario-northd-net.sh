@@ -19,8 +19,9 @@
 #      Control: vm4, without port security, still gets through with a
 #      changed MAC.
 #   6. ARP for vm2's address is answered by the logical ARP responder: vm1
-#      learns vm2's MAC while neither vm2 nor vm4 sees the request; an ARP
-#      for an unknown address is flooded and vm4 does see it (control).
+#      learns vm2's MAC while neither vm2 nor vm4 sees the request; the same
+#      for the router port's address; an ARP for an unknown address is
+#      flooded and vm4 does see it (control).
 #   4. Port group pg1 = {vm3}: from-lport allow-related, to-lport default
 #      drop.  vm3 -> vm1 ping and TCP work (replies come back through
 #      conntrack); vm1 -> vm3 and vm2 -> vm3 ping and TCP do not.
@@ -247,6 +248,11 @@ check "vm1 pings vm2 with an empty ARP cache: vm4 sees no ARP request for 10.0.1
 check "vm2 did not see vm1's ARP request either" count_is -eq 0 vm_capture_stop vm2
 check "vm1 learned vm2's MAC $M2" \
     sh -c "ip -n '$(lab_ns vm1)' neigh show 10.0.1.12 | tee /dev/stderr | grep -q 'lladdr $M2'"
+flush_neigh vm1
+check "vm1 pings its router 10.0.1.1 with an empty ARP cache: vm4 sees no ARP request for it" \
+    count_is -eq 0 vm_capture vm4 'arp[6:2] == 1 and arp[24:4] == 0x0a000101' lab_ping vm1 10.0.1.1 1
+check "vm1 learned the router port's MAC $R1" \
+    sh -c "ip -n '$(lab_ns vm1)' neigh show 10.0.1.1 | tee /dev/stderr | grep -q 'lladdr $R1'"
 check "control: an ARP for an unknown 10.0.1.77 is flooded to vm4" \
     count_is -ge 1 vm_capture vm4 'arp[6:2] == 1 and arp[24:4] == 0x0a00014d' lab_ping vm1 10.0.1.77 1
 
