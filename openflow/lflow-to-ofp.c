@@ -227,9 +227,19 @@ ofpacts_from_ofacts(const struct ofact_list *list, struct ofpbuf *b)
             ofpbuf_put_be32(b, a->meter_id);
             break;
         case OFACT_CHECK_PKT_LARGER:
-            return ofp_xasprintf("check_pkt_larger is not encoded yet");
+            if (a->id > 0xffff) {
+                return ofp_xasprintf("check_pkt_larger(%u) is too large", a->id);
+            }
+            if (!(err = subfield_of(&a->dst, &dst))) {
+                ofpact_put_check_pkt_larger(b, (uint16_t) a->id, &dst);
+            }
+            break;
         case OFACT_LEARN:
-            return ofp_xasprintf("learn is not encoded yet");
+            if (!a->data) {
+                return ofp_xasprintf("learn without arguments");
+            }
+            err = ofpact_parse_learn(a->data, b);
+            break;
         default:
             return ofp_xasprintf("action type %d is unknown", (int) a->type);
         }

@@ -236,6 +236,17 @@ ofpact_put_stack(struct ofpbuf *b, bool push, const struct mf_subfield *sf)
     nx_finish(b, start);
 }
 
+void
+ofpact_put_check_pkt_larger(struct ofpbuf *b, uint16_t pkt_len,
+                            const struct mf_subfield *dst)
+{
+    size_t start = nx_start(b, NXAST_CHECK_PKT_LARGER);
+    ofpbuf_put_be16(b, pkt_len);
+    ofpbuf_put_be16(b, (uint16_t) dst->ofs);
+    ofpbuf_put_be32(b, mf_header(dst->field, false, dst->field->n_bytes));
+    nx_finish(b, start);
+}
+
 enum { NXAC2PT_MAX_LEN, NXAC2PT_CONTROLLER_ID, NXAC2PT_REASON,
        NXAC2PT_USERDATA, NXAC2PT_PAUSE, NXAC2PT_METER_ID };
 
@@ -470,11 +481,12 @@ split_action(char *tok, bool *paren)
         return NULL;
     }
     if (tok[n] == '(') {
+        /* "name(args)"; "name(args)->dst" (check_pkt_larger) keeps its
+         * tail for the action's own parser. */
         size_t len = strlen(tok);
-        if (tok[len - 1] != ')') {
-            return NULL;
+        if (tok[len - 1] == ')') {
+            tok[len - 1] = '\0';
         }
-        tok[len - 1] = '\0';
         *paren = true;
     }
     tok[n] = '\0';
@@ -922,6 +934,25 @@ parse_one_action(char *tok, struct ofpbuf *b, int *goto_table, bool nested,
         } else {
             ofpact_put_conjunction(b, (uint32_t) id, (uint8_t) k, (uint8_t) n);
         }
+    } else if (!strcmp(name, "check_pkt_larger") && paren) {
+        /* "check_pkt_larger(1500)->reg0[0]": split_action cut at '(' and
+         * dropped the final ')' only if the text ended with it. */
+        char *close = strstr(arg, ")->");
+        struct mf_subfield sf;
+        if (!close) {
+            return ofp_xasprintf("check_pkt_larger(%s: expected (LEN)->DST", arg);
+        }
+        *close = '\0';
+        if (!(err = ofp_parse_uint(arg, 0xffff, "check_pkt_larger length", &x))
+            && !(err = mf_parse_subfield(close + 3, &sf))) {
+            if (sf.n_bits != 1) {
+                err = ofp_xasprintf("check_pkt_larger: %s must be one bit", close + 3);
+            } else {
+                ofpact_put_check_pkt_larger(b, (uint16_t) x, &sf);
+            }
+        }
+    } else if (!strcmp(name, "learn") && paren) {
+        err = ofpact_parse_learn(arg, b);
     } else if (!strcmp(name, "clone") && paren) {
         size_t start = ofpact_start_clone(b);
         err = parse_actions_into(arg, b, NULL, true);
@@ -972,6 +1003,202 @@ ofpacts_parse(const char *text, struct ofpbuf *actions, int *goto_table)
 {
     *goto_table = -1;
     return parse_actions_into(text, actions, goto_table, false);
+}
+
+/* --- learn. --- */
+
+enum { NX_LEARN_F_SEND_FLOW_REM = 1, NX_LEARN_F_DELETE_LEARNED = 2,
+       NX_LEARN_F_WRITE_RESULT = 4 };
+enum { LEARN_SRC_IMMEDIATE = 1 << 13, LEARN_DST_MATCH = 0 << 11,
+       LEARN_DST_LOAD = 1 << 11, LEARN_DST_OUTPUT = 2 << 11 };
+
+static void
+put_subfield_ref(struct ofpbuf *b, const struct mf_subfield *sf)
+{
+    ofpbuf_put_be32(b, mf_header(sf->field, false, sf->field->n_bytes));
+    ofpbuf_put_be16(b, (uint16_t) sf->ofs);
+}
+
+/* Appends an immediate of N_BITS from the right end of V (LEN bytes). */
+static void
+put_immediate(struct ofpbuf *b, const uint8_t *v, size_t len, unsigned n_bits)
+{
+    size_t n = 2 * ((n_bits + 15) / 16);
+    for (size_t i = 0; i < n; i++) {
+        size_t from = len >= n ? len - n + i : (i < n - len ? SIZE_MAX : i - (n - len));
+        ofpbuf_put_u8(b, from == SIZE_MAX ? 0 : v[from]);
+    }
+}
+
+static char *
+parse_learn_spec(char *spec, struct ofpbuf *specs)
+{
+    struct mf_subfield src, dst;
+    char *err;
+    if (!strncmp(spec, "load:", 5) || !strncmp(spec, "output:", 7)) {
+        bool load = spec[0] == 'l';
+        char *arg = spec + (load ? 5 : 7), *rhs = NULL;
+        if (!load) {
+            if ((err = mf_parse_subfield(arg, &src))) {
+                return err;
+            }
+            ofpbuf_put_be16(specs, (uint16_t) (LEARN_DST_OUTPUT | src.n_bits));
+            put_subfield_ref(specs, &src);
+            return NULL;
+        }
+        if ((err = split_arrow(arg, &rhs)) || (err = mf_parse_subfield(rhs, &dst))) {
+            return err;
+        }
+        if (isdigit((unsigned char) arg[0])) {
+            uint8_t v[MF_MAX_BYTES];
+            size_t sig;
+            if ((err = ofp_parse_wide_uint(arg, v, 16, "learn load", &sig))) {
+                return err;
+            }
+            ofpbuf_put_be16(specs, (uint16_t) (LEARN_SRC_IMMEDIATE | LEARN_DST_LOAD | dst.n_bits));
+            put_immediate(specs, v, 16, dst.n_bits);
+        } else {
+            if ((err = mf_parse_subfield(arg, &src))) {
+                return err;
+            }
+            if (src.n_bits != dst.n_bits) {
+                return ofp_xasprintf("learn: %s and %s differ in width", arg, rhs);
+            }
+            ofpbuf_put_be16(specs, (uint16_t) (LEARN_DST_LOAD | dst.n_bits));
+            put_subfield_ref(specs, &src);
+        }
+        put_subfield_ref(specs, &dst);
+        return NULL;
+    }
+    char *eq = strchr(spec, '=');
+    if (!eq) {
+        if ((err = mf_parse_subfield(spec, &src))) {
+            return err;
+        }
+        ofpbuf_put_be16(specs, (uint16_t) (LEARN_DST_MATCH | src.n_bits));
+        put_subfield_ref(specs, &src);
+        put_subfield_ref(specs, &src);
+        return NULL;
+    }
+    *eq = '\0';
+    char *rhs = eq + 1;
+    if ((err = mf_parse_subfield(spec, &dst))) {
+        return err;
+    }
+    if (strchr(rhs, '[') || (!isdigit((unsigned char) rhs[0]) && mf_by_name(rhs))) {
+        if ((err = mf_parse_subfield(rhs, &src))) {
+            return err;
+        }
+        if (src.n_bits != dst.n_bits) {
+            return ofp_xasprintf("learn: %s and %s differ in width", spec, rhs);
+        }
+        ofpbuf_put_be16(specs, (uint16_t) (LEARN_DST_MATCH | dst.n_bits));
+        put_subfield_ref(specs, &src);
+    } else {
+        uint8_t v[MF_MAX_BYTES], k[MF_MAX_BYTES];
+        size_t len;
+        if (dst.ofs == 0 && dst.n_bits == 8u * dst.field->n_bytes) {
+            if ((err = mf_parse_value(dst.field, rhs, v, k, &len))) {
+                return err;
+            }
+            if (!ofp_is_all_ones(k, len)) {
+                return ofp_xasprintf("learn: %s=%s: masks are not allowed", spec, rhs);
+            }
+        } else {
+            len = 16;
+            size_t sig;
+            if ((err = ofp_parse_wide_uint(rhs, v, len, "learn value", &sig))) {
+                return err;
+            }
+        }
+        ofpbuf_put_be16(specs, (uint16_t) (LEARN_SRC_IMMEDIATE | LEARN_DST_MATCH | dst.n_bits));
+        put_immediate(specs, v, len, dst.n_bits);
+    }
+    put_subfield_ref(specs, &dst);
+    return NULL;
+}
+
+char *
+ofpact_parse_learn(const char *args, struct ofpbuf *b)
+{
+    uint64_t table = 1, idle = 0, hard = 0, prio = 0x8000, cookie = 0;
+    uint64_t fin_idle = 0, fin_hard = 0, limit = 0;
+    uint16_t flags = 0;
+    struct mf_subfield result = { NULL, 0, 0 };
+    struct ofpbuf specs = OFPBUF_INIT;
+    char **t = NULL, *err = NULL;
+    int n = split_top(args, &t);
+    if (n < 0) {
+        return ofp_xasprintf("learn(%s): unbalanced parentheses", args);
+    }
+    for (int i = 0; i < n && !err; i++) {
+        char *k = t[i], *v = strchr(k, '=');
+        static const struct { const char *name; uint64_t max; } nums[] = {
+            { "table", 254 }, { "idle_timeout", 0xffff }, { "hard_timeout", 0xffff },
+            { "priority", 0xffff }, { "cookie", UINT64_MAX },
+            { "fin_idle_timeout", 0xffff }, { "fin_hard_timeout", 0xffff },
+            { "limit", UINT32_MAX },
+        };
+        uint64_t *dsts[] = { &table, &idle, &hard, &prio, &cookie, &fin_idle,
+                             &fin_hard, &limit };
+        bool done = false;
+        if (!*k) {
+            continue;
+        }
+        for (size_t j = 0; v && j < sizeof nums / sizeof nums[0]; j++) {
+            size_t kl = strlen(nums[j].name);
+            if ((size_t) (v - k) == kl && !strncmp(k, nums[j].name, kl)) {
+                err = ofp_parse_uint(v + 1, nums[j].max, nums[j].name, dsts[j]);
+                done = true;
+            }
+        }
+        if (done) {
+            continue;
+        }
+        if (!strcmp(k, "send_flow_rem")) {
+            flags |= NX_LEARN_F_SEND_FLOW_REM;
+        } else if (!strcmp(k, "delete_learned")) {
+            flags |= NX_LEARN_F_DELETE_LEARNED;
+        } else if (!strncmp(k, "result_dst=", 11)) {
+            err = mf_parse_subfield(k + 11, &result);
+            if (!err && result.n_bits != 1) {
+                err = ofp_xasprintf("learn: result_dst %s must be one bit", k + 11);
+            }
+            flags |= NX_LEARN_F_WRITE_RESULT;
+        } else {
+            char *e = parse_learn_spec(k, &specs);
+            if (e) {
+                err = ofp_xasprintf("learn: %s", e);
+                free(e);
+            }
+        }
+    }
+    if (!err) {
+        bool v2 = limit || (flags & NX_LEARN_F_WRITE_RESULT);
+        size_t start = nx_start(b, v2 ? NXAST_LEARN2 : NXAST_LEARN);
+        ofpbuf_put_be16(b, (uint16_t) idle);
+        ofpbuf_put_be16(b, (uint16_t) hard);
+        ofpbuf_put_be16(b, (uint16_t) prio);
+        ofpbuf_put_be64(b, cookie);
+        ofpbuf_put_be16(b, flags);
+        ofpbuf_put_u8(b, (uint8_t) table);
+        ofpbuf_put_u8(b, 0);
+        ofpbuf_put_be16(b, (uint16_t) fin_idle);
+        ofpbuf_put_be16(b, (uint16_t) fin_hard);
+        if (v2) {
+            ofpbuf_put_be32(b, (uint32_t) limit);
+            ofpbuf_put_be16(b, (uint16_t) result.ofs);
+            ofpbuf_put_zeros(b, 2);
+            if (flags & NX_LEARN_F_WRITE_RESULT) {
+                ofpbuf_put_be32(b, mf_header(result.field, false, result.field->n_bytes));
+            }
+        }
+        ofpbuf_put(b, specs.data, specs.size);
+        nx_finish(b, start);
+    }
+    ofpbuf_uninit(&specs);
+    free_tokens(t, n);
+    return err;
 }
 
 /* --- Decoder / formatter. --- */
@@ -1259,6 +1486,171 @@ format_controller2(const uint8_t *p, size_t n, struct ofpbuf *s)
     return NULL;
 }
 
+/* Reads a field reference (header + ofs) of a learn spec at P (AVAIL
+ * bytes). */
+static char *
+learn_ref(const uint8_t *p, size_t avail, unsigned n_bits, struct mf_subfield *sf)
+{
+    if (avail < 6) {
+        return ofp_xasprintf("learn spec truncated");
+    }
+    return decode_subfield(get_be32(p), get_be16(p + 4), n_bits, sf);
+}
+
+static char *
+format_learn(const uint8_t *p, size_t n, struct ofpbuf *s, bool v2)
+{
+    size_t hdr = v2 ? 40 : 32;
+    if (n < hdr) {
+        return ofp_xasprintf("NXAST_LEARN too short (%zu bytes)", n);
+    }
+    uint16_t idle = get_be16(p + 10), hard = get_be16(p + 12), prio = get_be16(p + 14);
+    uint64_t cookie = get_be64(p + 16);
+    uint16_t flags = get_be16(p + 24);
+    uint8_t table = p[26];
+    uint16_t fin_idle = get_be16(p + 28), fin_hard = get_be16(p + 30);
+    struct mf_subfield result = { NULL, 0, 0 };
+    uint32_t limit = 0;
+    char *err;
+    if (v2) {
+        limit = get_be32(p + 32);
+        if (flags & NX_LEARN_F_WRITE_RESULT) {
+            if (n < 44) {
+                return ofp_xasprintf("NXAST_LEARN2 result field truncated");
+            }
+            if ((err = decode_subfield(get_be32(p + 40), get_be16(p + 36), 1, &result))) {
+                return err;
+            }
+            hdr = 44;
+        }
+    }
+    ofpbuf_printf(s, "learn(table=%u", table);
+    if (idle) {
+        ofpbuf_printf(s, ",idle_timeout=%u", idle);
+    }
+    if (hard) {
+        ofpbuf_printf(s, ",hard_timeout=%u", hard);
+    }
+    if (fin_idle) {
+        ofpbuf_printf(s, ",fin_idle_timeout=%u", fin_idle);
+    }
+    if (fin_hard) {
+        ofpbuf_printf(s, ",fin_hard_timeout=%u", fin_hard);
+    }
+    if (prio != 0x8000) {
+        ofpbuf_printf(s, ",priority=%u", prio);
+    }
+    if (flags & NX_LEARN_F_SEND_FLOW_REM) {
+        ofpbuf_puts(s, ",send_flow_rem");
+    }
+    if (flags & NX_LEARN_F_DELETE_LEARNED) {
+        ofpbuf_puts(s, ",delete_learned");
+    }
+    if (cookie) {
+        ofpbuf_printf(s, ",cookie=0x%" PRIx64, cookie);
+    }
+    if (limit) {
+        ofpbuf_printf(s, ",limit=%" PRIu32, limit);
+    }
+    if (result.field) {
+        ofpbuf_puts(s, ",result_dst=");
+        mf_format_subfield(&result, s);
+    }
+    size_t ofs = hdr;
+    while (ofs + 2 <= n) {
+        uint16_t h = get_be16(p + ofs);
+        if (!h) {
+            break;
+        }
+        unsigned n_bits = h & 0x7ff;
+        bool imm = h & LEARN_SRC_IMMEDIATE;
+        unsigned dst_type = (h >> 11) & 3;
+        struct mf_subfield src = { NULL, 0, 0 }, dst = { NULL, 0, 0 };
+        const uint8_t *immv = NULL;
+        size_t imm_len = 2 * ((n_bits + 15) / 16);
+        ofs += 2;
+        if (!n_bits || dst_type == 3 || (imm && dst_type == 2)) {
+            return ofp_xasprintf("bad learn spec header 0x%04x", h);
+        }
+        if (imm) {
+            if (ofs + imm_len > n) {
+                return ofp_xasprintf("learn immediate truncated");
+            }
+            immv = p + ofs;
+            ofs += imm_len;
+        } else {
+            if ((err = learn_ref(p + ofs, n - ofs, n_bits, &src))) {
+                return err;
+            }
+            ofs += 6;
+        }
+        if (dst_type != 2) {
+            if ((err = learn_ref(p + ofs, n - ofs, n_bits, &dst))) {
+                return err;
+            }
+            ofs += 6;
+        }
+        ofpbuf_puts(s, ",");
+        if (dst_type == 2) {
+            ofpbuf_puts(s, "output:");
+            mf_format_subfield(&src, s);
+        } else if (dst_type == 1) {
+            ofpbuf_puts(s, "load:");
+            if (imm) {
+                uint8_t v[MF_MAX_BYTES];
+                memcpy(v, immv, imm_len);
+                size_t i = 0;
+                while (i + 1 < imm_len && !v[i]) {
+                    i++;
+                }
+                ofpbuf_printf(s, "0x%x", v[i]);
+                for (i++; i < imm_len; i++) {
+                    ofpbuf_printf(s, "%02x", v[i]);
+                }
+            } else {
+                mf_format_subfield(&src, s);
+            }
+            ofpbuf_puts(s, "->");
+            mf_format_subfield(&dst, s);
+        } else if (imm) {
+            bool whole = dst.ofs == 0 && dst.n_bits == 8u * dst.field->n_bytes;
+            uint8_t v[MF_MAX_BYTES] = { 0 };
+            size_t w = dst.field->n_bytes;
+            /* Right-align the immediate in the field's width. */
+            for (size_t i = 0; i < imm_len && i < w; i++) {
+                v[w - 1 - i] = immv[imm_len - 1 - i];
+            }
+            if (whole) {
+                ofpbuf_printf(s, "%s=", dst.field->name);
+                if (dst.field->format == MFF_ETHTYPE) {
+                    ofpbuf_printf(s, "0x%x", get_be16(v + w - 2));
+                } else {
+                    mf_format_value(dst.field, v, NULL, w, s);
+                }
+            } else {
+                mf_format_subfield(&dst, s);
+                ofpbuf_puts(s, "=");
+                size_t i = 0;
+                while (i + 1 < w && !v[i]) {
+                    i++;
+                }
+                ofpbuf_printf(s, "0x%x", v[i]);
+                for (i++; i < w; i++) {
+                    ofpbuf_printf(s, "%02x", v[i]);
+                }
+            }
+        } else if (src.field == dst.field && src.ofs == dst.ofs) {
+            mf_format_subfield(&src, s);
+        } else {
+            mf_format_subfield(&dst, s);
+            ofpbuf_puts(s, "=");
+            mf_format_subfield(&src, s);
+        }
+    }
+    ofpbuf_puts(s, ")");
+    return NULL;
+}
+
 static char *
 format_nx(const uint8_t *p, size_t n, struct ofpbuf *s, int depth)
 {
@@ -1374,6 +1766,16 @@ format_nx(const uint8_t *p, size_t n, struct ofpbuf *s, int depth)
         ofpbuf_printf(s, "controller(reason=%u,max_len=%u,id=%u)", reason, max_len, id);
         return NULL;
     }
+    case NXAST_CHECK_PKT_LARGER:
+        if ((err = decode_subfield(get_be32(p + 14), get_be16(p + 12), 1, &sf))) {
+            return err;
+        }
+        ofpbuf_printf(s, "check_pkt_larger(%u)->", get_be16(p + 10));
+        mf_format_subfield(&sf, s);
+        return NULL;
+    case NXAST_LEARN:
+    case NXAST_LEARN2:
+        return format_learn(p, n, s, subtype == NXAST_LEARN2);
     case NXAST_CLONE:
         ofpbuf_puts(s, "clone(");
         err = format_list(p + 16, n - 16, s, depth + 1, false);

@@ -38,11 +38,12 @@ enum {
 /* Nicira action subtypes. */
 enum {
     NXAST_RESUBMIT = 1, NXAST_REG_MOVE = 6, NXAST_REG_LOAD = 7, NXAST_NOTE = 8,
-    NXAST_RESUBMIT_TABLE = 14, NXAST_OUTPUT_REG = 15, NXAST_EXIT = 17,
+    NXAST_RESUBMIT_TABLE = 14, NXAST_OUTPUT_REG = 15, NXAST_LEARN = 16,
+    NXAST_EXIT = 17,
     NXAST_DEC_TTL = 18, NXAST_CONTROLLER = 20, NXAST_STACK_PUSH = 27,
     NXAST_STACK_POP = 28, NXAST_REG_LOAD2 = 33, NXAST_CONJUNCTION = 34,
     NXAST_CT = 35, NXAST_NAT = 36, NXAST_CONTROLLER2 = 37, NXAST_CLONE = 42,
-    NXAST_CT_CLEAR = 43,
+    NXAST_CT_CLEAR = 43, NXAST_LEARN2 = 45, NXAST_CHECK_PKT_LARGER = 49,
 };
 /* Reserved ports (OpenFlow 1.1+). */
 #define OFPP_MAX        0xffffff00u
@@ -97,6 +98,13 @@ char *ofpact_put_load(struct ofpbuf *b, const struct mf_subfield *dst,
 char *ofpact_put_move(struct ofpbuf *b, const struct mf_subfield *src,
                       const struct mf_subfield *dst);
 void ofpact_put_stack(struct ofpbuf *b, bool push, const struct mf_subfield *);
+/* check_pkt_larger(PKT_LEN)->DST: DST is a 1-bit subfield. */
+void ofpact_put_check_pkt_larger(struct ofpbuf *b, uint16_t pkt_len,
+                                 const struct mf_subfield *dst);
+/* learn(ARGS) from ovs-ofctl text (the part inside the parentheses):
+ * NXAST_LEARN, or NXAST_LEARN2 when limit/result_dst are given.  Returns
+ * NULL or an error quoting the bad argument. */
+char *ofpact_parse_learn(const char *args, struct ofpbuf *b);
 
 /* controller(...) as NXAST_CONTROLLER2.  USERDATA may be NULL. */
 struct ofpact_controller {

@@ -590,6 +590,13 @@ static char *
 parse_wide_int(const char *s, uint8_t *out, size_t n, const char *fname,
                size_t *sig)
 {
+    return ofp_parse_wide_uint(s, out, n, fname, sig);
+}
+
+char *
+ofp_parse_wide_uint(const char *s, uint8_t *out, size_t n, const char *fname,
+                    size_t *sig)
+{
     memset(out, 0, n);
     if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
         const char *h = s + 2;

@@ -110,6 +110,11 @@ bool ofp_is_all_zeros(const uint8_t *p, size_t n);
  * IN_PORT, TABLE, NORMAL, FLOOD, ALL, ANY/NONE).  32-bit OF1.1+ numbering. */
 char *ofp_parse_port(const char *s, uint32_t *port);
 void ofp_format_port(uint32_t port, struct ofpbuf *s);
+/* Parses an integer of any width ("0x..." hex, or decimal up to 2^64-1)
+ * into OUT (N bytes, big-endian, right-aligned); *SIG gets the number of
+ * significant bytes. */
+char *ofp_parse_wide_uint(const char *s, uint8_t *out, size_t n,
+                          const char *what, size_t *sig);
 /* Parses an unsigned integer (decimal or 0x hex) no larger than MAX. */
 char *ofp_parse_uint(const char *s, uint64_t max, const char *what,
                      uint64_t *out);

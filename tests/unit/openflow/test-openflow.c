@@ -150,6 +150,22 @@ test_actions(void)
                  "ffff00200000232000240000" "00120033" "0a0000010a000005" "0050005a00000000",
                  NULL);
     check_action(__LINE__, "drop", "", NULL);
+    /* As ovs-ofctl sends it. */
+    check_action(__LINE__, "check_pkt_larger(1500)->NXM_NX_REG0[0]",
+                 "ffff001800002320003105dc000000010004000000000000", NULL);
+    /* learn2 (limit, result_dst); ovs-ofctl sends the same bytes except
+     * that it names eth_src/eth_dst by their NXM codes. */
+    check_action(__LINE__, "learn(table=71,limit=10,result_dst=NXM_NX_REG10[8],"
+                 "NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[])",
+                 "ffff004000002320002d0000000080000000000000000000" "00044700"
+                 "000000000000000a0008000000011404" "0030800008060000800006060000"
+                 "000000000000", NULL);
+    check_action(__LINE__, "learn(table=69,cookie=0x1234,eth_type=0x800,"
+                 "NXM_OF_IP_SRC[]=NXM_OF_IP_DST[],load:0x1->NXM_NX_REG10[7],"
+                 "output:NXM_OF_IN_PORT[])",
+                 "ffff005000002320001000000000800000000000000012340000450000000000"
+                 "2010080080000a020000" "00208000180400008000160400002801000100011404"
+                 "0007" "1010000000020000000000000000", NULL);
 
     /* Errors name the bad input. */
     struct ofpbuf b = OFPBUF_INIT;
