@@ -71,6 +71,11 @@ static struct ctl_row *lookup(struct ctl_ctx *ctx, const char *table,
         json_t *hits = ctl_rows_where(ctx, t, "name", atom);
         json_decref(atom);
         if (json_array_size(hits) > 1) {
+            const char *plural = !strcmp(what, "switch") ? "logical switches"
+                : !strcmp(what, "router") ? "logical routers" : NULL;
+            if (plural) {
+                ctl_fatal("Multiple %s named '%s'.  Use a UUID.", plural, id);
+            }
             ctl_fatal("Multiple %ss named '%s'.  Use a UUID.", what, id);
         }
         if (json_array_size(hits) == 1) {
