@@ -20,9 +20,13 @@ for p in loom-northd; do
     fi
 done
 export LAB_SCENARIO_NORTHD=loom
+# Scenarios known to fail because the Loom daemon lacks what they need
+# (see the report in docs/lab.md); they are run and reported, but do not
+# fail this test.  Remove a name as soon as its scenario passes (XPASS).
+XFAIL=${LAB_LOOM_XFAIL-""}
 here=$(dirname "$0")
 start=$SECONDS budget=${LAB_LOOM_BUDGET:-280} rc=0 child=
-failed=()
+failed=() xfailed=()
 trap 'if [[ -n $child ]]; then kill -TERM "$child" 2>/dev/null; wait "$child"; fi; exit 143' TERM INT
 
 # scenario PREFIX SCRIPT: runs one scenario under a time limit: 90 s, or
@@ -38,7 +42,14 @@ scenario() {
     fi
     LAB_SCENARIO_PREFIX=$1 timeout -s TERM -k 10 "$left" "$here/$2" &
     child=$!
-    if ! wait "$child"; then rc=1 failed+=("$2"); fi
+    if wait "$child"; then
+        [[ " $XFAIL " != *" $2 "* ]] || echo "XPASS: $2 passes now: take it off XFAIL in $0"
+    elif [[ " $XFAIL " == *" $2 "* ]]; then
+        echo "XFAIL: $2 (a known gap)"
+        xfailed+=("$2")
+    else
+        rc=1 failed+=("$2")
+    fi
     child=
 }
 DESC="northd: loom, controller: ovn"
@@ -50,5 +61,5 @@ scenario lab-loom-northd-ip test-lab-ipv6.sh
 scenario lab-loom-northd-ac test-lab-acl.sh
 scenario lab-loom-northd-ga test-lab-gateway.sh
 scenario lab-loom-northd-ha test-lab-ha.sh
-echo "==== ${#failed[@]} scenario(s) failed${failed[*]:+: ${failed[*]}}"
+echo "==== ${#failed[@]} scenario(s) failed${failed[*]:+: ${failed[*]}}; ${#xfailed[@]} known gap(s)${xfailed[*]:+: ${xfailed[*]}}"
 exit "$rc"
