@@ -9,19 +9,30 @@
  *
  * Why a row cache and not a replica: ovn-nbctl monitors (copies) the whole
  * database before running a command, which costs O(database) per call: with
- * 50,000 ports, most of its time.  Here each command asks the server only for
- * what it needs ("select" by name, by uuid, or one column of one row) and the
- * answers are cached for the rest of the batch; writes go out as
- * insert/update/mutate/delete operations, so "lsp-add" on a switch with
- * 50,000 ports sends a "mutate ports insert" of one uuid instead of reading
- * and rewriting the whole set.  Commands that print whole tables (show,
- * list) load those tables in one select each.
+ * 50,000 ports, about 2 s of its time.  Here each command asks the server
+ * only for what it needs and the answers are cached for the rest of the
+ * batch:
+ *   - a name lookup is a "select where name == X" (ovsdb-server scans the
+ *     table: ~25 ms on 50,000 ports); a question once answered is not asked
+ *     again; after 16 lookups in one column the whole column is loaded
+ *     (~0.6 s) and then answered from a hash index;
+ *   - the rows a set references (a switch's ports) come in one transaction
+ *     of "select _uuid == U" operations, which the server answers by hash;
+ *   - whole tables (show, list, find) come through "monitor_cond", whose
+ *     reply leaves out default values, cancelled right away.
+ * Writes go out as insert/update/mutate/delete operations, so "lsp-add" on a
+ * switch with 50,000 ports sends a "mutate ports insert" of one uuid instead
+ * of reading and rewriting the whole set; consecutive mutations of a column
+ * merge into one.  Result (bench/nbctl): lsp-add on a 50,000-port database
+ * 30-60x faster than ovn-nbctl, a 500-port batch 5x, a full show about even.
  *
  * Concurrency: a row that was read and then changed gets a "wait" operation
  * asserting it still exists, and a name found absent gets a "wait" asserting
- * it is still absent, so a concurrent writer makes the transaction fail
- * instead of silently interleaving (OVSDB answers "timed out" for a failed
- * wait with timeout 0; reported as "transaction failed, try again").
+ * it is still absent (unless a unique index on the column already guards
+ * it), so a concurrent writer makes the transaction fail instead of
+ * silently interleaving; OVSDB answers "timed out" for a failed wait with
+ * timeout 0 and the whole batch is then re-run from scratch (up to 20
+ * times), as ovn-nbctl does.
  *
  * Errors: every ctl_* function that can fail ends the process through
  * ctl_fatal() with a message naming the bad argument; nothing returns an
