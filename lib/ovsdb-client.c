@@ -73,6 +73,9 @@ struct ovsdb_client {
     enum client_state state;
     enum monitor_method method;     /* next to try / in use */
     char *error;                    /* schema mismatch message */
+    bool tolerate_missing;          /* monitor what the server has */
+    bool *table_absent;             /* per table: server lacks it */
+    bool **col_absent;              /* per table: NULL or per column */
 
     json_t *server_mon_id, *schema_id, *monitor_id, *cond_id, *lock_id;
 
@@ -169,6 +172,8 @@ ovsdb_client_create(const char *remotes, struct replica *replica,
         size_t n = replica_get_schema(replica)->n_tables;
         c->conds = xcalloc(n + 1, sizeof *c->conds);
         c->cond_dirty = xcalloc(n + 1, sizeof *c->cond_dirty);
+        c->table_absent = xcalloc(n + 1, sizeof *c->table_absent);
+        c->col_absent = xcalloc(n + 1, sizeof *c->col_absent);
     }
     return c;
 }
@@ -187,8 +192,11 @@ ovsdb_client_destroy(struct ovsdb_client *c)
         size_t n = replica_get_schema(c->replica)->n_tables;
         for (size_t i = 0; i < n; i++) {
             json_decref(c->conds[i]);
+            free(c->col_absent[i]);
         }
     }
+    free(c->table_absent);
+    free(c->col_absent);
     free(c->conds);
     free(c->cond_dirty);
     clear_id(&c->server_mon_id);
@@ -209,6 +217,12 @@ void
 ovsdb_client_set_leader_only(struct ovsdb_client *c, bool leader_only)
 {
     c->leader_only = leader_only;
+}
+
+void
+ovsdb_client_set_tolerate_missing(struct ovsdb_client *c, bool tolerate)
+{
+    c->tolerate_missing = tolerate;
 }
 
 void
@@ -483,12 +497,26 @@ same_base_type(const struct ovsdb_base_type *a, const struct ovsdb_base_type *b)
     return a->type == b->type;
 }
 
+static bool
+column_absent(const struct ovsdb_client *c, size_t table, size_t col)
+{
+    return c->col_absent[table] && c->col_absent[table][col];
+}
+
 /* Checks that everything the replica monitors exists on the server.
- * Returns NULL or a malloc'd message. */
+ * Returns NULL or a malloc'd message.  With tolerate_missing, absent tables
+ * and columns are recorded (and left out of the monitor, keeping their
+ * default values in the replica) instead; a different type is always an
+ * error. */
 static char *
-check_schema(const struct ovsdb_client *c, const struct ovsdb_schema *server)
+check_schema(struct ovsdb_client *c, const struct ovsdb_schema *server)
 {
     const struct ovsdb_schema *ours = replica_get_schema(c->replica);
+    for (size_t i = 0; i < ours->n_tables; i++) {
+        c->table_absent[i] = false;
+        free(c->col_absent[i]);
+        c->col_absent[i] = NULL;
+    }
     for (size_t i = 0; i < ours->n_tables; i++) {
         const struct replica_table *t
             = replica_get_table_by_index(c->replica, i);
@@ -499,6 +527,13 @@ check_schema(const struct ovsdb_client *c, const struct ovsdb_schema *server)
         const struct ovsdb_table_schema *st
             = ovsdb_schema_find_table(server, ts->name);
         if (!st) {
+            if (c->tolerate_missing) {
+                log_warn("server schema %s %s lacks table %s: not "
+                         "monitoring it", server->name, server->version,
+                         ts->name);
+                c->table_absent[i] = true;
+                continue;
+            }
             return xasprintf("server schema %s %s lacks table %s that this "
                              "client (schema %s) monitors", server->name,
                              server->version, ts->name, ours->version);
@@ -511,6 +546,17 @@ check_schema(const struct ovsdb_client *c, const struct ovsdb_schema *server)
             const struct ovsdb_column_schema *sc
                 = ovsdb_table_find_column(st, col->name);
             if (!sc) {
+                if (c->tolerate_missing) {
+                    log_warn("server schema %s %s lacks column %s.%s: not "
+                             "monitoring it", server->name, server->version,
+                             ts->name, col->name);
+                    if (!c->col_absent[i]) {
+                        c->col_absent[i] = xcalloc(ts->n_columns + 1,
+                                                   sizeof(bool));
+                    }
+                    c->col_absent[i][k] = true;
+                    continue;
+                }
                 return xasprintf("server schema %s %s lacks column %s.%s "
                                  "that this client (schema %s) monitors",
                                  server->name, server->version, ts->name,
@@ -563,7 +609,7 @@ table_monitor_request(const struct ovsdb_client *c, size_t i, bool with_cond)
     const struct ovsdb_table_schema *ts = replica_table_schema(t);
     json_t *cols = json_array();
     for (size_t k = 0; k < ts->n_columns; k++) {
-        if (replica_column_is_monitored(t, k)) {
+        if (replica_column_is_monitored(t, k) && !column_absent(c, i, k)) {
             json_array_append_new(cols, json_string(ts->columns[k].name));
         }
     }
@@ -582,7 +628,8 @@ send_monitor_request(struct ovsdb_client *c)
     json_t *requests = json_object();
     for (size_t i = 0; i < s->n_tables; i++) {
         if (!replica_table_is_monitored(replica_get_table_by_index(c->replica,
-                                                                   i))) {
+                                                                   i))
+            || c->table_absent[i]) {
             continue;
         }
         json_t *req = table_monitor_request(c, i, cond);
@@ -696,6 +743,9 @@ send_cond_change(struct ovsdb_client *c)
     const struct ovsdb_schema *s = replica_get_schema(c->replica);
     json_t *reqs = json_object();
     for (size_t i = 0; i < s->n_tables; i++) {
+        if (c->cond_dirty[i] && c->table_absent[i]) {
+            c->cond_dirty[i] = false;       /* nothing to filter there */
+        }
         if (c->cond_dirty[i]) {
             json_t *where = c->conds[i] ? json_incref(c->conds[i])
                                         : json_pack("[b]", true);

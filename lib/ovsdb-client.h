@@ -88,6 +88,12 @@ void ovsdb_client_wait(struct ovsdb_client *);
  * is acceptable; false: any connected member, e.g. for read-mostly
  * controllers). */
 void ovsdb_client_set_leader_only(struct ovsdb_client *, bool leader_only);
+/* By default (false) a server schema lacking a table or column the
+ * replica monitors stops the client with an error.  With TOLERATE, such
+ * tables and columns are left out of the monitor with a warning (they keep
+ * their default values in the replica), for running against an older
+ * schema version.  A column of a different type is always an error. */
+void ovsdb_client_set_tolerate_missing(struct ovsdb_client *, bool tolerate);
 /* Inactivity probe interval in ms (0 disables). */
 void ovsdb_client_set_probe_interval(struct ovsdb_client *, int ms);
 

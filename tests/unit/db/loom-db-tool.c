@@ -411,14 +411,17 @@ cmd_seq_read(int argc, char *argv[])
 static int
 cmd_schema_check(int argc, char *argv[])
 {
-    if (argc != 4) {
-        fatal("usage: schema-check REMOTE SCHEMA");
+    if (argc != 4 && !(argc == 5 && !strcmp(argv[4], "tolerant"))) {
+        fatal("usage: schema-check REMOTE SCHEMA [tolerant]");
     }
     struct ovsdb_schema *s = load_schema(argv[3]);
     struct replica *r = replica_create(s, NULL);
     replica_monitor_all(r);
     struct ovsdb_client *c = ovsdb_client_create(argv[2], r, NULL);
     ovsdb_client_set_leader_only(c, false);
+    if (argc == 5) {
+        ovsdb_client_set_tolerate_missing(c, true);
+    }
     bool synced = ovsdb_client_wait_synced(c, 5000);
     const char *err = ovsdb_client_get_error(c);
     printf("synced=%d error=%s\n", synced, err ? err : "(none)");
