@@ -85,21 +85,48 @@ build_admission(struct lr_ctx *c)
         NULL);
     add(c, ND_S_LR_IN_ADMISSION, 0, "1", "drop;", NULL);
 
-    static const char arp_lookup[] =
+    /* Learning from ARP requests: always (the default), or, with
+     * options:always_learn_from_arp_request=false, only from requests for
+     * our own address or from senders already known (reg9[3]). */
+    bool always = c->lr->always_learn;
+    static const char arp_lookup_always[] =
         ND_REGBIT_LOOKUP_NEIGHBOR " = lookup_arp(inport, arp.spa, arp.sha); "
         "next;";
-    add(c, ND_S_LR_IN_LOOKUP_NEIGHBOR, 100, "arp.op == 2", arp_lookup, NULL);
-    add(c, ND_S_LR_IN_LOOKUP_NEIGHBOR, 100, "nd_na",
-        ND_REGBIT_LOOKUP_NEIGHBOR " = lookup_nd(inport, nd.target, nd.tll); "
-        "next;", NULL);
-    add(c, ND_S_LR_IN_LOOKUP_NEIGHBOR, 100, "nd_ns",
-        ND_REGBIT_LOOKUP_NEIGHBOR " = lookup_nd(inport, ip6.src, nd.sll); "
-        "next;", NULL);
+    static const char arp_lookup_known[] =
+        ND_REGBIT_LOOKUP_NEIGHBOR " = lookup_arp(inport, arp.spa, arp.sha); "
+        ND_REGBIT_LOOKUP_NEIGHBOR_IP " = lookup_arp_ip(inport, arp.spa); "
+        "next;";
+    static const char arp_lookup_learn[] =
+        ND_REGBIT_LOOKUP_NEIGHBOR " = lookup_arp(inport, arp.spa, arp.sha); "
+        ND_REGBIT_LOOKUP_NEIGHBOR_IP " = 1; next;";
+    const char *arp_lookup = always ? arp_lookup_always : arp_lookup_known;
+    add(c, ND_S_LR_IN_LOOKUP_NEIGHBOR, 100, "arp.op == 2",
+        always ? arp_lookup_always : arp_lookup_learn, NULL);
+    add(c, ND_S_LR_IN_LOOKUP_NEIGHBOR, 100, "nd_na", always
+        ? ND_REGBIT_LOOKUP_NEIGHBOR " = lookup_nd(inport, nd.target, nd.tll); "
+          "next;"
+        : ND_REGBIT_LOOKUP_NEIGHBOR " = lookup_nd(inport, nd.target, nd.tll); "
+          ND_REGBIT_LOOKUP_NEIGHBOR_IP " = 1; next;", NULL);
+    add(c, ND_S_LR_IN_LOOKUP_NEIGHBOR, 100, "nd_ns", always
+        ? ND_REGBIT_LOOKUP_NEIGHBOR " = lookup_nd(inport, ip6.src, nd.sll); "
+          "next;"
+        : ND_REGBIT_LOOKUP_NEIGHBOR " = lookup_nd(inport, ip6.src, nd.sll); "
+          ND_REGBIT_LOOKUP_NEIGHBOR_IP " = lookup_nd_ip(inport, ip6.src); "
+          "next;", NULL);
+    if (!always) {
+        add(c, ND_S_LR_IN_LOOKUP_NEIGHBOR, 110,
+            "nd_na && ip6.src == fe80::/10 && ip6.dst == ff00::/8",
+            ND_REGBIT_LOOKUP_NEIGHBOR " = lookup_nd(inport, ip6.src, "
+            "nd.tll); " ND_REGBIT_LOOKUP_NEIGHBOR_IP " = lookup_nd_ip(inport, "
+            "ip6.src); next;", NULL);
+    }
     add(c, ND_S_LR_IN_LOOKUP_NEIGHBOR, 0, "1",
         ND_REGBIT_LOOKUP_NEIGHBOR " = 1; next;", NULL);
 
-    add(c, ND_S_LR_IN_LEARN_NEIGHBOR, 100, ND_REGBIT_LOOKUP_NEIGHBOR " == 1",
-        "next;", NULL);
+    add(c, ND_S_LR_IN_LEARN_NEIGHBOR, 100, always
+        ? ND_REGBIT_LOOKUP_NEIGHBOR " == 1"
+        : ND_REGBIT_LOOKUP_NEIGHBOR " == 1 || "
+          ND_REGBIT_LOOKUP_NEIGHBOR_IP " == 0", "next;", NULL);
     add(c, ND_S_LR_IN_LEARN_NEIGHBOR, 95, "nd_na && nd.tll == 0",
         "put_nd(inport, nd.target, eth.src); next;", NULL);
     add(c, ND_S_LR_IN_LEARN_NEIGHBOR, 95,
@@ -145,6 +172,18 @@ build_admission(struct lr_ctx *c)
             add(c, ND_S_LR_IN_LOOKUP_NEIGHBOR, 100, nd_match_cstr(&m),
                 arp_lookup, p->uuid);
             nd_match_destroy(&m);
+            if (!always) {
+                /* A request for our own address: learn the sender. */
+                nd_match_init(&m);
+                nd_m_port(&m, "inport", p->name);
+                nd_m_ip4_net(&m, "arp.spa", nd_ip4_network(net), net->plen);
+                nd_m_ip4(&m, "arp.tpa", net->addr);
+                nd_m_pred(&m, "arp.op == 1");
+                m_resident(&m, p);
+                add(c, ND_S_LR_IN_LOOKUP_NEIGHBOR, 110, nd_match_cstr(&m),
+                    arp_lookup_learn, p->uuid);
+                nd_match_destroy(&m);
+            }
         }
     }
 }
@@ -948,7 +987,7 @@ build_arp_resolve(struct lr_ctx *c)
         if (!p->enabled) {
             continue;
         }
-        if (p->peer_lrp) {
+        if (p->peer_lrp && !c->lr->dynamic_neigh) {
             const struct nd_lrp_networks *n = &p->peer_lrp->nets;
             resolve_known(c, p, &n->mac, n->ip4, n->n_ip4, n->ip6, n->n_ip6,
                           p->peer_lrp->uuid);
@@ -964,7 +1003,9 @@ build_arp_resolve(struct lr_ctx *c)
             if (q == p->peer_lsp) {
                 continue;
             }
-            if (q->type == ND_LSP_ROUTER && q->peer && q->addrs_router) {
+            if (q->type == ND_LSP_ROUTER && q->peer && q->addrs_router
+                && !c->lr->dynamic_neigh) {
+                /* (dynamic_neigh_routers: other routers are learnt.) */
                 const struct nd_lrp_networks *n = &q->peer->nets;
                 resolve_known(c, p, &n->mac, n->ip4, n->n_ip4, n->ip6,
                               n->n_ip6, q->uuid);

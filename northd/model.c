@@ -247,6 +247,7 @@ nd_model_destroy(struct nd_model *m)
         acls_free(ls->acls, ls->n_acls);
         free(ls->pgs);
         free(ls->name);
+        free(ls->name2);
         free(ls);
     }
     free(m->switches);
@@ -275,6 +276,7 @@ nd_model_destroy(struct nd_model *m)
         free(lr->routes);
         free(lr->nats);
         free(lr->name);
+        free(lr->name2);
         free(lr);
     }
     free(m->routers);
@@ -321,6 +323,7 @@ nd_model_add_ls(struct nd_model *m, const struct nd_ls_row *row)
         goto fail;
     }
     ls->name = nd_xstrdup(row->name ? row->name : "");
+    ls->name2 = row->name2 && *row->name2 ? nd_xstrdup(row->name2) : NULL;
     ls->index = m->n_switches;
     m->switches = nd_grow(m->switches, &m->cap_switches, m->n_switches,
                           sizeof *m->switches);
@@ -481,6 +484,12 @@ nd_model_add_lr(struct nd_model *m, const struct nd_lr_row *row)
         goto fail;
     }
     lr->name = nd_xstrdup(row->name ? row->name : "");
+    lr->name2 = row->name2 && *row->name2 ? nd_xstrdup(row->name2) : NULL;
+    const char *al = nd_smap_ref_get(&row->options,
+                                     "always_learn_from_arp_request");
+    lr->always_learn = !al || strcmp(al, "false");
+    const char *dn = nd_smap_ref_get(&row->options, "dynamic_neigh_routers");
+    lr->dynamic_neigh = dn && !strcmp(dn, "true");
     m->routers = nd_grow(m->routers, &m->cap_routers, m->n_routers,
                          sizeof *m->routers);
     m->routers[m->n_routers++] = lr;

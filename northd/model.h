@@ -48,6 +48,7 @@ const char *nd_smap_get(const struct nd_smap *, const char *key);
 struct nd_ls_row {
     const char *uuid, *name;
     struct nd_smap_ref other_config;    /* requested-tnl-key, ... */
+    const char *name2;                  /* external_ids neutron:network_name */
 };
 struct nd_lsp_row {
     const char *uuid, *name, *type;     /* type: "" = VIF */
@@ -62,7 +63,10 @@ struct nd_lsp_row {
 struct nd_lr_row {
     const char *uuid, *name;
     int enabled;
-    struct nd_smap_ref options;
+    struct nd_smap_ref options;         /* requested-tnl-key,
+                                         * always_learn_from_arp_request,
+                                         * dynamic_neigh_routers */
+    const char *name2;                  /* external_ids neutron:router_name */
 };
 struct nd_lrp_row {
     const char *uuid, *name, *mac;
@@ -190,6 +194,7 @@ struct nd_as {
 struct nd_ls {
     char uuid[ND_UUID_LEN + 1];
     char *name;
+    char *name2;                    /* or NULL */
     size_t index;                   /* datapath index (see nd_model) */
     struct nd_lsp **ports;
     size_t n_ports, cap_ports;
@@ -256,6 +261,10 @@ struct nd_nat {
 struct nd_lr {
     char uuid[ND_UUID_LEN + 1];
     char *name;
+    char *name2;                    /* or NULL */
+    bool always_learn;              /* options:always_learn_from_arp_request
+                                     * (default true) */
+    bool dynamic_neigh;             /* options:dynamic_neigh_routers */
     size_t index;
     struct nd_lrp **ports;
     size_t n_ports, cap_ports;

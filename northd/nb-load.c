@@ -63,7 +63,8 @@ load_switch(struct nd_model *m, const struct nbrec_logical_switch *nls)
     uuid_str(&nls->header_, uuid);
     struct nd_smap_ref oc = smap_ref(&nls->other_config);
     struct nd_ls *ls = nd_model_add_ls(m, &(struct nd_ls_row) {
-        uuid, nls->name, oc });
+        uuid, nls->name, oc,
+        ovsdb_smap_get(&nls->external_ids, "neutron:network_name") });
     smap_ref_free(&oc);
     if (!ls) {
         return;
@@ -109,7 +110,8 @@ load_router(struct nd_model *m, const struct nbrec_logical_router *nlr)
     uuid_str(&nlr->header_, uuid);
     struct nd_smap_ref options = smap_ref(&nlr->options);
     struct nd_lr *lr = nd_model_add_lr(m, &(struct nd_lr_row) {
-        uuid, nlr->name, nlr->n_enabled ? nlr->enabled[0] : -1, options });
+        uuid, nlr->name, nlr->n_enabled ? nlr->enabled[0] : -1, options,
+        ovsdb_smap_get(&nlr->external_ids, "neutron:router_name") });
     smap_ref_free(&options);
     if (!lr) {
         return;

@@ -28,6 +28,7 @@
 #define ND_REG_LABEL                 "reg3"
 #define ND_REGBIT_EGRESS_LOOPBACK    "reg9[0]"
 #define ND_REGBIT_LOOKUP_NEIGHBOR    "reg9[2]"
+#define ND_REGBIT_LOOKUP_NEIGHBOR_IP "reg9[3]"
 #define ND_REGBIT_DST_NAT_IP_LOCAL   "reg9[4]"
 #define ND_REG_ECMP_GROUP            "reg8[0..15]"
 #define ND_REG_ROUTE_TABLE           "reg7"

@@ -309,7 +309,7 @@ nd_sb_image_build(const struct nd_model *m, const char *svc_monitor_mac,
     for (size_t i = 0; i < m->n_switches; i++) {
         const struct nd_ls *ls = m->switches[i];
         img->dps[ls->index] = (struct nd_sb_datapath) {
-            ls->uuid, ls->name, false, ls->key };
+            ls->uuid, ls->name, ls->name2, false, false, ls->key };
         if (!ls->key) {
             continue;
         }
@@ -325,7 +325,8 @@ nd_sb_image_build(const struct nd_model *m, const char *svc_monitor_mac,
     for (size_t i = 0; i < m->n_routers; i++) {
         const struct nd_lr *lr = m->routers[i];
         img->dps[lr->index] = (struct nd_sb_datapath) {
-            lr->uuid, lr->name, true, lr->key };
+            lr->uuid, lr->name, lr->name2, true, !lr->always_learn,
+            lr->key };
         if (!lr->key) {
             continue;
         }

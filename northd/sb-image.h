@@ -33,7 +33,9 @@
 struct nd_sb_datapath {
     const char *nb_uuid;        /* points into the model */
     const char *name;
+    const char *name2;          /* or NULL */
     bool is_router;
+    bool no_always_learn;       /* always_learn_from_arp_request=false */
     uint32_t key;
 };
 

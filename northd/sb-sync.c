@@ -220,8 +220,20 @@ sync_datapaths(struct sync *s)
         }
         const char *kind = want->is_router ? "logical-router"
                                            : "logical-switch";
-        const char *keys[] = { kind, "name" };
-        const char *values[] = { want->nb_uuid, want->name };
+        const char *keys[4], *values[4];
+        size_t n_ids = 0;
+        if (want->no_always_learn) {
+            keys[n_ids] = "always_learn_from_arp_request";
+            values[n_ids++] = "false";
+        }
+        keys[n_ids] = kind;
+        values[n_ids++] = want->nb_uuid;
+        keys[n_ids] = "name";
+        values[n_ids++] = want->name;
+        if (want->name2) {
+            keys[n_ids] = "name2";
+            values[n_ids++] = want->name2;
+        }
         char *key = nd_xasprintf("%c%s", want->is_router ? 'r' : 's',
                                  want->nb_uuid);
         struct row_entry *e = rows_find(&existing, key);
@@ -232,7 +244,7 @@ sync_datapaths(struct sync *s)
             dp = e->row;
             s->dp_uuids[i] = dp->header_.uuid;
             bool same_key = dp->tunnel_key == want->key;
-            bool same_ids = smap_eq(&dp->external_ids, keys, values, 2);
+            bool same_ids = smap_eq(&dp->external_ids, keys, values, n_ids);
             if (!same_key || !same_ids) {
                 row = sbrec_datapath_binding_update(s->txn, dp);
                 s->stats->updated++;
@@ -244,7 +256,8 @@ sync_datapaths(struct sync *s)
         }
         if (row) {
             sbrec_datapath_binding_set_tunnel_key(row, want->key);
-            sbrec_datapath_binding_set_external_ids(row, keys, values, 2);
+            sbrec_datapath_binding_set_external_ids(row, keys, values,
+                                                    n_ids);
         }
         uuid_to_string(&s->dp_uuids[i], s->dp_strs[i]);
     }
