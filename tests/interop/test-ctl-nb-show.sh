@@ -91,6 +91,19 @@ ctl_same --columns=name,addresses,port_security list Logical_Switch_Port vm3
 ctl_same get Logical_Switch_Port vm2 addresses
 ctl_same --bare --columns=name find Logical_Switch_Port type=localnet
 ctl_same lsp-get-addresses vm2
+echo "-- output formats and find operators"
+ctl_same --format=csv --columns=name,addresses,tag_request list Logical_Switch_Port vm1 c1
+ctl_same --format=json --columns=name,addresses,options,tag_request list Logical_Switch_Port vm1 ls2-lr1
+ctl_same --format=table --columns=name,addresses list Logical_Switch_Port vm1 vm2
+ctl_same --no-headings --format=table --columns=name,type list Logical_Switch_Port ln vm3
+ctl_same --oneline lsp-list ls1 -- get Logical_Switch_Port vm2 addresses -- ls-list
+ctl_same --bare --columns=name find Logical_Switch_Port 'addresses{>=}"00:00:00:00:01:02 10.0.1.2"'
+ctl_same --bare --columns=name find Logical_Switch_Port 'tag_request>5'
+ctl_same --sorted --bare --columns=name find Logical_Switch_Port type!=router 'addresses!=[]' 'name!=vm1'
+ctl_same --bare --columns=name find Logical_Switch_Port 'options:router-port=lrp2'
+ctl_same --sorted --bare --columns=name find Logical_Switch_Port 'options:router-port{!=}lrp2' 'type{=}router'
+ctl_same --sorted --bare --columns=priority,match find ACL 'priority>=900' direction=to-lport
+ctl_same get NB_Global . nb_cfg
 
 echo "== (b) topology built by ovn-nbctl"
 D() { "${DNB[@]}" "$@" || sb_fail "ovn-nbctl $* failed"; }
