@@ -21,8 +21,8 @@ for p in loom-northd; do
 done
 export LAB_SCENARIO_NORTHD=loom
 # Scenarios known to fail because the Loom daemon lacks what they need
-# (see the report in docs/lab.md); they are run and reported, but do not
-# fail this test.  Remove a name as soon as its scenario passes (XPASS).
+# (the reason of each in a comment beside it); they are run and reported,
+# but do not fail this test.  Remove a name as soon as it passes (XPASS).
 XFAIL=${LAB_LOOM_XFAIL-""}
 here=$(dirname "$0")
 start=$SECONDS budget=${LAB_LOOM_BUDGET:-280} rc=0 child=
