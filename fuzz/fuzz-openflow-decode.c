@@ -34,6 +34,22 @@ decode_one(const uint8_t *msg, size_t len)
     uint16_t type, flags;
     free(ofp_decode_bundle_ctrl(msg, len, &id, &type, &flags));
 
+    struct ofp_tlv_map *maps;
+    size_t n_maps;
+    uint32_t space;
+    uint16_t max_fields;
+    free(ofp_decode_tlv_table_reply(msg, len, &maps, &n_maps, &space, &max_fields));
+    free(maps);
+    struct ofp_group *groups = NULL;
+    size_t n_groups = 0;
+    free(ofp_decode_group_desc_reply(msg, len, &groups, &n_groups, &more));
+    for (size_t i = 0; i < n_groups; i++) {
+        ofpbuf_clear(&s);
+        free(ofp_group_format(&groups[i], &s));
+        ofp_group_destroy(&groups[i]);
+    }
+    free(groups);
+
     struct ofp_packet_in pin;
     ofp_match_init(&pin.metadata);
     char *err = ofp_decode_packet_in2(msg, len, &pin);

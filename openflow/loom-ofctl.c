@@ -10,6 +10,8 @@
  *                              (--stats: with cookie/duration/counters)
  *   add-group SWITCH GROUP     del-groups SWITCH GROUP_ID
  *   add-tlv-map SWITCH MAP     "{class=0x102,type=0x80,len=4}->tun_metadata0"
+ *   dump-groups SWITCH         one line per group, ovs-ofctl dump-groups syntax
+ *   dump-tlv-map SWITCH        one "{class=...}->tun_metadataN" line per map
  *   packet-out SWITCH IN_PORT ACTIONS HEXPACKET
  *   monitor-packet-in SWITCH [COUNT]   prints NXT_PACKET_IN2s (with userdata);
  *                              --resume: resumes paused ones (NXT_RESUME)
@@ -46,7 +48,8 @@ usage(void)
             "commands: add-flows SWITCH FILE | add-flow SWITCH FLOW |\n"
             "          del-flows SWITCH [FLOW] | dump-flows SWITCH [TABLE] |\n"
             "          add-group SWITCH GROUP | del-groups SWITCH GROUP_ID |\n"
-            "          add-tlv-map SWITCH MAP | packet-out SWITCH IN_PORT ACTIONS HEX |\n"
+            "          add-tlv-map SWITCH MAP | dump-tlv-map SWITCH | dump-groups SWITCH |\n"
+            "          packet-out SWITCH IN_PORT ACTIONS HEX |\n"
             "          monitor-packet-in SWITCH [COUNT] | show SWITCH |\n"
             "          parse-flows FILE\n");
     exit(1);
@@ -256,6 +259,68 @@ cmd_add_tlv_map(int argc, char **argv)
     struct ofp_conn *c = open_switch(argv[0]);
     err = ofp_conn_transact(c, &msg, timeout_ms);
     ofpbuf_uninit(&msg);
+    ofp_conn_destroy(c);
+    return err ? fail(err) : 0;
+}
+
+static int
+cmd_dump_groups(int argc, char **argv)
+{
+    if (argc != 1) {
+        usage();
+    }
+    struct ofp_conn *c = open_switch(argv[0]);
+    struct ofpbuf req = OFPBUF_INIT, replies = OFPBUF_INIT, s = OFPBUF_INIT;
+    ofp_encode_group_desc_request(&req, 0, OFPG_ALL);
+    char *err = ofp_conn_request(c, &req, &replies, timeout_ms);
+    struct ofp_group *groups = NULL;
+    size_t n = 0, ofs = 0, len;
+    const uint8_t *msg;
+    bool more;
+    while (!err && ofp_next_msg(&replies, &ofs, &msg, &len)) {
+        err = ofp_decode_group_desc_reply(msg, len, &groups, &n, &more);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!err) {
+            ofpbuf_clear(&s);
+            err = ofp_group_format(&groups[i], &s);
+            printf("%s\n", ofpbuf_cstr(&s));
+        }
+        ofp_group_destroy(&groups[i]);
+    }
+    free(groups);
+    ofpbuf_uninit(&req);
+    ofpbuf_uninit(&replies);
+    ofpbuf_uninit(&s);
+    ofp_conn_destroy(c);
+    return err ? fail(err) : 0;
+}
+
+static int
+cmd_dump_tlv_map(int argc, char **argv)
+{
+    if (argc != 1) {
+        usage();
+    }
+    struct ofp_conn *c = open_switch(argv[0]);
+    struct ofpbuf req = OFPBUF_INIT, reply = OFPBUF_INIT;
+    ofp_encode_tlv_table_request(&req, 0);
+    char *err = ofp_conn_request(c, &req, &reply, timeout_ms);
+    struct ofp_tlv_map *maps = NULL;
+    size_t n = 0;
+    uint32_t space;
+    uint16_t fields;
+    if (!err) {
+        err = ofp_decode_tlv_table_reply(reply.data, reply.size, &maps, &n, &space,
+                                         &fields);
+    }
+    for (size_t i = 0; !err && i < n; i++) {
+        printf("{class=0x%x,type=0x%x,len=%u}->tun_metadata%u\n", maps[i].option_class,
+               maps[i].option_type, maps[i].option_len, maps[i].index);
+    }
+    free(maps);
+    ofpbuf_uninit(&req);
+    ofpbuf_uninit(&reply);
     ofp_conn_destroy(c);
     return err ? fail(err) : 0;
 }
@@ -513,6 +578,10 @@ main(int argc, char **argv)
         return cmd_add_group(n, rest, OFPGC_MODIFY);
     } else if (!strcmp(cmd, "del-groups")) {
         return cmd_add_group(n, rest, OFPGC_DELETE);
+    } else if (!strcmp(cmd, "dump-groups")) {
+        return cmd_dump_groups(n, rest);
+    } else if (!strcmp(cmd, "dump-tlv-map")) {
+        return cmd_dump_tlv_map(n, rest);
     } else if (!strcmp(cmd, "add-tlv-map")) {
         return cmd_add_tlv_map(n, rest);
     } else if (!strcmp(cmd, "packet-out")) {

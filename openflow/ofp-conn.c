@@ -817,3 +817,50 @@ out:
     ofpbuf_uninit(&errors);
     return err;
 }
+
+char *
+ofp_conn_request(struct ofp_conn *c, const struct ofpbuf *req,
+                 struct ofpbuf *replies, int timeout_ms)
+{
+    long long deadline = deadline_from(timeout_ms);
+    struct ofpbuf out = OFPBUF_INIT, aside = OFPBUF_INIT, m = OFPBUF_INIT;
+    char *err = NULL;
+    size_t len;
+    if (!req->size || (err = ofp_msg_check(req->data, req->size, &len))) {
+        return err ? err : ofp_xasprintf("empty request");
+    }
+    uint32_t xid = ofp_conn_next_xid(c);
+    ofpbuf_put(&out, req->data, len);
+    set_be32(out.data + 4, xid);
+    bool multipart = out.data[1] == OFPT_MULTIPART_REQUEST;
+    if (ofp_conn_send(c, &out)) {
+        err = ofp_xasprintf("%s: not connected", c->target);
+        goto out;
+    }
+    for (;;) {
+        if ((err = wait_msg(c, deadline, &m))) {
+            goto out;
+        }
+        if (ofp_msg_xid(m.data) != xid) {
+            ofpbuf_put(&aside, m.data, m.size);
+            continue;
+        }
+        if (m.data[1] == OFPT_ERROR) {
+            struct ofpbuf e = OFPBUF_INIT;
+            describe_error(m.data, m.size, "request: ", &e);
+            err = ofpbuf_steal_cstr(&e);
+            goto out;
+        }
+        ofpbuf_put(replies, m.data, m.size);
+        if (!multipart || m.size < 12 || m.data[1] != OFPT_MULTIPART_REPLY
+            || !(get_be16(m.data + 10) & 1)) {
+            break;
+        }
+    }
+out:
+    requeue(c, &aside);
+    ofpbuf_uninit(&out);
+    ofpbuf_uninit(&aside);
+    ofpbuf_uninit(&m);
+    return err;
+}

@@ -88,6 +88,12 @@ char *ofp_conn_transact(struct ofp_conn *, const struct ofpbuf *msg,
 char *ofp_dump_flows(struct ofp_conn *, uint8_t table, struct ofp_flow **flows,
                      size_t *n_flows, int timeout_ms);
 void ofp_flows_free(struct ofp_flow *flows, size_t n);
+/* Sends the request REQ (one message; its xid is replaced) and collects
+ * the replies with its xid into REPLIES (concatenated): one reply, or for a
+ * multipart request all parts until the last.  An OFPT_ERROR reply becomes
+ * the returned error. */
+char *ofp_conn_request(struct ofp_conn *, const struct ofpbuf *req,
+                       struct ofpbuf *replies, int timeout_ms);
 
 /* One bundle: open, add every message of MSGS (complete messages, e.g.
  * flow_mods and group_mods; their xids are rewritten), commit atomically

@@ -245,3 +245,153 @@ ofp_tlv_map_parse(const char *text, struct ofp_tlv_map **maps, size_t *n)
     }
     return NULL;
 }
+
+void
+ofp_encode_tlv_table_request(struct ofpbuf *b, uint32_t xid)
+{
+    ofpmsg_finish(b, ofpmsg_start_nx(b, NXT_TLV_TABLE_REQUEST, xid));
+}
+
+char *
+ofp_decode_tlv_table_reply(const uint8_t *msg, size_t len,
+                           struct ofp_tlv_map **maps, size_t *n,
+                           uint32_t *max_option_space, uint16_t *max_fields)
+{
+    *maps = NULL;
+    *n = 0;
+    if (ofp_nx_subtype(msg, len) != NXT_TLV_TABLE_REPLY || len < 32) {
+        return ofp_xasprintf("not an NXT_TLV_TABLE_REPLY (%zu bytes)", len);
+    }
+    if ((len - 32) % 8) {
+        return ofp_xasprintf("TLV table reply length %zu is not 32 + 8n", len);
+    }
+    *max_option_space = get_be32(msg + 16);
+    *max_fields = get_be16(msg + 20);
+    size_t count = (len - 32) / 8;
+    *maps = calloc(count ? count : 1, sizeof **maps);
+    if (!*maps) {
+        abort();
+    }
+    for (size_t i = 0; i < count; i++) {
+        const uint8_t *p = msg + 32 + 8 * i;
+        (*maps)[i] = (struct ofp_tlv_map) { get_be16(p), p[2], p[3], get_be16(p + 4) };
+    }
+    *n = count;
+    return NULL;
+}
+
+void
+ofp_encode_group_desc_request(struct ofpbuf *b, uint32_t xid, uint32_t group_id)
+{
+    size_t start = ofpmsg_start(b, OFPT_MULTIPART_REQUEST, xid);
+    ofpbuf_put_be16(b, 7);                      /* OFPMP_GROUP_DESC */
+    ofpbuf_put_be16(b, 0);
+    ofpbuf_put_zeros(b, 4);
+    ofpbuf_put_be32(b, group_id);
+    ofpbuf_put_zeros(b, 4);
+    ofpmsg_finish(b, start);
+}
+
+/* Decodes one bucket at P (AVAIL bytes); *USED gets its length. */
+static char *
+decode_bucket(const uint8_t *p, size_t avail, struct ofp_bucket *bk, size_t *used)
+{
+    memset(bk, 0, sizeof *bk);
+    ofpbuf_init(&bk->actions);
+    if (avail < 8) {
+        return ofp_xasprintf("group bucket truncated");
+    }
+    size_t len = get_be16(p), alen = get_be16(p + 2);
+    if (len < 8 || len > avail || len % 8 || 8 + alen > len) {
+        return ofp_xasprintf("group bucket length %zu (actions %zu) invalid", len, alen);
+    }
+    bk->bucket_id = get_be32(p + 4);
+    char *err = ofpacts_check(p + 8, alen);
+    if (err) {
+        return err;
+    }
+    ofpbuf_put(&bk->actions, p + 8, alen);
+    for (size_t ofs = 8 + alen; ofs < len;) {
+        if (ofs + 4 > len) {
+            return ofp_xasprintf("bucket property truncated");
+        }
+        uint16_t type = get_be16(p + ofs), plen = get_be16(p + ofs + 2);
+        if (plen < 4 || ofs + plen > len) {
+            return ofp_xasprintf("bucket property length %u invalid", plen);
+        }
+        if (type == 0 && plen >= 6) {
+            bk->weight = get_be16(p + ofs + 4);
+        } else if (type == 1 && plen >= 8) {
+            bk->watch_port = get_be32(p + ofs + 4);
+        } else if (type == 2 && plen >= 8) {
+            bk->watch_group = get_be32(p + ofs + 4);
+        }
+        ofs += round_up8(plen);
+    }
+    *used = len;
+    return NULL;
+}
+
+char *
+ofp_decode_group_desc_reply(const uint8_t *msg, size_t len,
+                            struct ofp_group **groups, size_t *n, bool *more)
+{
+    if (len < 16 || msg[1] != OFPT_MULTIPART_REPLY || get_be16(msg + 8) != 7) {
+        return ofp_xasprintf("not a group description reply");
+    }
+    *more = get_be16(msg + 10) & 1;
+    for (size_t ofs = 16; ofs < len;) {
+        const uint8_t *p = msg + ofs;
+        if (len - ofs < 16) {
+            return ofp_xasprintf("group description truncated");
+        }
+        size_t glen = get_be16(p), blen = get_be16(p + 8);
+        if (glen < 16 || glen > len - ofs || 16 + blen > glen) {
+            return ofp_xasprintf("group description length %zu invalid", glen);
+        }
+        *groups = realloc(*groups, (*n + 1) * sizeof **groups);
+        if (!*groups) {
+            abort();
+        }
+        struct ofp_group *g = &(*groups)[*n];
+        memset(g, 0, sizeof *g);
+        g->type = p[2];
+        g->group_id = get_be32(p + 4);
+        (*n)++;
+        for (size_t bofs = 16; bofs < 16 + blen;) {
+            struct ofp_bucket bk;
+            size_t used = 0;
+            char *err = decode_bucket(p + bofs, 16 + blen - bofs, &bk, &used);
+            if (err) {
+                ofpbuf_uninit(&bk.actions);
+                return err;
+            }
+            g->buckets = realloc(g->buckets, (g->n_buckets + 1) * sizeof *g->buckets);
+            if (!g->buckets) {
+                abort();
+            }
+            g->buckets[g->n_buckets++] = bk;
+            bofs += used;
+        }
+        for (size_t pofs = 16 + blen; pofs < glen;) {
+            if (pofs + 4 > glen) {
+                return ofp_xasprintf("group property truncated");
+            }
+            uint16_t type = get_be16(p + pofs), plen = get_be16(p + pofs + 2);
+            if (plen < 4 || pofs + plen > glen) {
+                return ofp_xasprintf("group property length %u invalid", plen);
+            }
+            if (type == 0xffff && plen >= 40 && get_be32(p + pofs + 4) == 0x0000154d
+                && get_be32(p + pofs + 8) == 1) {
+                char name[17] = { 0 };
+                memcpy(name, p + pofs + 16, 16);
+                free((char *) g->selection_method);
+                g->selection_method = strdup(name);
+                g->selection_method_param = get_be64(p + pofs + 32);
+            }
+            pofs += round_up8(plen);
+        }
+        ofs += glen;
+    }
+    return NULL;
+}

@@ -185,6 +185,22 @@ void ofp_encode_tlv_table_mod(struct ofpbuf *b, uint32_t xid, uint16_t command,
 /* Parses "{class=0x102,type=0x80,len=4}->tun_metadata0[,...]". */
 char *ofp_tlv_map_parse(const char *text, struct ofp_tlv_map **maps, size_t *n);
 
+void ofp_encode_tlv_table_request(struct ofpbuf *b, uint32_t xid);
+/* NXT_TLV_TABLE_REPLY: the mappings (malloc'd array in *MAPS). */
+char *ofp_decode_tlv_table_reply(const uint8_t *msg, size_t len,
+                                 struct ofp_tlv_map **maps, size_t *n,
+                                 uint32_t *max_option_space,
+                                 uint16_t *max_fields);
+
+/* Group descriptions (OFPMP_GROUP_DESC) of GROUP_ID (OFPG_ALL: all). */
+#define OFPG_ALL 0xfffffffcu
+void ofp_encode_group_desc_request(struct ofpbuf *b, uint32_t xid,
+                                   uint32_t group_id);
+/* Appends the groups of one reply to *GROUPS (grown with realloc). */
+char *ofp_decode_group_desc_reply(const uint8_t *msg, size_t len,
+                                  struct ofp_group **groups, size_t *n,
+                                  bool *more);
+
 /* Packet-out: PACKET (LEN bytes) with ACTIONS (wire), from IN_PORT. */
 void ofp_encode_packet_out(struct ofpbuf *b, uint32_t xid, uint32_t in_port,
                            const struct ofpbuf *actions,

@@ -30,6 +30,10 @@ ovs dump-tlv-map br-int | grep -Eq '^ *0x102 +0x80 +4 +tun_metadata0' || { ovs d
 G='group_id=1,type=select,selection_method=dp_hash,bucket=bucket_id:0,weight:100,actions=ct(commit,table=18,zone=NXM_NX_REG13[0..15],nat(dst=10.0.0.5:8080)),bucket=bucket_id:1,weight:100,actions=ct(commit,table=18,zone=NXM_NX_REG13[0..15],nat(dst=10.0.0.6:8080))'
 $OFCTL add-group $SW "$G" || sb_fail "add-group"
 [ "$(ovs dump-groups br-int | sed -n 2p | sed 's/^ //')" = "$G" ] || { ovs dump-groups br-int; sb_fail "group differs"; }
+[ "$($OFCTL dump-groups $SW)" = "$G" ] || sb_fail "loom-ofctl dump-groups: $($OFCTL dump-groups $SW)"
+[ "$($OFCTL dump-tlv-map $SW)" = "{class=0x102,type=0x80,len=4}->tun_metadata0" ] \
+    || sb_fail "loom-ofctl dump-tlv-map: $($OFCTL dump-tlv-map $SW)"
+
 
 echo "== flows in one bundle"
 $OFCTL add-flows --bundle $SW "$DATA/flows.txt" || sb_fail "add-flows --bundle"

@@ -546,6 +546,43 @@ test_messages(void)
         ofp_flows_free(flows, n2);
     }
 
+    /* TLV table and group description replies, as ovs-vswitchd sends them. */
+    len = unhex("0604003000000002000023200000001a0000010000400000000000000000000001"
+                "028004000000000102810800010000", msg);
+    struct ofp_tlv_map *tmaps;
+    size_t n_tmaps;
+    uint32_t space;
+    uint16_t max_fields;
+    CHECK(!ofp_decode_tlv_table_reply(msg, len, &tmaps, &n_tmaps, &space, &max_fields));
+    CHECK(n_tmaps == 2 && space == 256 && max_fields == 64);
+    CHECK(n_tmaps == 2 && tmaps[1].option_class == 0x102 && tmaps[1].option_type == 0x81
+          && tmaps[1].option_len == 8 && tmaps[1].index == 1);
+    free(tmaps);
+    len = unhex("061300c800000002000700000000000000b801000000000100800000000000000040"
+                "003000000000ffff0030000023200023000100011a04000f120000000000ffff0018"
+                "0000232000240000000200110a0000051f90000000000008006400000040003000"
+                "000001ffff0030000023200023000100011a04000f120000000000ffff00180000"
+                "232000240000000200110a0000061f9000000000000800640000ffff00280000154d"
+                "000000010000000064705f68617368000000000000000000000000000000000000",
+                msg);
+    len = get_be16(msg + 2);
+    struct ofp_group *groups = NULL;
+    size_t n_groups = 0;
+    err = ofp_decode_group_desc_reply(msg, len, &groups, &n_groups, &more);
+    CHECK(!err && n_groups == 1 && !more);
+    free(err);
+    if (n_groups == 1) {
+        ofpbuf_clear(&s);
+        CHECK(!ofp_group_format(&groups[0], &s));
+        EXPECT_STR(ofpbuf_cstr(&s), "group_id=1,type=select,selection_method=dp_hash,"
+                   "bucket=bucket_id:0,weight:100,actions=ct(commit,table=18,"
+                   "zone=NXM_NX_REG13[0..15],nat(dst=10.0.0.5:8080)),bucket=bucket_id:1,"
+                   "weight:100,actions=ct(commit,table=18,zone=NXM_NX_REG13[0..15],"
+                   "nat(dst=10.0.0.6:8080))");
+        ofp_group_destroy(&groups[0]);
+    }
+    free(groups);
+
     /* NXT_PACKET_IN2 with userdata, as ovs-vswitchd sends it. */
     len = unhex("0604007800000000000023200000001e0000002effffffffffff00000000000108004500001c0001000040110000c0a80001c0a800020001270f00080000000000030005000000000004001000000000000000000000000000050005010000000006000c80000004fffffffd000000000007000801020304", msg);
     struct ofp_packet_in pin;
