@@ -295,6 +295,17 @@ build_ip_input_port(struct lr_ctx *c, const struct nd_lrp *p)
         own6[k] = n->ip6[k].addr;
     }
 
+    /* DHCPv6 replies to the router (IPv6 prefix delegation) go to
+     * ovn-controller. */
+    for (size_t k = 0; k < n6; k++) {
+        nd_match_init(&m);
+        nd_m_ip6(&m, "ip6.dst", &own6[k]);
+        nd_m_pred(&m, "udp.src == 547 && udp.dst == 546");
+        add(c, ND_S_LR_IN_IP_INPUT, 100, nd_match_cstr(&m),
+            "reg0 = 0; handle_dhcpv6_reply;", p->uuid);
+        nd_match_destroy(&m);
+    }
+
     /* ARP replies for each own IPv4 address, to requesters on its subnet. */
     for (size_t k = 0; k < n4; k++) {
         const struct nd_ip4 *net = &n->ip4[k];

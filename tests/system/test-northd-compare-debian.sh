@@ -5,16 +5,15 @@
 # a localnet port, native DHCPv4, port security, a port group with stateful
 # ACLs, switch ACLs of every action, an address set, a distributed gateway
 # port with two gateway chassis and SNAT).  Their Southbound contents must agree: every logical
-# flow (modulo whitespace and the one documented gap below), every
+# flow (modulo whitespace), every
 # Port_Binding's type/options/mac/port_security, Multicast_Group membership
 # and keys, Port_Group and Address_Set contents.  Then loom-northd alone:
 # a recompute sends nothing, a bad row is logged and skipped while the rest
 # works, a restart keeps every tunnel key, a second instance stands by and
 # takes over when the first dies.
 #
-# Known gap (not built yet, see docs/northd.md): IPv6 prefix delegation's
-# handle_dhcpv6_reply flows in lr_in_ip_input.  ECMP member ids are compared
-# as a set (OVN assigns them in no documented order).
+# ECMP member ids are compared as a set (OVN assigns them in no documented
+# order); otherwise flows must match exactly, modulo whitespace.
 set -euo pipefail
 LOOM_SRC=${LOOM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 LOOM_BUILD=${LOOM_BUILD:-$LOOM_SRC/build}
@@ -130,8 +129,7 @@ def load(path):
                        squash(act)))
     return flows
 ref, loom = load(sys.argv[1]), load(sys.argv[2])
-gap = lambda f: 'handle_dhcpv6_reply' in f[6]
-missing = sorted(f for f in ref - loom if not gap(f))
+missing = sorted(ref - loom)
 extra = sorted(loom - ref)
 for f in missing: print("only in ovn-northd:", f)
 for f in extra: print("only in loom-northd:", f)
