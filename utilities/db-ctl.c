@@ -251,8 +251,8 @@ static struct ctl_row *row_new(struct ctl_ctx *ctx,
     struct ctl_row *row = xcalloc(1, sizeof *row);
     row->table = table;
     row->cols = json_object();
-    row->written = json_object();
-    row->muts = json_object();
+    /* row->written and row->muts stay NULL until this run changes the row:
+     * a show of 50,000 ports then allocates 100,000 fewer objects. */
     if (uuid) {
         snprintf(row->uuid, sizeof row->uuid, "%s", uuid);
         json_object_set_new(row->cols, "_uuid",
@@ -939,6 +939,9 @@ void ctl_set(struct ctl_ctx *ctx, struct ctl_row *row, const char *column,
 {
     assert(!row->deleted);
     json_object_set_new(row->cols, column, datum);
+    if (!row->written) {
+        row->written = json_object();
+    }
     json_object_set_new(row->written, column, json_true());
     json_object_del(row->muts, column);
     mark_verify(row);
@@ -973,9 +976,15 @@ static void mutate(struct ctl_ctx *ctx, struct ctl_row *row,
                                        datum, keys_only);
             json_object_set_new(row->cols, column, d);
         }
+        if (!row->written) {
+            row->written = json_object();
+        }
         json_object_set_new(row->written, column, json_true());
         json_decref(datum);
         return;
+    }
+    if (!row->muts) {
+        row->muts = json_object();
     }
     json_t *list = json_object_get(row->muts, column);
     if (!list) {

@@ -55,8 +55,11 @@ struct ctl_row {
     char uuid[37];          /* real uuid; "" until commit for inserted rows */
     char *named;            /* "rowN" for rows inserted by this run */
     json_t *cols;           /* column -> canonical datum (loaded or written) */
-    json_t *written;        /* column -> true: send the full value */
-    json_t *muts;           /* column -> {"insert": datum, "delete": datum} */
+    json_t *written;        /* column -> true: send the full value
+                             * (NULL until this run changes the row) */
+    json_t *muts;           /* column -> [[op, datum, keys_only]...], the
+                             * pending "mutate"s of an unread column
+                             * (NULL until this run mutates the row) */
     bool inserted, deleted, verify, touched;
     size_t index;           /* position in the cache (creation order) */
 };
