@@ -16,7 +16,7 @@ L ls-add a
 [ "$(cfg nb_cfg)" = 0 ] || sb_fail "nb_cfg moved without --wait"
 
 echo "== nobody answers: --timeout ends the wait"
-"${LNB[@]}" --timeout=1 --wait=sb ls-add b 2>/dev/null
+"${LNB[@]}" --timeout=2 --wait=sb ls-add b 2>/dev/null
 rc=$?
 [ $rc = 142 ] || sb_fail "expected exit 142 (SIGALRM) on timeout, got $rc"
 L get Logical_Switch b name >/dev/null
