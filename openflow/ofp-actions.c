@@ -574,6 +574,12 @@ parse_controller(char *args, struct ofpbuf *b)
             c.reason = (uint8_t) r;
         } else if (!strcmp(k, "userdata") && v) {
             err = parse_hex_bytes(v, &ud, "controller userdata");
+        } else if (!strcmp(k, "actions") && v && v[0] == '[' && v[strlen(v) - 1] == ']') {
+            /* Loom's notation (logical/ofprint.h) for OVN's packet-in
+             * userdata: nested actions, appended to the userdata in
+             * OpenFlow 1.5 wire format after the opcode header. */
+            v[strlen(v) - 1] = '\0';
+            err = parse_actions_into(v + 1, &ud, NULL, true);
         } else {
             err = ofp_xasprintf("controller: unknown argument \"%s\"", k);
         }

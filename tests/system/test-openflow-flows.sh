@@ -58,6 +58,32 @@ awk 'NR % 2 == 1' "$SB_DIR/parsed.txt" | sed -e 's/^ //' -e 's/^cookie=0x[0-9a-f
     -e 's/^table=[0-9]*, //' > "$SB_DIR/loom-text.txt"
 diff -u "$SB_DIR/ovs-decoded.txt" "$SB_DIR/loom-text.txt" || sb_fail "ovs-ofctl decodes Loom's bytes differently"
 
+echo "== logical flows compiled by loom-lflow, installed by loom-ofctl"
+LFLOW=$LOOM_BUILD/bin/loom-lflow
+if [ -x "$LFLOW" ]; then
+    : >"$SB_DIR/lflows.txt"
+    while IFS='|' read -r table match actions; do
+        "$LFLOW" compile --datapath 7 --table "$table" --priority 100 "$match" "$actions" \
+            >>"$SB_DIR/lflows.txt" || sb_fail "loom-lflow compile '$match' '$actions'"
+    done <<'LF'
+0|inport == "lp1" && eth.src == 00:00:00:00:00:01|next;
+3|ip4 && ip4.dst == 10.0.0.0/24 && tcp.dst == 80|reg0[0] = 1; next;
+5|ip4 && ct.new|ct_commit { ct_mark.blocked = 1; }; next;
+6|ip4|ct_dnat(10.0.0.5);
+7|ip4 && ip.ttl == {0, 1}|icmp4 { eth.dst <-> eth.src; icmp4.type = 11; next; };
+8|eth.mcast|clone { outport = "lp1"; output; }; next;
+LF
+    n_want=$(wc -l <"$SB_DIR/lflows.txt")
+    $OFCTL add-flows --bundle $SW "$SB_DIR/lflows.txt" || sb_fail "installing loom-lflow's flows"
+    n_got=$(ovs dump-flows br-int metadata=7 | sed 1d | wc -l)
+    [ "$n_got" = "$n_want" ] || sb_fail "installed $n_got of $n_want compiled flows"
+    ovs dump-flows --no-stats br-int metadata=7 | grep -q 'controller(userdata=00.00.00.0a.00.00.00.00.ff.ff.00.18.00.00.23.20.00.1b' \
+        || sb_fail "icmp4 packet-in userdata not as OVN encodes nested actions"
+    $OFCTL del-flows $SW 'metadata=7' || sb_fail "delete compiled flows"
+else
+    echo "(loom-lflow not built: skipping this part)"
+fi
+
 echo "== a bundle with one bad flow changes nothing"
 before=$(dump)
 for bad in 'table=50, priority=5, reg0=1 actions=group:99' \

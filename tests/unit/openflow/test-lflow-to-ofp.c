@@ -105,6 +105,8 @@ main(void)
     check_lflow(__LINE__, "ip6 && nd_ns", "eth.dst <-> eth.src; ip6.dst = ip6.src; next;", 12);
     check_lflow(__LINE__, "eth.mcast", "clone { outport = \"lp1\"; output; }; next;", 13);
     check_lflow(__LINE__, "ip4 && ip.ttl == {0, 1}", "ip.ttl--; next;", 14);
+    check_lflow(__LINE__, "ip4 && ip.ttl == {0, 1}",
+                "icmp4 { eth.dst <-> eth.src; icmp4.type = 11; next; };", 15);
 
     /* Controller actions: opcode header + nested actions as userdata. */
     struct ofact_list list = { 0 };
