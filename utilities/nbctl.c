@@ -2251,6 +2251,99 @@ static void cmd_hcg_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
     json_decref(ix);
 }
 
+/* ---- meters ------------------------------------------------------------------------ */
+
+static long long parse_u32(const char *s, const char *what, long long min)
+{
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (!*s || *end || v < min || v > 4294967295LL) {
+        ctl_fatal("%s must be in the range %lld...4294967295 (got '%s')",
+                  what, min, s);
+    }
+    return v;
+}
+
+static void cmd_meter_add(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    const char *name = cmd->argv[1];
+    if (strcmp(cmd->argv[2], "drop")) {
+        ctl_fatal("action must be \"drop\" (got '%s')", cmd->argv[2]);
+    }
+    long long rate = parse_u32(cmd->argv[3], "rate", 1);
+    const char *unit = cmd->argv[4];
+    if (strcmp(unit, "kbps") && strcmp(unit, "pktps")) {
+        ctl_fatal("unit must be \"kbps\" or \"pktps\" (got '%s')", unit);
+    }
+    long long burst = cmd->argc > 5 ? parse_u32(cmd->argv[5], "burst", 0)
+                                    : 0;
+    if (existing_name(ctx, "Meter", name)) {
+        ctl_fatal("meter with name \"%s\" already exists", name);
+    }
+    struct ctl_row *band = ctl_insert(ctx, T("Meter_Band"));
+    ctl_set_string(ctx, band, "action", "drop");
+    ctl_set(ctx, band, "rate", int_datum(rate));
+    if (burst) {
+        ctl_set(ctx, band, "burst_size", int_datum(burst));
+    }
+    struct ctl_row *m = ctl_insert(ctx, T("Meter"));
+    ctl_set_string(ctx, m, "name", name);
+    ctl_set_string(ctx, m, "unit", unit);
+    ctl_set(ctx, m, "bands", ref_datum(band));
+    if (ctl_has_option(cmd, "--fair")) {
+        ctl_set(ctx, m, "fair", bool_datum(true));
+    }
+}
+
+static void cmd_meter_del(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    if (cmd->argc > 1) {
+        struct ctl_row *m = lookup(ctx, "Meter", cmd->argv[1], "meter",
+                                   false);
+        if (m) {
+            ctl_delete(ctx, m);
+        }
+        return;
+    }
+    size_t n;
+    struct ctl_row **all = all_rows(ctx, "Meter", &n);
+    for (size_t i = 0; i < n; i++) {
+        ctl_delete(ctx, all[i]);
+    }
+    free(all);
+}
+
+static void cmd_meter_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    size_t n;
+    struct ctl_row **meters = all_rows(ctx, "Meter", &n);
+    sort_ctx = ctx;
+    qsort(meters, n, sizeof *meters, by_name);
+    struct cbuf *out = &cmd->output;
+    for (size_t i = 0; i < n; i++) {
+        const json_t *fair = ctl_get(ctx, meters[i], "fair");
+        const char *unit = ctl_get_string(ctx, meters[i], "unit");
+        cbuf_printf(out, "%s:%s bands:\n", row_name(ctx, meters[i]),
+                    json_is_true(json_array_get(fair, 0)) ? " (fair)" : "");
+        size_t nb;
+        struct ctl_row **bands = deref_all(ctx, meters[i], "bands",
+                                           "Meter_Band", &nb);
+        for (size_t j = 0; j < nb; j++) {
+            long long burst = ctl_get_int(ctx, bands[j], "burst_size");
+            cbuf_printf(out, "  %s: %lld %s",
+                        ctl_get_string(ctx, bands[j], "action"),
+                        ctl_get_int(ctx, bands[j], "rate"), unit);
+            if (burst) {
+                cbuf_printf(out, ", %lld %s burst", burst,
+                            !strcmp(unit, "kbps") ? "kb" : "packet");
+            }
+            cbuf_puts(out, "\n");
+        }
+        free(bands);
+    }
+    free(meters);
+}
+
 /* ---- DHCP options ------------------------------------------------------------ */
 
 static struct ctl_row *dhcp_lookup(struct ctl_ctx *ctx, const char *id)
@@ -2673,6 +2766,10 @@ static const struct ctl_command_spec nb_commands[] = {
       "GROUP CHASSIS PRIORITY" },
     { "ha-chassis-group-remove-chassis", 2, 2, "", cmd_hcg_remove_chassis,
       "GROUP CHASSIS" },
+    { "meter-add", 4, 5, "--fair", cmd_meter_add,
+      "NAME ACTION RATE UNIT [BURST]" },
+    { "meter-del", 0, 1, "", cmd_meter_del, "[NAME]" },
+    { "meter-list", 0, 0, "", cmd_meter_list, "" },
     { "dhcp-options-create", 1, -1, "", cmd_dhcp_options_create,
       "CIDR [EXTERNAL_IDS]" },
     { "dhcp-options-del", 1, 1, "", cmd_dhcp_options_del, "DHCP_OPTIONS_UUID" },

@@ -53,6 +53,7 @@ L acl-add ls2 from-lport 100 'ip4.src == $as_web' allow
 L lb-add lb_web 10.0.1.100:80 10.0.1.1:8080,10.0.1.2:8080 -- lb-add lb_web 10.0.1.100:443 10.0.1.1:8443 \
   -- lb-add lb_dns 10.0.1.53 10.0.1.1,10.0.1.2 -- lb-add lb_v6 [fd00::100]:80 [fd00::1]:80 udp \
   -- ls-lb-add ls1 lb_web lb_dns -- lr-lb-add lr1 lb_v6 lb_web
+L meter-add acl_meter drop 100 pktps 10 -- --fair meter-add m_fair drop 2000 kbps
 L ha-chassis-group-add hcg1 -- ha-chassis-group-add-chassis hcg1 hv1 30 \
   -- ha-chassis-group-add-chassis hcg1 hv2 20
 L dhcp-options-create 10.0.1.0/24 subnet=ls1 -- dhcp-options-create 10.0.2.0/24 -- dhcp-options-create fd00::/64
@@ -81,6 +82,7 @@ ctl_same lsp-get-up vm3
 ctl_same dhcp-options-list
 ctl_same lb-list
 ctl_same ha-chassis-group-list
+ctl_same meter-list
 ctl_same lb-list lb_web
 ctl_same ls-lb-list ls1
 ctl_same lr-lb-list lr1
