@@ -465,12 +465,13 @@ gen_parse(const struct ovsdb_table_schema *t, const char *tl)
     fprintf(c, "}\n");
 }
 
-/* Index lookups: declared single/multi-column indexes over non-reference
- * scalars, plus a scalar string "name" column if not already covered. */
+/* Index lookups: declared single/multi-column indexes over scalars (a
+ * reference is looked up by the referenced row's UUID), plus a scalar
+ * string "name" column if not already covered. */
 static int
 indexable(const struct ovsdb_column_schema *col)
 {
-    return col && ovsdb_type_is_scalar(&col->type) && !col->type.key.ref_table;
+    return col && ovsdb_type_is_scalar(&col->type);
 }
 
 static void

@@ -185,6 +185,15 @@ main(void)
     CHECK(sbrec_port_binding_find_by_logical_port(sb, "lp77")
           && sbrec_port_binding_find_by_logical_port(sb, "lp77")->tunnel_key
              == 78);
+    /* Index lookup through a reference column (by the target's UUID). */
+    apply(sb, "{\"Multicast_Group\":{\"" U1 "\":{\"insert\":{\"name\":\"_MC_flood\","
+              "\"tunnel_key\":32768,\"datapath\":[\"uuid\",\"" U3 "\"]}}}}");
+    struct uuid dp_uuid;
+    uuid_from_string(&dp_uuid, U3);
+    const struct sbrec_multicast_group *mg
+        = sbrec_multicast_group_find_by_datapath_name(sb, &dp_uuid, "_MC_flood");
+    CHECK(mg && mg->tunnel_key == 32768 && !mg->datapath);
+    CHECK(!sbrec_multicast_group_find_by_datapath_name(sb, &dp_uuid, "x"));
     replica_destroy(sb);
 
     if (failures) {
