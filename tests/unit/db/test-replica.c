@@ -143,6 +143,24 @@ test_data(const struct ovsdb_schema *s)
     free(err);
     ovsdb_datum_destroy(&d, &tag->type);
 
+    /* human input (loom-nbctl style) */
+    union ovsdb_atom a;
+    CHECK(!ovsdb_atom_from_string(&a, &tag->type.key, "42") && a.integer == 42);
+    err = ovsdb_atom_from_string(&a, &tag->type.key, "4096");
+    CHECK(err && strstr(err, "4096"));        /* tag is 1..4095 */
+    free(err);
+    err = ovsdb_atom_from_string(&a, &tag->type.key, "4x");
+    CHECK(err && strstr(err, "\"4x\" is not a valid integer"));
+    free(err);
+    CHECK(!ovsdb_atom_from_string(&a, &name->type.key, "\"a b\"")
+          && !strcmp(a.string, "a b"));
+    ovsdb_atom_destroy(&a, OVSDB_TYPE_STRING);
+    const struct ovsdb_column_schema *type_col
+        = ovsdb_table_find_column(lsp, "up");
+    err = ovsdb_atom_from_string(&a, &type_col->type.key, "yes");
+    CHECK(err && strstr(err, "boolean"));
+    free(err);
+
     struct uuid u, v;
     char buf[UUID_LEN + 1];
     uuid_generate(&u);
