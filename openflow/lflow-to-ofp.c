@@ -217,12 +217,12 @@ ofpacts_from_ofacts(const struct ofact_list *list, struct ofpbuf *b)
             ofpact_put_group(b, a->id);
             break;
         case OFACT_SET_QUEUE:
-            ofpbuf_put_be16(b, 21);             /* OFPAT_SET_QUEUE */
+            ofpbuf_put_be16(b, OFPAT_SET_QUEUE);
             ofpbuf_put_be16(b, 8);
             ofpbuf_put_be32(b, a->id);
             break;
         case OFACT_METER:
-            ofpbuf_put_be16(b, 29);             /* OFPAT_METER (1.5) */
+            ofpbuf_put_be16(b, OFPAT_METER);
             ofpbuf_put_be16(b, 8);
             ofpbuf_put_be32(b, a->meter_id);
             break;

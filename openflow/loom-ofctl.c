@@ -11,6 +11,8 @@
  *   add-group SWITCH GROUP     del-groups SWITCH GROUP_ID
  *   add-tlv-map SWITCH MAP     "{class=0x102,type=0x80,len=4}->tun_metadata0"
  *   dump-groups SWITCH         one line per group, ovs-ofctl dump-groups syntax
+ *   add-meter SWITCH METER     "meter=1,pktps,bands=type=drop,rate=10"
+ *   del-meter SWITCH ID
  *   dump-tlv-map SWITCH        one "{class=...}->tun_metadataN" line per map
  *   packet-out SWITCH IN_PORT ACTIONS HEXPACKET
  *   monitor-packet-in SWITCH [COUNT]   prints NXT_PACKET_IN2s (with userdata);
@@ -49,6 +51,7 @@ usage(void)
             "          del-flows SWITCH [FLOW] | dump-flows SWITCH [TABLE] |\n"
             "          add-group SWITCH GROUP | del-groups SWITCH GROUP_ID |\n"
             "          add-tlv-map SWITCH MAP | dump-tlv-map SWITCH | dump-groups SWITCH |\n"
+            "          add-meter SWITCH METER | del-meter SWITCH ID |\n"
             "          packet-out SWITCH IN_PORT ACTIONS HEX |\n"
             "          monitor-packet-in SWITCH [COUNT] | show SWITCH |\n"
             "          parse-flows FILE\n");
@@ -256,6 +259,34 @@ cmd_add_tlv_map(int argc, char **argv)
     struct ofpbuf msg = OFPBUF_INIT;
     ofp_encode_tlv_table_mod(&msg, 0, NXTTMC_ADD, maps, n);
     free(maps);
+    struct ofp_conn *c = open_switch(argv[0]);
+    err = ofp_conn_transact(c, &msg, timeout_ms);
+    ofpbuf_uninit(&msg);
+    ofp_conn_destroy(c);
+    return err ? fail(err) : 0;
+}
+
+static int
+cmd_meter(int argc, char **argv, uint16_t command)
+{
+    if (argc != 2) {
+        usage();
+    }
+    struct ofp_meter m;
+    char *err;
+    if (command == OFPMC_DELETE) {
+        uint64_t id;
+        const char *t = !strncmp(argv[1], "meter=", 6) ? argv[1] + 6 : argv[1];
+        if ((err = ofp_parse_uint(t, UINT32_MAX, "meter id", &id))) {
+            return fail(err);
+        }
+        memset(&m, 0, sizeof m);
+        m.meter_id = (uint32_t) id;
+    } else if ((err = ofp_meter_parse(&m, argv[1]))) {
+        return fail(err);
+    }
+    struct ofpbuf msg = OFPBUF_INIT;
+    ofp_encode_meter_mod(&msg, 0, command, &m);
     struct ofp_conn *c = open_switch(argv[0]);
     err = ofp_conn_transact(c, &msg, timeout_ms);
     ofpbuf_uninit(&msg);
@@ -578,6 +609,12 @@ main(int argc, char **argv)
         return cmd_add_group(n, rest, OFPGC_MODIFY);
     } else if (!strcmp(cmd, "del-groups")) {
         return cmd_add_group(n, rest, OFPGC_DELETE);
+    } else if (!strcmp(cmd, "add-meter")) {
+        return cmd_meter(n, rest, OFPMC_ADD);
+    } else if (!strcmp(cmd, "mod-meter")) {
+        return cmd_meter(n, rest, OFPMC_MODIFY);
+    } else if (!strcmp(cmd, "del-meter")) {
+        return cmd_meter(n, rest, OFPMC_DELETE);
     } else if (!strcmp(cmd, "dump-groups")) {
         return cmd_dump_groups(n, rest);
     } else if (!strcmp(cmd, "dump-tlv-map")) {

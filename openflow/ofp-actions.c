@@ -917,6 +917,20 @@ parse_one_action(char *tok, struct ofpbuf *b, int *goto_table, bool nested,
         if (!err) {
             ofpact_put_group(b, (uint32_t) x);
         }
+    } else if (!strcmp(name, "meter") && arg) {
+        err = ofp_parse_uint(arg, UINT32_MAX, "meter id", &x);
+        if (!err) {
+            ofpbuf_put_be16(b, OFPAT_METER);
+            ofpbuf_put_be16(b, 8);
+            ofpbuf_put_be32(b, (uint32_t) x);
+        }
+    } else if (!strcmp(name, "set_queue") && arg) {
+        err = ofp_parse_uint(arg, UINT32_MAX, "queue id", &x);
+        if (!err) {
+            ofpbuf_put_be16(b, OFPAT_SET_QUEUE);
+            ofpbuf_put_be16(b, 8);
+            ofpbuf_put_be32(b, (uint32_t) x);
+        }
     } else if (!strcmp(name, "dec_ttl") && (!arg || (paren && !*arg))) {
         ofpact_put_dec_ttl(b);
     } else if (!strcmp(name, "ct_clear") && !arg) {
@@ -1820,6 +1834,11 @@ format_one(const uint8_t *p, size_t n, struct ofpbuf *s, int depth)
         return NULL;
     case OFPAT_DEC_NW_TTL:
         ofpbuf_puts(s, "dec_ttl");
+        return NULL;
+    case OFPAT_METER:
+    case OFPAT_SET_QUEUE:
+        ofpbuf_printf(s, "%s:%" PRIu32, type == OFPAT_METER ? "meter" : "set_queue",
+                      get_be32(p + 4));
         return NULL;
     case OFPAT_POP_VLAN:
         ofpbuf_puts(s, "pop_vlan");

@@ -395,3 +395,75 @@ ofp_decode_group_desc_reply(const uint8_t *msg, size_t len,
     }
     return NULL;
 }
+
+char *
+ofp_meter_parse(struct ofp_meter *m, const char *text)
+{
+    memset(m, 0, sizeof *m);
+    char *copy = strdup(text), *err = NULL, *save = NULL;
+    bool have_id = false, in_bands = false;
+    if (!copy) {
+        abort();
+    }
+    for (char *tok = strtok_r(copy, ", ", &save); tok && !err;
+         tok = strtok_r(NULL, ", ", &save)) {
+        uint64_t x;
+        if (!strncmp(tok, "bands=", 6)) {
+            in_bands = true;
+            tok += 6;
+        }
+        char *v = strchr(tok, '=');
+        if (v) {
+            *v++ = '\0';
+        }
+        if (!strcmp(tok, "meter") && v) {
+            err = ofp_parse_uint(v, 0xffff0000, "meter id", &x);
+            m->meter_id = (uint32_t) x;
+            have_id = true;
+        } else if (!v && !in_bands && (!strcmp(tok, "kbps") || !strcmp(tok, "pktps")
+                                       || !strcmp(tok, "burst") || !strcmp(tok, "stats"))) {
+            m->flags |= tok[0] == 'k' ? OFPMF_KBPS : tok[0] == 'p' ? OFPMF_PKTPS
+                        : tok[0] == 'b' ? OFPMF_BURST : OFPMF_STATS;
+        } else if (in_bands && !strcmp(tok, "type") && v) {
+            if (strcmp(v, "drop")) {
+                err = ofp_xasprintf("meter band type \"%s\" is not supported (drop only)", v);
+            } else if (m->n_bands == OFP_METER_MAX_BANDS) {
+                err = ofp_xasprintf("more than %d meter bands", OFP_METER_MAX_BANDS);
+            } else {
+                m->n_bands++;
+            }
+        } else if (in_bands && m->n_bands && (!strcmp(tok, "rate") || !strcmp(tok, "burst_size")) && v) {
+            err = ofp_parse_uint(v, UINT32_MAX, tok, &x);
+            if (tok[0] == 'r') {
+                m->bands[m->n_bands - 1].rate = (uint32_t) x;
+            } else {
+                m->bands[m->n_bands - 1].burst_size = (uint32_t) x;
+            }
+        } else {
+            err = ofp_xasprintf("meter: unexpected \"%s%s%s\"", tok, v ? "=" : "", v ? v : "");
+        }
+    }
+    if (!err && !have_id) {
+        err = ofp_xasprintf("\"%s\": meter= is required", text);
+    }
+    free(copy);
+    return err;
+}
+
+void
+ofp_encode_meter_mod(struct ofpbuf *b, uint32_t xid, uint16_t command,
+                     const struct ofp_meter *m)
+{
+    size_t start = ofpmsg_start(b, OFPT_METER_MOD, xid);
+    ofpbuf_put_be16(b, command);
+    ofpbuf_put_be16(b, m->flags);
+    ofpbuf_put_be32(b, m->meter_id);
+    for (size_t i = 0; command != OFPMC_DELETE && i < m->n_bands; i++) {
+        ofpbuf_put_be16(b, 1);          /* OFPMBT_DROP */
+        ofpbuf_put_be16(b, 16);
+        ofpbuf_put_be32(b, m->bands[i].rate);
+        ofpbuf_put_be32(b, m->bands[i].burst_size);
+        ofpbuf_put_zeros(b, 4);
+    }
+    ofpmsg_finish(b, start);
+}

@@ -201,6 +201,22 @@ char *ofp_decode_group_desc_reply(const uint8_t *msg, size_t len,
                                   struct ofp_group **groups, size_t *n,
                                   bool *more);
 
+/* Meters (OFPT_METER_MOD) with drop bands, as OVN uses them for ACL log
+ * and QoS rate limits.  Text as ovs-ofctl add-meter:
+ * "meter=1,pktps,burst,stats,bands=type=drop,rate=10,burst_size=20". */
+enum { OFPMC_ADD = 0, OFPMC_MODIFY = 1, OFPMC_DELETE = 2 };
+enum { OFPMF_KBPS = 1, OFPMF_PKTPS = 2, OFPMF_BURST = 4, OFPMF_STATS = 8 };
+#define OFP_METER_MAX_BANDS 8
+struct ofp_meter {
+    uint32_t meter_id;
+    uint16_t flags;                     /* OFPMF_* */
+    size_t n_bands;
+    struct { uint32_t rate, burst_size; } bands[OFP_METER_MAX_BANDS];
+};
+char *ofp_meter_parse(struct ofp_meter *, const char *text);
+void ofp_encode_meter_mod(struct ofpbuf *b, uint32_t xid, uint16_t command,
+                          const struct ofp_meter *);
+
 /* Packet-out: PACKET (LEN bytes) with ACTIONS (wire), from IN_PORT. */
 void ofp_encode_packet_out(struct ofpbuf *b, uint32_t xid, uint32_t in_port,
                            const struct ofpbuf *actions,

@@ -62,6 +62,7 @@ same nb lsp-list red
 same nb lrp-list lr0
 same sb lflow-list
 same sb lflow-list red
+same sb count-flows
 same sb show
 same sb --columns=logical_port,tunnel_key find Port_Binding type=patch
 

@@ -15,6 +15,8 @@ echo "== remotes and global options"
 [ "$(OVN_NB_DB=$NBDB "$LOOM_BUILD/bin/loom-nbctl" ls-list | wc -l)" = 1 ] || sb_fail "OVN_NB_DB not honoured"
 [ "$(OVN_NB_DB=unix:/nonexistent "${LNB[@]}" ls-list | wc -l)" = 1 ] || sb_fail "--db does not override OVN_NB_DB"
 L --no-leader-only -t 5 --timeout=5 ls-list >/dev/null
+[ "$(OVN_NBCTL_OPTIONS="--db=$NBDB --format=csv" "$LOOM_BUILD/bin/loom-nbctl" --columns=name list Logical_Switch)" = "$(printf 'name\nls1')" ] \
+    || sb_fail "OVN_NBCTL_OPTIONS not honoured"
 
 echo "== usage errors"
 F "unknown command 'frob'" "${LNB[@]}" frob

@@ -35,6 +35,11 @@ $OFCTL add-group $SW "$G" || sb_fail "add-group"
     || sb_fail "loom-ofctl dump-tlv-map: $($OFCTL dump-tlv-map $SW)"
 
 
+echo "== meter"
+$OFCTL add-meter $SW 'meter=1,pktps,burst,stats,bands=type=drop,rate=10,burst_size=20' || sb_fail "add-meter"
+ovs dump-meters br-int | tr '\n' ' ' | grep -q 'meter=1 pktps burst stats bands= type=drop rate=10 burst_size=20' \
+    || { ovs dump-meters br-int; sb_fail "meter not installed as given"; }
+
 echo "== flows in one bundle"
 $OFCTL add-flows --bundle $SW "$DATA/flows.txt" || sb_fail "add-flows --bundle"
 dump > "$SB_DIR/got.txt"

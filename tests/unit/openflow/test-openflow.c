@@ -150,6 +150,8 @@ test_actions(void)
                  "ffff00200000232000240000" "00120033" "0a0000010a000005" "0050005a00000000",
                  NULL);
     check_action(__LINE__, "drop", "", NULL);
+    check_action(__LINE__, "meter:1", "001d000800000001", NULL);
+    check_action(__LINE__, "set_queue:3", "0015000800000003", NULL);
     /* As ovs-ofctl sends it. */
     check_action(__LINE__, "check_pkt_larger(1500)->NXM_NX_REG0[0]",
                  "ffff001800002320003105dc000000010004000000000000", NULL);
@@ -427,6 +429,21 @@ test_messages(void)
     ofpmsg_finish(&b, start);
     EXPECT_HEX(&b, "06220018000000100000000000000003" "0614000800000010");
     ofpbuf_clear(&b);
+
+    /* Meters, as ovs-ofctl add-meter sends them. */
+    struct ofp_meter meter;
+    CHECK(!ofp_meter_parse(&meter, "meter=1,pktps,burst,stats,bands=type=drop,rate=10,"
+                           "burst_size=20"));
+    ofp_encode_meter_mod(&b, 2, OFPMC_ADD, &meter);
+    EXPECT_HEX(&b, "061d0020000000020000000e00000001000100100000000a0000001400000000");
+    ofpbuf_clear(&b);
+    CHECK(!ofp_meter_parse(&meter, "meter=2,kbps,bands=type=drop,rate=1000"));
+    ofp_encode_meter_mod(&b, 2, OFPMC_ADD, &meter);
+    EXPECT_HEX(&b, "061d002000000002000000010000000200010010000003e80000000000000000");
+    ofpbuf_clear(&b);
+    char *merr = ofp_meter_parse(&meter, "meter=3,bands=type=dscp_remark,rate=1");
+    CHECK(merr && strstr(merr, "dscp_remark"));
+    free(merr);
 
     /* Group, TLV map and packet-out, byte for byte as ovs-ofctl sends them. */
     struct ofp_group g;
