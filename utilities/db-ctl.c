@@ -2439,6 +2439,28 @@ int ctl_main(const struct ctl_program *prog, int argc, char *argv[])
     program_name = prog->name;
     log_set_level(LOG_LEVEL_WARN);
 
+    /* Options from the environment go first, as if typed before the
+     * command line's own (which therefore win). */
+    const char *env_opts = prog->options_env ? getenv(prog->options_env)
+                                             : NULL;
+    if (env_opts && *env_opts) {
+        char **nargv = xcalloc((size_t) argc + strlen(env_opts) + 2,
+                               sizeof *nargv);
+        int nargc = 0;
+        nargv[nargc++] = argv[0];
+        char *copy = xstrdup(env_opts);
+        char *save = NULL;
+        for (char *t = strtok_r(copy, " \t\n", &save); t;
+             t = strtok_r(NULL, " \t\n", &save)) {
+            nargv[nargc++] = t;
+        }
+        for (int i = 1; i < argc; i++) {
+            nargv[nargc++] = argv[i];
+        }
+        argc = nargc;
+        argv = nargv;
+    }
+
     const char *db = NULL;
     struct ctl_command *cmds;
     size_t n_cmds = parse_commands(&ctx, argc, argv, &cmds, &db);

@@ -95,6 +95,7 @@ struct ctl_program {
     const char *db_name;            /* "OVN_Northbound" */
     const char *default_db;         /* "unix:/var/run/ovn/ovnnb_db.sock" */
     const char *db_env;             /* "OVN_NB_DB" */
+    const char *options_env;        /* "OVN_NBCTL_OPTIONS": more options */
     const struct ctl_command_spec *commands;   /* ends with name NULL */
     const struct ctl_row_id *row_ids;          /* ends with table NULL */
     const char *global_table;       /* table bumped by --wait ("NB_Global") */

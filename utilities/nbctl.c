@@ -2837,6 +2837,7 @@ static const struct ctl_program nbctl = {
     .db_name = "OVN_Northbound",
     .default_db = "unix:/var/run/ovn/ovnnb_db.sock",
     .db_env = "OVN_NB_DB",
+    .options_env = "OVN_NBCTL_OPTIONS",
     .commands = nb_commands,
     .row_ids = nb_row_ids,
     .global_table = "NB_Global",

@@ -329,7 +329,10 @@ static struct ctl_row *find_datapath(struct ctl_ctx *ctx, const char *arg)
     return found;
 }
 
-static void cmd_lflow_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
+/* Collects (datapath, flow) pairs -- a flow of a Logical_DP_Group once per
+ * datapath -- sorted as ovn-sbctl prints them.  Returns a malloc'd array. */
+static struct lflow_view *collect_lflows(struct ctl_ctx *ctx,
+                                         struct ctl_command *cmd, size_t *np)
 {
     const struct ovsdb_table_schema *tdp = T("Datapath_Binding");
     const struct ovsdb_table_schema *tlf = T("Logical_Flow");
@@ -387,19 +390,36 @@ static void cmd_lflow_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
     }
     json_decref(flows);
     qsort(v, n, sizeof *v, lflow_cmp);
+    *np = n;
+    return v;
+}
+
+/* "\"NAME\"" for a named datapath, "" otherwise (ovn-sbctl's quoting). */
+static void print_dp(struct cbuf *out, const struct lflow_view *lv)
+{
+    if (lv->dp_name[0]) {
+        cbuf_printf(out, "\"%s\"", lv->dp_name);
+    }
+    cbuf_printf(out, " (%s)", ctl_row_uuid_text(lv->dp));
+}
+
+static bool new_group(const struct lflow_view *v, size_t i)
+{
+    return !i || v[i].dp != v[i - 1].dp
+           || strcmp(v[i].pipeline, v[i - 1].pipeline);
+}
+
+static void cmd_lflow_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    size_t n;
+    struct lflow_view *v = collect_lflows(ctx, cmd, &n);
     bool with_uuid = ctl_has_option(cmd, "--uuid");
     struct cbuf *out = &cmd->output;
-    for (i = 0; i < n; i++) {
-        if (!i || v[i].dp != v[i - 1].dp
-            || strcmp(v[i].pipeline, v[i - 1].pipeline)) {
+    for (size_t i = 0; i < n; i++) {
+        if (new_group(v, i)) {
             cbuf_puts(out, "Datapath: ");
-            if (v[i].dp_name[0]) {
-                cbuf_printf(out, "\"%s\" ", v[i].dp_name);
-            } else {
-                cbuf_puts(out, " ");
-            }
-            cbuf_printf(out, "(%s)  Pipeline: %s\n",
-                        ctl_row_uuid_text(v[i].dp), v[i].pipeline);
+            print_dp(out, &v[i]);
+            cbuf_printf(out, "  Pipeline: %s\n", v[i].pipeline);
         }
         cbuf_puts(out, "  ");
         if (with_uuid) {
@@ -409,6 +429,41 @@ static void cmd_lflow_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
                     "action=(%s)\n", v[i].table, v[i].stage, v[i].priority,
                     v[i].match, v[i].actions);
     }
+    free(v);
+}
+
+/* count-flows: per datapath and pipeline, flows per table (named after the
+ * stage of the table's last flow), the group's total, and the grand total. */
+static void cmd_count_flows(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    size_t n;
+    struct lflow_view *v = collect_lflows(ctx, cmd, &n);
+    struct cbuf *out = &cmd->output;
+    size_t group_total = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (new_group(v, i)) {
+            cbuf_puts(out, "Datapath: ");
+            print_dp(out, &v[i]);
+            cbuf_printf(out, "  Pipeline: %s\n", v[i].pipeline);
+            group_total = 0;
+        }
+        size_t j = i;
+        while (j + 1 < n && !new_group(v, j + 1)
+               && v[j + 1].table == v[i].table) {
+            j++;
+        }
+        cbuf_printf(out, "  table=%-2lld(%-19s) lflows=%zu\n", v[i].table,
+                    v[j].stage, j - i + 1);
+        group_total += j - i + 1;
+        i = j;
+        if (i + 1 == n || new_group(v, i + 1)) {
+            cbuf_puts(out, "Total number of logical flows in the datapath ");
+            print_dp(out, &v[i]);
+            cbuf_printf(out, " Pipeline: %s = %zu\n\n", v[i].pipeline,
+                        group_total);
+        }
+    }
+    cbuf_printf(out, "Total number of logical flows = %zu\n", n);
     free(v);
 }
 
@@ -424,6 +479,7 @@ static const struct ctl_command_spec sb_commands[] = {
     { "lsp-unbind", 1, 1, "--if-exists", cmd_lsp_unbind, "PORT" },
     { "lflow-list", 0, 1, "--uuid", cmd_lflow_list, "[DATAPATH]" },
     { "dump-flows", 0, 1, "--uuid", cmd_lflow_list, "[DATAPATH]" },
+    { "count-flows", 0, 1, "", cmd_count_flows, "[DATAPATH]" },
     { NULL, 0, 0, NULL, NULL, NULL },
 };
 
@@ -463,6 +519,7 @@ static const struct ctl_program sbctl = {
     .db_name = "OVN_Southbound",
     .default_db = "unix:/var/run/ovn/ovnsb_db.sock",
     .db_env = "OVN_SB_DB",
+    .options_env = "OVN_SBCTL_OPTIONS",
     .commands = sb_commands,
     .row_ids = sb_row_ids,
     .global_table = NULL,

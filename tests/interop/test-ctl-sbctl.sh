@@ -59,6 +59,8 @@ sb_same lflow-list sw0
 sb_same lflow-list lr0
 sb_same lflow-list "${anon:0:8}"
 sb_same --uuid lflow-list sw0
+sb_same count-flows
+sb_same count-flows lr0
 sb_same --unordered show
 sb_same list Chassis hv1
 sb_same --columns=logical_port,tunnel_key find Port_Binding type=chassisredirect
