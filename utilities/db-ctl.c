@@ -1594,7 +1594,8 @@ void ctl_print_rows(struct ctl_ctx *ctx, struct ctl_command *cmd,
 {
     json_t *cols = parse_columns_option(table, ctl_option(cmd, "--columns"));
     struct cbuf *out = &cmd->output;
-    const char *fmt = ctx->format ? ctx->format : "list";
+    /* --bare means bare values, one per line, whatever the format. */
+    const char *fmt = ctx->bare || !ctx->format ? "list" : ctx->format;
     size_t ncols = json_array_size(cols);
     size_t i, j;
     json_t *ix, *c;

@@ -98,6 +98,7 @@ ctl_same --format=csv --columns=name,addresses,tag_request list Logical_Switch_P
 ctl_same --format=json --columns=name,addresses,options,tag_request list Logical_Switch_Port vm1 ls2-lr1
 ctl_same --format=table --columns=name,addresses list Logical_Switch_Port vm1 vm2
 ctl_same --no-headings --format=table --columns=name,type list Logical_Switch_Port ln vm3
+ctl_same --format=csv --bare --columns=name,external_ids,ports list Logical_Switch ls1
 ctl_same --oneline lsp-list ls1 -- get Logical_Switch_Port vm2 addresses -- ls-list
 ctl_same --bare --columns=name find Logical_Switch_Port 'addresses{>=}"00:00:00:00:01:02 10.0.1.2"'
 ctl_same --bare --columns=name find Logical_Switch_Port 'tag_request>5'
