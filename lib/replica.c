@@ -821,7 +821,7 @@ row_free(struct replica_row *row)
     for (size_t c = 0; c < t->schema->n_columns; c++) {
         ovsdb_datum_destroy(&row->data[c], &t->schema->columns[c].type);
     }
-    free(row->data);
+    /* row->data lives in the row's own allocation. */
     free_old(row);
     free(row->modified);
     free(row->refs);
@@ -866,11 +866,16 @@ replica_clear_tracking(struct replica *r)
 static struct replica_row *
 row_create(struct replica_table *t, const struct uuid *uuid)
 {
+    /* One allocation for the (typed) row and its datums: 200,000 rows
+     * means 200,000 fewer malloc/free pairs on a snapshot. */
     size_t size = t->cls ? t->cls->row_size : sizeof(struct replica_row);
-    struct replica_row *row = xcalloc(1, size);
+    size_t align = _Alignof(struct ovsdb_datum);
+    size = (size + align - 1) / align * align;
+    struct replica_row *row = xcalloc(1, size + (t->schema->n_columns + 1)
+                                             * sizeof *row->data);
     row->uuid = *uuid;
     row->table = t;
-    row->data = xmalloc((t->schema->n_columns + 1) * sizeof *row->data);
+    row->data = (struct ovsdb_datum *) ((char *) row + size);
     for (size_t c = 0; c < t->schema->n_columns; c++) {
         ovsdb_datum_init_default(&row->data[c], &t->schema->columns[c].type);
     }
