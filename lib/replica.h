@@ -222,6 +222,19 @@ struct ovsdb_smap {
     const union ovsdb_atom *keys;     /* keys[i].string, sorted */
     const union ovsdb_atom *values;   /* values[i].string */
 };
+/* Iteration in key order: for (size_t i = 0; i < m->n; i++)
+ * use ovsdb_smap_key(m, i) and ovsdb_smap_value(m, i). */
+static inline const char *
+ovsdb_smap_key(const struct ovsdb_smap *m, size_t i)
+{
+    return m->keys[i].string;
+}
+static inline const char *
+ovsdb_smap_value(const struct ovsdb_smap *m, size_t i)
+{
+    return m->values[i].string;
+}
+/* Lookups are O(log n) (keys are sorted). */
 const char *ovsdb_smap_get(const struct ovsdb_smap *, const char *key);
 const char *ovsdb_smap_get_def(const struct ovsdb_smap *, const char *key,
                                const char *def);
