@@ -723,12 +723,14 @@ cmd_leader(int argc, char *argv[])
         poll_timer_wait_until(deadline);
         poll_block();
     }
-    /* A write goes through the final connection. */
+    /* A write goes through the final connection (waiting for one, on a
+     * slow machine). */
     struct ovsdb_txn *txn = ovsdb_txn_create(argv[3]);
     ovsdb_txn_comment(txn, "leader test");
-    ovsdb_client_wait_synced(c, 10000);
+    ovsdb_client_wait_synced(c, 20000);
     enum ovsdb_txn_status st = ovsdb_client_commit_block(c, txn, 10000);
-    printf("final %s write=%s\n", last ? last : "(none)",
+    printf("final %s write=%s\n", ovsdb_client_is_synced(c)
+           ? ovsdb_client_get_remote(c) : "(none)",
            ovsdb_txn_status_to_string(st));
     ovsdb_txn_destroy(txn);
     ovsdb_client_destroy(c);
