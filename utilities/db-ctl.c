@@ -2164,6 +2164,202 @@ static void cmd_wait_until(struct ctl_ctx *ctx, struct ctl_command *cmd)
     free(wants);
 }
 
+/* ---- connections and SSL (NB_Global / SB_Global) ---------------------------- */
+
+/* The single row of the program's global table ("NB_Global"/"SB_Global"). */
+static struct ctl_row *global_row(struct ctl_ctx *ctx)
+{
+    const struct ovsdb_table_schema *t = ctl_table_exact(
+        ctx, ctx->prog->global_row_table);
+    ctl_load_table(ctx, t);
+    json_t *rows = ctl_table_rows(ctx, t);
+    if (json_array_size(rows) != 1) {
+        ctl_fatal("%s has %zu rows; run \"init\" first", t->name,
+                  json_array_size(rows));
+    }
+    struct ctl_row *row = ctx->rows[json_integer_value(json_array_get(rows,
+                                                                      0))];
+    json_decref(rows);
+    return row;
+}
+
+static void cmd_set_connection(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *g = global_row(ctx);
+    const char *probe = ctl_option(cmd, "--inactivity-probe");
+    long long probe_ms = 0;
+    if (probe) {
+        char *end;
+        probe_ms = strtoll(probe, &end, 10);
+        if (!*probe || *end || probe_ms < 0) {
+            ctl_fatal("--inactivity-probe: '%s' is not a number of "
+                      "milliseconds", probe);
+        }
+    }
+    /* The SB's Connection table also has read_only and role, set by
+     * "read-only"/"read-write" and "role=ROLE" words that apply to the
+     * targets after them (as ovn-sbctl). */
+    const struct ovsdb_table_schema *tconn = ctl_table_exact(ctx,
+                                                             "Connection");
+    bool has_rbac = ovsdb_table_find_column(tconn, "read_only") != NULL;
+    bool read_only = false;
+    const char *role = "";
+    json_t *refs = json_array();
+    for (int i = 1; i < cmd->argc; i++) {
+        const char *target = cmd->argv[i];
+        if (has_rbac && !strcmp(target, "read-only")) {
+            read_only = true;
+            continue;
+        } else if (has_rbac && !strcmp(target, "read-write")) {
+            read_only = false;
+            continue;
+        } else if (has_rbac && !strncmp(target, "role=", 5)) {
+            role = target + 5;
+            continue;
+        }
+        if (strncmp(target, "ptcp:", 5) && strncmp(target, "pssl:", 5)
+            && strncmp(target, "punix:", 6) && strncmp(target, "tcp:", 4)
+            && strncmp(target, "ssl:", 4) && strncmp(target, "unix:", 5)) {
+            ctl_fatal("%s: not a connection target (ptcp:PORT[:IP], "
+                      "pssl:PORT[:IP], punix:PATH, tcp:IP:PORT, ssl:IP:PORT "
+                      "or unix:PATH)", target);
+        }
+        struct ctl_row *c = ctl_insert(ctx, ctl_table_exact(ctx,
+                                                            "Connection"));
+        json_t *d = json_array();
+        json_array_append_new(d, json_string(target));
+        ctl_set(ctx, c, "target", d);
+        if (probe) {
+            json_t *p = json_array();
+            json_array_append_new(p, json_integer(probe_ms));
+            ctl_set(ctx, c, "inactivity_probe", p);
+        }
+        if (has_rbac) {
+            json_t *ro = json_array();
+            json_array_append_new(ro, json_boolean(read_only));
+            ctl_set(ctx, c, "read_only", ro);
+            json_t *r = json_array();
+            json_array_append_new(r, json_string(role));
+            ctl_set(ctx, c, "role", r);
+        }
+        json_array_append_new(refs, ctl_row_ref(c));
+    }
+    ctl_datum_canonicalize(refs, false);
+    ctl_set(ctx, g, "connections", refs);
+}
+
+static void cmd_del_connection(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    (void) cmd;
+    ctl_set(ctx, global_row(ctx), "connections", json_array());
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+static void cmd_get_connection(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *g = global_row(ctx);
+    const json_t *refs = ctl_get(ctx, g, "connections");
+    const struct ovsdb_table_schema *t = ctl_table_exact(ctx, "Connection");
+    bool has_rbac = ovsdb_table_find_column(t, "read_only") != NULL;
+    size_t n = json_array_size(refs), k = 0;
+    char **lines = xcalloc(n + 1, sizeof *lines);
+    size_t i;
+    json_t *a;
+    json_array_foreach(refs, i, a) {
+        struct ctl_row *c = ctl_deref(ctx, t, a);
+        if (!c) {
+            continue;
+        }
+        const char *target = json_string_value(
+            json_array_get(ctl_get(ctx, c, "target"), 0));
+        if (has_rbac) {
+            bool ro = json_is_true(json_array_get(ctl_get(ctx, c,
+                                                          "read_only"), 0));
+            const char *role = json_string_value(
+                json_array_get(ctl_get(ctx, c, "role"), 0));
+            lines[k++] = xasprintf("%s role=\"%s\" %s",
+                                   ro ? "read-only" : "read-write",
+                                   role ? role : "", target);
+        } else {
+            lines[k++] = xstrdup(target);
+        }
+    }
+    qsort(lines, k, sizeof *lines, str_cmp);
+    for (i = 0; i < k; i++) {
+        cbuf_printf(&cmd->output, "%s\n", lines[i]);
+        free(lines[i]);
+    }
+    free(lines);
+}
+
+static void cmd_set_ssl(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *g = global_row(ctx);
+    const struct ovsdb_table_schema *t = ctl_table_exact(ctx, "SSL");
+    struct ctl_row *ssl = ctl_insert(ctx, t);
+    static const char *const cols[] = {
+        NULL, "private_key", "certificate", "ca_cert", "ssl_protocols",
+        "ssl_ciphers",
+    };
+    for (int i = 1; i < cmd->argc; i++) {
+        json_t *d = json_array();
+        json_array_append_new(d, json_string(cmd->argv[i]));
+        ctl_set(ctx, ssl, cols[i], d);
+    }
+    json_t *b = json_array();
+    json_array_append_new(b, json_boolean(ctl_has_option(cmd,
+                                                         "--bootstrap")));
+    ctl_set(ctx, ssl, "bootstrap_ca_cert", b);
+    json_t *ref = json_array();
+    json_array_append_new(ref, ctl_row_ref(ssl));
+    ctl_set(ctx, g, "ssl", ref);
+}
+
+static void cmd_del_ssl(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    (void) cmd;
+    ctl_set(ctx, global_row(ctx), "ssl", json_array());
+}
+
+static void cmd_get_ssl(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *g = global_row(ctx);
+    const json_t *ref = ctl_get(ctx, g, "ssl");
+    if (!json_array_size(ref)) {
+        return;
+    }
+    struct ctl_row *ssl = ctl_deref(ctx, ctl_table_exact(ctx, "SSL"),
+                                    json_array_get(ref, 0));
+    if (!ssl) {
+        return;
+    }
+#define SSL_STR(COL) json_string_value(json_array_get(ctl_get(ctx, ssl, COL), 0))
+    cbuf_printf(&cmd->output, "Private key: %s\nCertificate: %s\n"
+                "CA Certificate: %s\nBootstrap: %s\n",
+                SSL_STR("private_key"), SSL_STR("certificate"),
+                SSL_STR("ca_cert"),
+                json_is_true(json_array_get(ctl_get(ctx, ssl,
+                                                    "bootstrap_ca_cert"), 0))
+                ? "true" : "false");
+#undef SSL_STR
+}
+
+const struct ctl_command_spec ctl_conn_commands[] = {
+    { "set-connection", 1, -1, "--inactivity-probe=", cmd_set_connection,
+      "TARGET..." },
+    { "get-connection", 0, 0, "", cmd_get_connection, "" },
+    { "del-connection", 0, 0, "", cmd_del_connection, "" },
+    { "set-ssl", 3, 5, "--bootstrap", cmd_set_ssl,
+      "PRIVATE-KEY CERTIFICATE CA-CERT [SSL-PROTOS [SSL-CIPHERS]]" },
+    { "get-ssl", 0, 0, "", cmd_get_ssl, "" },
+    { "del-ssl", 0, 0, "", cmd_del_ssl, "" },
+    { NULL, 0, 0, NULL, NULL, NULL },
+};
+
 const struct ctl_command_spec ctl_db_commands[] = {
     { "get", 2, -1, "--if-exists,--id=", cmd_get,
       "TABLE RECORD [COLUMN[:KEY]]..." },
@@ -2198,6 +2394,11 @@ static const struct ctl_command_spec *find_spec(const struct ctl_program *p,
         }
     }
     for (const struct ctl_command_spec *s = ctl_db_commands; s->name; s++) {
+        if (!strcmp(s->name, name)) {
+            return s;
+        }
+    }
+    for (const struct ctl_command_spec *s = ctl_conn_commands; s->name; s++) {
         if (!strcmp(s->name, name)) {
             return s;
         }

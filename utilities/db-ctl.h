@@ -99,6 +99,7 @@ struct ctl_program {
     const struct ctl_command_spec *commands;   /* ends with name NULL */
     const struct ctl_row_id *row_ids;          /* ends with table NULL */
     const char *global_table;       /* table bumped by --wait ("NB_Global") */
+    const char *global_row_table;   /* NB_Global/SB_Global: connections, ssl */
     void (*usage)(void);
 };
 
@@ -243,5 +244,7 @@ void ctl_print_rows(struct ctl_ctx *, struct ctl_command *,
 /* Generic database commands (get, set, list, ...), to put into a program's
  * command table. */
 extern const struct ctl_command_spec ctl_db_commands[];
+/* set/get/del-connection and set/get/del-ssl on the global row. */
+extern const struct ctl_command_spec ctl_conn_commands[];
 
 #endif

@@ -2821,6 +2821,10 @@ static void usage(void)
     for (const struct ctl_command_spec *s = ctl_db_commands; s->name; s++) {
         printf("  %s %s\n", s->name, s->usage);
     }
+    for (const struct ctl_command_spec *s = ctl_conn_commands; s->name;
+         s++) {
+        printf("  %s %s\n", s->name, s->usage);
+    }
     printf("\nOptions:\n"
            "  --db=DATABASE     connect to DATABASE (default: $OVN_NB_DB, "
            "else unix:/var/run/ovn/ovnnb_db.sock)\n"
@@ -2841,6 +2845,7 @@ static const struct ctl_program nbctl = {
     .commands = nb_commands,
     .row_ids = nb_row_ids,
     .global_table = "NB_Global",
+    .global_row_table = "NB_Global",
     .usage = usage,
 };
 

@@ -507,6 +507,10 @@ static void usage(void)
     for (const struct ctl_command_spec *s = ctl_db_commands; s->name; s++) {
         printf("  %s %s\n", s->name, s->usage);
     }
+    for (const struct ctl_command_spec *s = ctl_conn_commands; s->name;
+         s++) {
+        printf("  %s %s\n", s->name, s->usage);
+    }
     printf("\nOptions:\n"
            "  --db=DATABASE     connect to DATABASE (default: $OVN_SB_DB, "
            "else unix:/var/run/ovn/ovnsb_db.sock)\n"
@@ -523,6 +527,7 @@ static const struct ctl_program sbctl = {
     .commands = sb_commands,
     .row_ids = sb_row_ids,
     .global_table = NULL,
+    .global_row_table = "SB_Global",
     .usage = usage,
 };
 

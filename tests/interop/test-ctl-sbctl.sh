@@ -60,6 +60,8 @@ sb_same lflow-list lr0
 sb_same lflow-list "${anon:0:8}"
 sb_same --uuid lflow-list sw0
 sb_same count-flows
+L set-connection read-only role=ovn-controller pssl:6642 read-write ptcp:6643:127.0.0.1
+sb_same get-connection
 sb_same count-flows lr0
 sb_same --unordered show
 sb_same list Chassis hv1
