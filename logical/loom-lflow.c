@@ -9,6 +9,7 @@
  *   loom-lflow parse-sb --db REMOTE [--chassis NAME] [--print-flows]
  *                      [--verbose] [--quiet] [--timeout SECS]
  *   loom-lflow install --bridge-socket PATH [--replace] [--timeout SECS] FILE
+ *   loom-lflow install --dry-run FILE
  *
  * compile: one logical flow.  Select/load-balancer groups the flows use
  * follow as "group_id=N,SPEC" lines, meters as "meter=N SPEC" lines.
@@ -49,7 +50,9 @@
  * are encoded the way openflow/lflow-to-ofp.c does: the userdata is the
  * 8-byte opcode header followed by A in OpenFlow 1.5 wire format.  Those
  * with data="..." (log), result= or meter_id= are refused with an error
- * (openflow/ has no encoding for them yet).
+ * (openflow/ has no encoding for them yet).  --dry-run parses the file and
+ * prints, instead of sending, what would go to the switch in ovs-ofctl
+ * syntax (meters, then groups, then flows).
  *
  * Exit status: 0 on success, 1 on a bad match/actions, a flow that failed
  * to compile or install, or bad usage (errors on stderr quote the bad
@@ -978,7 +981,7 @@ static char *expand_controllers(const char *text, char **out)
 /* One meter line as compile prints it ("meter=N kbps burst stats
  * bands=type=drop rate=R burst_size=B": spaces) into openflow/'s ovs-ofctl
  * add-meter syntax (commas) and parsed there. */
-static char *parse_meter(const char *line, struct ofp_meter *m)
+static char *parse_meter(const char *line, struct ofp_meter *m, char **textp)
 {
     char *text = xstrdup(line);
     for (char *p = text; *p; p++) {
@@ -986,36 +989,45 @@ static char *parse_meter(const char *line, struct ofp_meter *m)
     }
     memset(m, 0, sizeof *m);
     char *err = ofp_meter_parse(m, text);
-    free(text);
+    if (err) {
+        free(text);
+        text = NULL;
+    }
+    *textp = text;
     return err;
 }
 
 /* One line of the input and the bundle message it became. */
 struct install_line {
     unsigned lineno;
-    char *text;
+    char *text;                 /* as written */
+    char *expanded;             /* in ovs-ofctl syntax (for --dry-run) */
 };
 
 static void usage_install(FILE *f)
 {
     fprintf(f,
             "usage: loom-lflow install --bridge-socket PATH [--replace] [--timeout SECS] FILE\n"
+            "       loom-lflow install --dry-run FILE\n"
             "Installs compiled flows (as 'loom-lflow compile' or 'parse-sb --print-flows'\n"
             "print them; FILE '-' is stdin) in one atomic OpenFlow bundle: if any line\n"
             "fails, nothing changes and the error names the line.\n"
             "  --bridge-socket PATH  the bridge's OpenFlow socket (e.g. $OVS_RUNDIR/br-int.mgmt)\n"
             "  --replace             delete every flow and group first, in the same bundle\n"
-            "  --timeout SECS        give up after SECS (default 60)\n");
+            "  --timeout SECS        give up after SECS (default 60)\n"
+            "  --dry-run             parse only; print the meters, groups and flows in\n"
+            "                        ovs-ofctl syntax (controller actions encoded)\n");
 }
 
 static int cmd_install(int argc, char *argv[])
 {
     const char *socket_path = NULL, *file = NULL;
-    bool replace = false;
+    bool replace = false, dry_run = false;
     int timeout_ms = 60000;
     struct install_line *groups = NULL, *flows = NULL;
     size_t n_groups = 0, n_flows = 0;
     struct ofp_meter *meters = NULL;
+    char **meter_texts = NULL;          /* ovs-ofctl add-meter syntax */
     size_t n_meters = 0;
     struct ofpbuf group_msgs = OFPBUF_INIT, flow_msgs = OFPBUF_INIT, msgs = OFPBUF_INIT;
     struct ofp_conn *conn = NULL;
@@ -1042,6 +1054,8 @@ static int cmd_install(int argc, char *argv[])
             }
         } else if (!strcmp(a, "--replace")) {
             replace = true;
+        } else if (!strcmp(a, "--dry-run")) {
+            dry_run = true;
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage_install(stdout);
             status = 0;
@@ -1056,7 +1070,7 @@ static int cmd_install(int argc, char *argv[])
             file = a;
         }
     }
-    if (!socket_path || !file) {
+    if ((!socket_path && !dry_run) || !file) {
         fprintf(stderr, "loom-lflow: install needs --bridge-socket PATH and FILE\n");
         goto out;
     }
@@ -1075,7 +1089,8 @@ static int cmd_install(int argc, char *argv[])
         char *text = NULL;
         if (!strncmp(s, "meter=", 6)) {
             meters = xrealloc(meters, (n_meters + 1) * sizeof *meters);
-            err = parse_meter(s, &meters[n_meters]);
+            meter_texts = xrealloc(meter_texts, (n_meters + 1) * sizeof *meter_texts);
+            err = parse_meter(s, &meters[n_meters], &meter_texts[n_meters]);
             if (!err) n_meters++;
         } else if ((err = expand_controllers(s, &text))) {
             /* reported below */
@@ -1085,7 +1100,7 @@ static int cmd_install(int argc, char *argv[])
                 ofp_encode_group_mod(&group_msgs, 0, OFPGC_ADD, &g);
                 ofp_group_destroy(&g);
                 groups = xrealloc(groups, (n_groups + 1) * sizeof *groups);
-                groups[n_groups++] = (struct install_line) { lineno, xstrdup(s) };
+                groups[n_groups++] = (struct install_line) { lineno, xstrdup(s), xstrdup(text) };
             }
         } else {
             struct ofp_flow flow;
@@ -1093,7 +1108,7 @@ static int cmd_install(int argc, char *argv[])
             if (!(err = ofp_flow_parse(&flow, text, false))) {
                 ofp_encode_flow_mod(&flow_msgs, 0, &flow, OFPFC_ADD, OFPP_ANY, OFPG_ANY);
                 flows = xrealloc(flows, (n_flows + 1) * sizeof *flows);
-                flows[n_flows++] = (struct install_line) { lineno, xstrdup(s) };
+                flows[n_flows++] = (struct install_line) { lineno, xstrdup(s), xstrdup(text) };
             }
             ofp_flow_destroy(&flow);
         }
@@ -1109,6 +1124,15 @@ static int cmd_install(int argc, char *argv[])
         goto out;
     }
 
+    if (dry_run) {
+        /* What would be sent, in ovs-ofctl syntax: meters (add-meter),
+         * groups (add-group), flows (add-flow). */
+        for (size_t i = 0; i < n_meters; i++) printf("%s\n", meter_texts[i]);
+        for (size_t i = 0; i < n_groups; i++) printf("%s\n", groups[i].expanded);
+        for (size_t i = 0; i < n_flows; i++) printf("%s\n", flows[i].expanded);
+        status = 0;
+        goto out;
+    }
     target = (!strncmp(socket_path, "unix:", 5) || !strncmp(socket_path, "tcp:", 4))
              ? xstrdup(socket_path) : xasprintf("unix:%s", socket_path);
     conn = ofp_conn_create(target);
@@ -1178,8 +1202,16 @@ out:
     free(err);
     free(line);
     if (f && f != stdin) fclose(f);
-    for (size_t i = 0; i < n_groups; i++) free(groups[i].text);
-    for (size_t i = 0; i < n_flows; i++) free(flows[i].text);
+    for (size_t i = 0; i < n_groups; i++) {
+        free(groups[i].text);
+        free(groups[i].expanded);
+    }
+    for (size_t i = 0; i < n_flows; i++) {
+        free(flows[i].text);
+        free(flows[i].expanded);
+    }
+    for (size_t i = 0; i < n_meters; i++) free(meter_texts[i]);
+    free(meter_texts);
     free(groups);
     free(flows);
     free(meters);
