@@ -65,12 +65,14 @@ m_resident(struct nd_match *m, const struct nd_lrp *p)
     }
 }
 
-/* True if ADDR is the external IP of one of LR's SNAT rules. */
+/* True if ADDR is the external IP of one of LR's SNAT (or
+ * dnat_and_snat) rules. */
 static bool
 is_snat_ip(const struct nd_lr *lr, uint32_t addr)
 {
     for (size_t i = 0; i < lr->n_nats; i++) {
-        if (lr->nats[i].external_ip == addr) {
+        if (lr->nats[i].external_ip == addr
+            && lr->nats[i].type != ND_NAT_DNAT) {
             return true;
         }
     }
@@ -385,10 +387,11 @@ build_ip_input_port(struct lr_ctx *c, const struct nd_lrp *p)
     /* Anything else to the router: errors (not on gateway routers, whose
      * addresses may be NAT or load balancer addresses), then drop (not
      * addresses that SNAT uses: replies to them must reach UNSNAT). */
-    for (size_t k = 0; !p->lr->dgp && k < n4; k++) {
+    bool gateway = p->lr->dgp || p->lr->l3gw_chassis;
+    for (size_t k = 0; !gateway && k < n4; k++) {
         build_to_router_ip(c, p, false, own4[k], NULL);
     }
-    for (size_t k = 0; !p->lr->dgp && k < n6; k++) {
+    for (size_t k = 0; !gateway && k < n6; k++) {
         build_to_router_ip(c, p, true, 0, &own6[k]);
     }
     uint32_t *drop4 = nd_xcalloc(n4 + 1, sizeof *drop4);
@@ -509,12 +512,121 @@ build_ip_input(struct lr_ctx *c)
  * Input, UNSNAT, ARP/ND Resolution, Gateway Redirect, Check DNAT local,
  * SNAT, Egress Loopback).  Everything stateful runs on the chassis where
  * "cr-<port>" is resident. */
+/* Router IPs that are also NAT external addresses: traffic still aimed at
+ * them after UNSNAT is dropped in ARP resolution. */
+static void
+build_nat_router_ip_drop(struct lr_ctx *c)
+{
+    const struct nd_lr *lr = c->lr;
+    uint32_t *ips = nd_xcalloc(lr->n_nats + 1, sizeof *ips);
+    size_t n = 0;
+    for (size_t i = 0; i < lr->n_nats; i++) {
+        uint32_t e = lr->nats[i].external_ip;
+        bool dup = false;
+        for (size_t k = 0; k < n && !dup; k++) {
+            dup = ips[k] == e;
+        }
+        for (size_t k = 0; !dup && k < lr->n_ports; k++) {
+            const struct nd_lrp_networks *nets = &lr->ports[k]->nets;
+            for (size_t x = 0; x < nets->n_ip4; x++) {
+                if (nets->ip4[x].addr == e && !dup) {
+                    ips[n++] = e;
+                    dup = true;
+                }
+            }
+        }
+    }
+    if (n) {
+        struct nd_match m;
+        nd_match_init(&m);
+        nd_m_ip4_set(&m, "ip4.dst", ips, n);
+        add(c, ND_S_LR_IN_ARP_RESOLVE, 2, nd_match_cstr(&m), "drop;", NULL);
+        nd_match_destroy(&m);
+    }
+    free(ips);
+}
+
+/* NAT on a gateway router (options:chassis): the whole router runs on one
+ * chassis, so NAT is plain conntrack there (man ovn-northd: "on Gateway
+ * Routers"). */
+static void
+build_l3gw_nat(struct lr_ctx *c)
+{
+    const struct nd_lr *lr = c->lr;
+    if (!lr->l3gw_chassis || !lr->n_nats) {
+        return;
+    }
+    char buf[ND_IP4_STRLEN];
+    static const char arp_reply[] =
+        "eth.dst = eth.src; eth.src = xreg0[0..47]; arp.op = 2; "
+        "/* ARP reply */ arp.tha = arp.sha; arp.sha = xreg0[0..47]; "
+        "arp.tpa <-> arp.spa; outport = inport; flags.loopback = 1; output;";
+    add(c, ND_S_LR_OUT_CHK_DNAT_LOCAL, 50, "ip && ct_mark.natted == 1",
+        ND_REGBIT_DST_NAT_IP_LOCAL " = 1; next;", NULL);
+    add(c, ND_S_LR_OUT_UNDNAT, 50, "ip", "flags.loopback = 1; ct_dnat;",
+        NULL);
+    add(c, ND_S_LR_OUT_UNDNAT, 100, "nd || nd_rs || nd_ra", "next;", NULL);
+    add(c, ND_S_LR_OUT_POST_UNDNAT, 50, "ip && ct.new",
+        "ct_commit { }; next;", NULL);
+    for (size_t i = 0; i < lr->n_nats; i++) {
+        const struct nd_nat *nat = &lr->nats[i];
+        uint32_t e = nat->external_ip;
+        struct nd_match m;
+        bool first = true;
+        for (size_t j = 0; j < i; j++) {
+            first &= lr->nats[j].external_ip != e;
+        }
+        if (first) {
+            nd_match_init(&m);
+            nd_m_pred(&m, "arp.op == 1");
+            nd_m_ip4(&m, "arp.tpa", e);
+            add(c, ND_S_LR_IN_IP_INPUT, 90, nd_match_cstr(&m), arp_reply,
+                nat->uuid);
+            nd_match_destroy(&m);
+            nd_match_init(&m);
+            nd_m_pred(&m, "ip");
+            nd_m_ip4(&m, "ip4.dst", e);
+            add(c, ND_S_LR_IN_UNSNAT, 90, nd_match_cstr(&m), "ct_snat;",
+                nat->uuid);
+            nd_match_destroy(&m);
+        }
+        if (nat->type != ND_NAT_SNAT) {
+            nd_match_init(&m);
+            nd_m_pred(&m, "ip");
+            nd_m_ip4(&m, "ip4.dst", e);
+            char *act = nd_xasprintf("flags.loopback = 1; ct_dnat(%s);",
+                                     nd_ip4_str(nat->logical.addr, buf));
+            add(c, ND_S_LR_IN_DNAT, 100, nd_match_cstr(&m), act, nat->uuid);
+            free(act);
+            nd_match_destroy(&m);
+        }
+        if (nat->type != ND_NAT_DNAT) {
+            nd_match_init(&m);
+            nd_m_pred(&m, "ip");
+            if (nat->logical.plen == 32) {
+                nd_m_ip4(&m, "ip4.src", nat->logical.addr);
+            } else {
+                nd_m_ip4_net(&m, "ip4.src", nat->logical.addr,
+                             nat->logical.plen);
+            }
+            nd_m_pred(&m, "(!ct.trk || !ct.rpl)");
+            char *act = nd_xasprintf("ct_snat(%s);", nd_ip4_str(e, buf));
+            add(c, ND_S_LR_OUT_SNAT, (uint16_t) (nat->logical.plen + 1),
+                nd_match_cstr(&m), act, nat->uuid);
+            free(act);
+            nd_match_destroy(&m);
+        }
+    }
+    build_nat_router_ip_drop(c);
+}
+
 static void
 build_gateway(struct lr_ctx *c)
 {
     const struct nd_lr *lr = c->lr;
     const struct nd_lrp *gw = lr->dgp;
-    if (!gw || !gw->enabled || !gw->cr_name) {
+    build_l3gw_nat(c);
+    if (!gw || !gw->enabled || !gw->cr_name || lr->l3gw_chassis) {
         return;
     }
     struct nd_match m;
@@ -540,8 +652,6 @@ build_gateway(struct lr_ctx *c)
         "eth.dst = eth.src; eth.src = xreg0[0..47]; arp.op = 2; "
         "/* ARP reply */ arp.tha = arp.sha; arp.sha = xreg0[0..47]; "
         "arp.tpa <-> arp.spa; outport = inport; flags.loopback = 1; output;";
-    uint32_t *snat_router_ips = nd_xcalloc(lr->n_nats + 1, sizeof(uint32_t));
-    size_t n_snat_router_ips = 0;
     for (size_t i = 0; i < lr->n_nats; i++) {
         const struct nd_nat *nat = &lr->nats[i];
         uint32_t e = nat->external_ip;
@@ -640,15 +750,6 @@ build_gateway(struct lr_ctx *c)
                 ND_REGBIT_EGRESS_LOOPBACK " = 1; "
                 "next(pipeline=ingress, table=0); };", nat->uuid);
             nd_match_destroy(&m);
-
-            for (size_t k = 0; k < lr->n_ports; k++) {
-                const struct nd_lrp_networks *nets = &lr->ports[k]->nets;
-                for (size_t x = 0; x < nets->n_ip4; x++) {
-                    if (nets->ip4[x].addr == e) {
-                        snat_router_ips[n_snat_router_ips++] = e;
-                    }
-                }
-            }
         }
 
         /* SNAT on the gateway chassis: the common zone normally, the SNAT
@@ -674,13 +775,7 @@ build_gateway(struct lr_ctx *c)
         free(act);
         nd_match_destroy(&m);
     }
-    if (n_snat_router_ips) {
-        nd_match_init(&m);
-        nd_m_ip4_set(&m, "ip4.dst", snat_router_ips, n_snat_router_ips);
-        add(c, ND_S_LR_IN_ARP_RESOLVE, 2, nd_match_cstr(&m), "drop;", NULL);
-        nd_match_destroy(&m);
-    }
-    free(snat_router_ips);
+    build_nat_router_ip_drop(c);
 }
 
 /* One routing flow: MATCH -> next hop NH (NULL: the destination itself)

@@ -596,6 +596,12 @@ build_l2_lookup(struct ls_ctx *c)
                         : "drop;", NULL);
     add(c, ND_S_LS_IN_L2_UNKNOWN, 0, "1", "output;", NULL);
 
+    /* With no non-router port, _MC_flood_l2 is empty (and absent). */
+    bool has_l2 = false;
+    for (size_t i = 0; i < ls->n_ports && !has_l2; i++) {
+        has_l2 = ls->ports[i]->enabled && ls->ports[i]->type != ND_LSP_ROUTER;
+    }
+
     for (size_t i = 0; i < ls->n_ports; i++) {
         const struct nd_lsp *p = ls->ports[i];
         if (!p->enabled) {
@@ -655,19 +661,43 @@ build_l2_lookup(struct ls_ctx *c)
         struct nd_actions to_router, inner;
         nd_actions_init(&to_router);
         nd_actions_init(&inner);
-        nd_a_set_port(&inner, "outport", p->name);
-        nd_a_output(&inner);
-        nd_a_nested(&to_router, "clone", &inner);
-        nd_a_set_port(&to_router, "outport", ND_MC_FLOOD_L2);
-        nd_a_output(&to_router);
+        if (has_l2) {
+            nd_a_set_port(&inner, "outport", p->name);
+            nd_a_output(&inner);
+            nd_a_nested(&to_router, "clone", &inner);
+            nd_a_set_port(&to_router, "outport", ND_MC_FLOOD_L2);
+            nd_a_output(&to_router);
+        } else {
+            nd_a_set_port(&to_router, "outport", p->name);
+            nd_a_output(&to_router);
+        }
+        /* The router's addresses: its port's, and its DNAT addresses. */
+        const struct nd_lr *plr = p->peer->lr;
+        size_t n_arp = nets->n_ip4;
+        uint32_t *arp_ips = nd_xcalloc(nets->n_ip4 + plr->n_nats + 1,
+                                       sizeof *arp_ips);
         for (size_t k = 0; k < nets->n_ip4; k++) {
+            arp_ips[k] = nets->ip4[k].addr;
+        }
+        for (size_t k = 0; plr->l3gw_chassis && k < plr->n_nats; k++) {
+            uint32_t e = plr->nats[k].external_ip;
+            bool dup = plr->nats[k].type == ND_NAT_SNAT;
+            for (size_t x = 0; x < n_arp && !dup; x++) {
+                dup = arp_ips[x] == e;
+            }
+            if (!dup) {
+                arp_ips[n_arp++] = e;
+            }
+        }
+        for (size_t k = 0; k < n_arp; k++) {
             struct nd_match m;
             nd_match_init(&m);
             nd_m_pred(&m, "flags[1] == 0 && arp.op == 1");
-            nd_m_ip4(&m, "arp.tpa", nets->ip4[k].addr);
+            nd_m_ip4(&m, "arp.tpa", arp_ips[k]);
             addb(c, ND_S_LS_IN_L2_LKUP, 80, &m, &to_router, p->uuid);
             nd_match_destroy(&m);
         }
+        free(arp_ips);
         for (size_t k = 0; k < nets->n_ip6; k++) {
             struct nd_match m;
             nd_match_init(&m);
@@ -679,13 +709,15 @@ build_l2_lookup(struct ls_ctx *c)
         nd_actions_destroy(&to_router);
         nd_actions_destroy(&inner);
 
-        struct nd_match m;
-        nd_match_init(&m);
-        nd_m_mac_set(&m, "eth.src", &nets->mac, 1);
-        nd_m_pred(&m, "(arp.op == 1 || rarp.op == 3 || nd_ns)");
-        add(c, ND_S_LS_IN_L2_LKUP, 75, nd_match_cstr(&m),
-            "outport = \"" ND_MC_FLOOD_L2 "\"; output;", p->uuid);
-        nd_match_destroy(&m);
+        if (has_l2) {
+            struct nd_match m;
+            nd_match_init(&m);
+            nd_m_mac_set(&m, "eth.src", &nets->mac, 1);
+            nd_m_pred(&m, "(arp.op == 1 || rarp.op == 3 || nd_ns)");
+            add(c, ND_S_LS_IN_L2_LKUP, 75, nd_match_cstr(&m),
+                "outport = \"" ND_MC_FLOOD_L2 "\"; output;", p->uuid);
+            nd_match_destroy(&m);
+        }
     }
     macs_free(&macs);
 }

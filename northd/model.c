@@ -275,6 +275,7 @@ nd_model_destroy(struct nd_model *m)
         }
         free(lr->routes);
         free(lr->nats);
+        free(lr->l3gw_chassis);
         free(lr->name);
         free(lr->name2);
         free(lr);
@@ -490,6 +491,8 @@ nd_model_add_lr(struct nd_model *m, const struct nd_lr_row *row)
     lr->always_learn = !al || strcmp(al, "false");
     const char *dn = nd_smap_ref_get(&row->options, "dynamic_neigh_routers");
     lr->dynamic_neigh = dn && !strcmp(dn, "true");
+    const char *gc = nd_smap_ref_get(&row->options, "chassis");
+    lr->l3gw_chassis = gc && *gc ? nd_xstrdup(gc) : NULL;
     m->routers = nd_grow(m->routers, &m->cap_routers, m->n_routers,
                          sizeof *m->routers);
     m->routers[m->n_routers++] = lr;
@@ -640,9 +643,20 @@ nd_model_add_nat(struct nd_model *m, struct nd_lr *lr,
         SKIP(m, T, label, row->uuid, "bad uuid");
         return NULL;
     }
-    if (!row->type || strcmp(row->type, "snat")) {
-        SKIP(m, T, label, row->uuid, "type \"%s\" is not supported yet "
-             "(only snat)", row->type ? row->type : "");
+    const char *type = row->type ? row->type : "";
+    if (!strcmp(type, "snat")) {
+        nat.type = ND_NAT_SNAT;
+    } else if (!strcmp(type, "dnat")) {
+        nat.type = ND_NAT_DNAT;
+    } else if (!strcmp(type, "dnat_and_snat")) {
+        nat.type = ND_NAT_DNAT_AND_SNAT;
+    } else {
+        SKIP(m, T, label, row->uuid, "bad type \"%s\"", type);
+        return NULL;
+    }
+    if (nat.type != ND_NAT_SNAT && !lr->l3gw_chassis) {
+        SKIP(m, T, label, row->uuid, "%s is built only on gateway routers "
+             "(options:chassis) yet", type);
         return NULL;
     }
     if (!row->external_ip || !parse_ip4(row->external_ip, false, &ext, err)) {
@@ -651,15 +665,15 @@ nd_model_add_nat(struct nd_model *m, struct nd_lr *lr,
         return NULL;
     }
     if (!row->logical_ip
-        || !parse_ip4(row->logical_ip, true, &nat.logical, err)) {
+        || !parse_ip4(row->logical_ip, nat.type == ND_NAT_SNAT, &nat.logical,
+                      err)) {
         SKIP(m, T, label, row->uuid, "logical_ip: %s",
              row->logical_ip ? err : "missing");
         return NULL;
     }
-    if (!lr->dgp) {
-        SKIP(m, T, label, row->uuid, "router \"%s\" has no distributed "
-             "gateway port (gateway routers are not supported yet)",
-             lr->name);
+    if (!lr->dgp && !lr->l3gw_chassis) {
+        SKIP(m, T, label, row->uuid, "router \"%s\" is neither a gateway "
+             "router nor has a distributed gateway port", lr->name);
         return NULL;
     }
     nat.external_ip = ext.addr;

@@ -251,11 +251,13 @@ struct nd_lrp {
     uint32_t cr_key;
 };
 
-/* A NAT rule (only "snat" is built yet). */
+/* A NAT rule: snat (on a distributed gateway port or a gateway router),
+ * dnat and dnat_and_snat (gateway routers only yet). */
 struct nd_nat {
     char uuid[ND_UUID_LEN + 1];
+    enum nd_nat_type { ND_NAT_SNAT, ND_NAT_DNAT, ND_NAT_DNAT_AND_SNAT } type;
     uint32_t external_ip;
-    struct nd_ip4 logical;          /* address or network */
+    struct nd_ip4 logical;          /* address, or network for snat */
 };
 
 struct nd_lr {
@@ -273,6 +275,7 @@ struct nd_lr {
     struct nd_nat *nats;
     size_t n_nats, cap_nats;
     struct nd_lrp *dgp;             /* its distributed gateway port */
+    char *l3gw_chassis;             /* options:chassis: a gateway router */
     uint32_t requested_key;
     uint32_t key;
 };

@@ -86,6 +86,12 @@ add_lsp(struct nd_sb_image *img, const struct nd_ls *ls,
         p->type = "patch";
         if (lsp->peer) {
             smap_set(&p->options, "peer", lsp->peer->name);
+            if (lsp->peer->lr->l3gw_chassis) {
+                /* The gateway router lives on one chassis only. */
+                p->type = "l3gateway";
+                smap_set(&p->options, "l3gateway-chassis",
+                         lsp->peer->lr->l3gw_chassis);
+            }
         }
         add_nat_addresses(img, p, lsp);
         return;
@@ -122,6 +128,10 @@ add_lrp(struct nd_sb_image *img, const struct nd_lr *lr,
     } else if (lrp->peer_lrp) {
         smap_set(&p->options, "peer", lrp->peer_lrp->name);
     }
+    if (lr->l3gw_chassis) {
+        p->type = "l3gateway";
+        smap_set(&p->options, "l3gateway-chassis", lr->l3gw_chassis);
+    }
     if (!lrp->cr_name || !lrp->cr_key) {
         return;
     }
@@ -152,7 +162,16 @@ add_nat_addresses(struct nd_sb_image *img, struct nd_sb_port *p,
                   const struct nd_lsp *lsp)
 {
     const struct nd_lrp *gw = lsp->peer;
-    if (!gw || !gw->cr_name || gw->lr->dgp != gw || !gw->lr->n_nats) {
+    bool dgp = gw && gw->cr_name && gw->lr->dgp == gw;
+    if (!gw || !gw->lr->n_nats || (!dgp && !gw->lr->l3gw_chassis)) {
+        return;
+    }
+    /* Only where a physical network can hear the announcements. */
+    bool localnet = false;
+    for (size_t i = 0; i < lsp->ls->n_ports && !localnet; i++) {
+        localnet = lsp->ls->ports[i]->type == ND_LSP_LOCALNET;
+    }
+    if (!localnet) {
         return;
     }
     struct nd_str s = ND_STR_INIT;
@@ -163,7 +182,9 @@ add_nat_addresses(struct nd_sb_image *img, struct nd_sb_port *p,
     }
     /* (SNAT-only external addresses are not announced, as in OVN: only
      * the gateway port's own.) */
-    nd_str_printf(&s, " is_chassis_resident(\"%s\")", gw->cr_name);
+    if (dgp) {
+        nd_str_printf(&s, " is_chassis_resident(\"%s\")", gw->cr_name);
+    }
     p->nat_addresses = nd_xcalloc(1, sizeof *p->nat_addresses);
     p->nat_addresses[0] = nd_str_steal(&s);
     p->n_nat_addresses = 1;

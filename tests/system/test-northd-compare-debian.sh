@@ -4,7 +4,8 @@
 # (two switches on a router, static and ECMP routes, a port with "unknown",
 # a localnet port, native DHCPv4, port security, a port group with stateful
 # ACLs, switch ACLs of every action, an address set, a distributed gateway
-# port with two gateway chassis and SNAT).  Their Southbound contents must agree: every logical
+# port with two gateway chassis and SNAT, a gateway router with SNAT and a
+# floating IP).  Their Southbound contents must agree: every logical
 # flow (modulo whitespace), every
 # Port_Binding's type/options/mac/port_security, Multicast_Group membership
 # and keys, Port_Group and Address_Set contents.  Then loom-northd alone:
@@ -100,6 +101,24 @@ configure() {   # configure ref|loom: the same NB on either side
         -- lrp-set-gateway-chassis lrp-gw gw1 10 -- lrp-set-gateway-chassis lrp-gw gw2 20 \
         -- lr-nat-add lr0 snat 172.24.0.10 10.0.0.0/24 \
         -- lr-nat-add lr0 snat 172.24.0.11 20.0.0.3
+    # A gateway router (options:chassis) behind a join switch, with SNAT and
+    # a floating IP (dnat_and_snat).
+    nb "$w" ls-add join -- ls-add ext \
+        -- lrp-add lr0 lr0-join 0a:00:00:00:ff:a1 100.64.0.1/24 \
+        -- lsp-add join join-lr0 -- lsp-set-type join-lr0 router \
+        -- lsp-set-options join-lr0 router-port=lr0-join -- lsp-set-addresses join-lr0 router \
+        -- lr-add gw1 -- set Logical_Router gw1 options:chassis=hv3 \
+        -- lrp-add gw1 gw1-join 0a:00:00:00:ff:a2 100.64.0.2/24 \
+        -- lrp-add gw1 gw1-ext 0a:00:00:00:ff:e1 172.16.0.2/24 \
+        -- lsp-add join join-gw1 -- lsp-set-type join-gw1 router \
+        -- lsp-set-options join-gw1 router-port=gw1-join -- lsp-set-addresses join-gw1 router \
+        -- lsp-add ext ext-gw1 -- lsp-set-type ext-gw1 router \
+        -- lsp-set-options ext-gw1 router-port=gw1-ext -- lsp-set-addresses ext-gw1 router \
+        -- lsp-add ext ext-public -- lsp-set-type ext-public localnet \
+        -- lsp-set-addresses ext-public unknown -- lsp-set-options ext-public network_name=public \
+        -- lr-route-add gw1 10.0.0.0/24 100.64.0.1 \
+        -- lr-nat-add gw1 snat 172.16.0.2 10.0.0.0/24 \
+        -- lr-nat-add gw1 dnat_and_snat 172.16.0.50 10.0.0.2
     nb "$w" --wait=sb sync
 }
 configure ref
