@@ -763,6 +763,12 @@ static struct ctl_row *lrp_lookup(struct ctl_ctx *ctx, const char *id)
     return lookup(ctx, "Logical_Router_Port", id, "port", true);
 }
 
+static void cmd_lrp_set_options(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *lrp = lrp_lookup(ctx, cmd->argv[1]);
+    ctl_set(ctx, lrp, "options", parse_options(cmd->argc - 2, cmd->argv + 2));
+}
+
 static void cmd_lrp_set_enabled(struct ctl_ctx *ctx, struct ctl_command *cmd)
 {
     struct ctl_row *lrp = lrp_lookup(ctx, cmd->argv[1]);
@@ -1803,6 +1809,165 @@ static void cmd_acl_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
     free(acls);
 }
 
+/* ---- QoS ---------------------------------------------------------------------------- */
+
+static void cmd_qos_add(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *ls = lookup(ctx, "Logical_Switch", cmd->argv[1],
+                                "switch", true);
+    const char *dir = parse_direction(cmd->argv[2]);
+    long long prio = parse_priority(cmd->argv[3]);
+    const char *match = cmd->argv[4];
+    json_t *bandwidth = json_array(), *action = json_array();
+    for (int i = 5; i < cmd->argc; i++) {
+        const char *a = cmd->argv[i];
+        const char *key = !strncmp(a, "rate=", 5) ? "rate"
+            : !strncmp(a, "burst=", 6) ? "burst"
+            : !strncmp(a, "dscp=", 5) ? "dscp" : NULL;
+        if (!key) {
+            ctl_fatal("%s: supported arguments are \"dscp=\", \"rate=\", and "
+                      "\"burst=\"", a);
+        }
+        const char *v = strchr(a, '=') + 1;
+        char *end;
+        long long n = strtoll(v, &end, 10);
+        long long max = !strcmp(key, "dscp") ? 63 : 4294967295LL;
+        long long min = !strcmp(key, "dscp") ? 0 : 1;
+        if (!*v || *end || n < min || n > max) {
+            ctl_fatal("%s: %s must be in the range %lld...%lld", v, key, min,
+                      max);
+        }
+        json_array_append_new(!strcmp(key, "dscp") ? action : bandwidth,
+                              json_pack("[sI]", key, (json_int_t) n));
+    }
+    if (!json_array_size(bandwidth) && !json_array_size(action)) {
+        ctl_fatal("Either \"rate\" and/or \"dscp\" must be specified");
+    }
+    ctl_datum_canonicalize(bandwidth, true);
+    size_t n;
+    struct ctl_row **qs = deref_all(ctx, ls, "qos_rules", "QoS", &n);
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(ctl_get_string(ctx, qs[i], "direction"), dir)
+            && ctl_get_int(ctx, qs[i], "priority") == prio
+            && !strcmp(ctl_get_string(ctx, qs[i], "match"), match)) {
+            free(qs);
+            json_decref(bandwidth);
+            json_decref(action);
+            if (ctl_has_option(cmd, "--may-exist")) {
+                return;
+            }
+            ctl_fatal("Same qos already existed on the ls %s.", cmd->argv[1]);
+        }
+    }
+    free(qs);
+    struct ctl_row *q = ctl_insert(ctx, T("QoS"));
+    ctl_set_string(ctx, q, "direction", dir);
+    ctl_set(ctx, q, "priority", int_datum(prio));
+    ctl_set_string(ctx, q, "match", match);
+    ctl_set(ctx, q, "bandwidth", bandwidth);
+    ctl_set(ctx, q, "action", action);
+    ctl_insert_elems(ctx, ls, "qos_rules", ref_datum(q));
+}
+
+static void cmd_qos_del(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *ls = lookup(ctx, "Logical_Switch", cmd->argv[1],
+                                "switch", true);
+    size_t n;
+    struct ctl_row **qs = deref_all(ctx, ls, "qos_rules", "QoS", &n);
+    const char *sel = cmd->argc > 2 ? cmd->argv[2] : NULL;
+    bool by_uuid = sel && ctl_uuid_is_valid(sel);
+    const char *dir = sel && !by_uuid ? parse_direction(sel) : NULL;
+    if (cmd->argc == 4) {
+        ctl_fatal("cannot specify priority without match");
+    }
+    long long prio = cmd->argc > 3 ? parse_priority(cmd->argv[3]) : -1;
+    const char *match = cmd->argc > 4 ? cmd->argv[4] : NULL;
+    size_t n_del = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct ctl_row *q = qs[i];
+        if (by_uuid ? strcmp(ctl_row_uuid_text(q), sel) != 0
+            : ((dir && strcmp(ctl_get_string(ctx, q, "direction"), dir))
+               || (match && (ctl_get_int(ctx, q, "priority") != prio
+                             || strcmp(ctl_get_string(ctx, q, "match"),
+                                       match))))) {
+            continue;
+        }
+        ctl_delete_elems(ctx, ls, "qos_rules", ref_datum(q), false);
+        n_del++;
+    }
+    free(qs);
+    if (by_uuid && !n_del) {
+        ctl_fatal("uuid is not found");
+    }
+}
+
+struct qos_view {
+    const char *dir, *match, *uuid;
+    long long prio, rate, burst, dscp;
+};
+
+static int qos_cmp(const void *a_, const void *b_)
+{
+    const struct qos_view *a = a_, *b = b_;
+    int c = strcmp(a->dir, b->dir);
+    if (c) {
+        return c;
+    }
+    if (a->prio != b->prio) {
+        return a->prio > b->prio ? -1 : 1;
+    }
+    c = strcmp(a->match, b->match);
+    return c ? c : strcmp(a->uuid, b->uuid);
+}
+
+static long long map_int(struct ctl_ctx *ctx, struct ctl_row *row,
+                         const char *column, const char *key)
+{
+    const json_t *d = ctl_get(ctx, row, column);
+    json_t *k = json_string(key);
+    long i = ctl_datum_find(d, k, true);
+    json_decref(k);
+    return i < 0 ? -1
+           : json_integer_value(json_array_get(json_array_get(d, (size_t) i),
+                                               1));
+}
+
+static void cmd_qos_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *ls = lookup(ctx, "Logical_Switch", cmd->argv[1],
+                                "switch", true);
+    size_t n;
+    struct ctl_row **qs = deref_all(ctx, ls, "qos_rules", "QoS", &n);
+    struct qos_view *v = xcalloc(n + 1, sizeof *v);
+    for (size_t i = 0; i < n; i++) {
+        v[i].dir = ctl_get_string(ctx, qs[i], "direction");
+        v[i].match = ctl_get_string(ctx, qs[i], "match");
+        v[i].uuid = ctl_row_uuid_text(qs[i]);
+        v[i].prio = ctl_get_int(ctx, qs[i], "priority");
+        v[i].rate = map_int(ctx, qs[i], "bandwidth", "rate");
+        v[i].burst = map_int(ctx, qs[i], "bandwidth", "burst");
+        v[i].dscp = map_int(ctx, qs[i], "action", "dscp");
+    }
+    qsort(v, n, sizeof *v, qos_cmp);
+    for (size_t i = 0; i < n; i++) {
+        cbuf_printf(&cmd->output, "%10s %5lld (%s)", v[i].dir, v[i].prio,
+                    v[i].match);
+        if (v[i].rate >= 0) {
+            cbuf_printf(&cmd->output, " rate=%lld", v[i].rate);
+        }
+        if (v[i].burst >= 0) {
+            cbuf_printf(&cmd->output, " burst=%lld", v[i].burst);
+        }
+        if (v[i].dscp >= 0) {
+            cbuf_printf(&cmd->output, " dscp=%lld", v[i].dscp);
+        }
+        cbuf_puts(&cmd->output, "\n");
+    }
+    free(v);
+    free(qs);
+}
+
 /* ---- port groups -------------------------------------------------------------------- */
 
 /* Port group names are used as "@name" in ACL matches, so they must be
@@ -2717,6 +2882,8 @@ static const struct ctl_command_spec nb_commands[] = {
     { "lrp-del", 1, 1, "--if-exists", cmd_lrp_del, "PORT" },
     { "lrp-list", 1, 1, "", cmd_lrp_list, "ROUTER" },
     { "lrp-set-enabled", 2, 2, "", cmd_lrp_set_enabled, "PORT STATE" },
+    { "lrp-set-options", 1, -1, "", cmd_lrp_set_options,
+      "PORT KEY=VALUE [KEY=VALUE]..." },
     { "lrp-get-enabled", 1, 1, "", cmd_lrp_get_enabled, "PORT" },
     { "lrp-set-gateway-chassis", 2, 3, "", cmd_lrp_set_gateway_chassis,
       "PORT CHASSIS [PRIORITY]" },
@@ -2786,6 +2953,12 @@ static const struct ctl_command_spec nb_commands[] = {
       "PORT [DHCP_OPTIONS_UUID]" },
     { "lsp-get-dhcpv6-options", 1, 1, "", cmd_lsp_get_dhcpv6_options,
       "PORT" },
+    { "qos-add", 4, 7, "--may-exist", cmd_qos_add,
+      "SWITCH DIRECTION PRIORITY MATCH [rate=RATE [burst=BURST]] "
+      "[dscp=DSCP]" },
+    { "qos-del", 1, 4, "", cmd_qos_del,
+      "SWITCH [{DIRECTION | UUID} [PRIORITY MATCH]]" },
+    { "qos-list", 1, 1, "", cmd_qos_list, "SWITCH" },
     { "pg-add", 1, -1, "--may-exist", cmd_pg_add, "GROUP [PORT]..." },
     { "pg-set-ports", 2, -1, "", cmd_pg_set_ports, "GROUP PORT..." },
     { "pg-del", 1, 1, "--if-exists", cmd_pg_del, "GROUP" },

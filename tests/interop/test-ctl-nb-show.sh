@@ -55,6 +55,8 @@ L lb-add lb_web 10.0.1.100:80 10.0.1.1:8080,10.0.1.2:8080 -- lb-add lb_web 10.0.
   -- ls-lb-add ls1 lb_web lb_dns -- lr-lb-add lr1 lb_v6 lb_web
 L --inactivity-probe=30000 set-connection ptcp:6641:127.0.0.1 punix:/tmp/nb-unused.sock \
   -- set-ssl /etc/ovn/key.pem /etc/ovn/cert.pem /etc/ovn/ca.pem
+L qos-add ls1 from-lport 100 'inport == "vm1"' rate=1000 burst=100 \
+  -- qos-add ls1 to-lport 200 ip4 dscp=10 -- qos-add ls1 from-lport 100 ip6 dscp=12 rate=500
 L meter-add acl_meter drop 100 pktps 10 -- --fair meter-add m_fair drop 2000 kbps
 L ha-chassis-group-add hcg1 -- ha-chassis-group-add-chassis hcg1 hv1 30 \
   -- ha-chassis-group-add-chassis hcg1 hv2 20
@@ -85,6 +87,7 @@ ctl_same dhcp-options-list
 ctl_same lb-list
 ctl_same ha-chassis-group-list
 ctl_same meter-list
+ctl_same qos-list ls1
 ctl_same get-connection
 ctl_same get-ssl
 ctl_same lb-list lb_web
