@@ -931,6 +931,57 @@ test_gateway(void)
     nd_model_destroy(m);
 }
 
+/* A gateway router: l3gateway bindings, NAT in plain conntrack. */
+static void
+test_gateway_router(void)
+{
+    struct nd_model *m = nd_model_create();
+    const char *k[] = { "chassis" }, *v[] = { "hv3" };
+    struct nd_lr *gw = nd_model_add_lr(m, &(struct nd_lr_row) {
+        U(03), "gw1", -1, { k, v, 1 }, NULL });
+    const char *n0[] = { "172.16.0.2/24" };
+    nd_model_add_lrp(m, gw, &(struct nd_lrp_row) {
+        .uuid = U(21), .name = "gw1-ext", .mac = "0a:00:00:00:ff:e1",
+        .networks = n0, .n_networks = 1, .enabled = -1 });
+    CHECK(nd_model_add_nat(m, gw, &(struct nd_nat_row) {
+        .uuid = U(41), .type = "snat", .external_ip = "172.16.0.2",
+        .logical_ip = "10.0.1.0/24" }));
+    CHECK(nd_model_add_nat(m, gw, &(struct nd_nat_row) {
+        .uuid = U(42), .type = "dnat_and_snat", .external_ip = "172.16.0.50",
+        .logical_ip = "10.0.1.12" }));
+    CHECK(!nd_model_add_nat(m, gw, &(struct nd_nat_row) {
+        .uuid = U(43), .type = "dnat_and_snat", .external_ip = "172.16.0.51",
+        .logical_ip = "10.0.1.0/24" }));        /* a network: refused */
+    CHECK(!nd_model_add_nat(m, gw, &(struct nd_nat_row) {
+        .uuid = U(44), .type = "bogus", .external_ip = "172.16.0.52",
+        .logical_ip = "10.0.1.5" }));
+    nd_model_finish(m);
+    CHECK(nd_assign_keys(m, NULL, false) == 0);
+    struct nd_sb_image img;
+    nd_sb_image_build(m, NULL, &img);
+    const struct nd_sb_port *p = nd_sb_image_find_port(&img, "gw1-ext");
+    CHECK(p && !strcmp(p->type, "l3gateway")
+          && !strcmp(nd_smap_get(&p->options, "l3gateway-chassis"), "hv3"));
+    const struct nd_lflow_table *t = &img.flows;
+    CHECK(has_flow(t, 0, ND_S_LR_IN_UNSNAT, 90, "ip && ip4.dst == 172.16.0.50",
+                   "ct_snat;"));
+    CHECK(has_flow(t, 0, ND_S_LR_IN_DNAT, 100, "ip && ip4.dst == 172.16.0.50",
+                   "flags.loopback = 1; ct_dnat(10.0.1.12);"));
+    CHECK(has_flow(t, 0, ND_S_LR_OUT_SNAT, 25, "ip && ip4.src == 10.0.1.0/24 "
+                   "&& (!ct.trk || !ct.rpl)", "ct_snat(172.16.0.2);"));
+    CHECK(has_flow(t, 0, ND_S_LR_OUT_SNAT, 33, "ip && ip4.src == 10.0.1.12 && "
+                   "(!ct.trk || !ct.rpl)", "ct_snat(172.16.0.50);"));
+    CHECK(has_flow(t, 0, ND_S_LR_OUT_UNDNAT, 50, "ip",
+                   "flags.loopback = 1; ct_dnat;"));
+    CHECK(has_flow(t, 0, ND_S_LR_IN_ARP_RESOLVE, 2, "ip4.dst == {172.16.0.2}",
+                   "drop;"));
+    /* The SNAT address is not dropped in IP input (replies need it). */
+    CHECK(!has_flow(t, 0, ND_S_LR_IN_IP_INPUT, 60, "ip4.dst == {172.16.0.2}",
+                    "drop;"));
+    nd_sb_image_destroy(&img);
+    nd_model_destroy(m);
+}
+
 /* Native DHCPv4: flows for a port whose address is in the cidr; options
  * missing a required key or naming an unknown option are handled. */
 static void
@@ -1041,6 +1092,7 @@ main(void)
     test_dhcp();
     test_ecmp();
     test_gateway();
+    test_gateway_router();
     test_warn_once();
     printf("%d checks, %d failures\n", checks, failures);
     return failures ? 1 : 0;
