@@ -23,8 +23,10 @@
  * compiled once for EACH datapath of the group (metadata and port keys
  * differ per datapath, as on a chassis); it counts as compiled only if
  * every datapath compiled.  Each failure prints the flow's uuid, datapath,
- * stage, match and actions.  The last line is "compiled N of M logical
- * flows, K errors" (N + K == M); exit 0 iff K == 0.  Lookups are O(1)
+ * stage, match and actions (on stderr).  The last line is "compiled N of M
+ * logical flows, K errors" (N + K == M; on stdout, or on stderr with
+ * --print-flows so that stdout can be piped into install); exit 0 iff
+ * K == 0.  Lookups are O(1)
  * (replica hash indexes: Port_Binding by logical_port, Multicast_Group by
  * (datapath, name), Address_Set and Port_Group by name), so a whole SB
  * compiles in O(total flows produced); nothing is kept after a flow is
@@ -607,7 +609,8 @@ static void usage_parse_sb(FILE *f)
             "  --db REMOTE       unix:PATH, tcp:IP:PORT or a socket path\n"
             "  --chassis NAME    is_chassis_resident() is true for ports bound to NAME\n"
             "  --print-flows     print the OpenFlow flows (then groups and meters),\n"
-            "                    each logical flow introduced by a '# UUID ...' line\n"
+            "                    each logical flow introduced by a '# UUID ...' line;\n"
+            "                    the summary then goes to stderr (stdout is install's input)\n"
             "  --verbose         one line per logical flow and datapath: OpenFlow flow count\n"
             "  --quiet           errors without their match/actions\n"
             "  --timeout SECS    give up connecting/syncing after SECS (default 60)\n");
@@ -811,9 +814,13 @@ static int cmd_parse_sb(int argc, char *argv[])
             printf("meter=%zu %s\n", i + 1, sc.meters.specs[i]);
         }
     }
-    printf("%zu compilations (logical flow x datapath), %zu OpenFlow flows, "
-           "%zu groups, %zu meters\n", n_compiles, n_of_flows, sc.groups.n, sc.meters.n);
-    printf("compiled %zu of %zu logical flows, %zu errors\n", n_ok, n_lflows, n_errors);
+    /* With --print-flows stdout is install's input: the summary goes to
+     * stderr (still its last line). */
+    fflush(stdout);
+    FILE *sum = o.print_flows ? stderr : stdout;
+    fprintf(sum, "%zu compilations (logical flow x datapath), %zu OpenFlow flows, "
+            "%zu groups, %zu meters\n", n_compiles, n_of_flows, sc.groups.n, sc.meters.n);
+    fprintf(sum, "compiled %zu of %zu logical flows, %zu errors\n", n_ok, n_lflows, n_errors);
     status = n_errors ? 1 : 0;
 out:
     fflush(stdout);

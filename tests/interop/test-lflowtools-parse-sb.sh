@@ -180,6 +180,19 @@ check_sb() {
 
 check_sb ovn-northd "$(sb_remote sb)"
 
+# --print-flows is install's input: every printed line parses there (with
+# openflow/'s parser), except the packet-ins whose data/result/meter_id
+# openflow/ cannot encode yet (listed as a gap: counted, not failed).
+"$LFLOW" parse-sb --db "$(sb_remote sb)" --print-flows >"$SB_DIR/flows.txt" 2>"$SB_DIR/flows.err" \
+    || sb_fail "parse-sb --print-flows failed"
+tail -n1 "$SB_DIR/flows.err" | grep -q ', 0 errors$' || sb_fail "--print-flows summary: $(tail -n1 "$SB_DIR/flows.err")"
+n_of=$(grep -c '^table=' "$SB_DIR/flows.txt")
+[ "$n_of" -gt 500 ] || sb_fail "only $n_of OpenFlow flows printed"
+grep -Ev 'controller\([^]]*(data="|result=|meter_id=)' "$SB_DIR/flows.txt" >"$SB_DIR/encodable.txt"
+n_gap=$((n_of - $(grep -c '^table=' "$SB_DIR/encodable.txt")))
+"$LFLOW" install --dry-run "$SB_DIR/encodable.txt" >"$SB_DIR/plain.txt" || sb_fail "install --dry-run rejected parse-sb's flows"
+echo "ovn-northd: $n_of OpenFlow flows; install parses all but $n_gap (packet-ins with data/result/meter_id: openflow/ gap)"
+
 # A flow that cannot compile is reported with its uuid, match and actions,
 # counted, and makes the exit status 1 (proves the checks above can fail).
 bad_uuid=$(ovn-sbctl --db="$(sb_remote sb)" --no-leader-only --bare --columns=_uuid find Logical_Flow \
