@@ -875,6 +875,123 @@ static void cmd_lrp_get_gateway_chassis(struct ctl_ctx *ctx,
     free(gcs);
 }
 
+static void cmd_lrp_set_redirect_type(struct ctl_ctx *ctx,
+                                      struct ctl_command *cmd)
+{
+    struct ctl_row *lrp = lrp_lookup(ctx, cmd->argv[1]);
+    const char *type = cmd->argv[2];
+    if (strcmp(type, "overlay") && strcmp(type, "bridged")) {
+        ctl_fatal("Invalid redirect type: %s (use \"overlay\" or "
+                  "\"bridged\")", type);
+    }
+    ctl_delete_elems(ctx, lrp, "options", json_pack("[s]", "redirect-type"),
+                     true);
+    ctl_insert_elems(ctx, lrp, "options",
+                     json_pack("[[ss]]", "redirect-type", type));
+}
+
+static void cmd_lrp_get_redirect_type(struct ctl_ctx *ctx,
+                                      struct ctl_command *cmd)
+{
+    struct ctl_row *lrp = lrp_lookup(ctx, cmd->argv[1]);
+    const json_t *v = ctl_get_map_value(ctx, lrp, "options", "redirect-type");
+    cbuf_printf(&cmd->output, "%s\n", v ? json_string_value(v) : "overlay");
+}
+
+/* ---- static MAC bindings ----------------------------------------------------------- */
+
+/* The Static_MAC_Binding of PORT and IP, or NULL. */
+static struct ctl_row *find_smb(struct ctl_ctx *ctx, const char *port,
+                                const char *ip)
+{
+    json_t *atom = json_string(port);
+    json_t *hits = ctl_rows_where(ctx, T("Static_MAC_Binding"),
+                                  "logical_port", atom);
+    json_decref(atom);
+    struct ctl_row *found = NULL;
+    size_t i;
+    json_t *ix;
+    json_array_foreach(hits, i, ix) {
+        struct ctl_row *r = ctl_row_at(ctx, json_integer_value(ix));
+        if (!strcmp(ctl_get_string(ctx, r, "ip"), ip)) {
+            found = r;
+        }
+    }
+    json_decref(hits);
+    return found;
+}
+
+static void cmd_smb_add(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    const char *port = cmd->argv[1], *ip = cmd->argv[2], *mac = cmd->argv[3];
+    lrp_lookup(ctx, port);
+    struct ctl_ip addr;
+    if (!ctl_parse_ip(ip, &addr)) {
+        ctl_fatal("%s: Not a valid IPv4 or IPv6 address.", ip);
+    }
+    uint8_t ea[6];
+    if (!ctl_parse_mac(mac, ea)) {
+        ctl_fatal("invalid mac address %s.", mac);
+    }
+    struct ctl_row *r = find_smb(ctx, port, ip);
+    if (r) {
+        if (!ctl_has_option(cmd, "--may-exist")) {
+            ctl_fatal("%s, %s: a Static_MAC_Binding with this logical_port "
+                      "and ip already exists", port, ip);
+        }
+    } else {
+        r = ctl_insert(ctx, T("Static_MAC_Binding"));
+        ctl_set_string(ctx, r, "logical_port", port);
+        ctl_set_string(ctx, r, "ip", ip);
+    }
+    ctl_set_string(ctx, r, "mac", mac);
+}
+
+static void cmd_smb_del(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *r = find_smb(ctx, cmd->argv[1], cmd->argv[2]);
+    if (!r) {
+        if (ctl_has_option(cmd, "--if-exists")) {
+            return;
+        }
+        ctl_fatal("no matching Static_MAC_Binding with port %s and ip %s",
+                  cmd->argv[1], cmd->argv[2]);
+    }
+    ctl_delete(ctx, r);
+}
+
+static int smb_cmp(const void *a_, const void *b_)
+{
+    struct ctl_row *a = *(struct ctl_row *const *) a_;
+    struct ctl_row *b = *(struct ctl_row *const *) b_;
+    int c = strcmp(ctl_get_string(sort_ctx, a, "logical_port"),
+                   ctl_get_string(sort_ctx, b, "logical_port"));
+    if (!c) {
+        c = strcmp(ctl_get_string(sort_ctx, a, "ip"),
+                   ctl_get_string(sort_ctx, b, "ip"));
+    }
+    return c ? c : strcmp(ctl_row_uuid_text(a), ctl_row_uuid_text(b));
+}
+
+static void cmd_smb_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    size_t n;
+    struct ctl_row **rows = all_rows(ctx, "Static_MAC_Binding", &n);
+    sort_ctx = ctx;
+    qsort(rows, n, sizeof *rows, smb_cmp);
+    if (n) {
+        cbuf_printf(&cmd->output, "%-25s%-25s%s\n", "LOGICAL_PORT", "IP",
+                    "MAC");
+    }
+    for (size_t i = 0; i < n; i++) {
+        cbuf_printf(&cmd->output, "%-25s%-25s%s\n",
+                    ctl_get_string(ctx, rows[i], "logical_port"),
+                    ctl_get_string(ctx, rows[i], "ip"),
+                    ctl_get_string(ctx, rows[i], "mac"));
+    }
+    free(rows);
+}
+
 /* ---- static routes ----------------------------------------------------------------- */
 
 /* Normalizes a route prefix the way ovn-nbctl stores it: host bits
@@ -2882,6 +2999,14 @@ static const struct ctl_command_spec nb_commands[] = {
     { "lrp-del", 1, 1, "--if-exists", cmd_lrp_del, "PORT" },
     { "lrp-list", 1, 1, "", cmd_lrp_list, "ROUTER" },
     { "lrp-set-enabled", 2, 2, "", cmd_lrp_set_enabled, "PORT STATE" },
+    { "lrp-set-redirect-type", 2, 2, "", cmd_lrp_set_redirect_type,
+      "PORT TYPE" },
+    { "lrp-get-redirect-type", 1, 1, "", cmd_lrp_get_redirect_type, "PORT" },
+    { "static-mac-binding-add", 3, 3, "--may-exist", cmd_smb_add,
+      "LOGICAL_PORT IP MAC" },
+    { "static-mac-binding-del", 2, 2, "--if-exists", cmd_smb_del,
+      "LOGICAL_PORT IP" },
+    { "static-mac-binding-list", 0, 0, "", cmd_smb_list, "" },
     { "lrp-set-options", 1, -1, "", cmd_lrp_set_options,
       "PORT KEY=VALUE [KEY=VALUE]..." },
     { "lrp-get-enabled", 1, 1, "", cmd_lrp_get_enabled, "PORT" },
