@@ -2491,7 +2491,8 @@ static bool parse_global_option(struct ctl_ctx *ctx, char **argv, int *ip,
         ctx->dry_run = true;
     } else if (IS("--no-leader-only") || IS("--leader-only")
                || IS("--no-shuffle-remotes") || IS("--shuffle-remotes")
-               || IS("--pretty") || IS("--no-syslog")
+               || IS("--pretty") || IS("--no-syslog") || IS("--log-file")
+               || IS("--syslog-method") || IS("--syslog-target")
                || IS("--print-wait-time") || IS("--verbose")
                || (a[0] == '-' && a[1] == 'v')) {
         /* Accepted for compatibility; no effect here. */
