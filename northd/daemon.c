@@ -38,42 +38,52 @@ nd_daemon_cleanup(void)
     }
 }
 
-/* Returns the pid in PATH if that process is alive, else 0. */
+/* Pid files are locked (fcntl write lock) by the daemon for its whole
+ * life, as OVS does: a killed daemon's lock vanishes with it, even while
+ * it lingers as a zombie or its pid is reused, so only a lock -- never a
+ * pid that happens to answer kill(0) -- means "running". */
+static int pidfile_fd = -1;
+
+/* Returns the pid holding PATH's lock, or 0 if none. */
 static pid_t
-pidfile_live_pid(const char *path)
+pidfile_locker(const char *path)
 {
-    FILE *f = fopen(path, "r");
-    long pid = 0;
-    if (!f) {
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
         return 0;
     }
-    if (fscanf(f, "%ld", &pid) != 1) {
-        pid = 0;
+    struct flock lk = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+    pid_t pid = 0;
+    if (!fcntl(fd, F_GETLK, &lk) && lk.l_type != F_UNLCK) {
+        pid = lk.l_pid ? lk.l_pid : -1;
     }
-    fclose(f);
-    if (pid > 0 && pid != getpid() && (kill((pid_t) pid, 0) == 0
-                                       || errno == EPERM)) {
-        return (pid_t) pid;
-    }
-    return 0;
+    close(fd);
+    return pid;
 }
 
 static int
 write_pidfile(const char *path)
 {
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        log_err("cannot create pid file %s: %s", tmp, strerror(errno));
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        log_err("cannot create pid file %s: %s", path, strerror(errno));
         return -1;
     }
-    fprintf(f, "%ld\n", (long) getpid());
-    if (fclose(f) || rename(tmp, path)) {
+    struct flock lk = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+    if (fcntl(fd, F_SETLK, &lk)) {
+        log_err("pid file %s is locked by another running process; not "
+                "starting", path);
+        close(fd);
+        return -1;
+    }
+    char buf[32];
+    int n = snprintf(buf, sizeof buf, "%ld\n", (long) getpid());
+    if (ftruncate(fd, 0) || write(fd, buf, (size_t) n) != n) {
         log_err("cannot write pid file %s: %s", path, strerror(errno));
-        unlink(tmp);
+        close(fd);
         return -1;
     }
+    pidfile_fd = fd;                /* held open: the lock lives with it */
     pidfile_path = strdup(path);
     atexit(nd_daemon_cleanup);
     return 0;
@@ -91,10 +101,10 @@ nd_daemon_start(bool detach, bool chdir_root, const char *pidfile)
     signal(SIGPIPE, SIG_IGN);
 
     if (pidfile) {
-        pid_t other = pidfile_live_pid(pidfile);
+        pid_t other = pidfile_locker(pidfile);
         if (other) {
-            log_err("pid file %s names running process %ld; not starting",
-                    pidfile, (long) other);
+            log_err("pid file %s is held by running process %ld; not "
+                    "starting", pidfile, (long) other);
             return -1;
         }
     }

@@ -4,7 +4,8 @@
  * Detaching forks once; the parent waits on a pipe until the child says it
  * is ready (or died), so "loom-northd --detach" exits 0 only when the
  * daemon really runs, and with the child's status otherwise.  The pid file
- * is written by the final process, refused if it names a live process, and
+ * is written and fcntl-locked by the final process (the lock, not the pid,
+ * says "running": zombies and reused pids do not block a restart), and
  * removed at exit. */
 #ifndef LOOM_NORTHD_DAEMON_H
 #define LOOM_NORTHD_DAEMON_H 1
