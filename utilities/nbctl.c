@@ -2085,6 +2085,103 @@ static void cmd_qos_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
     free(qs);
 }
 
+/* ---- forwarding groups -------------------------------------------------------------- */
+
+static void cmd_fwd_group_add(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    const char *name = cmd->argv[1];
+    struct ctl_row *ls = lookup(ctx, "Logical_Switch", cmd->argv[2],
+                                "switch", true);
+    const char *vip = cmd->argv[3], *vmac = cmd->argv[4];
+    struct ctl_ip ip;
+    if (!ctl_parse_ip(vip, &ip)) {
+        ctl_fatal("%s: invalid IP address", vip);
+    }
+    uint8_t ea[6];
+    if (!ctl_parse_mac(vmac, ea)) {
+        ctl_fatal("%s: invalid MAC address", vmac);
+    }
+    if (existing_name(ctx, "Forwarding_Group", name)) {
+        ctl_fatal("%s: a forwarding group by this name already exists",
+                  name);
+    }
+    json_t *ports = json_array();
+    for (int i = 5; i < cmd->argc; i++) {
+        if (!lsp_lookup(ctx, cmd->argv[i], false)) {
+            ctl_fatal("%s: logical switch port does not exist",
+                      cmd->argv[i]);
+        }
+        json_array_append_new(ports, json_string(cmd->argv[i]));
+    }
+    ctl_datum_canonicalize(ports, false);
+    struct ctl_row *fg = ctl_insert(ctx, T("Forwarding_Group"));
+    ctl_set_string(ctx, fg, "name", name);
+    ctl_set_string(ctx, fg, "vip", vip);
+    ctl_set_string(ctx, fg, "vmac", vmac);
+    ctl_set(ctx, fg, "child_port", ports);
+    ctl_set(ctx, fg, "liveness",
+            bool_datum(ctl_has_option(cmd, "--liveness")));
+    ctl_insert_elems(ctx, ls, "forwarding_groups", ref_datum(fg));
+}
+
+static void cmd_fwd_group_del(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *fg = lookup(ctx, "Forwarding_Group", cmd->argv[1],
+                                "forwarding group", false);
+    if (!fg) {
+        return;     /* like ovn-nbctl: deleting nothing is no error */
+    }
+    struct ctl_row *ls = owner_of(ctx, "Logical_Switch", "forwarding_groups",
+                                  fg);
+    if (ls) {
+        ctl_delete_elems(ctx, ls, "forwarding_groups", ref_datum(fg), false);
+    } else {
+        ctl_delete(ctx, fg);
+    }
+}
+
+static void cmd_fwd_group_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *only = cmd->argc > 1
+        ? lookup(ctx, "Logical_Switch", cmd->argv[1], "switch", true) : NULL;
+    const struct ovsdb_table_schema *t = T("Forwarding_Group");
+    ctl_load_table(ctx, t);
+    ctl_load_columns(ctx, T("Logical_Switch"),
+                     (const char *const[]) { "name", "forwarding_groups",
+                                             NULL });
+    json_t *ix = ctl_table_rows(ctx, t);
+    ctl_sort_idl_order(ctx, ix);
+    struct cbuf *out = &cmd->output;
+    bool header = false;
+    size_t i;
+    json_t *e;
+    json_array_foreach(ix, i, e) {
+        struct ctl_row *fg = ctl_row_at(ctx, json_integer_value(e));
+        struct ctl_row *ls = owner_of(ctx, "Logical_Switch",
+                                      "forwarding_groups", fg);
+        if (!ls || (only && ls != only)) {
+            continue;
+        }
+        if (!header) {
+            cbuf_printf(out, "%-16s%-14s%-16s%-22s%s\n", "FWD_GROUP", "LS",
+                        "VIP", "VMAC", "CHILD_PORTS");
+            header = true;
+        }
+        cbuf_printf(out, "%-16.16s%-14s%-15s%-23s",
+                    row_name(ctx, fg), row_name(ctx, ls),
+                    ctl_get_string(ctx, fg, "vip"),
+                    ctl_get_string(ctx, fg, "vmac"));
+        const json_t *ports = ctl_get(ctx, fg, "child_port");
+        size_t j;
+        json_t *p;
+        json_array_foreach(ports, j, p) {
+            cbuf_printf(out, "%s%s", j ? " " : "", json_string_value(p));
+        }
+        cbuf_puts(out, "\n");
+    }
+    json_decref(ix);
+}
+
 /* ---- port groups -------------------------------------------------------------------- */
 
 /* Port group names are used as "@name" in ACL matches, so they must be
@@ -3084,6 +3181,10 @@ static const struct ctl_command_spec nb_commands[] = {
     { "qos-del", 1, 4, "", cmd_qos_del,
       "SWITCH [{DIRECTION | UUID} [PRIORITY MATCH]]" },
     { "qos-list", 1, 1, "", cmd_qos_list, "SWITCH" },
+    { "fwd-group-add", 5, -1, "--liveness", cmd_fwd_group_add,
+      "GROUP SWITCH VIP VMAC PORT..." },
+    { "fwd-group-del", 1, 1, "--if-exists", cmd_fwd_group_del, "GROUP" },
+    { "fwd-group-list", 0, 1, "", cmd_fwd_group_list, "[SWITCH]" },
     { "pg-add", 1, -1, "--may-exist", cmd_pg_add, "GROUP [PORT]..." },
     { "pg-set-ports", 2, -1, "", cmd_pg_set_ports, "GROUP PORT..." },
     { "pg-del", 1, 1, "--if-exists", cmd_pg_del, "GROUP" },
