@@ -198,6 +198,7 @@ if (( bad == 0 )); then
 else
     echo "Result: $bad of $cells probes differ from the configured policy (marked '!')."
 fi
+# ms MILLISECONDS: prints them as seconds, e.g. "0.469 s".
 ms() { printf '%d.%03d s' $(( $1 / 1000 )) $(( $1 % 1000 )); }
 echo
 echo "Timings:"
@@ -222,6 +223,7 @@ fi
 # What was built, as the databases and the switches see it.
 echo
 echo "Deployment:"
+# sb_count TABLE: the number of rows of an SB table.
 sb_count() { lab__ref_sbctl --bare --columns=_uuid list "$1" 2>/dev/null | grep -c . || true; }
 echo "  SB: $(sb_count Datapath_Binding) datapaths, $(sb_count Port_Binding) port bindings," \
      "$(sb_count Logical_Flow) logical flows, $(sb_count Chassis) chassis"

@@ -565,6 +565,7 @@ lab_sbctl() {
 lab__ref_nbctl() {
     ovn-nbctl --db="$LAB_NB_REMOTE" "$@"
 }
+# (see lab__ref_nbctl)
 lab__ref_sbctl() {
     ovn-sbctl --db="$LAB_SB_REMOTE" "$@"
 }

@@ -56,8 +56,8 @@ wait_leader() {
     return "$rc"
 }
 
-# all_followers_but_one DB: the three members are up, one leader and two
-# followers.
+# all_back DB: the three members are up, one leader and two followers;
+# wait_all_back DB: all_back within 20 s, printing the roles.
 all_back() {
     local r
     r=$(roles "$1")
