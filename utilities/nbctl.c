@@ -2182,6 +2182,99 @@ static void cmd_fwd_group_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
     json_decref(ix);
 }
 
+/* ---- port mirroring ----------------------------------------------------------------- */
+
+static void cmd_mirror_add(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    const char *name = cmd->argv[1], *type = cmd->argv[2];
+    const char *filter = cmd->argv[4], *sink = cmd->argv[5];
+    if (strcmp(type, "gre") && strcmp(type, "erspan")) {
+        ctl_fatal("%s: type must be \"gre\" or \"erspan\"", type);
+    }
+    char *end;
+    long long index = strtoll(cmd->argv[3], &end, 10);
+    if (!cmd->argv[3][0] || *end || index < 0 || index > 4294967295LL) {
+        ctl_fatal("Invalid Index '%s' (a tunnel key: 0...4294967295)",
+                  cmd->argv[3]);
+    }
+    if (strcmp(filter, "to-lport") && strcmp(filter, "from-lport")) {
+        ctl_fatal("%s: selection must be \"to-lport\" or \"from-lport\"",
+                  filter);
+    }
+    struct ctl_ip ip;
+    if (!ctl_parse_ip(sink, &ip)) {
+        ctl_fatal("Invalid sink ip: %s", sink);
+    }
+    if (existing_name(ctx, "Mirror", name)) {
+        ctl_fatal("Mirror with %s name already exists.", name);
+    }
+    struct ctl_row *m = ctl_insert(ctx, T("Mirror"));
+    ctl_set_string(ctx, m, "name", name);
+    ctl_set_string(ctx, m, "type", type);
+    ctl_set(ctx, m, "index", int_datum(index));
+    ctl_set_string(ctx, m, "filter", filter);
+    ctl_set_string(ctx, m, "sink", sink);
+}
+
+static void cmd_mirror_del(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    if (cmd->argc > 1) {
+        struct ctl_row *m = lookup(ctx, "Mirror", cmd->argv[1], "mirror",
+                                   false);
+        if (m) {
+            ctl_delete(ctx, m);
+        }
+        return;
+    }
+    size_t n;
+    struct ctl_row **all = all_rows(ctx, "Mirror", &n);
+    for (size_t i = 0; i < n; i++) {
+        ctl_delete(ctx, all[i]);
+    }
+    free(all);
+}
+
+static void cmd_mirror_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    size_t n;
+    struct ctl_row **ms = all_rows(ctx, "Mirror", &n);
+    sort_ctx = ctx;
+    qsort(ms, n, sizeof *ms, by_name);
+    for (size_t i = 0; i < n; i++) {
+        cbuf_printf(&cmd->output, "%s:\n  Type     :  %s\n  Sink     :  %s\n"
+                    "  Filter   :  %s\n  Index/Key:  %lld\n\n",
+                    row_name(ctx, ms[i]), ctl_get_string(ctx, ms[i], "type"),
+                    ctl_get_string(ctx, ms[i], "sink"),
+                    ctl_get_string(ctx, ms[i], "filter"),
+                    ctl_get_int(ctx, ms[i], "index"));
+    }
+    free(ms);
+}
+
+static void cmd_lsp_attach_mirror(struct ctl_ctx *ctx,
+                                  struct ctl_command *cmd)
+{
+    struct ctl_row *lsp = lsp_lookup(ctx, cmd->argv[1], true);
+    struct ctl_row *m = lookup(ctx, "Mirror", cmd->argv[2], "mirror", true);
+    json_t *ref = ctl_row_ref(m);
+    bool present = ctl_datum_find(ctl_get(ctx, lsp, "mirror_rules"), ref,
+                                  false) >= 0;
+    json_decref(ref);
+    if (present) {
+        ctl_fatal("mirror %s is already attached to the logical port %s.",
+                  cmd->argv[2], cmd->argv[1]);
+    }
+    ctl_insert_elems(ctx, lsp, "mirror_rules", ref_datum(m));
+}
+
+static void cmd_lsp_detach_mirror(struct ctl_ctx *ctx,
+                                  struct ctl_command *cmd)
+{
+    struct ctl_row *lsp = lsp_lookup(ctx, cmd->argv[1], true);
+    struct ctl_row *m = lookup(ctx, "Mirror", cmd->argv[2], "mirror", true);
+    ctl_delete_elems(ctx, lsp, "mirror_rules", ref_datum(m), false);
+}
+
 /* ---- port groups -------------------------------------------------------------------- */
 
 /* Port group names are used as "@name" in ACL matches, so they must be
@@ -3185,6 +3278,11 @@ static const struct ctl_command_spec nb_commands[] = {
       "GROUP SWITCH VIP VMAC PORT..." },
     { "fwd-group-del", 1, 1, "--if-exists", cmd_fwd_group_del, "GROUP" },
     { "fwd-group-list", 0, 1, "", cmd_fwd_group_list, "[SWITCH]" },
+    { "mirror-add", 5, 5, "", cmd_mirror_add, "NAME TYPE INDEX FILTER IP" },
+    { "mirror-del", 0, 1, "", cmd_mirror_del, "[NAME]" },
+    { "mirror-list", 0, 0, "", cmd_mirror_list, "" },
+    { "lsp-attach-mirror", 2, 2, "", cmd_lsp_attach_mirror, "PORT MIRROR" },
+    { "lsp-detach-mirror", 2, 2, "", cmd_lsp_detach_mirror, "PORT MIRROR" },
     { "pg-add", 1, -1, "--may-exist", cmd_pg_add, "GROUP [PORT]..." },
     { "pg-set-ports", 2, -1, "", cmd_pg_set_ports, "GROUP PORT..." },
     { "pg-del", 1, 1, "--if-exists", cmd_pg_del, "GROUP" },
