@@ -2275,6 +2275,88 @@ static void cmd_lsp_detach_mirror(struct ctl_ctx *ctx,
     ctl_delete_elems(ctx, lsp, "mirror_rules", ref_datum(m), false);
 }
 
+/* Prints map COLUMN of ROW as "key<SEP>value" lines, sorted by key. */
+static void print_map_lines_sep(struct ctl_ctx *ctx, struct ctl_command *cmd,
+                                struct ctl_row *row, const char *column,
+                                const char *sep)
+{
+    const json_t *d = ctl_get(ctx, row, column);
+    size_t i;
+    json_t *e;
+    json_array_foreach(d, i, e) {
+        cbuf_printf(&cmd->output, "%s%s%s\n",
+                    json_string_value(json_array_get(e, 0)), sep,
+                    json_string_value(json_array_get(e, 1)));
+    }
+}
+
+/* ---- control plane protection (CoPP) -------------------------------------------- */
+
+static const char *const copp_protos[] = {
+    "arp", "arp-resolve", "dhcpv4-opts", "dhcpv6-opts", "dns", "event-elb",
+    "icmp4-error", "icmp6-error", "igmp", "nd-na", "nd-ns", "nd-ns-resolve",
+    "nd-ra-opts", "tcp-reset", "bfd", "reject", "svc-monitor", NULL,
+};
+
+static void cmd_copp_add(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    const char *name = cmd->argv[1], *proto = cmd->argv[2];
+    bool ok = false;
+    for (const char *const *p = copp_protos; *p; p++) {
+        ok = ok || !strcmp(*p, proto);
+    }
+    if (!ok) {
+        ctl_fatal("Invalid control protocol '%s'. Allowed values: arp, "
+                  "arp-resolve, dhcpv4-opts, dhcpv6-opts, dns, event-elb, "
+                  "icmp4-error, icmp6-error, igmp, nd-na, nd-ns, "
+                  "nd-ns-resolve, nd-ra-opts, tcp-reset, bfd, reject, "
+                  "svc-monitor.", proto);
+    }
+    struct ctl_row *copp = existing_name(ctx, "Copp", name);
+    if (!copp) {
+        copp = ctl_insert(ctx, T("Copp"));
+        ctl_set_string(ctx, copp, "name", name);
+    }
+    ctl_delete_elems(ctx, copp, "meters", json_pack("[s]", proto), true);
+    ctl_insert_elems(ctx, copp, "meters",
+                     json_pack("[[ss]]", proto, cmd->argv[3]));
+}
+
+static void cmd_copp_del(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *copp = lookup(ctx, "Copp", cmd->argv[1], "copp", false);
+    if (!copp) {
+        return;
+    }
+    if (cmd->argc > 2) {
+        ctl_delete_elems(ctx, copp, "meters", json_pack("[s]", cmd->argv[2]),
+                         true);
+    } else {
+        ctl_delete(ctx, copp);
+    }
+}
+
+static void cmd_copp_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
+{
+    struct ctl_row *copp = lookup(ctx, "Copp", cmd->argv[1], "copp", false);
+    if (copp) {
+        print_map_lines_sep(ctx, cmd, copp, "meters", ": ");
+    }
+}
+
+static void set_dp_copp(struct ctl_ctx *ctx, struct ctl_command *cmd,
+                        const char *table, const char *what)
+{
+    struct ctl_row *copp = lookup(ctx, "Copp", cmd->argv[1], "copp", true);
+    struct ctl_row *dp = lookup(ctx, table, cmd->argv[2], what, true);
+    ctl_set(ctx, dp, "copp", ref_datum(copp));
+}
+
+static void cmd_ls_copp_add(struct ctl_ctx *c, struct ctl_command *m)
+{ set_dp_copp(c, m, "Logical_Switch", "switch"); }
+static void cmd_lr_copp_add(struct ctl_ctx *c, struct ctl_command *m)
+{ set_dp_copp(c, m, "Logical_Router", "router"); }
+
 /* ---- port groups -------------------------------------------------------------------- */
 
 /* Port group names are used as "@name" in ACL matches, so they must be
@@ -3283,6 +3365,11 @@ static const struct ctl_command_spec nb_commands[] = {
     { "mirror-list", 0, 0, "", cmd_mirror_list, "" },
     { "lsp-attach-mirror", 2, 2, "", cmd_lsp_attach_mirror, "PORT MIRROR" },
     { "lsp-detach-mirror", 2, 2, "", cmd_lsp_detach_mirror, "PORT MIRROR" },
+    { "copp-add", 3, 3, "", cmd_copp_add, "NAME PROTO METER" },
+    { "copp-del", 1, 2, "", cmd_copp_del, "NAME [PROTO]" },
+    { "copp-list", 1, 1, "", cmd_copp_list, "NAME" },
+    { "ls-copp-add", 2, 2, "", cmd_ls_copp_add, "NAME SWITCH" },
+    { "lr-copp-add", 2, 2, "", cmd_lr_copp_add, "NAME ROUTER" },
     { "pg-add", 1, -1, "--may-exist", cmd_pg_add, "GROUP [PORT]..." },
     { "pg-set-ports", 2, -1, "", cmd_pg_set_ports, "GROUP PORT..." },
     { "pg-del", 1, 1, "--if-exists", cmd_pg_del, "GROUP" },

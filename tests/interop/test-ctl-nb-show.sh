@@ -60,9 +60,10 @@ L qos-add ls1 from-lport 100 'inport == "vm1"' rate=1000 burst=100 \
 L static-mac-binding-add lrp1 10.0.1.77 00:00:00:00:77:01 -- static-mac-binding-add lrp2 fd00::77 00:00:00:00:77:02 \
   -- lrp-set-redirect-type lrp2 bridged
 L fwd-group-add fg_web ls1 10.0.1.200 00:00:00:00:aa:c8 vm1 vm2 -- --liveness fwd-group-add fg2 ls2 10.0.2.200 00:00:00:00:aa:c9 vm3
+L meter-add acl_meter drop 100 pktps 10 -- --fair meter-add m_fair drop 2000 kbps
+L copp-add copp1 arp acl_meter -- copp-add copp1 icmp4-error acl_meter -- ls-copp-add copp1 ls1
 L mirror-add mir_a gre 5 to-lport 192.168.100.1 -- mirror-add mir_b erspan 7 from-lport fd00::100 \
   -- lsp-attach-mirror vm1 mir_a -- lsp-attach-mirror vm1 mir_b
-L meter-add acl_meter drop 100 pktps 10 -- --fair meter-add m_fair drop 2000 kbps
 L ha-chassis-group-add hcg1 -- ha-chassis-group-add-chassis hcg1 hv1 30 \
   -- ha-chassis-group-add-chassis hcg1 hv2 20
 L dhcp-options-create 10.0.1.0/24 subnet=ls1 -- dhcp-options-create 10.0.2.0/24 -- dhcp-options-create fd00::/64
@@ -93,6 +94,7 @@ ctl_same lb-list
 ctl_same ha-chassis-group-list
 ctl_same meter-list
 ctl_same mirror-list
+ctl_same copp-list copp1
 ctl_same fwd-group-list ls1
 ctl_same fwd-group-list ls2
 ctl_same static-mac-binding-list
