@@ -63,6 +63,7 @@ struct northd {
     struct nd_unixctl *unixctl;
     const char *nb_remote, *sb_remote;
     uint64_t nb_seqno_done, sb_seqno_done;
+    bool nb_dirty;              /* NB changed in something northd reads */
     bool sb_dirty;              /* SB changed in a table northd derives */
     bool sb_feedback;           /* SB changed only in chassis feedback */
     bool vxlan_mode;            /* as of the last full recompute */
@@ -414,7 +415,7 @@ recompute(struct northd *nd)
     long long start = time_msec();
     nd->nb_seqno_done = replica_get_seqno(nd->nb_r);
     nd->sb_seqno_done = replica_get_seqno(nd->sb_r);
-    nd->force = nd->sb_dirty = nd->sb_feedback = false;
+    nd->force = nd->nb_dirty = nd->sb_dirty = nd->sb_feedback = false;
 
     ovsdb_client_set_probe_interval(nd->nb,
                                     probe_interval(nd->nb_remote, nd->nb_r));
@@ -515,6 +516,69 @@ reap_txn(struct northd *nd, struct ovsdb_txn **txnp, const char *what)
 
 static void northd_run__(struct northd *);
 
+/* True if tracked ROW of TABLE changed only in columns COLS[]. */
+static bool
+only_columns(const struct replica_table *table, const struct replica_row *row,
+             const size_t *cols, size_t n_cols)
+{
+    if (replica_row_is_new(row) || replica_row_is_deleted(row)) {
+        return false;
+    }
+    size_t n = replica_table_schema(table)->n_columns;
+    for (size_t c = 0; c < n; c++) {
+        if (!replica_row_is_updated(row, c)) {
+            continue;
+        }
+        bool ok = false;
+        for (size_t i = 0; i < n_cols; i++) {
+            ok |= c == cols[i];
+        }
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Folds the NB replica's tracked changes into nd->nb_dirty, ignoring what
+ * northd itself writes back (NB_Global sb_cfg/hv_cfg and their timestamps,
+ * Logical_Switch_Port.up): otherwise every port coming up would cost a
+ * full recompute. */
+static void
+classify_nb_changes(struct northd *nd)
+{
+    static const size_t global_cols[] = {
+        NBREC_NB_GLOBAL_COL_SB_CFG, NBREC_NB_GLOBAL_COL_SB_CFG_TIMESTAMP,
+        NBREC_NB_GLOBAL_COL_HV_CFG, NBREC_NB_GLOBAL_COL_HV_CFG_TIMESTAMP,
+    };
+    static const size_t lsp_cols[] = { NBREC_LOGICAL_SWITCH_PORT_COL_UP };
+    const struct ovsdb_schema *schema = replica_get_schema(nd->nb_r);
+    for (size_t t = 0; t < schema->n_tables && !nd->nb_dirty; t++) {
+        const struct replica_table *table
+            = replica_get_table_by_index(nd->nb_r, t);
+        if (!replica_table_is_monitored(table)) {
+            continue;
+        }
+        const char *name = replica_table_schema(table)->name;
+        const size_t *cols = NULL;
+        size_t n_cols = 0;
+        if (!strcmp(name, "NB_Global")) {
+            cols = global_cols;
+            n_cols = ND_ARRAY_SIZE(global_cols);
+        } else if (!strcmp(name, "Logical_Switch_Port")) {
+            cols = lsp_cols;
+            n_cols = ND_ARRAY_SIZE(lsp_cols);
+        }
+        const struct replica_row *row;
+        REPLICA_FOR_EACH_TRACKED (row, table) {
+            if (!cols || !only_columns(table, row, cols, n_cols)) {
+                nd->nb_dirty = true;
+                break;
+            }
+        }
+    }
+}
+
 /* Folds the SB replica's tracked changes into nd->sb_dirty (something
  * northd derives or owns changed: rebuild and re-diff everything) or
  * nd->sb_feedback (only what chassis report: Chassis, Chassis_Private,
@@ -591,6 +655,7 @@ northd_run(struct northd *nd)
     ovsdb_client_run(nd->nb);
     ovsdb_client_run(nd->sb);
     nd_unixctl_run(nd->unixctl);
+    classify_nb_changes(nd);
     classify_sb_changes(nd);
     northd_run__(nd);
     /* Tracked rows (deleted ones included) would otherwise pile up
@@ -640,8 +705,7 @@ northd_run__(struct northd *nd)
         && vxlan_in_use(nd->sb_r) != nd->vxlan_mode) {
         nd->sb_dirty = true;            /* datapath key range changes */
     }
-    if (nd->force || !nd->model || nd->sb_dirty
-        || replica_get_seqno(nd->nb_r) != nd->nb_seqno_done) {
+    if (nd->force || !nd->model || nd->sb_dirty || nd->nb_dirty) {
         recompute(nd);
     } else if (nd->sb_feedback) {
         /* Only chassis feedback: write back up/hv_cfg, keep the flows. */
