@@ -7,7 +7,8 @@
 #   hv1 (192.0.2.1)          hv2 (192.0.2.2)              hv3 (192.0.2.3)
 #   vm1 10.0.1.11 (ls1)      vm2 10.0.1.12 (ls1, port     vm3 10.0.2.13 (ls2,
 #   vm4 10.0.1.14 (ls1)          security MAC+IP)             port group pg1)
-#                            gw  10.0.2.100 (ls2; lo 198.51.100.1, forwarding)
+#   vm6 10.0.3.16 (ls3)      gw  10.0.2.100 (ls2;         vm5 10.0.3.15 (ls3,
+#                                lo 198.51.100.1, forwarding)  port group pg2)
 #   ls1 10.0.1.0/24 -- lr1 (10.0.1.1, 10.0.2.1; 0.0.0.0/0 via 10.0.2.100) -- ls2 10.0.2.0/24
 #
 #   1. L2 within a chassis (vm1 <-> vm4): ping and TCP work and nothing is
@@ -25,6 +26,10 @@
 #   4. Port group pg1 = {vm3}: from-lport allow-related, to-lport default
 #      drop.  vm3 -> vm1 ping and TCP work (replies come back through
 #      conntrack); vm1 -> vm3 and vm2 -> vm3 ping and TCP do not.
+#  4b. Port group pg2 = {vm5} on ls3: to-lport allow-related from address
+#      set $as_web to TCP 80, reject TCP 22, drop the rest: vm6 reaches
+#      vm5:80, is refused (RST) on 22, gets no answer on 8080 nor to ping;
+#      taken out of the address set, it no longer reaches port 80.
 #   7. Debian's ovn-trace on loom-northd's SB gives the expected verdict
 #      (output to the right port / drop) for the cases above, and no
 #      ovn-controller logged a flow it could not parse.
@@ -185,7 +190,18 @@ lab_nbctl \
     -- lsp-add ls2 ls2-lr1 -- lsp-set-type ls2-lr1 router \
     -- lsp-set-options ls2-lr1 router-port=lr1-ls2 -- lsp-set-addresses ls2-lr1 router \
     -- lr-route-add lr1 0.0.0.0/0 10.0.2.100
+# ls3: a switch of its own for the richer ACL forms (address set, reject).
+M5=0a:00:00:00:03:15 M6=0a:00:00:00:03:16
+lab_nbctl \
+    -- ls-add ls3 \
+    -- lsp-add ls3 vm5 -- lsp-set-addresses vm5 "$M5 10.0.3.15" \
+    -- lsp-set-port-security vm5 "$M5 10.0.3.15" \
+    -- lsp-add ls3 vm6 -- lsp-set-addresses vm6 "$M6 10.0.3.16" \
+    -- lsp-add ls3 any3 -- lsp-set-addresses any3 unknown \
+    -- create Address_Set name=as_web 'addresses=["10.0.3.16","192.0.2.77"]' >/dev/null
 lab_add_vm hv1 vm1 vm1 $M1 10.0.1.11/24 10.0.1.1
+lab_add_vm hv1 vm6 vm6 $M6 10.0.3.16/24
+lab_add_vm hv3 vm5 vm5 $M5 10.0.3.15/24
 lab_add_vm hv1 vm4 vm4 $M4 10.0.1.14/24 10.0.1.1
 lab_add_vm hv2 vm2 vm2 $M2 10.0.1.12/24 10.0.1.1
 lab_add_vm hv2 gw gw $MG 10.0.2.100/24 10.0.2.1
@@ -193,7 +209,7 @@ lab_add_vm hv3 vm3 vm3 $M3 10.0.2.13/24 10.0.2.1
 # The gateway VM: a router of its own, owning 198.51.100.1.
 lab_exec gw sysctl -qw net.ipv4.ip_forward=1
 lab_exec gw ip addr add 198.51.100.1/32 dev lo
-for p in vm1 vm2 vm3 vm4 gw; do lab_wait_port_up "$p"; done
+for p in vm1 vm2 vm3 vm4 gw vm5 vm6; do lab_wait_port_up "$p"; done
 lab_sync
 step "5 VMs up, chassis in sync; first L2 ping: $(lab_wait_ping vm1 10.0.1.12 || echo none)"
 
@@ -268,6 +284,40 @@ check_not "ping vm1 -> vm3 (new, inbound) is dropped" lab_ping vm1 10.0.2.13 2
 check_not "TCP vm1 -> vm3:8080 is dropped" lab_tcp vm1 10.0.2.13 8080 2
 check_not "TCP gw -> vm3:8080 (same switch) is dropped" lab_tcp gw 10.0.2.13 8080 2
 check "ping vm1 -> vm2 (not in pg1) unaffected" lab_ping vm1 10.0.1.12
+
+echo "4b. Port group pg2 = {vm5} on ls3: allow-related from address set \$as_web to TCP 80, reject TCP 22, drop the rest:"
+lab_nbctl pg-add pg2 vm5
+lab_nbctl acl-add pg2 to-lport 1003 'outport == @pg2 && ip4.src == $as_web && tcp.dst == 80' allow-related
+lab_nbctl acl-add pg2 to-lport 1002 'outport == @pg2 && tcp.dst == 22' reject
+lab_nbctl acl-add pg2 to-lport 1001 'outport == @pg2 && ip4' drop
+lab_sync
+# refused VM DSTVM PORT: with a listener on DSTVM:PORT, a TCP connect from
+# VM is refused at once (an RST, as a reject ACL sends), neither accepted
+# nor left to time out (as a drop does).
+refused() {
+    local vm=$1 dvm=$2 port=$3 ip out lpid rc=1
+    ip=$(lab_vm_ip "$dvm")
+    ip netns exec "$(lab_ns "$dvm")" timeout 8 nc -l -n "$ip" "$port" >/dev/null 2>&1 &
+    lpid=$!
+    lab__wait_for 3 lab__listening "$dvm" "$port" || { echo "no listener on $dvm:$port"; kill "$lpid"; return 1; }
+    if out=$(lab_exec "$vm" timeout 5 nc -v -n -z -w 3 "$ip" "$port" 2>&1); then
+        echo "connected: $out"
+    else
+        echo "$out"
+        [[ $out == *refused* ]] && rc=0
+    fi
+    kill "$lpid" 2>/dev/null || true
+    wait "$lpid" 2>/dev/null || true
+    return "$rc"
+}
+check "TCP vm6 (in \$as_web) -> vm5:80 passes" lab_tcp vm6 10.0.3.15 80
+check "TCP vm6 -> vm5:22 (listening) is rejected: connection refused" refused vm6 vm5 22
+check_not "TCP vm6 -> vm5:8080 (listening) is dropped: no answer at all" refused vm6 vm5 8080
+check_not "ping vm6 -> vm5 is dropped" lab_ping vm6 10.0.3.15 2
+check "ping vm5 -> vm6: the replies pass the to-lport drop (vm5's own connections are committed)" lab_ping vm5 10.0.3.16
+lab_nbctl set Address_Set as_web 'addresses=["192.0.2.77"]'
+lab_sync
+check_not "vm6 taken out of \$as_web: TCP vm6 -> vm5:80 is dropped" lab_tcp vm6 10.0.3.15 80 2
 
 echo "7. ovn-trace verdicts on the SB this northd wrote:"
 IC='ip.ttl == 64 && icmp4.type == 8'
