@@ -64,6 +64,7 @@ struct northd {
     const char *nb_remote, *sb_remote;
     uint64_t nb_seqno_done, sb_seqno_done;
     bool nb_dirty;              /* NB changed in something northd reads */
+    bool nb_cfg_bump;           /* only NB_Global.nb_cfg changed */
     bool sb_dirty;              /* SB changed in a table northd derives */
     bool sb_feedback;           /* SB changed only in chassis feedback */
     bool vxlan_mode;            /* as of the last full recompute */
@@ -416,6 +417,7 @@ recompute(struct northd *nd)
     nd->nb_seqno_done = replica_get_seqno(nd->nb_r);
     nd->sb_seqno_done = replica_get_seqno(nd->sb_r);
     nd->force = nd->nb_dirty = nd->sb_dirty = nd->sb_feedback = false;
+    nd->nb_cfg_bump = false;
 
     ovsdb_client_set_probe_interval(nd->nb,
                                     probe_interval(nd->nb_remote, nd->nb_r));
@@ -552,6 +554,11 @@ classify_nb_changes(struct northd *nd)
         NBREC_NB_GLOBAL_COL_HV_CFG, NBREC_NB_GLOBAL_COL_HV_CFG_TIMESTAMP,
     };
     static const size_t lsp_cols[] = { NBREC_LOGICAL_SWITCH_PORT_COL_UP };
+    static const size_t cfg_cols[] = {
+        NBREC_NB_GLOBAL_COL_NB_CFG, NBREC_NB_GLOBAL_COL_NB_CFG_TIMESTAMP,
+        NBREC_NB_GLOBAL_COL_SB_CFG, NBREC_NB_GLOBAL_COL_SB_CFG_TIMESTAMP,
+        NBREC_NB_GLOBAL_COL_HV_CFG, NBREC_NB_GLOBAL_COL_HV_CFG_TIMESTAMP,
+    };
     const struct ovsdb_schema *schema = replica_get_schema(nd->nb_r);
     for (size_t t = 0; t < schema->n_tables && !nd->nb_dirty; t++) {
         const struct replica_table *table
@@ -563,8 +570,19 @@ classify_nb_changes(struct northd *nd)
         const size_t *cols = NULL;
         size_t n_cols = 0;
         if (!strcmp(name, "NB_Global")) {
-            cols = global_cols;
-            n_cols = ND_ARRAY_SIZE(global_cols);
+            /* nb_cfg alone (ovn-nbctl --wait) needs no rebuild, only the
+             * SB_Global copy. */
+            const struct replica_row *row;
+            REPLICA_FOR_EACH_TRACKED (row, table) {
+                if (only_columns(table, row, cfg_cols,
+                                 ND_ARRAY_SIZE(cfg_cols))) {
+                    nd->nb_cfg_bump = true;
+                } else if (!only_columns(table, row, global_cols,
+                                         ND_ARRAY_SIZE(global_cols))) {
+                    nd->nb_dirty = true;
+                }
+            }
+            continue;
         } else if (!strcmp(name, "Logical_Switch_Port")) {
             cols = lsp_cols;
             n_cols = ND_ARRAY_SIZE(lsp_cols);
@@ -707,6 +725,24 @@ northd_run__(struct northd *nd)
     }
     if (nd->force || !nd->model || nd->sb_dirty || nd->nb_dirty) {
         recompute(nd);
+    } else if (nd->nb_cfg_bump) {
+        /* The flows already reflect the NB: carry nb_cfg over alone. */
+        nd->nb_cfg_bump = false;
+        const struct nbrec_nb_global *g = nbrec_nb_global_first(nd->nb_r);
+        const struct sbrec_sb_global *sg = sbrec_sb_global_first(nd->sb_r);
+        if (g && sg && sg->nb_cfg != g->nb_cfg) {
+            struct ovsdb_txn *txn = ovsdb_txn_create(SBREC_DB_NAME);
+            struct ovsdb_txn_row *row = sbrec_sb_global_update(txn, sg);
+            sbrec_sb_global_set_nb_cfg(row, g->nb_cfg);
+            ovsdb_client_commit(nd->sb, txn);
+            nd->sb_txn = txn;
+            nd->sb_txn_start = time_msec();
+            nd->n_sb_txns++;
+        } else if (!sg) {
+            nd->force = true;
+        } else {
+            nd->sb_feedback = true;
+        }
     } else if (nd->sb_feedback) {
         /* Only chassis feedback: write back up/hv_cfg, keep the flows. */
         nd->sb_feedback = false;

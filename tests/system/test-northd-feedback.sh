@@ -2,7 +2,8 @@
 # test-northd-feedback: what chassis report flows back to the NB through
 # loom-northd, without a flow rebuild: Chassis_Private.nb_cfg -> NB_Global
 # hv_cfg (the minimum over chassis, never ahead of the SB), and
-# Port_Binding.up (with a chassis) -> Logical_Switch_Port.up, both ways.
+# Port_Binding.up (with a chassis) -> Logical_Switch_Port.up, both ways;
+# and ovn-nbctl --wait=sb (an nb_cfg bump alone) rebuilds nothing.
 # The chassis is simulated with ovn-sbctl, as ovn-controller would write.
 set -euo pipefail
 LOOM_SRC=${LOOM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -69,5 +70,11 @@ new=$(nb get NB_Global . nb_cfg)
 sbq set Chassis_Private hv1 "nb_cfg=$new"
 nb_is "$new" NB_Global . hv_cfg || sb_fail "hv_cfg did not reach $new once the chassis caught up"
 nb --timeout=2 --wait=hv sync >/dev/null 2>&1 && sb_fail "--wait=hv returned although hv1 never saw the new nb_cfg"
+# ovn-nbctl --wait=sb sync only bumps nb_cfg: carried over with no rebuild.
+before=$(stat recomputes)
+for i in 1 2 3; do nb --wait=sb sync; done
+[ "$(stat recomputes)" = "$before" ] \
+    || sb_fail "--wait=sb sync caused $(( $(stat recomputes) - before )) full recomputes"
+[ "$(nb get NB_Global . sb_cfg)" = "$(nb get NB_Global . nb_cfg)" ] || sb_fail "sb_cfg lags nb_cfg"
 ! grep -q "|ERR|" "$LOG" || sb_fail "errors in the log: $(grep '|ERR|' "$LOG")"
 echo PASS
