@@ -65,6 +65,18 @@ m_resident(struct nd_match *m, const struct nd_lrp *p)
     }
 }
 
+/* Adds is_chassis_resident("PORT") to M. */
+static void
+m_resident_port(struct nd_match *m, const char *port)
+{
+    struct nd_str s = ND_STR_INIT;
+    nd_str_put(&s, "is_chassis_resident(");
+    nd_put_quoted(&s, port);
+    nd_str_putc(&s, ')');
+    nd_m_pred(m, nd_str_cstr(&s));
+    nd_str_free(&s);
+}
+
 /* True if ADDR is the external IP of one of LR's SNAT (or
  * dnat_and_snat) rules. */
 static bool
@@ -648,25 +660,31 @@ build_gateway(struct lr_ctx *c)
     add(c, ND_S_LR_OUT_CHK_DNAT_LOCAL, 50, "ip && ct_mark.natted == 1",
         ND_REGBIT_DST_NAT_IP_LOCAL " = 1; next;", NULL);
 
-    static const char arp_reply[] =
-        "eth.dst = eth.src; eth.src = xreg0[0..47]; arp.op = 2; "
-        "/* ARP reply */ arp.tha = arp.sha; arp.sha = xreg0[0..47]; "
-        "arp.tpa <-> arp.spa; outport = inport; flags.loopback = 1; output;";
     for (size_t i = 0; i < lr->n_nats; i++) {
         const struct nd_nat *nat = &lr->nats[i];
         uint32_t e = nat->external_ip;
+        bool dist = nat->distributed;
+        /* Where the rule is handled, and the MAC it answers with. */
+        const char *where = dist ? nat->logical_port : gw->cr_name;
+        const struct nd_eth *mac = dist ? &nat->external_mac : &gw->nets.mac;
+        char mac_str[ND_ETH_STRLEN];
+        nd_eth_str(mac, mac_str);
         bool first = true;
         for (size_t j = 0; j < i; j++) {
             first &= lr->nats[j].external_ip != e;
         }
         if (first) {
-            /* ARP for the external address: answered on the gateway
-             * chassis only. */
+            /* ARP for the external address: answered where the rule is
+             * handled (the gateway chassis, or the floating IP's port's
+             * chassis). */
             nd_match_init(&m);
             nd_m_pred(&m, "arp.op == 1");
             nd_m_ip4(&m, "arp.tpa", e);
-            add(c, ND_S_LR_IN_IP_INPUT, 90, nd_match_cstr(&m), arp_reply,
-                nat->uuid);
+            add(c, ND_S_LR_IN_IP_INPUT, 90, nd_match_cstr(&m),
+                "eth.dst = eth.src; eth.src = xreg0[0..47]; arp.op = 2; "
+                "/* ARP reply */ arp.tha = arp.sha; arp.sha = xreg0[0..47]; "
+                "arp.tpa <-> arp.spa; outport = inport; flags.loopback = 1; "
+                "output;", nat->uuid);
             nd_match_destroy(&m);
             nd_match_init(&m);
             nd_m_port(&m, "inport", gw->name);
@@ -674,18 +692,30 @@ build_gateway(struct lr_ctx *c)
             nd_m_ip4(&m, "arp.tpa", e);
             add(c, ND_S_LR_IN_IP_INPUT, 91, nd_match_cstr(&m), "drop;",
                 nat->uuid);
-            m_resident(&m, gw);
-            add(c, ND_S_LR_IN_IP_INPUT, 92, nd_match_cstr(&m), arp_reply,
+            m_resident_port(&m, where);
+            char *reply = dist
+                ? nd_xasprintf("eth.dst = eth.src; eth.src = %s; arp.op = 2; "
+                               "/* ARP reply */ arp.tha = arp.sha; arp.sha = "
+                               "%s; arp.tpa <-> arp.spa; outport = inport; "
+                               "flags.loopback = 1; output;", mac_str, mac_str)
+                : nd_xstrdup("eth.dst = eth.src; eth.src = xreg0[0..47]; "
+                             "arp.op = 2; /* ARP reply */ arp.tha = arp.sha; "
+                             "arp.sha = xreg0[0..47]; arp.tpa <-> arp.spa; "
+                             "outport = inport; flags.loopback = 1; output;");
+            add(c, ND_S_LR_IN_IP_INPUT, 92, nd_match_cstr(&m), reply,
                 nat->uuid);
+            free(reply);
             nd_match_destroy(&m);
 
-            /* East-west traffic from the SNAT address goes on. */
-            nd_match_init(&m);
-            nd_m_port(&m, "inport", gw->name);
-            nd_m_ip4(&m, "ip4.src", e);
-            add(c, ND_S_LR_IN_IP_INPUT, 120, nd_match_cstr(&m), "next;",
-                nat->uuid);
-            nd_match_destroy(&m);
+            if (nat->type == ND_NAT_SNAT) {
+                /* East-west traffic from the SNAT address goes on. */
+                nd_match_init(&m);
+                nd_m_port(&m, "inport", gw->name);
+                nd_m_ip4(&m, "ip4.src", e);
+                add(c, ND_S_LR_IN_IP_INPUT, 120, nd_match_cstr(&m), "next;",
+                    nat->uuid);
+                nd_match_destroy(&m);
+            }
 
             /* UNSNAT replies, in the common zone or (after egress
              * loopback) the SNAT zone. */
@@ -694,7 +724,9 @@ build_gateway(struct lr_ctx *c)
             nd_m_ip4(&m, "ip4.dst", e);
             nd_m_port(&m, "inport", gw->name);
             nd_m_pred(&m, "flags.loopback == 0");
-            m_resident(&m, gw);
+            if (!dist) {
+                m_resident(&m, gw);
+            }
             add(c, ND_S_LR_IN_UNSNAT, 100, nd_match_cstr(&m),
                 "ct_snat_in_czone;", nat->uuid);
             nd_match_destroy(&m);
@@ -703,18 +735,20 @@ build_gateway(struct lr_ctx *c)
             nd_m_ip4(&m, "ip4.dst", e);
             nd_m_port(&m, "inport", gw->name);
             nd_m_pred(&m, "flags.loopback == 1 && flags.use_snat_zone == 1");
-            m_resident(&m, gw);
+            if (!dist) {
+                m_resident(&m, gw);
+            }
             add(c, ND_S_LR_IN_UNSNAT, 100, nd_match_cstr(&m), "ct_snat;",
                 nat->uuid);
             nd_match_destroy(&m);
 
-            /* The external address resolves to the gateway port's MAC;
-             * traffic to it that is still unNATed must not loop. */
+            /* The external address resolves to its MAC; traffic to it that
+             * is still unNATed must not loop. */
             nd_match_init(&m);
             nd_actions_init(&a);
             nd_m_port(&m, "outport", gw->name);
             nd_m_ip4(&m, "reg0", e);
-            nd_a_set_mac(&a, "eth.dst", &gw->nets.mac);
+            nd_a_set_mac(&a, "eth.dst", mac);
             nd_a_next(&a);
             addb(c, ND_S_LR_IN_ARP_RESOLVE, 100, &m, &a, nat->uuid);
             nd_match_destroy(&m);
@@ -730,7 +764,7 @@ build_gateway(struct lr_ctx *c)
             nd_match_init(&m);
             nd_m_pred(&m, "ip");
             nd_m_ip4(&m, "ip4.dst", e);
-            m_resident(&m, gw);
+            m_resident_port(&m, where);
             add(c, ND_S_LR_OUT_CHK_DNAT_LOCAL, 50, nd_match_cstr(&m),
                 ND_REGBIT_DST_NAT_IP_LOCAL " = 1; next;", nat->uuid);
             nd_match_destroy(&m);
@@ -740,7 +774,7 @@ build_gateway(struct lr_ctx *c)
             nd_match_init(&m);
             nd_m_ip4(&m, "ip4.dst", e);
             nd_m_port(&m, "outport", gw->name);
-            m_resident(&m, gw);
+            m_resident_port(&m, where);
             add(c, ND_S_LR_OUT_EGR_LOOP, 100, nd_match_cstr(&m),
                 "clone { ct_clear; inport = outport; outport = \"\"; "
                 "eth.dst <-> eth.src; flags = 0; flags.loopback = 1; "
@@ -752,8 +786,62 @@ build_gateway(struct lr_ctx *c)
             nd_match_destroy(&m);
         }
 
-        /* SNAT on the gateway chassis: the common zone normally, the SNAT
-         * zone when the packet was DNATted locally (reg9[4]). */
+        if (nat->type == ND_NAT_DNAT_AND_SNAT) {
+            /* DNAT of the floating IP, and un-DNAT of its replies. */
+            nd_match_init(&m);
+            nd_m_pred(&m, "ip");
+            nd_m_ip4(&m, "ip4.dst", e);
+            nd_m_port(&m, "inport", gw->name);
+            if (!dist) {
+                m_resident(&m, gw);
+            }
+            char *act = nd_xasprintf("ct_dnat_in_czone(%s);",
+                                     nd_ip4_str(nat->logical.addr, buf));
+            add(c, ND_S_LR_IN_DNAT, 100, nd_match_cstr(&m), act, nat->uuid);
+            free(act);
+            nd_match_destroy(&m);
+            nd_match_init(&m);
+            nd_m_pred(&m, "ip");
+            nd_m_ip4(&m, "ip4.src", nat->logical.addr);
+            nd_m_port(&m, "outport", gw->name);
+            if (!dist) {
+                m_resident(&m, gw);
+            }
+            act = dist ? nd_xasprintf("eth.src = %s; ct_dnat_in_czone;",
+                                      mac_str)
+                       : nd_xstrdup("ct_dnat_in_czone;");
+            add(c, ND_S_LR_OUT_UNDNAT, 100, nd_match_cstr(&m), act,
+                nat->uuid);
+            free(act);
+            nd_match_destroy(&m);
+        }
+        if (dist) {
+            /* The floating IP's own MAC is admitted on its chassis, and its
+             * traffic leaves from there rather than via the gateway. */
+            nd_match_init(&m);
+            nd_m_mac(&m, "eth.dst", mac);
+            nd_m_port(&m, "inport", gw->name);
+            m_resident_port(&m, where);
+            nd_actions_init(&a);
+            nd_a_set_mac(&a, "xreg0[0..47]", &gw->nets.mac);
+            nd_a_next(&a);
+            addb(c, ND_S_LR_IN_ADMISSION, 50, &m, &a, nat->uuid);
+            nd_actions_destroy(&a);
+            nd_match_destroy(&m);
+            nd_match_init(&m);
+            nd_m_ip4(&m, "ip4.src", nat->logical.addr);
+            nd_m_port(&m, "outport", gw->name);
+            m_resident_port(&m, where);
+            char *act = nd_xasprintf("eth.src = %s; reg1 = %s; next;",
+                                     mac_str, nd_ip4_str(e, buf));
+            add(c, ND_S_LR_IN_GW_REDIRECT, 100, nd_match_cstr(&m), act,
+                nat->uuid);
+            free(act);
+            nd_match_destroy(&m);
+        }
+
+        /* SNAT where the rule is handled: the common zone normally, the
+         * SNAT zone when the packet was DNATted locally (reg9[4]). */
         uint16_t prio = (uint16_t) (nat->logical.plen + 1 + 128);
         nd_match_init(&m);
         nd_m_pred(&m, "ip");
@@ -763,13 +851,18 @@ build_gateway(struct lr_ctx *c)
             nd_m_ip4_net(&m, "ip4.src", nat->logical.addr, nat->logical.plen);
         }
         nd_m_port(&m, "outport", gw->name);
-        m_resident(&m, gw);
-        char *act = nd_xasprintf("ct_snat_in_czone(%s);", nd_ip4_str(e, buf));
+        m_resident_port(&m, where);
+        char mac_set[64] = "";
+        if (dist) {
+            snprintf(mac_set, sizeof mac_set, "eth.src = %s; ", mac_str);
+        }
+        char *act = nd_xasprintf("%sct_snat_in_czone(%s);", mac_set,
+                                 nd_ip4_str(e, buf));
         add(c, ND_S_LR_OUT_SNAT, prio, nd_match_cstr(&m), act, nat->uuid);
         free(act);
         nd_m_pred(&m, ND_REGBIT_DST_NAT_IP_LOCAL " == 1");
-        act = nd_xasprintf(ND_REGBIT_DST_NAT_IP_LOCAL " = 0; ct_snat(%s);",
-                           nd_ip4_str(e, buf));
+        act = nd_xasprintf("%s" ND_REGBIT_DST_NAT_IP_LOCAL " = 0; "
+                           "ct_snat(%s);", mac_set, nd_ip4_str(e, buf));
         add(c, ND_S_LR_OUT_SNAT, (uint16_t) (prio + 1), nd_match_cstr(&m),
             act, nat->uuid);
         free(act);

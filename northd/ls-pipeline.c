@@ -679,7 +679,8 @@ build_l2_lookup(struct ls_ctx *c)
         for (size_t k = 0; k < nets->n_ip4; k++) {
             arp_ips[k] = nets->ip4[k].addr;
         }
-        for (size_t k = 0; plr->l3gw_chassis && k < plr->n_nats; k++) {
+        for (size_t k = 0; (plr->l3gw_chassis || plr->dgp)
+                           && k < plr->n_nats; k++) {
             uint32_t e = plr->nats[k].external_ip;
             bool dup = plr->nats[k].type == ND_NAT_SNAT;
             for (size_t x = 0; x < n_arp && !dup; x++) {
@@ -709,14 +710,48 @@ build_l2_lookup(struct ls_ctx *c)
         nd_actions_destroy(&to_router);
         nd_actions_destroy(&inner);
 
+        /* The router's MACs: its port's and its floating IPs'. */
+        struct nd_eth *macs = nd_xcalloc(plr->n_nats + 1, sizeof *macs);
+        size_t n_macs = 0;
+        macs[n_macs++] = nets->mac;
+        for (size_t k = 0; plr->dgp && k < plr->n_nats; k++) {
+            if (plr->nats[k].distributed) {
+                macs[n_macs++] = plr->nats[k].external_mac;
+            }
+        }
         if (has_l2) {
             struct nd_match m;
             nd_match_init(&m);
-            nd_m_mac_set(&m, "eth.src", &nets->mac, 1);
+            nd_m_mac_set(&m, "eth.src", macs, n_macs);
             nd_m_pred(&m, "(arp.op == 1 || rarp.op == 3 || nd_ns)");
             add(c, ND_S_LS_IN_L2_LKUP, 75, nd_match_cstr(&m),
                 "outport = \"" ND_MC_FLOOD_L2 "\"; output;", p->uuid);
             nd_match_destroy(&m);
+        }
+        free(macs);
+        /* Floating IPs' MACs behind the gateway port live on the chassis
+         * of their logical port. */
+        for (size_t k = 0; plr->dgp == p->peer && k < plr->n_nats; k++) {
+            const struct nd_nat *nat = &plr->nats[k];
+            if (!nat->distributed) {
+                continue;
+            }
+            struct nd_match m;
+            struct nd_actions a;
+            nd_match_init(&m);
+            nd_actions_init(&a);
+            nd_m_mac(&m, "eth.dst", &nat->external_mac);
+            struct nd_str r = ND_STR_INIT;
+            nd_str_put(&r, "is_chassis_resident(");
+            nd_put_quoted(&r, nat->logical_port);
+            nd_str_putc(&r, ')');
+            nd_m_pred(&m, nd_str_cstr(&r));
+            nd_str_free(&r);
+            nd_a_set_port(&a, "outport", p->name);
+            nd_a_output(&a);
+            addb(c, ND_S_LS_IN_L2_LKUP, 50, &m, &a, p->uuid);
+            nd_match_destroy(&m);
+            nd_actions_destroy(&a);
         }
     }
     macs_free(&macs);

@@ -654,9 +654,9 @@ nd_model_add_nat(struct nd_model *m, struct nd_lr *lr,
         SKIP(m, T, label, row->uuid, "bad type \"%s\"", type);
         return NULL;
     }
-    if (nat.type != ND_NAT_SNAT && !lr->l3gw_chassis) {
-        SKIP(m, T, label, row->uuid, "%s is built only on gateway routers "
-             "(options:chassis) yet", type);
+    if (nat.type == ND_NAT_DNAT && !lr->l3gw_chassis) {
+        SKIP(m, T, label, row->uuid, "dnat is built only on gateway routers "
+             "(options:chassis) yet");
         return NULL;
     }
     if (!row->external_ip || !parse_ip4(row->external_ip, false, &ext, err)) {
@@ -675,6 +675,21 @@ nd_model_add_nat(struct nd_model *m, struct nd_lr *lr,
         SKIP(m, T, label, row->uuid, "router \"%s\" is neither a gateway "
              "router nor has a distributed gateway port", lr->name);
         return NULL;
+    }
+    if (!lr->l3gw_chassis && nat.type == ND_NAT_DNAT_AND_SNAT
+        && row->logical_port && *row->logical_port && row->external_mac
+        && *row->external_mac) {
+        if (!parse_mac(row->external_mac, &nat.external_mac, err)) {
+            SKIP(m, T, label, row->uuid, "external_mac: %s", err);
+            return NULL;
+        }
+        if (strlen(row->logical_port) >= sizeof nat.logical_port) {
+            SKIP(m, T, label, row->uuid, "logical_port \"%s\" too long",
+                 row->logical_port);
+            return NULL;
+        }
+        strcpy(nat.logical_port, row->logical_port);
+        nat.distributed = true;
     }
     nat.external_ip = ext.addr;
     nat.logical.addr = nd_ip4_network(&nat.logical);

@@ -251,13 +251,19 @@ struct nd_lrp {
     uint32_t cr_key;
 };
 
-/* A NAT rule: snat (on a distributed gateway port or a gateway router),
- * dnat and dnat_and_snat (gateway routers only yet). */
+/* A NAT rule: snat and dnat_and_snat (on a distributed gateway port or a
+ * gateway router), dnat (gateway routers only yet). */
 struct nd_nat {
     char uuid[ND_UUID_LEN + 1];
     enum nd_nat_type { ND_NAT_SNAT, ND_NAT_DNAT, ND_NAT_DNAT_AND_SNAT } type;
     uint32_t external_ip;
     struct nd_ip4 logical;          /* address, or network for snat */
+    /* dnat_and_snat on a distributed gateway port with logical_port and
+     * external_mac: handled on the chassis of logical_port ("distributed
+     * floating IP") instead of the gateway chassis. */
+    bool distributed;
+    char logical_port[64];
+    struct nd_eth external_mac;
 };
 
 struct nd_lr {

@@ -146,7 +146,15 @@ add_lrp(struct nd_sb_image *img, const struct nd_lr *lr,
     cr->mac = nd_xcalloc(1, sizeof *cr->mac);
     cr->mac[0] = nd_xstrdup(img->ports[img->n_ports - 2].mac[0]);
     cr->n_mac = 1;
-    smap_set(&cr->options, "always-redirect", "true");
+    /* Everything goes through the gateway chassis unless some floating
+     * IP is handled on its own port's chassis. */
+    bool distributed = false;
+    for (size_t i = 0; i < lr->n_nats; i++) {
+        distributed |= lr->nats[i].distributed;
+    }
+    if (!distributed) {
+        smap_set(&cr->options, "always-redirect", "true");
+    }
     smap_set(&cr->options, "distributed-port", lrp->name);
     cr->ha_group = lrp->name;
     img->ha_groups = nd_grow(img->ha_groups, &img->cap_ha_groups,

@@ -892,9 +892,18 @@ test_gateway(void)
     CHECK(nd_model_add_nat(m, lr, &(struct nd_nat_row) {
         .uuid = U(41), .type = "snat", .external_ip = "172.24.0.10",
         .logical_ip = "10.0.0.0/24" }));
-    CHECK(!nd_model_add_nat(m, lr, &(struct nd_nat_row) {
+    /* A distributed floating IP (logical_port + external_mac). */
+    CHECK(nd_model_add_nat(m, lr, &(struct nd_nat_row) {
         .uuid = U(42), .type = "dnat_and_snat", .external_ip = "172.24.0.20",
-        .logical_ip = "10.0.0.5" }));
+        .logical_ip = "10.0.0.5", .logical_port = "vm5",
+        .external_mac = "00:00:00:00:aa:05" }));
+    CHECK(!nd_model_add_nat(m, lr, &(struct nd_nat_row) {
+        .uuid = U(45), .type = "dnat", .external_ip = "172.24.0.21",
+        .logical_ip = "10.0.0.6" }));           /* dnat: gateway routers */
+    CHECK(!nd_model_add_nat(m, lr, &(struct nd_nat_row) {
+        .uuid = U(46), .type = "dnat_and_snat", .external_ip = "172.24.0.22",
+        .logical_ip = "10.0.0.7", .logical_port = "vm7",
+        .external_mac = "00:00:00:00:aa:zz" }));  /* bad MAC */
     CHECK(!nd_model_add_nat(m, lr, &(struct nd_nat_row) {
         .uuid = U(43), .type = "snat", .external_ip = "172.24.0.300",
         .logical_ip = "10.0.0.0/24" }));
@@ -925,6 +934,11 @@ test_gateway(void)
                    "00:00:00:00:ff:09 && inport == \"lrp-gw\" && "
                    "is_chassis_resident(\"cr-lrp-gw\")",
                    "xreg0[0..47] = 00:00:00:00:ff:09; next;"));
+    CHECK(has_flow(t, 0, ND_S_LR_IN_DNAT, 100, "ip && ip4.dst == 172.24.0.20 "
+                   "&& inport == \"lrp-gw\"", "ct_dnat_in_czone(10.0.0.5);"));
+    CHECK(has_flow(t, 0, ND_S_LR_IN_GW_REDIRECT, 100, "ip4.src == 10.0.0.5 && "
+                   "outport == \"lrp-gw\" && is_chassis_resident(\"vm5\")",
+                   "eth.src = 00:00:00:00:aa:05; reg1 = 172.24.0.20; next;"));
     /* A router with a gateway port sends no ICMP/RST for its addresses. */
     CHECK(!has_match_substr(t, 0, ND_S_LR_IN_IP_INPUT, "&& tcp"));
     nd_sb_image_destroy(&img);
