@@ -2408,15 +2408,19 @@ static const struct ctl_command_spec *find_spec(const struct ctl_program *p,
 
 /* Is "--NAME" (with or without "=") in the comma-separated ACCEPTED list?
  * Sets *WANTS_VALUE. */
+/* Is "--NAME" in the comma-separated ACCEPTED list?  An entry ending in
+ * "=" takes a value, in "?" an optional one, otherwise none.  Sets
+ * *WANTS_VALUE (1 yes, 0 no, -1 optional). */
 static bool option_accepted(const char *accepted, const char *name,
-                            bool *wants_value)
+                            int *wants_value)
 {
     size_t n = strlen(name);
     for (const char *p = accepted; p && *p;) {
         size_t len = strcspn(p, ",");
-        size_t base = len && p[len - 1] == '=' ? len - 1 : len;
+        char last = len ? p[len - 1] : 0;
+        size_t base = last == '=' || last == '?' ? len - 1 : len;
         if (base == n && !strncmp(p, name, n)) {
-            *wants_value = base != len;
+            *wants_value = last == '=' ? 1 : last == '?' ? -1 : 0;
             return true;
         }
         p += len + (p[len] == ',');
@@ -2570,16 +2574,16 @@ static size_t parse_commands(struct ctl_ctx *ctx, int argc, char **argv,
         const char *oname;
         json_t *oval;
         json_object_foreach(opts, oname, oval) {
-            bool wants_value;
+            int wants_value;
             if (!option_accepted(spec->options, oname, &wants_value)) {
                 ctl_fatal("'%s' command has no '%s' option", spec->name,
                           oname);
             }
-            if (wants_value && !json_is_string(oval)) {
+            if (wants_value == 1 && !json_is_string(oval)) {
                 ctl_fatal("'%s' command: option '%s' requires a value",
                           spec->name, oname);
             }
-            if (!wants_value && json_is_string(oval)) {
+            if (wants_value == 0 && json_is_string(oval)) {
                 ctl_fatal("'%s' command: option '%s' does not accept a "
                           "value", spec->name, oname);
             }

@@ -1083,7 +1083,46 @@ static void cmd_lr_route_add(struct ctl_ctx *ctx, struct ctl_command *cmd)
         }
     }
     free(routes);
+    /* --bfd: the BFD session of (port, nexthop), made if missing;
+     * --bfd=UUID: that session. */
+    struct ctl_row *bfd = NULL;
+    if (ctl_has_option(cmd, "--bfd")) {
+        const char *id = ctl_option(cmd, "--bfd");
+        if (id) {
+            bfd = ctl_uuid_is_valid(id) ? ctl_row_by_uuid(ctx, T("BFD"), id)
+                                        : NULL;
+            if (!bfd) {
+                ctl_fatal("--bfd=%s: no such BFD row", id);
+            }
+        } else {
+            if (!port) {
+                ctl_fatal("--bfd needs the route's output port, to know "
+                          "where the BFD session runs");
+            }
+            json_t *atom = json_string(port);
+            json_t *hits = ctl_rows_where(ctx, T("BFD"), "logical_port",
+                                          atom);
+            json_decref(atom);
+            size_t i;
+            json_t *ix;
+            json_array_foreach(hits, i, ix) {
+                struct ctl_row *b = ctl_row_at(ctx, json_integer_value(ix));
+                if (!strcmp(ctl_get_string(ctx, b, "dst_ip"), nh_norm)) {
+                    bfd = b;
+                }
+            }
+            json_decref(hits);
+            if (!bfd) {
+                bfd = ctl_insert(ctx, T("BFD"));
+                ctl_set_string(ctx, bfd, "logical_port", port);
+                ctl_set_string(ctx, bfd, "dst_ip", nh_norm);
+            }
+        }
+    }
     struct ctl_row *r = ctl_insert(ctx, T("Logical_Router_Static_Route"));
+    if (bfd) {
+        ctl_set(ctx, r, "bfd", ref_datum(bfd));
+    }
     ctl_set_string(ctx, r, "ip_prefix", prefix);
     ctl_set_string(ctx, r, "nexthop", nh_norm);
     if (port) {
@@ -1161,7 +1200,7 @@ struct route_view {
     struct ctl_ip prefix;
     const char *table, *policy, *prefix_s, *nexthop, *port;
     struct ctl_ip nh;
-    bool nh_ok, ecmp;
+    bool nh_ok, ecmp, bfd;
 };
 
 static int route_cmp(const void *a_, const void *b_)
@@ -1227,6 +1266,9 @@ static void print_routes(struct cbuf *out, struct route_view *v, size_t n,
         if (v[i].ecmp) {
             cbuf_puts(out, " ecmp");
         }
+        if (v[i].bfd) {
+            cbuf_puts(out, " bfd");
+        }
         cbuf_puts(out, "\n");
     }
 }
@@ -1255,6 +1297,7 @@ static void cmd_lr_route_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
         const json_t *op = ctl_get(ctx, routes[i], "output_port");
         const char *port = json_string_value(json_array_get(op, 0));
         rv->port = port ? port : "";
+        rv->bfd = json_array_size(ctl_get(ctx, routes[i], "bfd")) > 0;
         m++;
     }
     qsort(v, m, sizeof *v, route_cmp);
@@ -3289,7 +3332,8 @@ static const struct ctl_command_spec nb_commands[] = {
     { "lrp-get-gateway-chassis", 1, 1, "", cmd_lrp_get_gateway_chassis,
       "PORT" },
     { "lr-route-add", 3, 4,
-      "--may-exist,--ecmp,--ecmp-symmetric-reply,--policy=,--route-table=",
+      "--may-exist,--ecmp,--ecmp-symmetric-reply,--policy=,--route-table=,"
+      "--bfd?",
       cmd_lr_route_add, "ROUTER PREFIX NEXTHOP [PORT]" },
     { "lr-route-del", 1, 4, "--if-exists,--policy=,--route-table=",
       cmd_lr_route_del, "ROUTER [PREFIX [NEXTHOP [PORT]]]" },

@@ -36,6 +36,7 @@ L lr-route-add lr1 192.168.7.0/24 10.0.1.7 lrp1
 L --policy=src-ip lr-route-add lr1 10.0.1.0/24 10.0.2.200
 L --ecmp lr-route-add lr1 172.16.0.0/16 10.0.2.101 -- --ecmp lr-route-add lr1 172.16.0.0/16 10.0.2.102
 L lr-route-add lr1 fd01::/64 fd00::5
+L --bfd lr-route-add lr1 192.168.8.0/24 10.0.1.8 lrp1
 L lr-nat-add lr1 snat 10.0.2.254 10.0.1.0/24
 L lr-policy-add lr1 100 'ip4.src == 10.0.1.0/24 && ip4.dst == 8.8.8.8' reroute 10.0.2.100 \
   -- lr-policy-add lr1 100 'ip4.src == 10.0.1.5' drop \
