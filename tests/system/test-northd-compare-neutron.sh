@@ -56,6 +56,9 @@ def load(path):
         if m:
             t, stage, prio, match, act = m.groups()
             sq = lambda s: re.sub(r'\s+', '', s)
+            # {a, b} sets are unordered: OVN prints some in hash order.
+            match = re.sub(r'\{([^{}]*)\}', lambda m: '{' + ', '.join(
+                sorted(x.strip() for x in m.group(1).split(','))) + '}', match)
             flows.add((dp, pipe, int(t), stage, int(prio), sq(match), sq(act)))
     return flows
 ref, loom = load(sys.argv[1]), load(sys.argv[2])
