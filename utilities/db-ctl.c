@@ -1255,10 +1255,14 @@ static json_t *build_ops(struct ctl_ctx *ctx, size_t *n_changes)
     for (size_t i = 0; i < ctx->n_rows; i++) {
         struct ctl_row *row = ctx->rows[i];
         if (row->inserted && !row->deleted) {
-            json_array_append_new(ops, json_pack("{sssssoss}", "op", "insert",
-                                  "table", row->table->name,
-                                  "row", row_wire(row, true),
-                                  "uuid-name", row->named));
+            json_t *op = json_pack("{sssssoss}", "op", "insert",
+                                   "table", row->table->name,
+                                   "row", row_wire(row, true),
+                                   "uuid-name", row->named);
+            if (row->want_uuid) {
+                json_object_set_new(op, "uuid", json_string(row->want_uuid));
+            }
+            json_array_append_new(ops, op);
             (*n_changes)++;
         }
     }
@@ -2063,9 +2067,16 @@ static void cmd_create(struct ctl_ctx *ctx, struct ctl_command *cmd)
     const struct ovsdb_table_schema *t = ctl_table(ctx, cmd->argv[1]);
     const char *id = ctl_option(cmd, "--id");
     const char *named = NULL;
+    const char *want_uuid = NULL;
+    if (id && ctl_uuid_is_valid(id)) {
+        /* --id=UUID: the new row gets that UUID ("uuid" in the insert). */
+        want_uuid = id;
+        id = NULL;
+    }
     if (id) {
         if (id[0] != '@') {
-            ctl_fatal("row id \"%s\" does not begin with \"@\"", id);
+            ctl_fatal("row id \"%s\" does not begin with \"@\" and is not "
+                      "a UUID", id);
         }
         if (json_object_get(ctx->defined_syms, id)) {
             ctl_fatal("row id \"%s\" may only be specified on one --id "
@@ -2076,6 +2087,9 @@ static void cmd_create(struct ctl_ctx *ctx, struct ctl_command *cmd)
         named = a ? json_string_value(json_array_get(a, 1)) : NULL;
     }
     struct ctl_row *row = insert_named(ctx, t, named);
+    if (want_uuid) {
+        row->want_uuid = xstrdup(want_uuid);
+    }
     if (id) {
         if (!json_object_get(ctx->symtab, id)) {
             json_object_set_new_nocheck(ctx->symtab, id, ctl_row_ref(row));
@@ -2615,6 +2629,7 @@ static void reset_cache(struct ctl_ctx *ctx)
         json_decref(row->written);
         json_decref(row->muts);
         free(row->named);
+        free(row->want_uuid);
         free(row);
     }
     ctx->n_rows = 0;

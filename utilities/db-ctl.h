@@ -54,6 +54,7 @@ struct ctl_row {
     const struct ovsdb_table_schema *table;
     char uuid[37];          /* real uuid; "" until commit for inserted rows */
     char *named;            /* "rowN" for rows inserted by this run */
+    char *want_uuid;        /* create --id=UUID: the UUID asked for */
     json_t *cols;           /* column -> canonical datum (loaded or written) */
     json_t *written;        /* column -> true: send the full value
                              * (NULL until this run changes the row) */

@@ -1561,6 +1561,9 @@ static void cmd_lr_nat_add(struct ctl_ctx *ctx, struct ctl_command *cmd)
                   "NAT");
     }
     const char *gw = ctl_option(cmd, "--gateway-port");
+    if (!gw) {
+        gw = ctl_option(cmd, "--gateway_port");   /* the man page's spelling */
+    }
     struct ctl_row *gw_row = gw ? lookup(ctx, "Logical_Router_Port", gw,
                                          "port", true) : NULL;
 
@@ -1619,6 +1622,12 @@ static void cmd_lr_nat_del(struct ctl_ctx *ctx, struct ctl_command *cmd)
     struct ctl_row *lr = lr_lookup(ctx, cmd->argv[1]);
     const char *type = cmd->argc > 2 ? cmd->argv[2] : NULL;
     const char *ip = cmd->argc > 3 ? cmd->argv[3] : NULL;
+    const char *gw = cmd->argc > 4 ? cmd->argv[4] : NULL;
+    struct ctl_ip tmp;
+    if (ip && !gw && !ctl_parse_ip_prefix(ip, &tmp)) {
+        gw = ip;        /* "lr-nat-del ROUTER TYPE GATEWAY_PORT" */
+        ip = NULL;
+    }
     if (type && strcmp(type, "dnat") && strcmp(type, "snat")
         && strcmp(type, "dnat_and_snat")) {
         ctl_fatal("%s: type must be one of \"dnat\", \"snat\" and "
@@ -1638,13 +1647,31 @@ static void cmd_lr_nat_del(struct ctl_ctx *ctx, struct ctl_command *cmd)
                 continue;
             }
         }
+        if (gw) {
+            const json_t *g = ctl_get(ctx, r, "gateway_port");
+            struct ctl_row *gr = json_array_size(g)
+                ? ctl_deref(ctx, T("Logical_Router_Port"),
+                            json_array_get(g, 0)) : NULL;
+            if (!gr || strcmp(row_name(ctx, gr), gw)) {
+                continue;
+            }
+        }
         ctl_delete_elems(ctx, lr, "nat", ref_datum(r), false);
         n_del++;
     }
     free(nats);
-    if (ip && !n_del && !ctl_has_option(cmd, "--if-exists")) {
-        ctl_fatal("no matching NAT with the type (%s) and %s (%s)", type,
-                  !strcmp(type, "snat") ? "logical_ip" : "external_ip", ip);
+    if ((ip || gw) && !n_del && !ctl_has_option(cmd, "--if-exists")) {
+        const char *what = !strcmp(type, "snat") ? "logical_ip"
+                                                  : "external_ip";
+        if (ip && gw) {
+            ctl_fatal("no matching NAT with the type (%s), %s (%s) and "
+                      "gateway_port (%s)", type, what, ip, gw);
+        } else if (ip) {
+            ctl_fatal("no matching NAT with the type (%s) and %s (%s)", type,
+                      what, ip);
+        }
+        ctl_fatal("no matching NAT with the type (%s) and gateway_port (%s)",
+                  type, gw);
     }
 }
 
@@ -2577,6 +2604,13 @@ static void cmd_lb_add(struct ctl_ctx *ctx, struct ctl_command *cmd)
     ctl_insert_elems(ctx, lb, "vips", json_pack("[[ss]]", vip, ips));
     /* Like ovn-nbctl: "tcp" unless told otherwise, even without ports. */
     ctl_set_string(ctx, lb, "protocol", proto ? proto : "tcp");
+    if (ctl_has_option(cmd, "--reject") || ctl_has_option(cmd, "--event")) {
+        const char *key = ctl_has_option(cmd, "--reject") ? "reject"
+                                                          : "event";
+        ctl_delete_elems(ctx, lb, "options", json_pack("[s]", key), true);
+        ctl_insert_elems(ctx, lb, "options", json_pack("[[ss]]", key,
+                                                       "true"));
+    }
 }
 
 static void cmd_lb_del(struct ctl_ctx *ctx, struct ctl_command *cmd)
@@ -3344,11 +3378,11 @@ static const struct ctl_command_spec nb_commands[] = {
       "ROUTER [{PRIORITY | UUID} [MATCH]]" },
     { "lr-policy-list", 1, 1, "", cmd_lr_policy_list, "ROUTER" },
     { "lr-nat-add", 4, 7,
-      "--may-exist,--stateless,--portrange,--gateway-port=",
+      "--may-exist,--stateless,--portrange,--gateway-port=,--gateway_port=",
       cmd_lr_nat_add,
       "ROUTER TYPE EXTERNAL_IP LOGICAL_IP [LOGICAL_PORT EXTERNAL_MAC]" },
-    { "lr-nat-del", 1, 3, "--if-exists", cmd_lr_nat_del,
-      "ROUTER [TYPE [IP]]" },
+    { "lr-nat-del", 1, 4, "--if-exists", cmd_lr_nat_del,
+      "ROUTER [TYPE [IP] [GATEWAY_PORT]]" },
     { "lr-nat-list", 1, 1, "", cmd_lr_nat_list, "ROUTER" },
     { "acl-add", 5, 5,
       "--log,--meter=,--severity=,--name=,--label=,--may-exist,"
@@ -3357,7 +3391,8 @@ static const struct ctl_command_spec nb_commands[] = {
     { "acl-del", 1, 4, "--type=,--if-exists", cmd_acl_del,
       "{SWITCH | PORTGROUP} [DIRECTION [PRIORITY MATCH]]" },
     { "acl-list", 1, 1, "--type=", cmd_acl_list, "{SWITCH | PORTGROUP}" },
-    { "lb-add", 3, 4, "--may-exist,--add-duplicate", cmd_lb_add,
+    { "lb-add", 3, 4, "--may-exist,--add-duplicate,--reject,--event",
+      cmd_lb_add,
       "LB VIP[:PORT] IP[:PORT]... [PROTOCOL]" },
     { "lb-del", 1, 2, "--if-exists", cmd_lb_del, "LB [VIP]" },
     { "lb-list", 0, 1, "", cmd_lb_list, "[LB]" },

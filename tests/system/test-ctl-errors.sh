@@ -109,5 +109,7 @@ F "no key \"zz\" in Logical_Switch record \"ls2\" column external_ids" "${LNB[@]
 "${LNB[@]}" destroy Address_Set nosuch 2>/dev/null && sb_fail "destroy of a missing row succeeded"
 L --if-exists destroy Address_Set nosuch
 L wait-until Logical_Switch ls2 other_config:mcast_snoop=true
+L -- --id=01234567-89ab-cdef-0123-456789abcdef create Address_Set name=as_fixed >/dev/null
+[ "$("${LNB[@]}" get Address_Set as_fixed _uuid)" = 01234567-89ab-cdef-0123-456789abcdef ] || sb_fail "create --id=UUID"
 F "referenced but never created" "${LNB[@]}" add Logical_Switch ls2 ports @nowhere
 echo PASS
