@@ -817,9 +817,14 @@ main(int argc, char *argv[])
     char *ctl = o.unixctl ? nd_xstrdup(o.unixctl)
                           : nd_xasprintf("%s/loom-northd.%ld.ctl", rundir(),
                                          (long) getpid());
-    nd.unixctl = nd_unixctl_create(ctl);
-    if (!nd.unixctl && o.unixctl) {
-        return 1;               /* an explicit socket must work */
+    if (o.unixctl || !access(rundir(), W_OK)) {
+        nd.unixctl = nd_unixctl_create(ctl);
+        if (!nd.unixctl && o.unixctl) {
+            return 1;           /* an explicit socket must work */
+        }
+    } else {
+        log_info("no control socket: %s is not writable (use --unixctl)",
+                 rundir());
     }
     if (nd.unixctl) {
         nd_unixctl_register(nd.unixctl, "exit", "", 0, 0, cmd_exit, &nd);
