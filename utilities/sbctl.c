@@ -502,14 +502,14 @@ static void usage(void)
            "usage: loom-sbctl [OPTIONS] COMMAND [ARG...] "
            "[-- [OPTIONS] COMMAND [ARG...]]...\n\nCommands:\n");
     for (const struct ctl_command_spec *s = sb_commands; s->name; s++) {
-        printf("  %s %s\n", s->name, s->usage);
+        printf("  %s%s%s\n", s->name, s->usage[0] ? " " : "", s->usage);
     }
     for (const struct ctl_command_spec *s = ctl_db_commands; s->name; s++) {
-        printf("  %s %s\n", s->name, s->usage);
+        printf("  %s%s%s\n", s->name, s->usage[0] ? " " : "", s->usage);
     }
     for (const struct ctl_command_spec *s = ctl_conn_commands; s->name;
          s++) {
-        printf("  %s %s\n", s->name, s->usage);
+        printf("  %s%s%s\n", s->name, s->usage[0] ? " " : "", s->usage);
     }
     printf("\nOptions:\n"
            "  --db=DATABASE     connect to DATABASE (default: $OVN_SB_DB, "
