@@ -173,7 +173,7 @@ lab__alive() {
 lab__pid_of() {
     local f=$1 pid cmd
     [[ -s $f ]] || return 1
-    read -r pid <"$f" || return 1
+    read -r pid <"$f" || [[ -n $pid ]] || return 1    # a last line may lack its newline
     lab__alive "$pid" || return 1
     cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || return 1
     [[ $cmd == *"$LAB_DIR"* ]] || return 1
