@@ -155,9 +155,19 @@ class Lab:
     def wait_chassis(self, seconds=20):
         self.call("lab_wait_chassis", seconds)
 
-    def add_vm(self, chassis, vm, lsp, mac, cidr, gateway=None):
-        args = [chassis, vm, lsp, mac, cidr] + ([gateway] if gateway else [])
+    def add_vm(self, chassis, vm, lsp, mac, cidr, gateway=None, cidr6=None, gateway6=None):
+        """A VM namespace plugged into CHASSIS's br-int as LSP; IPv6 only
+        when CIDR6 is given."""
+        args = [chassis, vm, lsp, mac, cidr, gateway or ""]
+        if cidr6:
+            args += [cidr6] + ([gateway6] if gateway6 else [])
         self.call("lab_add_vm", *args)
+
+    def add_external(self, chassis, name, mac, cidr, gateway=None, physnet=None):
+        """A host outside the overlay on CHASSIS's provider bridge
+        br-PHYSNET (default "public"), reached through a localnet port."""
+        args = [chassis, name, mac, cidr, gateway or ""] + ([physnet] if physnet else [])
+        self.call("lab_add_external", *args)
 
     def set_encap(self, chassis, encap):
         self.call("lab_set_encap", chassis, encap)
@@ -199,10 +209,12 @@ class Lab:
         out = self.call("lab_wait_ping", vm, ip, seconds)
         return int(out.split()[2])
 
-    def tcp(self, vm, ip, port, seconds=3):
-        """True if a TCP connection from VM to IP:PORT carried a token."""
+    def tcp(self, vm, ip, port, seconds=3, listener=None):
+        """True if a TCP connection from VM to IP:PORT carried a token (the
+        listener runs in the VM owning IP, or in LISTENER)."""
         try:
-            return self.call("lab_tcp", vm, ip, port, seconds) == "ok"
+            return self.call("lab_tcp", vm, ip, port, seconds,
+                             *([listener] if listener else [])) == "ok"
         except LabError:
             return False
 

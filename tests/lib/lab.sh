@@ -282,9 +282,8 @@ lab__prog() {
 # $LAB_DIR), sets the names every later call uses, and, unless
 # LAB_PERSIST=1, installs an EXIT trap that calls lab_cleanup (and records
 # the owning shell, so that a later lab_init with the same PREFIX reaps the
-# run if the shell dies by SIGKILL).  Fails if
-# not root or a required program is missing (callers may turn that into a
-# skip: see lab_require).
+# run if the shell dies by SIGKILL).  Fails if not root or a required
+# program is missing (callers may turn that into a skip: see lab_require).
 lab_init() {
     local prefix=${1:?usage: lab_init PREFIX}
     lab__check_name prefix "$prefix" 24 || return 1
