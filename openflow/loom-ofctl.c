@@ -122,7 +122,10 @@ read_flow_file(const char *path, struct ofpbuf *msgs, enum ofp_flow_mod_command 
             err = ofp_xasprintf("%s:%u: %s", path, lineno, e);
             free(e);
         } else {
-            ofp_encode_flow_mod(msgs, 0, &flow, cmd, OFPP_ANY, OFPG_ANY);
+            if (!ofp_encode_flow_mod(msgs, 0, &flow, cmd, OFPP_ANY, OFPG_ANY)) {
+                err = ofp_xasprintf("%s:%u: flow too large for one OpenFlow message",
+                                    path, lineno);
+            }
             (*n)++;
         }
         ofp_flow_destroy(&flow);
@@ -168,8 +171,11 @@ one_flow_mod(const char *sw, const char *text, enum ofp_flow_mod_command cmd)
         flow.table_id = OFPTT_ALL;
     }
     struct ofpbuf msg = OFPBUF_INIT;
-    ofp_encode_flow_mod(&msg, 0, &flow, cmd, OFPP_ANY, OFPG_ANY);
+    bool ok = ofp_encode_flow_mod(&msg, 0, &flow, cmd, OFPP_ANY, OFPG_ANY);
     ofp_flow_destroy(&flow);
+    if (!ok) {
+        return fail(ofp_xasprintf("flow too large for one OpenFlow message"));
+    }
     struct ofp_conn *c = open_switch(sw);
     err = opt_bundle ? ofp_bundle_transact(c, &msg, timeout_ms, NULL)
                      : ofp_conn_transact(c, &msg, timeout_ms);
@@ -235,8 +241,11 @@ cmd_add_group(int argc, char **argv, uint16_t command)
         return fail(err);
     }
     struct ofpbuf msg = OFPBUF_INIT;
-    ofp_encode_group_mod(&msg, 0, command, &g);
+    bool ok = ofp_encode_group_mod(&msg, 0, command, &g);
     ofp_group_destroy(&g);
+    if (!ok) {
+        return fail(ofp_xasprintf("group too large for one OpenFlow message"));
+    }
     struct ofp_conn *c = open_switch(argv[0]);
     err = ofp_conn_transact(c, &msg, timeout_ms);
     ofpbuf_uninit(&msg);
@@ -380,7 +389,9 @@ cmd_packet_out(int argc, char **argv)
     if (err) {
         return fail(err);
     }
-    ofp_encode_packet_out(&msg, 0, in_port, &acts, pkt.data, pkt.size);
+    if (!ofp_encode_packet_out(&msg, 0, in_port, &acts, pkt.data, pkt.size)) {
+        return fail(ofp_xasprintf("packet-out too large for one OpenFlow message"));
+    }
     struct ofp_conn *c = open_switch(argv[0]);
     err = ofp_conn_transact(c, &msg, timeout_ms);
     ofp_conn_destroy(c);

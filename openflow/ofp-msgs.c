@@ -306,6 +306,22 @@ ofp_flow_format(const struct ofp_flow *f, bool stats, struct ofpbuf *s)
 
 /* --- Encoders. --- */
 
+/* Ends the variable-size message at START: false (and the message removed)
+ * if it is longer than OFP_MAX_MSG_LEN. */
+static bool
+finish_sized(struct ofpbuf *b, size_t start, const char *what)
+{
+    size_t len = b->size - start;
+    if (len > OFP_MAX_MSG_LEN) {
+        log_err("%s of %zu bytes exceeds the OpenFlow maximum of %d; not sent",
+                what, len, OFP_MAX_MSG_LEN);
+        b->size = start;
+        return false;
+    }
+    ofpmsg_finish(b, start);
+    return true;
+}
+
 void
 ofp_encode_hello(struct ofpbuf *b, uint32_t xid)
 {
@@ -349,7 +365,7 @@ put_instructions(struct ofpbuf *b, const struct ofp_flow *f)
     }
 }
 
-void
+bool
 ofp_encode_flow_mod(struct ofpbuf *b, uint32_t xid, const struct ofp_flow *f,
                     enum ofp_flow_mod_command cmd, uint32_t out_port,
                     uint32_t out_group)
@@ -369,9 +385,15 @@ ofp_encode_flow_mod(struct ofpbuf *b, uint32_t xid, const struct ofp_flow *f,
     ofpbuf_put_be16(b, f->importance);
     ofp_match_put_oxm(&f->match, b);
     if (cmd != OFPFC_DELETE && cmd != OFPFC_DELETE_STRICT) {
+        if (f->actions.size > OFP_MAX_MSG_LEN) {
+            b->size = start;
+            log_err("flow_mod actions of %zu bytes are too long; not sent",
+                    f->actions.size);
+            return false;
+        }
         put_instructions(b, f);
     }
-    ofpmsg_finish(b, start);
+    return finish_sized(b, start, "flow_mod");
 }
 
 void
@@ -445,7 +467,7 @@ ofp_start_bundle_add(struct ofpbuf *b, uint32_t xid, uint32_t bundle_id,
     return start;
 }
 
-void
+bool
 ofp_encode_group_mod(struct ofpbuf *b, uint32_t xid, uint16_t command,
                      const struct ofp_group *g)
 {
@@ -495,7 +517,7 @@ ofp_encode_group_mod(struct ofpbuf *b, uint32_t xid, uint16_t command,
         ofpbuf_put(b, name, 16);
         ofpbuf_put_be64(b, g->selection_method_param);
     }
-    ofpmsg_finish(b, start);
+    return finish_sized(b, start, "group_mod");
 }
 
 void
@@ -515,7 +537,7 @@ ofp_encode_tlv_table_mod(struct ofpbuf *b, uint32_t xid, uint16_t command,
     ofpmsg_finish(b, start);
 }
 
-void
+bool
 ofp_encode_packet_out(struct ofpbuf *b, uint32_t xid, uint32_t in_port,
                       const struct ofpbuf *actions, const void *packet,
                       size_t len)
@@ -532,8 +554,8 @@ ofp_encode_packet_out(struct ofpbuf *b, uint32_t xid, uint32_t in_port,
     ofp_match_put_oxm(&m, b);
     ofpbuf_put(b, actions->data, actions->size);
     ofpbuf_put(b, packet, len);
-    ofpmsg_finish(b, start);
     ofp_match_destroy(&m);
+    return finish_sized(b, start, "packet-out");
 }
 
 /* --- Decoders. --- */

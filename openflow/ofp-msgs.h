@@ -115,7 +115,12 @@ void ofp_encode_hello(struct ofpbuf *b, uint32_t xid);
 void ofp_encode_echo(struct ofpbuf *b, uint8_t type, uint32_t xid,
                      const void *data, size_t len);
 void ofp_encode_simple(struct ofpbuf *b, uint8_t type, uint32_t xid);
-void ofp_encode_flow_mod(struct ofpbuf *b, uint32_t xid,
+/* Encoders of messages whose size depends on the input (flow_mod,
+ * group_mod, packet-out) return false, append nothing and log an error if
+ * the message would exceed OFP_MAX_MSG_LEN (65,535 bytes less room for a
+ * bundle-add wrapper): OpenFlow lengths are 16 bits. */
+#define OFP_MAX_MSG_LEN (65535 - 16)
+bool ofp_encode_flow_mod(struct ofpbuf *b, uint32_t xid,
                          const struct ofp_flow *, enum ofp_flow_mod_command,
                          uint32_t out_port, uint32_t out_group);
 /* Flow-stats (OFPMP_FLOW_DESC) request for TABLE (OFPTT_ALL for all) and
@@ -164,7 +169,7 @@ struct ofp_group {
     struct ofp_bucket *buckets;
     size_t n_buckets;
 };
-void ofp_encode_group_mod(struct ofpbuf *b, uint32_t xid, uint16_t command,
+bool ofp_encode_group_mod(struct ofpbuf *b, uint32_t xid, uint16_t command,
                           const struct ofp_group *);
 /* Parses ovs-ofctl group text ("group_id=1,type=select,
  * selection_method=dp_hash,bucket=bucket_id:0,weight:100,actions=..."). */
@@ -218,7 +223,7 @@ void ofp_encode_meter_mod(struct ofpbuf *b, uint32_t xid, uint16_t command,
                           const struct ofp_meter *);
 
 /* Packet-out: PACKET (LEN bytes) with ACTIONS (wire), from IN_PORT. */
-void ofp_encode_packet_out(struct ofpbuf *b, uint32_t xid, uint32_t in_port,
+bool ofp_encode_packet_out(struct ofpbuf *b, uint32_t xid, uint32_t in_port,
                            const struct ofpbuf *actions,
                            const void *packet, size_t len);
 

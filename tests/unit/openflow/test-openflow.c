@@ -371,6 +371,16 @@ test_flows(void)
                "0001001880000408000000000000000100011c0400000002");
     ofp_flow_destroy(&f);
 
+    /* A flow too large for OpenFlow's 16-bit lengths is refused whole. */
+    ofp_flow_init(&f);
+    for (int i = 0; i < 5000; i++) {
+        ofpact_put_resubmit(&f.actions, OFPP_IN_PORT, 9);
+    }
+    ofpbuf_clear(&b);
+    ofpbuf_put_zeros(&b, 3);
+    CHECK(!ofp_encode_flow_mod(&b, 1, &f, OFPFC_ADD, OFPP_ANY, OFPG_ANY) && b.size == 3);
+    ofp_flow_destroy(&f);
+
     /* Parse errors quote the bad token. */
     static const char *const bad[][2] = {
         { "table=1,priority=5,reg0=0x1", "actions=" },
