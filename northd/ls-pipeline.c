@@ -73,6 +73,14 @@ port_addrs(const struct nd_lsp *p, struct port_addr *out, size_t max)
 
 #define MAX_PORT_ADDRS 16
 
+/* ACLs are conntrack-based when the switch has a stateful ACL or a load
+ * balancer VIP (load-balanced traffic is in conntrack anyway). */
+static bool
+acl_stateful(const struct nd_ls *ls)
+{
+    return ls->has_stateful || ls->has_lb;
+}
+
 static bool
 is_router_port(const struct nd_lsp *p)
 {
@@ -191,9 +199,13 @@ build_pre_stateful(struct ls_ctx *c)
             add(c, ND_S_LS_OUT_PRE_ACL, 110, nd_match_cstr(&out), "next;",
                 p->uuid);
         }
-        add(c, ND_S_LS_IN_PRE_LB, 110, nd_match_cstr(&in), "next;", p->uuid);
-        add(c, ND_S_LS_OUT_PRE_LB, 110, nd_match_cstr(&out),
-            ls->has_stateful ? "next;" : "ct_clear; next;", p->uuid);
+        if (router || !ls->has_lb) {
+            /* (Traffic from a localnet port may be for a VIP.) */
+            add(c, ND_S_LS_IN_PRE_LB, 110, nd_match_cstr(&in), "next;",
+                p->uuid);
+            add(c, ND_S_LS_OUT_PRE_LB, 110, nd_match_cstr(&out),
+                ls->has_stateful ? "next;" : "ct_clear; next;", p->uuid);
+        }
         nd_match_destroy(&in);
         nd_match_destroy(&out);
     }
@@ -240,7 +252,7 @@ acl_verdict(const struct nd_acl *acl, struct nd_actions *a)
 static void
 build_acl(struct ls_ctx *c, const struct nd_acl *acl)
 {
-    bool stateful = c->ls->has_stateful;
+    bool stateful = acl_stateful(c->ls);
     enum nd_stage stage = acl->to_lport ? ND_S_LS_OUT_ACL
                           : acl->after_lb ? ND_S_LS_IN_ACL_AFTER_LB
                           : ND_S_LS_IN_ACL;
@@ -345,7 +357,7 @@ build_acls(struct ls_ctx *c)
         enum nd_stage hint = hint_stages[i], acl = acl_stages[i];
         bool in = i == 0;
         add(c, acl, 65532, nd_or_mld, "next;", NULL);
-        if (!ls->has_acls) {
+        if (!ls->has_acls && !ls->has_lb) {
             add(c, hint, 65535, "1", "next;", NULL);
             add(c, acl, 65535, "1", "next;", NULL);
             continue;
@@ -354,7 +366,7 @@ build_acls(struct ls_ctx *c)
         add(c, acl, 0, "1", "next;", NULL);
         add(c, acl, 34000, in ? "eth.dst == $svc_monitor_mac"
                               : "eth.src == $svc_monitor_mac", "next;", NULL);
-        if (!ls->has_stateful) {
+        if (!acl_stateful(ls)) {
             continue;
         }
         /* Hints: which conntrack verdicts the ACL stage may need. */
@@ -399,7 +411,7 @@ build_acls(struct ls_ctx *c)
 
     add(c, ND_S_LS_IN_ACL_AFTER_LB, 65532, nd_or_mld, "next;", NULL);
     add(c, ND_S_LS_IN_ACL_AFTER_LB, 0, "1", "next;", NULL);
-    if (ls->has_stateful) {
+    if (acl_stateful(ls)) {
         add(c, ND_S_LS_IN_ACL_AFTER_LB, 65532,
             ND_REGBIT_ACL_HINT_ALLOW_REL " == 1", "next;", NULL);
     }
@@ -856,10 +868,77 @@ build_dhcp(struct ls_ctx *c)
             nd_m_ip4(&m, "ip4.src", d->server_id);
             nd_m_pred(&m, "udp && udp.src == 67 && udp.dst == 68");
             add(c, ND_S_LS_OUT_ACL, 34000, nd_match_cstr(&m),
-                ls->has_stateful ? "ct_commit; next;" : "next;", p->uuid);
+                acl_stateful(ls) ? "ct_commit; next;" : "next;", p->uuid);
             nd_match_destroy(&m);
         }
     }
+}
+
+/* Load balancers (IPv4 VIPs): conntrack for everything IP (reg0[2]),
+ * established traffic re-balanced in pre-stateful (ct_lb_mark with the
+ * original VIP in reg1/reg2), new connections balanced in ls_in_lb, and
+ * hairpin (a backend reaching its own VIP) SNATed to the VIP and sent
+ * back out of its port. */
+static void
+build_lb(struct ls_ctx *c)
+{
+    const struct nd_ls *ls = c->ls;
+    if (!ls->has_lb) {
+        return;
+    }
+    add(c, ND_S_LS_IN_PRE_LB, 100, "ip",
+        ND_REGBIT_CONNTRACK_NAT " = 1; next;", NULL);
+    add(c, ND_S_LS_OUT_PRE_LB, 100, "ip",
+        ND_REGBIT_CONNTRACK_NAT " = 1; next;", NULL);
+    for (size_t i = 0; i < ls->n_lbs; i++) {
+        const struct nd_lb *lb = ls->lbs[i];
+        for (size_t j = 0; j < lb->n_vips; j++) {
+            const struct nd_lb_vip *v = &lb->vips[j];
+            struct nd_match m;
+            struct nd_actions a;
+            char l4[32];
+            snprintf(l4, sizeof l4, "%s.dst", lb->protocol);
+
+            nd_match_init(&m);
+            nd_actions_init(&a);
+            nd_m_pred(&m, ND_REGBIT_CONNTRACK_NAT " == 1");
+            nd_m_ip4(&m, "ip4.dst", v->ip);
+            nd_a_set_ip4(&a, "reg1", v->ip);
+            if (v->port) {
+                nd_m_int(&m, l4, v->port);
+                nd_a_set_int(&a, "reg2[0..15]", v->port);
+            }
+            nd_a_stmt(&a, "ct_lb_mark");
+            addb(c, ND_S_LS_IN_PRE_STATEFUL, 120, &m, &a, lb->uuid);
+            nd_match_destroy(&m);
+            nd_actions_destroy(&a);
+
+            nd_match_init(&m);
+            nd_m_pred(&m, "ct.new");
+            nd_m_ip4(&m, "ip4.dst", v->ip);
+            if (v->port) {
+                nd_m_int(&m, l4, v->port);
+            }
+            char *act = nd_xasprintf(ND_REGBIT_CONNTRACK_COMMIT " = 0; "
+                                     "ct_lb_mark(backends=%s);", v->backends);
+            add(c, ND_S_LS_IN_LB, v->port ? 120 : 110, nd_match_cstr(&m),
+                act, lb->uuid);
+            free(act);
+            nd_match_destroy(&m);
+        }
+    }
+    add(c, ND_S_LS_IN_PRE_HAIRPIN, 100, "ip && ct.trk",
+        "reg0[6] = chk_lb_hairpin(); reg0[12] = chk_lb_hairpin_reply(); "
+        "next;", NULL);
+    add(c, ND_S_LS_IN_NAT_HAIRPIN, 100, "ip && ct.new && ct.trk && "
+        "reg0[6] == 1", "ct_snat_to_vip; next;", NULL);
+    add(c, ND_S_LS_IN_NAT_HAIRPIN, 100, "ip && ct.est && ct.trk && "
+        "reg0[6] == 1", "ct_snat;", NULL);
+    add(c, ND_S_LS_IN_NAT_HAIRPIN, 90, "ip && reg0[12] == 1", "ct_snat;",
+        NULL);
+    add(c, ND_S_LS_IN_HAIRPIN, 1, "(reg0[6] == 1 || reg0[12] == 1)",
+        "eth.dst <-> eth.src; outport = inport; flags.loopback = 1; output;",
+        NULL);
 }
 
 /* Stages Loom does not populate yet: just their default flow. */
@@ -890,5 +969,6 @@ nd_build_ls_flows(const struct nd_model *m, const struct nd_ls *ls,
     build_defaults(&c);
     build_arp_nd_rsp(&c);
     build_dhcp(&c);
+    build_lb(&c);
     build_l2_lookup(&c);
 }

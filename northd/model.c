@@ -246,6 +246,7 @@ nd_model_destroy(struct nd_model *m)
         free(ls->ports);
         acls_free(ls->acls, ls->n_acls);
         free(ls->pgs);
+        free(ls->lbs);
         free(ls->name);
         free(ls->name2);
         free(ls);
@@ -301,6 +302,18 @@ nd_model_destroy(struct nd_model *m)
         free(m->dhcps[i]);
     }
     free(m->dhcps);
+    for (size_t i = 0; i < m->n_lbs; i++) {
+        struct nd_lb *lb = m->lbs[i];
+        for (size_t j = 0; j < lb->n_vips; j++) {
+            free(lb->vips[j].backends);
+        }
+        free(lb->vips);
+        smap_free(&lb->raw_vips);
+        free(lb->name);
+        free(lb->protocol);
+        free(lb);
+    }
+    free(m->lbs);
     names_free(&m->port_names);
     names_free(&m->lsp_uuids);
     names_free(&m->dhcp_uuids);
@@ -838,6 +851,125 @@ nd_model_add_as(struct nd_model *m, const struct nd_as_row *row)
 fail:
     free(as);
     return NULL;
+}
+
+/* Parses "A.B.C.D" or "A.B.C.D:PORT" (PORT 1..65535; 0 if absent). */
+static bool
+parse_ip4_port(const char *s, uint32_t *ip, uint16_t *port,
+               char err[ND_ERR_LEN])
+{
+    char buf[64];
+    const char *colon = strchr(s, ':');
+    size_t len = colon ? (size_t) (colon - s) : strlen(s);
+    struct nd_ip4 a;
+    if (len >= sizeof buf) {
+        snprintf(err, ND_ERR_LEN, "bad address \"%s\"", s);
+        return false;
+    }
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    if (!parse_ip4(buf, false, &a, err)) {
+        return false;
+    }
+    *ip = a.addr;
+    *port = 0;
+    if (colon) {
+        char *end;
+        long v = strtol(colon + 1, &end, 10);
+        if (*end || end == colon + 1 || v < 1 || v > 65535) {
+            snprintf(err, ND_ERR_LEN, "bad port in \"%s\"", s);
+            return false;
+        }
+        *port = (uint16_t) v;
+    }
+    return true;
+}
+
+struct nd_lb *
+nd_model_add_lb(struct nd_model *m, const struct nd_lb_row *row)
+{
+    static const char T[] = "Load_Balancer";
+    char err[ND_ERR_LEN];
+    struct nd_lb *lb = nd_xcalloc(1, sizeof *lb);
+    const char *proto = row->protocol && *row->protocol ? row->protocol
+                                                        : "tcp";
+    assert(!m->finished);
+    if (!parse_uuid(row->uuid, lb->uuid)) {
+        SKIP(m, T, row->name, row->uuid, "bad uuid");
+        free(lb);
+        return NULL;
+    }
+    if (strcmp(proto, "tcp") && strcmp(proto, "udp")
+        && strcmp(proto, "sctp")) {
+        SKIP(m, T, row->name, row->uuid, "bad protocol \"%s\"", proto);
+        free(lb);
+        return NULL;
+    }
+    lb->name = nd_xstrdup(row->name ? row->name : "");
+    lb->protocol = nd_xstrdup(proto);
+    lb->vips = nd_xcalloc(row->vips.n + 1, sizeof *lb->vips);
+    const char **keys = nd_xcalloc(row->vips.n + 1, sizeof *keys);
+    const char **values = nd_xcalloc(row->vips.n + 1, sizeof *values);
+    size_t n_raw = 0;
+    for (size_t i = 0; i < row->vips.n; i++) {
+        const char *vip = row->vips.keys[i], *be = row->vips.values[i];
+        struct nd_lb_vip v = { 0, 0, NULL };
+        if (!parse_ip4_port(vip, &v.ip, &v.port, err)) {
+            nd_warn("%s \"%s\" (%s): VIP %s; skipping it (IPv4 VIPs only "
+                    "yet)", T, lb->name, lb->uuid, err);
+            m->n_errors++;
+            continue;
+        }
+        /* Backends: "IP[:PORT]" separated by commas (spaces allowed). */
+        struct nd_str out = ND_STR_INIT;
+        char *copy = nd_xstrdup(be), *save = NULL;
+        bool ok = true;
+        for (char *t = strtok_r(copy, ", ", &save); t && ok;
+             t = strtok_r(NULL, ", ", &save)) {
+            uint32_t ip;
+            uint16_t port;
+            if (!parse_ip4_port(t, &ip, &port, err)
+                || (!v.port) != (!port)) {
+                nd_warn("%s \"%s\" (%s): VIP \"%s\": backend \"%s\" %s; "
+                        "skipping the VIP", T, lb->name, lb->uuid, vip, t,
+                        (!v.port) != (!port) ? "must have a port exactly "
+                        "when the VIP has one" : err);
+                m->n_errors++;
+                ok = false;
+                break;
+            }
+            nd_str_printf(&out, "%s%s", out.len ? "," : "", t);
+        }
+        free(copy);
+        if (!ok) {
+            nd_str_free(&out);
+            continue;
+        }
+        v.backends = nd_str_steal(&out);
+        lb->vips[lb->n_vips++] = v;
+        keys[n_raw] = vip;
+        values[n_raw++] = be;
+    }
+    struct nd_smap_ref raw = { keys, values, n_raw };
+    smap_copy(&lb->raw_vips, &raw);
+    free(keys);
+    free(values);
+    m->lbs = nd_grow(m->lbs, &m->cap_lbs, m->n_lbs, sizeof *m->lbs);
+    m->lbs[m->n_lbs++] = lb;
+    return lb;
+}
+
+void
+nd_model_ls_add_lb(struct nd_ls *ls, struct nd_lb *lb)
+{
+    for (size_t i = 0; i < ls->n_lbs; i++) {
+        if (ls->lbs[i] == lb) {
+            return;
+        }
+    }
+    ls->lbs = nd_grow(ls->lbs, &ls->cap_lbs, ls->n_lbs, sizeof *ls->lbs);
+    ls->lbs[ls->n_lbs++] = lb;
+    ls->has_lb |= lb->n_vips > 0;
 }
 
 struct nd_dhcp *

@@ -104,6 +104,10 @@ struct nd_dhcp_row {                    /* DHCP_Options (IPv4 only yet) */
     const char *uuid, *cidr;
     struct nd_smap_ref options;
 };
+struct nd_lb_row {                      /* Load_Balancer */
+    const char *uuid, *name, *protocol;
+    struct nd_smap_ref vips;            /* "IP[:PORT]" -> "IP[:PORT],..." */
+};
 struct nd_as_row {
     const char *uuid, *name;
     const char *const *addresses; size_t n_addresses;
@@ -119,6 +123,23 @@ enum nd_lsp_type {
 struct nd_ls;
 struct nd_lr;
 struct nd_lrp;
+
+/* A load balancer VIP: IPv4 address, optional L4 port, backends in the
+ * ct_lb_mark() form "IP[:PORT],...". */
+struct nd_lb_vip {
+    uint32_t ip;
+    uint16_t port;                  /* 0: any */
+    char *backends;
+};
+
+struct nd_lb {
+    char uuid[ND_UUID_LEN + 1];
+    char *name;
+    char *protocol;                 /* tcp, udp or sctp */
+    struct nd_lb_vip *vips;
+    size_t n_vips;
+    struct nd_smap raw_vips;        /* the valid VIPs, as the NB has them */
+};
 
 /* A usable DHCPv4 configuration: cidr, and the options ovn-controller
  * needs (server_id, server_mac, lease_time) present and valid. */
@@ -210,6 +231,9 @@ struct nd_ls {
                                      * switch that has one) */
     bool has_unknown;               /* a port with "unknown" */
     bool has_dhcp;                  /* a port with usable DHCPv4 options */
+    struct nd_lb **lbs;             /* load balancers on this switch */
+    size_t n_lbs, cap_lbs;
+    bool has_lb;                    /* one of them has a VIP */
 };
 
 struct nd_route {
@@ -292,6 +316,7 @@ struct nd_model {
     struct nd_pg **pgs; size_t n_pgs, cap_pgs;
     struct nd_as **ases; size_t n_ases, cap_ases;
     struct nd_dhcp **dhcps; size_t n_dhcps, cap_dhcps;
+    struct nd_lb **lbs; size_t n_lbs, cap_lbs;
     struct nd_hmap port_names;      /* every LSP and LRP name (unique) */
     struct nd_hmap lsp_uuids;
     struct nd_hmap dhcp_uuids;
@@ -320,6 +345,10 @@ struct nd_acl *nd_model_add_acl(struct nd_model *, struct nd_ls *,
                                 struct nd_pg *, const struct nd_acl_row *);
 struct nd_pg *nd_model_add_pg(struct nd_model *, const struct nd_pg_row *);
 struct nd_as *nd_model_add_as(struct nd_model *, const struct nd_as_row *);
+/* A Load_Balancer (IPv4 VIPs only yet; bad VIPs are logged and
+ * skipped), then attached to switches with nd_model_ls_add_lb(). */
+struct nd_lb *nd_model_add_lb(struct nd_model *, const struct nd_lb_row *);
+void nd_model_ls_add_lb(struct nd_ls *, struct nd_lb *);
 /* Add DHCP_Options rows before nd_model_finish() (ports refer to them by
  * uuid).  IPv6 cidrs are skipped quietly (DHCPv6 is not built yet). */
 struct nd_dhcp *nd_model_add_dhcp(struct nd_model *,

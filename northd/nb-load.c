@@ -56,8 +56,27 @@ load_acl(struct nd_model *m, struct nd_ls *ls, struct nd_pg *pg,
     smap_ref_free(&options);
 }
 
+/* NB Load_Balancer rows by uuid -> model, filled before the switches. */
+struct lb_map {
+    const struct nbrec_load_balancer **rows;
+    struct nd_lb **lbs;
+    size_t n;
+};
+
+static struct nd_lb *
+lb_lookup(const struct lb_map *map, const struct nbrec_load_balancer *row)
+{
+    for (size_t i = 0; i < map->n; i++) {
+        if (map->rows[i] == row) {
+            return map->lbs[i];
+        }
+    }
+    return NULL;
+}
+
 static void
-load_switch(struct nd_model *m, const struct nbrec_logical_switch *nls)
+load_switch(struct nd_model *m, const struct nbrec_logical_switch *nls,
+            const struct lb_map *lbs)
 {
     char uuid[UUID_LEN + 1];
     uuid_str(&nls->header_, uuid);
@@ -99,6 +118,13 @@ load_switch(struct nd_model *m, const struct nbrec_logical_switch *nls)
     for (size_t i = 0; i < nls->n_acls; i++) {
         if (nls->acls[i]) {
             load_acl(m, ls, NULL, nls->acls[i]);
+        }
+    }
+    for (size_t i = 0; i < nls->n_load_balancer; i++) {
+        struct nd_lb *lb = nls->load_balancer[i]
+                           ? lb_lookup(lbs, nls->load_balancer[i]) : NULL;
+        if (lb) {
+            nd_model_ls_add_lb(ls, lb);
         }
     }
 }
@@ -190,10 +216,32 @@ nd_model_from_nb(const struct replica *nb)
                                                      options });
         smap_ref_free(&options);
     }
+    struct lb_map lbs = { NULL, NULL, 0 };
+    size_t n_rows = 0;
+    const struct nbrec_load_balancer *lbr;
+    NBREC_LOAD_BALANCER_FOR_EACH (lbr, nb) {
+        n_rows++;
+    }
+    lbs.rows = nd_xcalloc(n_rows + 1, sizeof *lbs.rows);
+    lbs.lbs = nd_xcalloc(n_rows + 1, sizeof *lbs.lbs);
+    NBREC_LOAD_BALANCER_FOR_EACH (lbr, nb) {
+        char uuid[UUID_LEN + 1];
+        uuid_str(&lbr->header_, uuid);
+        struct nd_smap_ref vips = smap_ref(&lbr->vips);
+        struct nd_lb *lb = nd_model_add_lb(m, &(struct nd_lb_row) {
+            uuid, lbr->name, lbr->protocol, vips });
+        smap_ref_free(&vips);
+        if (lb) {
+            lbs.rows[lbs.n] = lbr;
+            lbs.lbs[lbs.n++] = lb;
+        }
+    }
     const struct nbrec_logical_switch *ls;
     NBREC_LOGICAL_SWITCH_FOR_EACH (ls, nb) {
-        load_switch(m, ls);
+        load_switch(m, ls, &lbs);
     }
+    free(lbs.rows);
+    free(lbs.lbs);
     const struct nbrec_logical_router *lr;
     NBREC_LOGICAL_ROUTER_FOR_EACH (lr, nb) {
         load_router(m, lr);

@@ -367,6 +367,29 @@ nd_sb_image_build(const struct nd_model *m, const char *svc_monitor_mac,
     }
 
     build_port_groups(m, img);
+
+    /* Load balancers, with the switches that use them. */
+    img->lbs = nd_xcalloc(m->n_lbs + 1, sizeof *img->lbs);
+    for (size_t i = 0; i < m->n_lbs; i++) {
+        const struct nd_lb *lb = m->lbs[i];
+        struct nd_sb_lb *sl = &img->lbs[img->n_lbs];
+        sl->dps = nd_xcalloc(m->n_switches + 1, sizeof *sl->dps);
+        for (size_t j = 0; lb->n_vips && j < m->n_switches; j++) {
+            const struct nd_ls *ls = m->switches[j];
+            for (size_t k = 0; ls->key && k < ls->n_lbs; k++) {
+                if (ls->lbs[k] == lb) {
+                    sl->dps[sl->n_dps++] = ls->index;
+                    break;
+                }
+            }
+        }
+        if (sl->n_dps) {
+            sl->lb = lb;
+            img->n_lbs++;
+        } else {
+            free(sl->dps);
+        }
+    }
     for (size_t i = 0; i < m->n_ases; i++) {
         const struct nd_as *as = m->ases[i];
         struct nd_sb_named_set *s = new_set(
@@ -423,6 +446,10 @@ nd_sb_image_destroy(struct nd_sb_image *img)
     }
     free(img->ports);
     free(img->ha_groups);
+    for (size_t i = 0; i < img->n_lbs; i++) {
+        free(img->lbs[i].dps);
+    }
+    free(img->lbs);
     for (size_t i = 0; i < img->n_mcgroups; i++) {
         free(img->mcgroups[i].ports);
     }

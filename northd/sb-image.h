@@ -75,6 +75,13 @@ struct nd_sb_named_set {        /* Port_Group or Address_Set */
     size_t n_items;
 };
 
+/* An SB Load_Balancer: applied on the switches DPS (datapath indexes). */
+struct nd_sb_lb {
+    const struct nd_lb *lb;
+    size_t *dps;
+    size_t n_dps;
+};
+
 struct nd_sb_image {
     struct nd_sb_datapath *dps; size_t n_dps;       /* by datapath index */
     struct nd_sb_port *ports; size_t n_ports, cap_ports;
@@ -82,6 +89,7 @@ struct nd_sb_image {
     struct nd_sb_named_set *port_groups; size_t n_port_groups, cap_pgs;
     struct nd_sb_named_set *address_sets; size_t n_address_sets, cap_ases;
     struct nd_sb_ha_group *ha_groups; size_t n_ha_groups, cap_ha_groups;
+    struct nd_sb_lb *lbs; size_t n_lbs;
     struct nd_lflow_table flows;
 };
 

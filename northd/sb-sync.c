@@ -146,6 +146,7 @@ DEL_FN(multicast_group)
 DEL_FN(port_group)
 DEL_FN(address_set)
 DEL_FN(ha_chassis_group)
+DEL_FN(load_balancer)
 DEL_FN(dhcp_options)
 DEL_FN(dhcpv6_options)
 
@@ -936,6 +937,89 @@ SYNC_DHCP_DEFS(sync_dhcpv4_defs, dhcp_options, nd_dhcpv4_opts,
 SYNC_DHCP_DEFS(sync_dhcpv6_defs, dhcpv6_options, nd_dhcpv6_opts,
                nd_n_dhcpv6_opts)
 
+/* SB Load_Balancer (ovn-controller needs it for hairpin handling), keyed
+ * by external_ids:lb_id, applied through a Logical_DP_Group. */
+static void
+sync_lbs(struct sync *s)
+{
+    struct nd_hmap existing;
+    nd_hmap_init(&existing);
+    const struct sbrec_load_balancer *row;
+    SBREC_LOAD_BALANCER_FOR_EACH (row, s->sb) {
+        const char *id = ovsdb_smap_get(&row->external_ids, "lb_id");
+        rows_add(&existing, nd_xstrdup(id ? id : ""), row);
+    }
+    static const char *const ok[] = { "hairpin_orig_tuple" };
+    static const char *const ov[] = { "true" };
+    for (size_t i = 0; i < s->img->n_lbs; i++) {
+        const struct nd_sb_lb *want = &s->img->lbs[i];
+        const struct nd_lb *lb = want->lb;
+        struct uuid *members = nd_xcalloc(want->n_dps + 1, sizeof *members);
+        for (size_t k = 0; k < want->n_dps; k++) {
+            members[k] = s->dp_uuids[want->dps[k]];
+        }
+        struct row_entry *e = rows_find(&existing, lb->uuid);
+        struct ovsdb_txn_row *txn_row = NULL;
+        bool group_ok = false;
+        if (e) {
+            e->used = true;
+            row = e->row;
+            const struct sbrec_logical_dp_group *g = row->datapath_group;
+            if (g && g->n_datapaths == want->n_dps) {
+                struct uuid *have = nd_xcalloc(g->n_datapaths + 1,
+                                               sizeof *have);
+                struct uuid *copy = nd_xcalloc(want->n_dps + 1,
+                                               sizeof *copy);
+                size_t n = 0;
+                for (size_t k = 0; k < g->n_datapaths; k++) {
+                    if (g->datapaths[k]) {
+                        have[n++] = g->datapaths[k]->header_.uuid;
+                    }
+                }
+                memcpy(copy, members, want->n_dps * sizeof *copy);
+                group_ok = uuidset_eq(have, n, copy, want->n_dps);
+                free(have);
+                free(copy);
+            }
+            bool same = group_ok && str_eq(row->name, lb->name)
+                && str_eq(row->protocol, lb->protocol)
+                && smap_eq(&row->vips,
+                           (const char *const *) lb->raw_vips.keys,
+                           (const char *const *) lb->raw_vips.values,
+                           lb->raw_vips.n)
+                && smap_eq(&row->options, ok, ov, 1);
+            if (!same) {
+                txn_row = sbrec_load_balancer_update(s->txn, row);
+                s->stats->updated++;
+            }
+        } else {
+            txn_row = sbrec_load_balancer_insert(s->txn);
+            const char *ik[] = { "lb_id" }, *iv[] = { lb->uuid };
+            sbrec_load_balancer_set_external_ids(txn_row, ik, iv, 1);
+            s->stats->inserted++;
+        }
+        if (txn_row) {
+            sbrec_load_balancer_set_name(txn_row, lb->name);
+            sbrec_load_balancer_set_protocol(txn_row, lb->protocol);
+            sbrec_load_balancer_set_vips(
+                txn_row, (const char *const *) lb->raw_vips.keys,
+                (const char *const *) lb->raw_vips.values, lb->raw_vips.n);
+            sbrec_load_balancer_set_options(txn_row, ok, ov, 1);
+            if (!group_ok) {
+                struct ovsdb_txn_row *g = sbrec_logical_dp_group_insert(
+                    s->txn);
+                sbrec_logical_dp_group_set_datapaths(g, members,
+                                                     want->n_dps);
+                sbrec_load_balancer_set_datapath_group(
+                    txn_row, ovsdb_txn_row_uuid(g));
+                s->stats->inserted++;
+            }
+        }
+        free(members);
+    }
+    rows_finish(&existing, s->txn, del_load_balancer, s->stats);
+}
+
 static void
 sync_global(struct sync *s, const struct nd_sb_global_want *want)
 {
@@ -980,6 +1064,7 @@ nd_sb_sync(const struct nd_sb_image *img,
     sync_named_sets(&s, false);
     sync_dhcpv4_defs(&s);
     sync_dhcpv6_defs(&s);
+    sync_lbs(&s);
 
     rows_finish(&s.pb_uuids, txn, NULL, stats);
     free(s.pb_uuid_store);

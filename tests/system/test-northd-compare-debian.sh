@@ -5,7 +5,8 @@
 # a localnet port, native DHCPv4, port security, a port group with stateful
 # ACLs, switch ACLs of every action, an address set, a distributed gateway
 # port with two gateway chassis, SNAT and floating IPs (distributed and
-# centralized), a gateway router with SNAT and a floating IP).  Their Southbound contents must agree: every logical
+# centralized), a gateway router with SNAT and a floating IP, load
+# balancers on a switch with ACLs and on one without).  Their Southbound contents must agree: every logical
 # flow (modulo whitespace), every
 # Port_Binding's type/options/mac/port_security, Multicast_Group membership
 # and keys, Port_Group and Address_Set contents.  Then loom-northd alone:
@@ -103,6 +104,11 @@ configure() {   # configure ref|loom: the same NB on either side
         -- lr-nat-add lr0 snat 172.24.0.11 20.0.0.3 \
         -- lr-nat-add lr0 dnat_and_snat 172.24.0.50 10.0.0.2 vm2 00:00:00:00:aa:02 \
         -- lr-nat-add lr0 dnat_and_snat 172.24.0.51 20.0.0.4
+    # Load balancers: on a switch with ACLs, and on one without.
+    nb "$w" lb-add lb1 30.0.0.100:80 20.0.0.3:8080,20.0.0.5:8080 tcp \
+        -- ls-lb-add sw1 lb1 \
+        -- lb-add lb2 30.0.0.200 30.0.0.6,30.0.0.7 -- ls-lb-add sw2 lb2 \
+        -- lb-add lb3 30.0.0.201:53 30.0.0.6:5353 udp -- ls-lb-add sw2 lb3
     # A gateway router (options:chassis) behind a join switch, with SNAT and
     # a floating IP (dnat_and_snat).
     nb "$w" ls-add join -- ls-add ext \
@@ -166,7 +172,7 @@ PY
 # Each side's SB summarised by name (uuids and datapath keys resolved).
 summary() {
     local t
-    for t in Datapath_Binding Port_Binding Multicast_Group Port_Group Address_Set DHCP_Options DHCPv6_Options HA_Chassis_Group HA_Chassis; do
+    for t in Datapath_Binding Port_Binding Multicast_Group Port_Group Address_Set DHCP_Options DHCPv6_Options HA_Chassis_Group HA_Chassis Load_Balancer Logical_DP_Group; do
         echo "=== $t"
         sbq "$1" --format=json list "$t"
     done | /usr/bin/python3 -c '
@@ -205,6 +211,13 @@ for r in tables["Port_Group"]:
 for r in tables["Address_Set"]:
     if r["name"] != "svc_monitor_mac":
         out.append("AS %s %s" % (r["name"], sorted(aslist(r["addresses"]))))
+groups = {r["_uuid"][1]: r for r in tables["Logical_DP_Group"]}
+for r in tables["Load_Balancer"]:
+    g = aslist(r["datapath_group"])
+    members = sorted(dps[u] for u in aslist(groups[g[0]]["datapaths"])) if g else []
+    out.append("LB %s %s %s %s %s" % (r["name"], r["protocol"],
+               sorted(val(r["vips"]).items()), sorted(val(r["options"]).items()),
+               members))
 hac = {r["_uuid"][1]: r for r in tables["HA_Chassis"]}
 for r in tables["HA_Chassis_Group"]:
     members = sorted((val(hac[u]["external_ids"]).get("chassis-name"),

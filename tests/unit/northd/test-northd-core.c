@@ -996,6 +996,44 @@ test_gateway_router(void)
     nd_model_destroy(m);
 }
 
+/* Load balancers: VIPs parsed, bad ones skipped, flows built. */
+static void
+test_lb(void)
+{
+    struct nd_model *m = nd_model_create();
+    struct nd_ls *ls = nd_model_add_ls(m, &(struct nd_ls_row) {
+        U(01), "sw", {0} });
+    const char *k[] = { "30.0.0.100:80", "30.0.0.101:80", "fd00::1:80",
+                        "30.0.0.102" };
+    const char *v[] = { "10.0.0.3:8080,10.0.0.4:8080", "10.0.0.3",
+                        "[fd00::2]:80", "10.0.0.5, 10.0.0.6" };
+    struct nd_lb *lb = nd_model_add_lb(m, &(struct nd_lb_row) {
+        U(70), "lb1", "tcp", { k, v, 4 } });
+    CHECK(lb && lb->n_vips == 2 && lb->raw_vips.n == 2);
+    CHECK(!nd_model_add_lb(m, &(struct nd_lb_row) {
+        U(71), "lb2", "icmp", { k, v, 1 } }));
+    nd_model_ls_add_lb(ls, lb);
+    nd_model_ls_add_lb(ls, lb);
+    CHECK(ls->n_lbs == 1 && ls->has_lb);
+    nd_model_finish(m);
+    CHECK(nd_assign_keys(m, NULL, false) == 0);
+    struct nd_sb_image img;
+    nd_sb_image_build(m, NULL, &img);
+    const struct nd_lflow_table *t = &img.flows;
+    CHECK(has_flow(t, 0, ND_S_LS_IN_LB, 120, "ct.new && ip4.dst == 30.0.0.100 "
+                   "&& tcp.dst == 80", "reg0[1] = 0; ct_lb_mark(backends="
+                   "10.0.0.3:8080,10.0.0.4:8080);"));
+    CHECK(has_flow(t, 0, ND_S_LS_IN_LB, 110, "ct.new && ip4.dst == 30.0.0.102",
+                   "reg0[1] = 0; ct_lb_mark(backends=10.0.0.5,10.0.0.6);"));
+    CHECK(has_flow(t, 0, ND_S_LS_IN_PRE_STATEFUL, 120, "reg0[2] == 1 && "
+                   "ip4.dst == 30.0.0.100 && tcp.dst == 80", "reg1 = "
+                   "30.0.0.100; reg2[0..15] = 80; ct_lb_mark;"));
+    CHECK(has_flow(t, 0, ND_S_LS_IN_PRE_LB, 100, "ip", "reg0[2] = 1; next;"));
+    CHECK(img.n_lbs == 1 && img.lbs[0].n_dps == 1);
+    nd_sb_image_destroy(&img);
+    nd_model_destroy(m);
+}
+
 /* Native DHCPv4: flows for a port whose address is in the cidr; options
  * missing a required key or naming an unknown option are handled. */
 static void
@@ -1107,6 +1145,7 @@ main(void)
     test_ecmp();
     test_gateway();
     test_gateway_router();
+    test_lb();
     test_warn_once();
     printf("%d checks, %d failures\n", checks, failures);
     return failures ? 1 : 0;
