@@ -23,10 +23,7 @@ export LAB_SCENARIO_CONTROLLER=loom
 # Scenarios known to fail because the Loom daemon lacks what they need
 # (the reason of each in a comment beside it); they are run and reported,
 # but do not fail this test.  Remove a name as soon as it passes (XPASS).
-#   test-lab-gateway.sh: loom-northd binds a gateway router's ports as
-#     "patch", not "l3gateway" with l3gateway-chassis (options:chassis), and
-#     writes no NAT flows yet (seen 2026-11-27).
-XFAIL=${LAB_LOOM_XFAIL-"test-lab-gateway.sh"}
+XFAIL=${LAB_LOOM_XFAIL-""}
 here=$(dirname "$0")
 start=$SECONDS budget=${LAB_LOOM_BUDGET:-280} rc=0 child=
 failed=() xfailed=()
