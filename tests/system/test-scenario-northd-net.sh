@@ -30,6 +30,8 @@
 #      set $as_web to TCP 80, reject TCP 22, drop the rest: vm6 reaches
 #      vm5:80, is refused (RST) on 22, gets no answer on 8080 nor to ping;
 #      taken out of the address set, it no longer reaches port 80.
+#  1b. All chassis switched to VXLAN: L2, routed TCP, the static route and
+#      the pg1 drop still hold; the underlay carries UDP 4789, no Geneve.
 #   7. Debian's ovn-trace on loom-northd's SB gives the expected verdict
 #      (output to the right port / drop) for the cases above, and no
 #      ovn-controller logged a flow it could not parse.
@@ -269,8 +271,10 @@ check "vm1 pings its router 10.0.1.1 with an empty ARP cache: vm4 sees no ARP re
     count_is -eq 0 vm_capture vm4 'arp[6:2] == 1 and arp[24:4] == 0x0a000101' lab_ping vm1 10.0.1.1 1
 check "vm1 learned the router port's MAC $R1" \
     sh -c "ip -n '$(lab_ns vm1)' neigh show 10.0.1.1 | tee /dev/stderr | grep -q 'lladdr $R1'"
+vm_capture_start vm2 'arp[6:2] == 1 and arp[24:4] == 0x0a00014d'
 check "control: an ARP for an unknown 10.0.1.77 is flooded to vm4" \
     count_is -ge 1 vm_capture vm4 'arp[6:2] == 1 and arp[24:4] == 0x0a00014d' lab_ping vm1 10.0.1.77 1
+check "and to vm2 on hv2 (flooding crosses chassis)" count_is -ge 1 vm_capture_stop vm2
 
 echo "4. Port group pg1 = {vm3}: from-lport allow-related, to-lport default drop:"
 lab_nbctl pg-add pg1 vm3
@@ -342,6 +346,26 @@ check "vm1 -> vm3 (new, inbound to pg1): drop" trace_is drop ls1 \
 check "vm1 -> vm3 as a reply (trk,est,rpl): output to vm3" trace_is 'output(vm3)' ls1 \
     "inport == \"vm1\" && eth.src == $M1 && eth.dst == $R1 && ip4.src == 10.0.1.11 && ip4.dst == 10.0.2.13 && $IC" \
     trk,est,rpl trk,est,rpl trk,est,rpl trk,est,rpl
+
+echo "1b. Every chassis switched to VXLAN:"
+for i in 1 2 3; do lab_set_encap "hv$i" vxlan; done
+# vxlan_ready: every chassis' Encap row says vxlan.
+vxlan_ready() { [[ $(lab_sbctl --bare --columns=type list Encap | grep . | sort -u) == vxlan ]]; }
+# vxlan_on_wire: hv1's underlay carries VXLAN and no Geneve during pings.
+vxlan_on_wire() {
+    local v g
+    v=$(lab_capture hv1 'udp port 4789' lab_ping vm1 10.0.1.12 2>/dev/null)
+    g=$(lab_capture hv1 'udp port 6081' lab_ping vm1 10.0.1.12 2>/dev/null)
+    echo "VXLAN $v packets, Geneve $g"
+    (( v >= 2 && g == 0 ))
+}
+check "the chassis re-registered with VXLAN encaps" lab__wait_for 20 vxlan_ready
+lab_sync
+check "L2 ping vm1(hv1) -> vm2(hv2) over VXLAN" lab_wait_ping vm1 10.0.1.12 10
+check "VXLAN (UDP 4789), no Geneve, on hv1's underlay meanwhile" vxlan_on_wire
+check_not "L3 TCP vm1(hv1) -> vm3(hv3) is still dropped by pg1 (new, inbound)" lab_tcp vm1 10.0.2.13 8080 2
+check "L3 TCP vm3(hv3) -> vm1(hv1) through lr1 over VXLAN" lab_tcp vm3 10.0.1.11 8080
+check "the static route over VXLAN: vm1(hv1) -> 198.51.100.1 on gw(hv2)" lab_wait_ping vm1 198.51.100.1 10
 
 # flow_errors: what any ovn-controller logged about a logical flow it could
 # not use ("error parsing match/actions", "Syntax error ...", "Invalid",
