@@ -1583,9 +1583,14 @@ static void cmd_lr_nat_add(struct ctl_ctx *ctx, struct ctl_command *cmd)
         if (!dup) {
             continue;
         }
-        if (may_exist) {
-            ctl_set_string(ctx, r, is_snat ? "external_ip" : "logical_ip",
-                           is_snat ? ext_ip : log_ip);
+        /* --may-exist forgives only the very same NAT (and then updates
+         * its logical port and MAC when given); a conflicting one is an
+         * error either way, as in ovn-nbctl. */
+        if (may_exist && !strcmp(rext, ext_ip) && !strcmp(rlog, log_ip)) {
+            if (lport) {
+                ctl_set_string(ctx, r, "logical_port", lport);
+                ctl_set_string(ctx, r, "external_mac", mac);
+            }
             free(nats);
             return;
         }
