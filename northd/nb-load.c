@@ -127,6 +127,18 @@ load_switch(struct nd_model *m, const struct nbrec_logical_switch *nls,
             nd_model_ls_add_lb(ls, lb);
         }
     }
+    /* Load balancer groups: every member applies to the switch. */
+    for (size_t i = 0; i < nls->n_load_balancer_group; i++) {
+        const struct nbrec_load_balancer_group *g
+            = nls->load_balancer_group[i];
+        for (size_t j = 0; g && j < g->n_load_balancer; j++) {
+            struct nd_lb *lb = g->load_balancer[j]
+                               ? lb_lookup(lbs, g->load_balancer[j]) : NULL;
+            if (lb) {
+                nd_model_ls_add_lb(ls, lb);
+            }
+        }
+    }
 }
 
 static void

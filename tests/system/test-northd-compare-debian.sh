@@ -108,7 +108,12 @@ configure() {   # configure ref|loom: the same NB on either side
     nb "$w" lb-add lb1 30.0.0.100:80 20.0.0.3:8080,20.0.0.5:8080 tcp \
         -- ls-lb-add sw1 lb1 \
         -- lb-add lb2 30.0.0.200 30.0.0.6,30.0.0.7 -- ls-lb-add sw2 lb2 \
-        -- lb-add lb3 30.0.0.201:53 30.0.0.6:5353 udp -- ls-lb-add sw2 lb3
+        -- lb-add lb3 30.0.0.201:53 30.0.0.6:5353 udp -- ls-lb-add sw2 lb3 \
+        -- lb-add lb4 30.0.0.202:443 10.0.0.1:8443 tcp
+    nb "$w" create Load_Balancer_Group name=lbg1 \
+        "load_balancer=$(nb "$w" get Load_Balancer lb4 _uuid)" >/dev/null
+    nb "$w" set Logical_Switch sw0 \
+        "load_balancer_group=$(nb "$w" get Load_Balancer_Group lbg1 _uuid)"
     # A gateway router (options:chassis) behind a join switch, with SNAT and
     # a floating IP (dnat_and_snat).
     nb "$w" ls-add join -- ls-add ext \
