@@ -83,6 +83,45 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ofs += len;
     }
 
+    /* As ovs-ofctl text: flows, groups, meters, TLV maps (parsers, then
+     * the encoders and printers on whatever parsed). */
+    if (size < 4096) {
+        char *text = malloc(size + 1);
+        memcpy(text, data, size);
+        text[size] = '\0';
+        struct ofp_flow flow;
+        ofp_flow_init(&flow);
+        char *err = ofp_flow_parse(&flow, text, size & 1);
+        if (!err) {
+            struct ofpbuf b = OFPBUF_INIT, t = OFPBUF_INIT;
+            ofp_encode_flow_mod(&b, 1, &flow, OFPFC_ADD, 0xffffffff, 0xffffffff);
+            free(ofp_flow_format(&flow, false, &t));
+            ofpbuf_uninit(&b);
+            ofpbuf_uninit(&t);
+        }
+        free(err);
+        ofp_flow_destroy(&flow);
+        struct ofp_group g;
+        err = ofp_group_parse(&g, text);
+        if (!err) {
+            struct ofpbuf b = OFPBUF_INIT;
+            ofp_encode_group_mod(&b, 1, 0, &g);
+            ofpbuf_uninit(&b);
+            ofp_group_destroy(&g);
+        }
+        free(err);
+        struct ofp_meter meter;
+        free(ofp_meter_parse(&meter, text));
+        struct ofp_tlv_map *maps;
+        size_t n_maps;
+        err = ofp_tlv_map_parse(text, &maps, &n_maps);
+        if (!err) {
+            free(maps);
+        }
+        free(err);
+        free(text);
+    }
+
     /* As a bare action list and a bare match. */
     struct ofpbuf s = OFPBUF_INIT;
     free(ofpacts_format(data, size, &s));

@@ -814,6 +814,9 @@ parse_one_action(char *tok, struct ofpbuf *b, int *goto_table, bool nested,
         if (strchr(arg, '[') || (!isdigit((unsigned char) arg[0]) && mf_by_name(arg))) {
             struct mf_subfield sf;
             err = mf_parse_subfield(arg, &sf);
+            if (!err && sf.n_bits > 32) {
+                err = ofp_xasprintf("output:%s: a port is at most 32 bits", arg);
+            }
             if (!err) {
                 ofpact_put_output_reg(b, &sf);
             }
@@ -1787,6 +1790,9 @@ format_nx(const uint8_t *p, size_t n, struct ofpbuf *s, int depth)
         return NULL;
     }
     case NXAST_CHECK_PKT_LARGER:
+        if (n < 24) {
+            return ofp_xasprintf("NXAST_CHECK_PKT_LARGER too short (%zu bytes)", n);
+        }
         if ((err = decode_subfield(get_be32(p + 14), get_be16(p + 12), 1, &sf))) {
             return err;
         }

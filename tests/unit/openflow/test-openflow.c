@@ -181,6 +181,9 @@ test_actions(void)
     err = ofpacts_parse("goto_table:3,output:1", &b, &gt);
     CHECK(err && strstr(err, "last"));
     free(err);
+    err = ofpacts_parse("output:NXM_NX_XXREG0[]", &b, &gt);
+    CHECK(err && strstr(err, "32 bits"));
+    free(err);
     err = ofpacts_parse("move:NXM_NX_REG0[0..3]->NXM_NX_REG1[0..7]", &b, &gt);
     CHECK(err && strstr(err, "4 bits"));
     free(err);
@@ -191,6 +194,10 @@ test_actions(void)
     size_t n = unhex("ffff0018000023200023000000000000", bad);
     err = ofpacts_check(bad, n);
     CHECK(err != NULL);
+    free(err);
+    n = unhex("ffff00100000232000318737206163740", bad);   /* short check_pkt_larger */
+    err = ofpacts_check(bad, 16);
+    CHECK(err && strstr(err, "too short"));
     free(err);
     n = unhex("00000008000000050000000000000000", bad);
     err = ofpacts_check(bad, n);
