@@ -561,10 +561,100 @@ build_nat_router_ip_drop(struct lr_ctx *c)
 /* NAT on a gateway router (options:chassis): the whole router runs on one
  * chassis, so NAT is plain conntrack there (man ovn-northd: "on Gateway
  * Routers"). */
+/* True if LR (a gateway router) has a load balancer with a VIP. */
+static bool
+lr_has_lb_vips(const struct nd_lr *lr)
+{
+    for (size_t i = 0; i < lr->n_lbs; i++) {
+        if (lr->lbs[i]->n_vips) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Load balancers on a gateway router: ARP for the VIPs (the SB address
+ * set _rtr_lb_<key>_ip4 holds them), defragmentation and conntrack for
+ * VIP traffic, ct_lb_mark for new connections, and the standard handling
+ * of established and related NATed traffic. */
+static void
+build_l3gw_lb(struct lr_ctx *c)
+{
+    const struct nd_lr *lr = c->lr;
+    if (!lr->l3gw_chassis || !lr_has_lb_vips(lr)) {
+        return;
+    }
+    char set[64];
+    snprintf(set, sizeof set, "$_rtr_lb_%u_ip4", lr->key);
+    for (size_t i = 0; i < lr->n_ports; i++) {
+        const struct nd_lrp *p = lr->ports[i];
+        if (!p->enabled) {
+            continue;
+        }
+        struct nd_match m;
+        nd_match_init(&m);
+        nd_m_port(&m, "inport", p->name);
+        nd_m_pred(&m, "arp.op == 1");
+        char *t = nd_xasprintf("arp.tpa == %s", set);
+        nd_m_pred(&m, t);
+        free(t);
+        add(c, ND_S_LR_IN_IP_INPUT, 90, nd_match_cstr(&m),
+            "eth.dst = eth.src; eth.src = xreg0[0..47]; arp.op = 2; "
+            "/* ARP reply */ arp.tha = arp.sha; arp.sha = xreg0[0..47]; "
+            "arp.tpa <-> arp.spa; outport = inport; flags.loopback = 1; "
+            "output;", p->uuid);
+        nd_match_destroy(&m);
+    }
+    add(c, ND_S_LR_IN_DNAT, 50, "ct.est && !ct.rel && !ct.new && "
+        "ct_mark.natted", "next;", NULL);
+    add(c, ND_S_LR_IN_DNAT, 50, "ct.rel && !ct.est && !ct.new",
+        "ct_commit_nat;", NULL);
+    add(c, ND_S_LR_IN_DNAT, 70, "ct.est && !ct.rel && !ct.new && "
+        "ct_mark.natted && ct_mark.force_snat == 1",
+        "flags.force_snat_for_lb = 1; next;", NULL);
+    add(c, ND_S_LR_IN_DNAT, 70, "ct.est && !ct.rel && !ct.new && "
+        "ct_mark.natted && ct_mark.skip_snat == 1",
+        "flags.skip_snat_for_lb = 1; next;", NULL);
+    add(c, ND_S_LR_IN_DNAT, 70, "ct.rel && !ct.est && !ct.new && "
+        "ct_mark.force_snat == 1",
+        "flags.force_snat_for_lb = 1; ct_commit_nat;", NULL);
+    add(c, ND_S_LR_IN_DNAT, 70, "ct.rel && !ct.est && !ct.new && "
+        "ct_mark.skip_snat == 1",
+        "flags.skip_snat_for_lb = 1; ct_commit_nat;", NULL);
+    for (size_t i = 0; i < lr->n_lbs; i++) {
+        const struct nd_lb *lb = lr->lbs[i];
+        for (size_t j = 0; j < lb->n_vips; j++) {
+            const struct nd_lb_vip *v = &lb->vips[j];
+            struct nd_match m;
+            nd_match_init(&m);
+            nd_m_pred(&m, "ip");
+            nd_m_ip4(&m, "ip4.dst", v->ip);
+            add(c, ND_S_LR_IN_DEFRAG, 100, nd_match_cstr(&m), "ct_dnat;",
+                lb->uuid);
+            nd_match_destroy(&m);
+            nd_match_init(&m);
+            nd_m_pred(&m, "ct.new && !ct.rel && ip4");
+            nd_m_ip4(&m, "ip4.dst", v->ip);
+            if (v->port) {
+                char l4[32];
+                snprintf(l4, sizeof l4, "%s.dst", lb->protocol);
+                nd_m_pred(&m, lb->protocol);
+                nd_m_int(&m, l4, v->port);
+            }
+            char *act = nd_xasprintf("ct_lb_mark(backends=%s);", v->backends);
+            add(c, ND_S_LR_IN_DNAT, v->port ? 120 : 110, nd_match_cstr(&m),
+                act, lb->uuid);
+            free(act);
+            nd_match_destroy(&m);
+        }
+    }
+}
+
 static void
 build_l3gw_nat(struct lr_ctx *c)
 {
     const struct nd_lr *lr = c->lr;
+    build_l3gw_lb(c);
     if (!lr->l3gw_chassis || !lr->n_nats) {
         return;
     }

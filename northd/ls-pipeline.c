@@ -691,6 +691,25 @@ build_l2_lookup(struct ls_ctx *c)
         for (size_t k = 0; k < nets->n_ip4; k++) {
             arp_ips[k] = nets->ip4[k].addr;
         }
+        /* ...and its load balancer VIPs in this port's subnets. */
+        for (size_t k = 0; plr->l3gw_chassis && k < plr->n_lbs; k++) {
+            arp_ips = nd_xrealloc(arp_ips, (n_arp + plr->lbs[k]->n_vips
+                                            + plr->n_nats + 1)
+                                  * sizeof *arp_ips);
+            for (size_t x = 0; x < plr->lbs[k]->n_vips; x++) {
+                uint32_t vip = plr->lbs[k]->vips[x].ip;
+                bool in_subnet = false, dup = false;
+                for (size_t y = 0; y < nets->n_ip4 && !in_subnet; y++) {
+                    in_subnet = nd_ip4_in(vip, &nets->ip4[y]);
+                }
+                for (size_t y = 0; y < n_arp && !dup; y++) {
+                    dup = arp_ips[y] == vip;
+                }
+                if (in_subnet && !dup) {
+                    arp_ips[n_arp++] = vip;
+                }
+            }
+        }
         for (size_t k = 0; (plr->l3gw_chassis || plr->dgp)
                            && k < plr->n_nats; k++) {
             uint32_t e = plr->nats[k].external_ip;

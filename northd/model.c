@@ -276,6 +276,7 @@ nd_model_destroy(struct nd_model *m)
         }
         free(lr->routes);
         free(lr->nats);
+        free(lr->lbs);
         free(lr->l3gw_chassis);
         free(lr->name);
         free(lr->name2);
@@ -970,6 +971,25 @@ nd_model_ls_add_lb(struct nd_ls *ls, struct nd_lb *lb)
     ls->lbs = nd_grow(ls->lbs, &ls->cap_lbs, ls->n_lbs, sizeof *ls->lbs);
     ls->lbs[ls->n_lbs++] = lb;
     ls->has_lb |= lb->n_vips > 0;
+}
+
+void
+nd_model_lr_add_lb(struct nd_model *m, struct nd_lr *lr, struct nd_lb *lb)
+{
+    if (!lr->l3gw_chassis) {
+        nd_warn("Logical_Router \"%s\" (%s): load balancer \"%s\" ignored: "
+                "router load balancers are built on gateway routers "
+                "(options:chassis) only yet", lr->name, lr->uuid, lb->name);
+        m->n_errors++;
+        return;
+    }
+    for (size_t i = 0; i < lr->n_lbs; i++) {
+        if (lr->lbs[i] == lb) {
+            return;
+        }
+    }
+    lr->lbs = nd_grow(lr->lbs, &lr->cap_lbs, lr->n_lbs, sizeof *lr->lbs);
+    lr->lbs[lr->n_lbs++] = lb;
 }
 
 struct nd_dhcp *

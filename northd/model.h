@@ -306,6 +306,8 @@ struct nd_lr {
     size_t n_nats, cap_nats;
     struct nd_lrp *dgp;             /* its distributed gateway port */
     char *l3gw_chassis;             /* options:chassis: a gateway router */
+    struct nd_lb **lbs;             /* load balancers (gateway routers) */
+    size_t n_lbs, cap_lbs;
     uint32_t requested_key;
     uint32_t key;
 };
@@ -349,6 +351,9 @@ struct nd_as *nd_model_add_as(struct nd_model *, const struct nd_as_row *);
  * skipped), then attached to switches with nd_model_ls_add_lb(). */
 struct nd_lb *nd_model_add_lb(struct nd_model *, const struct nd_lb_row *);
 void nd_model_ls_add_lb(struct nd_ls *, struct nd_lb *);
+/* Router load balancers are built on gateway routers only yet (logged
+ * and ignored on others). */
+void nd_model_lr_add_lb(struct nd_model *, struct nd_lr *, struct nd_lb *);
 /* Add DHCP_Options rows before nd_model_finish() (ports refer to them by
  * uuid).  IPv6 cidrs are skipped quietly (DHCPv6 is not built yet). */
 struct nd_dhcp *nd_model_add_dhcp(struct nd_model *,

@@ -142,7 +142,8 @@ load_switch(struct nd_model *m, const struct nbrec_logical_switch *nls,
 }
 
 static void
-load_router(struct nd_model *m, const struct nbrec_logical_router *nlr)
+load_router(struct nd_model *m, const struct nbrec_logical_router *nlr,
+            const struct lb_map *lbs)
 {
     char uuid[UUID_LEN + 1];
     uuid_str(&nlr->header_, uuid);
@@ -209,9 +210,27 @@ load_router(struct nd_model *m, const struct nbrec_logical_router *nlr)
             .logical_ip = n->logical_ip, .logical_port = n->logical_port,
             .external_mac = n->external_mac });
     }
-    if (nlr->n_load_balancer || nlr->n_policies) {
-        nd_warn("Logical_Router \"%s\" (%s): load balancers and policies "
-                "are not supported yet; ignoring them", nlr->name, uuid);
+    for (size_t i = 0; i < nlr->n_load_balancer; i++) {
+        struct nd_lb *lb = nlr->load_balancer[i]
+                           ? lb_lookup(lbs, nlr->load_balancer[i]) : NULL;
+        if (lb) {
+            nd_model_lr_add_lb(m, lr, lb);
+        }
+    }
+    for (size_t i = 0; i < nlr->n_load_balancer_group; i++) {
+        const struct nbrec_load_balancer_group *g
+            = nlr->load_balancer_group[i];
+        for (size_t j = 0; g && j < g->n_load_balancer; j++) {
+            struct nd_lb *lb = g->load_balancer[j]
+                               ? lb_lookup(lbs, g->load_balancer[j]) : NULL;
+            if (lb) {
+                nd_model_lr_add_lb(m, lr, lb);
+            }
+        }
+    }
+    if (nlr->n_policies) {
+        nd_warn("Logical_Router \"%s\" (%s): router policies are not "
+                "supported yet; ignoring them", nlr->name, uuid);
     }
 }
 
@@ -252,12 +271,12 @@ nd_model_from_nb(const struct replica *nb)
     NBREC_LOGICAL_SWITCH_FOR_EACH (ls, nb) {
         load_switch(m, ls, &lbs);
     }
-    free(lbs.rows);
-    free(lbs.lbs);
     const struct nbrec_logical_router *lr;
     NBREC_LOGICAL_ROUTER_FOR_EACH (lr, nb) {
-        load_router(m, lr);
+        load_router(m, lr, &lbs);
     }
+    free(lbs.rows);
+    free(lbs.lbs);
     const struct nbrec_address_set *as;
     NBREC_ADDRESS_SET_FOR_EACH (as, nb) {
         char uuid[UUID_LEN + 1];

@@ -400,6 +400,29 @@ nd_sb_image_build(const struct nd_model *m, const char *svc_monitor_mac,
         }
         set_normalize(s);
     }
+    /* _rtr_lb_<key>_ip4: a gateway router's load balancer VIPs (its ARP
+     * flows refer to the set). */
+    for (size_t i = 0; i < m->n_routers; i++) {
+        const struct nd_lr *lr = m->routers[i];
+        size_t n = 0;
+        for (size_t j = 0; j < lr->n_lbs; j++) {
+            n += lr->lbs[j]->n_vips;
+        }
+        if (!lr->key || !lr->l3gw_chassis || !n) {
+            continue;
+        }
+        struct nd_sb_named_set *s = new_set(
+            &img->address_sets, &img->n_address_sets, &img->cap_ases,
+            nd_xasprintf("_rtr_lb_%u_ip4", lr->key), n);
+        char buf[ND_IP4_STRLEN];
+        for (size_t j = 0; j < lr->n_lbs; j++) {
+            for (size_t k = 0; k < lr->lbs[j]->n_vips; k++) {
+                s->items[s->n_items++] = nd_xstrdup(
+                    nd_ip4_str(lr->lbs[j]->vips[k].ip, buf));
+            }
+        }
+        set_normalize(s);
+    }
     if (svc_monitor_mac) {
         struct nd_sb_named_set *s = new_set(
             &img->address_sets, &img->n_address_sets, &img->cap_ases,

@@ -5,8 +5,9 @@
 # a localnet port, native DHCPv4, port security, a port group with stateful
 # ACLs, switch ACLs of every action, an address set, a distributed gateway
 # port with two gateway chassis, SNAT and floating IPs (distributed and
-# centralized), a gateway router with SNAT and a floating IP, load
-# balancers on a switch with ACLs and on one without).  Their Southbound contents must agree: every logical
+# centralized), a gateway router with SNAT, a floating IP and a load
+# balancer, switch load balancers with and without ACLs, a load balancer
+# group).  Their Southbound contents must agree: every logical
 # flow (modulo whitespace), every
 # Port_Binding's type/options/mac/port_security, Multicast_Group membership
 # and keys, Port_Group and Address_Set contents.  Then loom-northd alone:
@@ -131,7 +132,8 @@ configure() {   # configure ref|loom: the same NB on either side
         -- lsp-set-addresses ext-public unknown -- lsp-set-options ext-public network_name=public \
         -- lr-route-add gw1 10.0.0.0/24 100.64.0.1 \
         -- lr-nat-add gw1 snat 172.16.0.2 10.0.0.0/24 \
-        -- lr-nat-add gw1 dnat_and_snat 172.16.0.50 10.0.0.2
+        -- lr-nat-add gw1 dnat_and_snat 172.16.0.50 10.0.0.2 \
+        -- lb-add rlb 172.16.0.200:80 10.0.0.1:8080,10.0.0.2:8080 tcp -- lr-lb-add gw1 rlb
     nb "$w" --wait=sb sync
 }
 configure ref
