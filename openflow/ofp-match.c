@@ -134,6 +134,31 @@ ofp_match_equal(const struct ofp_match *a, const struct ofp_match *b)
     return true;
 }
 
+/* FNV-1a, 32 bits: simple, no alignment needs, ~1 ns per byte; a match is
+ * typically 20-60 bytes. */
+static uint32_t
+fnv1a(uint32_t h, const void *p_, size_t n)
+{
+    const uint8_t *p = p_;
+    for (size_t i = 0; i < n; i++) {
+        h = (h ^ p[i]) * 16777619u;
+    }
+    return h;
+}
+
+uint32_t
+ofp_match_hash(const struct ofp_match *m, uint32_t basis)
+{
+    uint32_t h = 2166136261u ^ basis;
+    for (size_t i = 0; i < m->n; i++) {
+        const struct ofp_match_entry *e = &m->entries[i];
+        uint16_t id = (uint16_t) e->field->id;
+        h = fnv1a(h, &id, sizeof id);
+        h = fnv1a(h, m->bytes + e->ofs, 2 * (size_t) e->len);
+    }
+    return h;
+}
+
 const struct ofp_match_entry *
 ofp_match_find(const struct ofp_match *m, const struct mf_field *f)
 {

@@ -38,6 +38,9 @@ void ofp_match_destroy(struct ofp_match *);
 void ofp_match_clear(struct ofp_match *);
 void ofp_match_clone(struct ofp_match *dst, const struct ofp_match *src);
 bool ofp_match_equal(const struct ofp_match *, const struct ofp_match *);
+/* Hash of M's fields, values and masks (equal matches hash equally), for
+ * indexing desired and installed flows. */
+uint32_t ofp_match_hash(const struct ofp_match *, uint32_t basis);
 
 /* Adds F == VALUE/MASK (LEN bytes each; MASK NULL means exact) to M, merging
  * with an earlier constraint on F.  Returns NULL, or a malloc'd error: value

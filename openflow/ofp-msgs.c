@@ -104,6 +104,29 @@ ofp_flow_clone(struct ofp_flow *dst, const struct ofp_flow *src)
     ofpbuf_clone(&dst->actions, &src->actions);
 }
 
+uint32_t
+ofp_flow_key_hash(const struct ofp_flow *f)
+{
+    return ofp_match_hash(&f->match, (uint32_t) f->table_id << 16 | f->priority);
+}
+
+bool
+ofp_flow_key_equal(const struct ofp_flow *a, const struct ofp_flow *b)
+{
+    return a->table_id == b->table_id && a->priority == b->priority
+           && ofp_match_equal(&a->match, &b->match);
+}
+
+bool
+ofp_flow_body_equal(const struct ofp_flow *a, const struct ofp_flow *b)
+{
+    return a->actions.size == b->actions.size
+           && (!a->actions.size || !memcmp(a->actions.data, b->actions.data, a->actions.size))
+           && a->goto_table == b->goto_table && a->cookie == b->cookie
+           && a->idle_timeout == b->idle_timeout && a->hard_timeout == b->hard_timeout
+           && a->importance == b->importance;
+}
+
 static char *
 parse_u16_field(const char *name, const char *v, uint16_t *out)
 {

@@ -94,6 +94,13 @@ struct ofp_flow {
 void ofp_flow_init(struct ofp_flow *);
 void ofp_flow_destroy(struct ofp_flow *);
 void ofp_flow_clone(struct ofp_flow *dst, const struct ofp_flow *src);
+/* A flow's identity in a switch is (table, priority, match): two flows with
+ * the same key replace each other.  Hash and equality of that key, and
+ * equality of what a flow does (actions, goto_table, cookie, timeouts), so an
+ * installer can diff desired against installed flows. */
+uint32_t ofp_flow_key_hash(const struct ofp_flow *);
+bool ofp_flow_key_equal(const struct ofp_flow *, const struct ofp_flow *);
+bool ofp_flow_body_equal(const struct ofp_flow *, const struct ofp_flow *);
 
 /* Parses one flow in ovs-ofctl syntax ("table=8, priority=100,
  * reg14=0x2,metadata=0x1 actions=resubmit(,9)") into FLOW (initialised by

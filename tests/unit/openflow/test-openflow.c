@@ -352,6 +352,8 @@ test_flows(void)
         CHECK(f.actions.size == g.actions.size
               && !memcmp(f.actions.data, g.actions.data, f.actions.size));
         CHECK(f.goto_table == g.goto_table && f.priority == g.priority);
+        CHECK(ofp_flow_key_equal(&f, &g) && ofp_flow_body_equal(&f, &g));
+        CHECK(ofp_flow_key_hash(&f) == ofp_flow_key_hash(&g));
         ofp_flow_destroy(&f);
         ofp_flow_destroy(&g);
         ofpbuf_uninit(&s);
@@ -377,6 +379,21 @@ test_flows(void)
                "0804000000000064" "ffffffffffffffffffffffff00000000"
                "0001001880000408000000000000000100011c0400000002");
     ofp_flow_destroy(&f);
+
+    /* Flow keys: same match written two ways hash and compare equal; a
+     * different priority or value does not. */
+    struct ofp_flow k1, k2;
+    ofp_flow_init(&k1);
+    ofp_flow_init(&k2);
+    CHECK(!ofp_flow_parse(&k1, "table=3,priority=5,tcp,tp_dst=80,reg0=0x1/0x1 actions=drop", false));
+    CHECK(!ofp_flow_parse(&k2, "priority=5,table=3,reg0=1/1,nw_proto=6,dl_type=0x0800,"
+                          "tcp_dst=80 actions=resubmit(,4)", false));
+    CHECK(ofp_flow_key_equal(&k1, &k2) && ofp_flow_key_hash(&k1) == ofp_flow_key_hash(&k2));
+    CHECK(!ofp_flow_body_equal(&k1, &k2));
+    k2.priority = 6;
+    CHECK(!ofp_flow_key_equal(&k1, &k2) && ofp_flow_key_hash(&k1) != ofp_flow_key_hash(&k2));
+    ofp_flow_destroy(&k1);
+    ofp_flow_destroy(&k2);
 
     /* A flow too large for OpenFlow's 16-bit lengths is refused whole. */
     ofp_flow_init(&f);
