@@ -262,9 +262,12 @@ build_acl(struct ls_ctx *c, const struct nd_acl *acl)
     nd_match_init(&m);
     nd_actions_init(&a);
 
+    /* "log(...); " when the ACL logs, placed as OVN 23.03 does. */
+    char *log = acl->log ? nd_xasprintf("%s; ", acl->log) : nd_xstrdup("");
+    char *pass = nd_xasprintf("%snext;", log);
     switch (acl->action) {
     case ND_ACL_ALLOW_STATELESS:
-        add(c, stage, prio, acl->match, "next;", acl->uuid);
+        add(c, stage, prio, acl->match, pass, acl->uuid);
         if (stateful) {
             add(c, acl->to_lport ? ND_S_LS_OUT_PRE_ACL : ND_S_LS_IN_PRE_ACL,
                 prio, acl->match, ND_REGBIT_ACL_STATELESS " = 1; next;",
@@ -275,7 +278,7 @@ build_acl(struct ls_ctx *c, const struct nd_acl *acl)
     case ND_ACL_ALLOW:
     case ND_ACL_ALLOW_RELATED:
         if (!stateful) {
-            add(c, stage, prio, acl->match, "next;", acl->uuid);
+            add(c, stage, prio, acl->match, pass, acl->uuid);
             break;
         }
         /* New connection (or one we blocked before): commit it. */
@@ -283,6 +286,9 @@ build_acl(struct ls_ctx *c, const struct nd_acl *acl)
         if (acl->label) {
             nd_a_stmt(&a, ND_REGBIT_ACL_LABEL " = 1");
             nd_a_set_int(&a, ND_REG_LABEL, acl->label);
+        }
+        if (acl->log) {
+            nd_a_stmt(&a, acl->log);
         }
         nd_a_next(&a);
         nd_m_pred(&m, ND_REGBIT_ACL_HINT_ALLOW_NEW " == 1");
@@ -294,14 +300,18 @@ build_acl(struct ls_ctx *c, const struct nd_acl *acl)
         nd_m_pred(&m, ND_REGBIT_ACL_HINT_ALLOW " == 1");
         nd_m_user(&m, acl->match);
         add(c, stage, prio, nd_match_cstr(&m),
-            acl->label ? nd_actions_cstr(&a) : "next;", acl->uuid);
+            acl->label ? nd_actions_cstr(&a) : pass, acl->uuid);
         break;
 
     case ND_ACL_DROP:
-    case ND_ACL_REJECT:
-        acl_verdict(acl, &a);
+    case ND_ACL_REJECT: {
+        struct nd_actions v;
+        nd_actions_init(&v);
+        acl_verdict(acl, &v);
+        nd_str_printf(&a.s, "%s%s", log, nd_actions_cstr(&v));
         if (!stateful) {
             add(c, stage, prio, acl->match, nd_actions_cstr(&a), acl->uuid);
+            nd_actions_destroy(&v);
             break;
         }
         /* (OVN 23.03 writes the reject variant as "(HINT) && MATCH"; the
@@ -316,7 +326,8 @@ build_acl(struct ls_ctx *c, const struct nd_acl *acl)
         }
         addb(c, stage, prio, &m, &a, acl->uuid);
         /* An established connection this ACL now forbids: mark it
-         * blocked, so its replies stop too. */
+         * blocked, so its replies stop too (logged first for reject,
+         * after the commit for drop, as OVN). */
         nd_match_destroy(&m);
         nd_match_init(&m);
         if (rej) {
@@ -326,16 +337,19 @@ build_acl(struct ls_ctx *c, const struct nd_acl *acl)
             nd_m_pred(&m, ND_REGBIT_ACL_HINT_BLOCK " == 1");
             nd_m_user(&m, acl->match);
         }
-        {
-            struct nd_actions b;
-            nd_actions_init(&b);
-            nd_a_stmt(&b, "ct_commit { ct_mark.blocked = 1; }");
-            nd_str_printf(&b.s, " %s", nd_actions_cstr(&a));
-            addb(c, stage, prio, &m, &b, acl->uuid);
-            nd_actions_destroy(&b);
-        }
+        char *blocked = rej
+            ? nd_xasprintf("%sct_commit { ct_mark.blocked = 1; }; %s", log,
+                           nd_actions_cstr(&v))
+            : nd_xasprintf("ct_commit { ct_mark.blocked = 1; }; %s%s", log,
+                           nd_actions_cstr(&v));
+        add(c, stage, prio, nd_match_cstr(&m), blocked, acl->uuid);
+        free(blocked);
+        nd_actions_destroy(&v);
         break;
     }
+    }
+    free(log);
+    free(pass);
     nd_match_destroy(&m);
     nd_actions_destroy(&a);
 }

@@ -211,6 +211,7 @@ acls_free(struct nd_acl *acls, size_t n)
     for (size_t i = 0; i < n; i++) {
         free(acls[i].match);
         free(acls[i].name);
+        free(acls[i].log);
     }
     free(acls);
 }
@@ -772,6 +773,30 @@ nd_model_add_acl(struct nd_model *m, struct nd_ls *ls, struct nd_pg *pg,
     acl.priority = (uint16_t) row->priority;
     acl.match = nd_xstrdup(row->match);
     acl.name = nd_xstrdup(row->name ? row->name : "");
+    if (row->log) {
+        /* log(name=..., severity=..., verdict=..., meter=...) */
+        static const char *const verdicts[] = {
+            [ND_ACL_ALLOW] = "allow", [ND_ACL_ALLOW_RELATED] = "allow",
+            [ND_ACL_ALLOW_STATELESS] = "allow", [ND_ACL_DROP] = "drop",
+            [ND_ACL_REJECT] = "reject",
+        };
+        struct nd_str l = ND_STR_INIT;
+        nd_str_put(&l, "log(");
+        if (row->name && *row->name) {
+            nd_str_put(&l, "name=");
+            nd_put_quoted_plain(&l, row->name);
+            nd_str_put(&l, ", ");
+        }
+        nd_str_printf(&l, "severity=%s, verdict=%s",
+                      row->severity && *row->severity ? row->severity : "info",
+                      verdicts[acl.action]);
+        if (row->meter && *row->meter) {
+            nd_str_put(&l, ", meter=");
+            nd_put_quoted_plain(&l, row->meter);
+        }
+        nd_str_putc(&l, ')');
+        acl.log = nd_str_steal(&l);
+    }
     const char *after = nd_smap_ref_get(&row->options, "apply-after-lb");
     acl.after_lb = after && !strcmp(after, "true");
     acl.label = (uint32_t) row->label;

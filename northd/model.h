@@ -93,6 +93,7 @@ struct nd_acl_row {
     int64_t priority;
     const char *name;                   /* or NULL */
     bool log;
+    const char *severity, *meter;       /* or NULL */
     int64_t label;
     struct nd_smap_ref options;         /* apply-after-lb */
 };
@@ -187,6 +188,7 @@ struct nd_acl {
     } action;
     char *match;
     char *name;                     /* NB ACL.name, "" if none (for logs) */
+    char *log;                      /* the log(...) statement, or NULL */
     bool after_lb;                  /* options:apply-after-lb */
     uint32_t label;
     bool valid;                     /* set by nd_model_finish(): every

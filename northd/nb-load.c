@@ -50,7 +50,8 @@ load_acl(struct nd_model *m, struct nd_ls *ls, struct nd_pg *pg,
     struct nd_acl_row row = {
         .uuid = uuid, .direction = acl->direction, .match = acl->match,
         .action = acl->action, .priority = acl->priority, .name = acl->name,
-        .log = acl->log, .label = acl->label, .options = options,
+        .log = acl->log, .severity = acl->severity, .meter = acl->meter,
+        .label = acl->label, .options = options,
     };
     nd_model_add_acl(m, ls, pg, &row);
     smap_ref_free(&options);

@@ -144,6 +144,19 @@ nd_str_free(struct nd_str *str)
     str->len = str->cap = 0;
 }
 
+void
+nd_put_quoted_plain(struct nd_str *s, const char *text)
+{
+    nd_str_putc(s, '"');
+    for (const char *p = text; *p; p++) {
+        if (*p == '"' || *p == '\\') {
+            nd_str_putc(s, '\\');
+        }
+        nd_str_putc(s, *p);
+    }
+    nd_str_putc(s, '"');
+}
+
 static uint32_t
 nd_hash_finish(uint32_t h)
 {

@@ -52,6 +52,9 @@ char *nd_str_steal(struct nd_str *);
 void nd_str_clear(struct nd_str *);
 void nd_str_free(struct nd_str *);
 
+/* Appends TEXT as a double-quoted string literal (escaping " and \). */
+void nd_put_quoted_plain(struct nd_str *, const char *text);
+
 /* 32-bit hashes (FNV-1a mixed with a final avalanche).  BASIS chains them. */
 uint32_t nd_hash_bytes(const void *, size_t, uint32_t basis);
 uint32_t nd_hash_str(const char *, uint32_t basis);

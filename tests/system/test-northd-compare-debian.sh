@@ -82,6 +82,14 @@ configure() {   # configure ref|loom: the same NB on either side
     nb "$w" acl-add sw1 from-lport 900 'udp' allow-stateless
     nb "$w" acl-add sw1 to-lport 800 'icmp4' allow
     nb "$w" acl-add sw1 from-lport 700 'ip4.src == 9.9.9.9' drop
+    # Logged ACLs, stateful and not, every verdict.
+    nb "$w" --log --name=web-in --severity=info acl-add sw1 to-lport 950 'tcp.dst == 8080' allow
+    nb "$w" --log --severity=alert acl-add pg1 from-lport 150 'inport == @pg1 && tcp.dst == 23' drop
+    nb "$w" --log --name=rej --meter=m1 acl-add sw1 from-lport 640 'udp.dst == 9' reject
+    nb "$w" --log acl-add pg1 to-lport 140 'outport == @pg1 && udp.dst == 7' allow-related
+    nb "$w" --log --severity=warning acl-add pg1 to-lport 130 'outport == @pg1 && udp.dst == 9' reject
+    nb "$w" --log --label=77 acl-add pg1 from-lport 120 'inport == @pg1 && udp.dst == 99' allow-related
+    nb "$w" --log acl-add sw1 from-lport 100 'udp.dst == 5' allow-stateless
     # Native DHCPv4: a stateful switch, a stateless one, one without ACLs.
     local d1 d2 d3
     d1=$(nb "$w" create DHCP_Options cidr=10.0.0.0/24 \
