@@ -1052,6 +1052,108 @@ route_port(const struct nd_lr *lr, const struct nd_route *r, size_t *net)
     return NULL;
 }
 
+/* The enabled port with an IPv4 network containing NH, and that network's
+ * index in *NET; NULL if none. */
+static const struct nd_lrp *
+port_for_nexthop4(const struct nd_lr *lr, uint32_t nh, size_t *net)
+{
+    for (size_t i = 0; i < lr->n_ports; i++) {
+        const struct nd_lrp *p = lr->ports[i];
+        for (size_t k = 0; p->enabled && k < p->nets.n_ip4; k++) {
+            if (nd_ip4_in(nh, &p->nets.ip4[k])) {
+                *net = k;
+                return p;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Router policies (lr_in_policy, lr_in_policy_ecmp): allow, drop, and
+ * reroute to one next hop or (ECMP) several. */
+static void
+build_policies(struct lr_ctx *c)
+{
+    const struct nd_lr *lr = c->lr;
+    uint64_t group = 0;
+    for (size_t i = 0; i < lr->n_policies; i++) {
+        const struct nd_policy *pol = &lr->policies[i];
+        struct nd_actions a;
+        nd_actions_init(&a);
+        if (pol->pkt_mark && pol->action != ND_POL_DROP) {
+            nd_a_set_int(&a, "pkt.mark", pol->pkt_mark);
+        }
+        if (pol->action == ND_POL_DROP) {
+            nd_a_drop(&a);
+        } else if (pol->action == ND_POL_ALLOW) {
+            nd_a_stmt(&a, ND_REG_ECMP_GROUP " = 0");
+            nd_a_next(&a);
+        } else {
+            const struct nd_lrp **ports = nd_xcalloc(pol->n_nexthops,
+                                                     sizeof *ports);
+            size_t *nets = nd_xcalloc(pol->n_nexthops, sizeof *nets);
+            bool ok = true;
+            for (size_t k = 0; k < pol->n_nexthops && ok; k++) {
+                ports[k] = port_for_nexthop4(lr, pol->nexthops[k], &nets[k]);
+                ok = ports[k] != NULL;
+            }
+            if (!ok) {
+                char buf[ND_IP4_STRLEN];
+                nd_warn("Logical_Router_Policy (%s) on router \"%s\": no "
+                        "router port reaches next hop %s; skipping it",
+                        pol->uuid, lr->name,
+                        nd_ip4_str(pol->nexthops[0], buf));
+                free(ports);
+                free(nets);
+                nd_actions_destroy(&a);
+                continue;
+            }
+            struct nd_actions hop;
+            for (size_t k = 0; k < pol->n_nexthops; k++) {
+                nd_actions_init(&hop);
+                nd_a_set_ip4(&hop, "reg0", pol->nexthops[k]);
+                nd_a_set_ip4(&hop, "reg1", ports[k]->nets.ip4[nets[k]].addr);
+                nd_a_set_mac(&hop, "eth.src", &ports[k]->nets.mac);
+                nd_a_set_port(&hop, "outport", ports[k]->name);
+                nd_a_stmt(&hop, "flags.loopback = 1");
+                if (pol->n_nexthops == 1) {
+                    nd_str_printf(&a.s, "%s%s", a.s.len ? " " : "",
+                                  nd_actions_cstr(&hop));
+                    nd_a_stmt(&a, ND_REG_ECMP_GROUP " = 0");
+                    nd_a_next(&a);
+                } else {
+                    if (k == 0) {
+                        group++;
+                    }
+                    nd_a_next(&hop);
+                    char match[96];
+                    snprintf(match, sizeof match, ND_REG_ECMP_GROUP " == %"
+                             PRIu64 " && reg8[16..31] == %zu", group, k + 1);
+                    add(c, ND_S_LR_IN_POLICY_ECMP, 100, match,
+                        nd_actions_cstr(&hop), pol->uuid);
+                }
+                nd_actions_destroy(&hop);
+            }
+            if (pol->n_nexthops > 1) {
+                nd_a_set_int(&a, ND_REG_ECMP_GROUP, group);
+                struct nd_str sel = ND_STR_INIT;
+                nd_str_put(&sel, "reg8[16..31] = select(");
+                for (size_t k = 0; k < pol->n_nexthops; k++) {
+                    nd_str_printf(&sel, "%s%zu", k ? ", " : "", k + 1);
+                }
+                nd_str_putc(&sel, ')');
+                nd_a_stmt(&a, nd_str_cstr(&sel));
+                nd_str_free(&sel);
+            }
+            free(ports);
+            free(nets);
+        }
+        add(c, ND_S_LR_IN_POLICY, pol->priority, pol->match,
+            nd_actions_cstr(&a), pol->uuid);
+        nd_actions_destroy(&a);
+    }
+}
+
 static bool
 same_route(const struct nd_route *a, const struct nd_route *b)
 {
@@ -1077,6 +1179,7 @@ build_routing(struct lr_ctx *c)
         NULL);
     add(c, ND_S_LR_IN_IP_ROUTING_ECMP, 0, "1", "drop;", NULL);
     add(c, ND_S_LR_IN_POLICY, 0, "1", ND_REG_ECMP_GROUP " = 0; next;", NULL);
+    build_policies(c);
     add(c, ND_S_LR_IN_POLICY_ECMP, 150, ND_REG_ECMP_GROUP " == 0", "next;",
         NULL);
     add(c, ND_S_LR_IN_POLICY_ECMP, 0, "1", "drop;", NULL);

@@ -277,6 +277,11 @@ nd_model_destroy(struct nd_model *m)
         }
         free(lr->routes);
         free(lr->nats);
+        for (size_t j = 0; j < lr->n_policies; j++) {
+            free(lr->policies[j].match);
+            free(lr->policies[j].nexthops);
+        }
+        free(lr->policies);
         free(lr->lbs);
         free(lr->l3gw_chassis);
         free(lr->name);
@@ -712,6 +717,76 @@ nd_model_add_nat(struct nd_model *m, struct nd_lr *lr,
                        sizeof *lr->nats);
     lr->nats[lr->n_nats] = nat;
     return &lr->nats[lr->n_nats++];
+}
+
+struct nd_policy *
+nd_model_add_policy(struct nd_model *m, struct nd_lr *lr,
+                    const struct nd_policy_row *row)
+{
+    static const char T[] = "Logical_Router_Policy";
+    char err[ND_ERR_LEN];
+    struct nd_policy p;
+    memset(&p, 0, sizeof p);
+    const char *label = row->match ? row->match : "";
+    assert(lr && !m->finished);
+    if (!parse_uuid(row->uuid, p.uuid)) {
+        SKIP(m, T, label, row->uuid, "bad uuid");
+        return NULL;
+    }
+    if (row->priority < 0 || row->priority > 32767) {
+        SKIP(m, T, label, row->uuid, "priority %lld out of range 0..32767",
+             (long long) row->priority);
+        return NULL;
+    }
+    const char *a = row->action ? row->action : "";
+    if (!strcmp(a, "allow")) {
+        p.action = ND_POL_ALLOW;
+    } else if (!strcmp(a, "drop")) {
+        p.action = ND_POL_DROP;
+    } else if (!strcmp(a, "reroute")) {
+        p.action = ND_POL_REROUTE;
+    } else {
+        SKIP(m, T, label, row->uuid, "bad action \"%s\"", a);
+        return NULL;
+    }
+    if (!row->match || !*row->match) {
+        SKIP(m, T, label, row->uuid, "empty match");
+        return NULL;
+    }
+    if (p.action == ND_POL_REROUTE) {
+        if (!row->n_nexthops) {
+            SKIP(m, T, label, row->uuid, "reroute without a next hop");
+            return NULL;
+        }
+        p.nexthops = nd_xcalloc(row->n_nexthops, sizeof *p.nexthops);
+        for (size_t i = 0; i < row->n_nexthops; i++) {
+            struct nd_ip4 nh;
+            if (!parse_ip4(row->nexthops[i], false, &nh, err)) {
+                SKIP(m, T, label, row->uuid, "nexthop: %s (IPv4 only yet)",
+                     err);
+                free(p.nexthops);
+                return NULL;
+            }
+            p.nexthops[p.n_nexthops++] = nh.addr;
+        }
+    }
+    if (row->pkt_mark) {
+        char *end;
+        unsigned long v = strtoul(row->pkt_mark, &end, 10);
+        if (*end || end == row->pkt_mark || v > UINT32_MAX) {
+            SKIP(m, T, label, row->uuid, "bad pkt_mark \"%s\"",
+                 row->pkt_mark);
+            free(p.nexthops);
+            return NULL;
+        }
+        p.pkt_mark = (uint32_t) v;
+    }
+    p.priority = (uint16_t) row->priority;
+    p.match = nd_xstrdup(row->match);
+    lr->policies = nd_grow(lr->policies, &lr->cap_policies, lr->n_policies,
+                           sizeof *lr->policies);
+    lr->policies[lr->n_policies] = p;
+    return &lr->policies[lr->n_policies++];
 }
 
 static bool

@@ -78,6 +78,12 @@ struct nd_lrp_row {
     const char *const *gw_chassis; const int64_t *gw_priorities;
     size_t n_gw_chassis;
 };
+struct nd_policy_row {                  /* Logical_Router_Policy */
+    const char *uuid, *match, *action;
+    int64_t priority;
+    const char *const *nexthops; size_t n_nexthops;  /* reroute */
+    const char *pkt_mark;               /* options:pkt_mark, or NULL */
+};
 struct nd_nat_row {
     const char *uuid, *type, *external_ip, *logical_ip;
     const char *logical_port, *external_mac;   /* or NULL */
@@ -277,6 +283,17 @@ struct nd_lrp {
     uint32_t cr_key;
 };
 
+/* A router policy (IPv4 next hops only yet). */
+struct nd_policy {
+    char uuid[ND_UUID_LEN + 1];
+    uint16_t priority;
+    char *match;
+    enum { ND_POL_ALLOW, ND_POL_DROP, ND_POL_REROUTE } action;
+    uint32_t *nexthops;
+    size_t n_nexthops;
+    uint32_t pkt_mark;              /* 0: none */
+};
+
 /* A NAT rule: snat and dnat_and_snat (on a distributed gateway port or a
  * gateway router), dnat (gateway routers only yet). */
 struct nd_nat {
@@ -306,6 +323,8 @@ struct nd_lr {
     size_t n_routes, cap_routes;
     struct nd_nat *nats;
     size_t n_nats, cap_nats;
+    struct nd_policy *policies;
+    size_t n_policies, cap_policies;
     struct nd_lrp *dgp;             /* its distributed gateway port */
     char *l3gw_chassis;             /* options:chassis: a gateway router */
     struct nd_lb **lbs;             /* load balancers (gateway routers) */
@@ -344,6 +363,8 @@ struct nd_route *nd_model_add_route(struct nd_model *, struct nd_lr *,
 /* A NAT rule of LR (IPv4 snat only yet; others are logged and skipped). */
 struct nd_nat *nd_model_add_nat(struct nd_model *, struct nd_lr *,
                                 const struct nd_nat_row *);
+struct nd_policy *nd_model_add_policy(struct nd_model *, struct nd_lr *,
+                                      const struct nd_policy_row *);
 /* An ACL belongs to a switch (LS != NULL) or a port group (PG != NULL). */
 struct nd_acl *nd_model_add_acl(struct nd_model *, struct nd_ls *,
                                 struct nd_pg *, const struct nd_acl_row *);

@@ -229,9 +229,23 @@ load_router(struct nd_model *m, const struct nbrec_logical_router *nlr,
             }
         }
     }
-    if (nlr->n_policies) {
-        nd_warn("Logical_Router \"%s\" (%s): router policies are not "
-                "supported yet; ignoring them", nlr->name, uuid);
+    for (size_t i = 0; i < nlr->n_policies; i++) {
+        const struct nbrec_logical_router_policy *pol = nlr->policies[i];
+        if (!pol) {
+            continue;
+        }
+        char puuid[UUID_LEN + 1];
+        uuid_str(&pol->header_, puuid);
+        /* nexthops, or the older single nexthop column. */
+        const char *one[1] = { pol->nexthop };
+        nd_model_add_policy(m, lr, &(struct nd_policy_row) {
+            .uuid = puuid, .match = pol->match, .action = pol->action,
+            .priority = pol->priority,
+            .nexthops = pol->n_nexthops ? (const char *const *) pol->nexthops
+                                        : one,
+            .n_nexthops = pol->n_nexthops ? pol->n_nexthops
+                                          : pol->nexthop ? 1 : 0,
+            .pkt_mark = ovsdb_smap_get(&pol->options, "pkt_mark") });
     }
 }
 

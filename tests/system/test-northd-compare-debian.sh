@@ -7,7 +7,7 @@
 # port with two gateway chassis, SNAT and floating IPs (distributed and
 # centralized), a gateway router with SNAT, a floating IP and a load
 # balancer, switch load balancers with and without ACLs, a load balancer
-# group).  Their Southbound contents must agree: every logical
+# group, router policies).  Their Southbound contents must agree: every logical
 # flow (modulo whitespace), every
 # Port_Binding's type/options/mac/port_security, Multicast_Group membership
 # and keys, Port_Group and Address_Set contents.  Then loom-northd alone:
@@ -113,6 +113,12 @@ configure() {   # configure ref|loom: the same NB on either side
         -- lr-nat-add lr0 snat 172.24.0.11 20.0.0.3 \
         -- lr-nat-add lr0 dnat_and_snat 172.24.0.50 10.0.0.2 vm2 00:00:00:00:aa:02 \
         -- lr-nat-add lr0 dnat_and_snat 172.24.0.51 20.0.0.4
+    # Router policies: reroute (one and two next hops), drop, allow, pkt_mark.
+    nb "$w" lr-policy-add lr0 1000 "ip4.src == 10.0.0.1" reroute 20.0.0.9 \
+        -- lr-policy-add lr0 900 "ip4.dst == 8.8.8.8" drop \
+        -- lr-policy-add lr0 800 "ip4.dst == 9.9.9.9" allow \
+        -- lr-policy-add lr0 700 "ip4.src == 10.0.0.2" reroute 20.0.0.7,20.0.0.8 \
+        -- lr-policy-add lr0 600 "ip4.src == 10.0.0.3" allow pkt_mark=5
     # Load balancers: on a switch with ACLs, and on one without.
     nb "$w" lb-add lb1 30.0.0.100:80 20.0.0.3:8080,20.0.0.5:8080 tcp \
         -- ls-lb-add sw1 lb1 \
