@@ -791,9 +791,13 @@ ofp_decode_flow_stats_reply(const uint8_t *msg, size_t len,
             return ofp_xasprintf("flow stats entry length %zu invalid", elen);
         }
         struct ofp_flow *f;
-        *flows = realloc(*flows, (*n + 1) * sizeof **flows);
-        if (!*flows) {
-            abort();
+        if (*n == 0 || !(*n & (*n - 1))) {
+            /* Capacity doubles at powers of two: O(1) amortised per flow
+             * over a 100,000-flow dump. */
+            *flows = realloc(*flows, (*n ? 2 * *n : 16) * sizeof **flows);
+            if (!*flows) {
+                abort();
+            }
         }
         f = &(*flows)[*n];
         ofp_flow_init(f);

@@ -258,7 +258,8 @@ char *ofp_decode_features_reply(const uint8_t *msg, size_t len,
                                 struct ofp_features *);
 
 /* Multipart flow-stats reply: appends decoded flows to *FLOWS (array grown
- * with realloc, *N updated).  *MORE tells if more replies follow. */
+ * with realloc, *N updated; start from NULL and 0 and keep passing the same
+ * pair).  *MORE tells if more replies follow. */
 char *ofp_decode_flow_stats_reply(const uint8_t *msg, size_t len,
                                   struct ofp_flow **flows, size_t *n,
                                   bool *more);

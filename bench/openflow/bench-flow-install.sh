@@ -11,7 +11,8 @@
 # each time; both tools parse the same text file, so the timing covers text
 # parsing, encoding, the socket and ovs-vswitchd's own bundle commit (which
 # dominates).  Prints the median wall time and flows/s of each tool and the
-# ratio (>1: Loom is faster).
+# ratio (>1: Loom is faster).  Then reads the table back with each tool's
+# dump-flows and parses the file without a switch (parse-flows), as ratios.
 set -u
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 : "${LOOM_BUILD:=$SRC/build}"
@@ -69,9 +70,28 @@ for r in $(seq "$REPS"); do
     run ovs >>"$SB_DIR/ovs.t"
     run loom >>"$SB_DIR/loom.t"
 done
+# Reading the same table back, and text parsing alone (no switch).
+timeit() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null 2>>"$SB_DIR/ovs-ofctl.log" || exit 1
+           t1=$(date +%s.%N); awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f\n", b - a }'; }
+: >"$SB_DIR/ldump.t"; : >"$SB_DIR/odump.t"; : >"$SB_DIR/lparse.t"; : >"$SB_DIR/oparse.t"
+for r in $(seq "$REPS"); do
+    timeit ovs-ofctl -O OpenFlow15 dump-flows --no-stats br-int >>"$SB_DIR/odump.t"
+    timeit "$OFCTL" --timeout=600000 dump-flows "$SW" >>"$SB_DIR/ldump.t"
+    timeit ovs-ofctl -O OpenFlow15 parse-flows "$SB_DIR/flows.txt" >>"$SB_DIR/oparse.t"
+    timeit "$OFCTL" parse-flows "$SB_DIR/flows.txt" >>"$SB_DIR/lparse.t"
+done
+report() {  # report WHAT OVS_FILE LOOM_FILE
+    local o l
+    o=$(median <"$2"); l=$(median <"$3")
+    printf '%-34s ovs-ofctl %7.3f s   loom-ofctl %7.3f s   ratio %.2f\n' "$1" "$o" "$l" \
+        "$(awk -v a="$o" -v b="$l" 'BEGIN { print a / b }')"
+}
+
 ovs_t=$(median <"$SB_DIR/ovs.t")
 loom_t=$(median <"$SB_DIR/loom.t")
 printf 'flows: %d in one bundle, %d runs each (median)\n' "$N" "$REPS"
 printf 'ovs-ofctl --bundle add-flows: %8.3f s  %10.0f flow_mods/s\n' "$ovs_t" "$(awk -v n="$N" -v t="$ovs_t" 'BEGIN { print n / t }')"
 printf 'loom-ofctl add-flows --bundle: %7.3f s  %10.0f flow_mods/s\n' "$loom_t" "$(awk -v n="$N" -v t="$loom_t" 'BEGIN { print n / t }')"
 printf 'ratio (ovs-ofctl time / loom-ofctl time): %.2f\n' "$(awk -v a="$ovs_t" -v b="$loom_t" 'BEGIN { print a / b }')"
+report "dump-flows of the installed table:" "$SB_DIR/odump.t" "$SB_DIR/ldump.t"
+report "parse-flows (text only, no switch):" "$SB_DIR/oparse.t" "$SB_DIR/lparse.t"
