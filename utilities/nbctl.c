@@ -1221,12 +1221,8 @@ static int route_cmp(const void *a_, const void *b_)
     if (c) {
         return c;
     }
-    if (a->nh_ok && b->nh_ok) {
-        c = ctl_ip_compare(&a->nh, &b->nh);
-        if (c) {
-            return c;
-        }
-    }
+    /* Nexthops compare as text (ovn-nbctl lists 10.0.1.231 before
+     * 10.0.1.65), prefixes numerically. */
     return strcmp(a->nexthop, b->nexthop);
 }
 
@@ -2593,6 +2589,7 @@ static void cmd_lb_add(struct ctl_ctx *ctx, struct ctl_command *cmd)
     free(list);
 
     struct ctl_row *lb = add_dup ? NULL : lb_lookup(ctx, name, false);
+    bool created = !lb;
     if (lb) {
         if (ctl_get_map_value(ctx, lb, "vips", vip)) {
             if (!may_exist) {
@@ -2607,8 +2604,12 @@ static void cmd_lb_add(struct ctl_ctx *ctx, struct ctl_command *cmd)
     json_t *key = json_pack("[s]", vip);
     ctl_delete_elems(ctx, lb, "vips", key, true);
     ctl_insert_elems(ctx, lb, "vips", json_pack("[[ss]]", vip, ips));
-    /* Like ovn-nbctl: "tcp" unless told otherwise, even without ports. */
-    ctl_set_string(ctx, lb, "protocol", proto ? proto : "tcp");
+    /* Like ovn-nbctl: a new load balancer is "tcp" unless told otherwise
+     * (even without ports); an existing one keeps its protocol unless one
+     * is given. */
+    if (proto || created) {
+        ctl_set_string(ctx, lb, "protocol", proto ? proto : "tcp");
+    }
     if (ctl_has_option(cmd, "--reject") || ctl_has_option(cmd, "--event")) {
         const char *key = ctl_has_option(cmd, "--reject") ? "reject"
                                                           : "event";
@@ -2620,8 +2621,9 @@ static void cmd_lb_add(struct ctl_ctx *ctx, struct ctl_command *cmd)
 
 static void cmd_lb_del(struct ctl_ctx *ctx, struct ctl_command *cmd)
 {
-    struct ctl_row *lb = lb_lookup(ctx, cmd->argv[1],
-                                   !ctl_has_option(cmd, "--if-exists"));
+    /* Like ovn-nbctl, deleting a load balancer that is not there is no
+     * error (with or without --if-exists). */
+    struct ctl_row *lb = lb_lookup(ctx, cmd->argv[1], false);
     if (!lb) {
         return;
     }
@@ -2635,6 +2637,11 @@ static void cmd_lb_del(struct ctl_ctx *ctx, struct ctl_command *cmd)
             return;
         }
         ctl_fatal("vip %s is not part of the load balancer.", vip);
+    }
+    if (json_array_size(ctl_get(ctx, lb, "vips")) == 1) {
+        /* Its last VIP: ovn-nbctl then deletes the load balancer. */
+        ctl_delete(ctx, lb);
+        return;
     }
     ctl_delete_elems(ctx, lb, "vips", json_pack("[s]", vip), true);
 }

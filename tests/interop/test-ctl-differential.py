@@ -32,7 +32,7 @@ def gen(rng, n):
     lrp = ["rp%d" % i for i in range(5)]
     pg = ["pg%d" % i for i in range(3)]
     for _ in range(n):
-        k = rng.randrange(22)
+        k = rng.randrange(32)
         mac = "00:00:00:00:%02x:%02x" % (rng.randrange(4), rng.randrange(256))
         ip = "10.%d.%d.%d" % (rng.randrange(3), rng.randrange(3),
                               rng.randrange(1, 250))
@@ -90,9 +90,43 @@ def gen(rng, n):
                          str(rng.choice([100, 200, 1000])),
                          rng.choice(["ip4", "ip6", "tcp.dst == 80"]),
                          rng.choice(["allow", "drop", "allow-related"])]
-        else:
+        elif k == 21:
             yield ["acl-del", rng.choice(sw + pg)] + (
                 [rng.choice(["from-lport", "to-lport"])] if rng.random() < 0.5 else [])
+        elif k == 22:
+            yield may + ["lb-add", rng.choice(["lb0", "lb1"]),
+                         "30.0.0.%d:80" % rng.randrange(1, 4),
+                         "%s:8080" % ip] + ([rng.choice(["tcp", "udp"])]
+                                            if rng.random() < 0.5 else [])
+        elif k == 23:
+            yield ife + ["lb-del", rng.choice(["lb0", "lb1"])] + (
+                ["30.0.0.%d:80" % rng.randrange(1, 4)] if rng.random() < 0.5 else [])
+        elif k == 24:
+            yield may + ["ls-lb-add", rng.choice(sw), rng.choice(["lb0", "lb1"])]
+        elif k == 25:
+            yield may + ["lr-policy-add", rng.choice(rt),
+                         str(rng.choice([10, 20])),
+                         rng.choice(["ip4", "ip4.src == 10.0.0.0/8"]),
+                         rng.choice(["allow", "drop"])]
+        elif k == 26:
+            yield ["lr-policy-del", rng.choice(rt)] + (
+                [str(rng.choice([10, 20]))] if rng.random() < 0.5 else [])
+        elif k == 27:
+            yield may + ["qos-add", rng.choice(sw), "from-lport",
+                         str(rng.choice([10, 20])), rng.choice(["ip4", "ip6"]),
+                         "rate=%d" % rng.randrange(1, 1000)]
+        elif k == 28:
+            yield may + ["lr-nat-add", rng.choice(rt),
+                         rng.choice(["dnat", "dnat_and_snat"]),
+                         "172.17.0.%d" % rng.randrange(1, 4), ip]
+        elif k == 29:
+            yield ["pg-set-ports", rng.choice(pg)] + rng.sample(lsp, rng.randrange(1, 3))
+        elif k == 30:
+            yield may + ["lsp-add", rng.choice(sw), rng.choice(lsp),
+                         rng.choice(lsp), str(rng.randrange(1, 5))]
+        else:
+            yield ["--ecmp"] + ["lr-route-add", rng.choice(rt),
+                                "192.168.%d.0/24" % rng.randrange(4), ip]
 
 
 def strip_uuids(text):
@@ -107,6 +141,11 @@ def strip_uuids(text):
     return "\n".join(out)
 
 
+def no_uuid_col(text):
+    """Drops lb-list's UUID column (the first 40 characters)."""
+    return "\n".join(line[40:] for line in text.splitlines())
+
+
 def snapshot(tool):
     """Everything the two databases must agree on, without UUIDs."""
     def run(*args):
@@ -118,15 +157,23 @@ def snapshot(tool):
         name = line.split()[1].strip("()")
         snap.append("lsp-list %s:\n%s" % (name, strip_uuids(run("lsp-list", name))))
         snap.append("acl-list %s:\n%s" % (name, run("--type=switch", "acl-list", name)))
+        snap.append("qos-list %s:\n%s" % (name, run("qos-list", name)))
+        snap.append("ls-lb-list %s:\n%s" % (name, no_uuid_col(run("ls-lb-list", name))))
     for line in run("lr-list").splitlines():
         name = line.split()[1].strip("()")
         snap.append("lrp-list %s:\n%s" % (name, strip_uuids(run("lrp-list", name))))
         snap.append("routes %s:\n%s" % (name, run("lr-route-list", name)))
         snap.append("nats %s:\n%s" % (name, run("lr-nat-list", name)))
+        snap.append("policies %s:\n%s" % (name, run("lr-policy-list", name)))
     rows = run("--format=csv", "--no-headings",
                "--columns=name,addresses,port_security,type,options,enabled",
                "list", "Logical_Switch_Port")
     snap.append("ports:\n" + "\n".join(sorted(rows.splitlines())))
+    snap.append("lb-list:\n" + no_uuid_col(run("lb-list")))
+    rows = run("--format=csv", "--no-headings",
+               "--columns=name,parent_name,tag_request", "list",
+               "Logical_Switch_Port")
+    snap.append("parents:\n" + "\n".join(sorted(rows.splitlines())))
     rows = run("--bare", "--columns=name", "list", "Port_Group")
     for name in sorted(rows.split()):
         snap.append("pg %s:\n%s" % (name, run("--type=port-group", "acl-list", name)))
