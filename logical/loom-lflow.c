@@ -6,7 +6,7 @@
  *                      [--table N] [--priority N] [--egress] [--router]
  *                      [--chassis-resident PORT ...] [--conj-id N]
  *                      'MATCH' 'ACTIONS'
- *   loom-lflow parse-sb --db REMOTE [--chassis NAME] [--print-flows]
+ *   loom-lflow parse-sb --db REMOTE [--chassis NAME [--local-only]] [--print-flows]
  *                      [--verbose] [--quiet] [--timeout SECS]
  *   loom-lflow install --bridge-socket PATH [--replace] [--timeout SECS] FILE
  *   loom-lflow install --dry-run FILE
@@ -19,18 +19,21 @@
  * Datapath_Binding, Port_Binding, Multicast_Group, Address_Set, Port_Group,
  * Chassis, Meter, Meter_Band) and compiles every Logical_Flow the way
  * loom-controller would on chassis --chassis (default: none, so every
- * is_chassis_resident() is false).  A flow with a logical_dp_group is
- * compiled once for EACH datapath of the group (metadata and port keys
- * differ per datapath, as on a chassis); it counts as compiled only if
- * every datapath compiled.  Each failure prints the flow's uuid, datapath,
- * stage, match and actions (on stderr).  The last line is "compiled N of M
- * logical flows, K errors" (N + K == M; on stdout, or on stderr with
- * --print-flows so that stdout can be piped into install); exit 0 iff
- * K == 0.  Lookups are O(1)
- * (replica hash indexes: Port_Binding by logical_port, Multicast_Group by
- * (datapath, name), Address_Set and Port_Group by name), so a whole SB
- * compiles in O(total flows produced); nothing is kept after a flow is
- * printed, so memory is the replica plus the largest single flow.
+ * is_chassis_resident() is false).  --local-only (with --chassis) skips, as
+ * ovn-controller does, flows whose tags:in_out_port names a port bound
+ * elsewhere.  A flow with a logical_dp_group is compiled once for EACH
+ * datapath of the group (metadata and port keys differ per datapath, as on
+ * a chassis); it counts as compiled only if every datapath compiled.  Each
+ * failure prints the flow's uuid, datapath, stage, match and actions (on
+ * stderr).  The last line is "compiled N of M logical flows, K errors"
+ * (N + K == M; on stdout, or on stderr with --print-flows so that stdout
+ * can be piped into install); exit 0 iff K == 0.
+ * Cost: lookups are O(1) (replica hash indexes: Port_Binding by
+ * logical_port, Multicast_Group by (datapath, name), Address_Set and
+ * Port_Group by name), so a whole SB compiles in O(flows produced); nothing
+ * is kept after a flow is printed, so memory is the replica plus the
+ * largest single flow (bench/lflow-compile: the 20,000-port SB's ~180,000
+ * logical flows, see docs/performance.md).
  * Port groups: OVN 23.03's northd writes them per datapath as
  * "<datapath tunnel key>_<name>"; "@name" is looked up that way first, then
  * as plain "name".  Meters named by log(meter=...) are resolved from the SB
@@ -560,6 +563,29 @@ static uint32_t sb_meter_id(const void *aux, const char *spec)
     return id;
 }
 
+/* --local-only: ovn-sb(5)'s tags:in_out_port names a port the flow's
+ * match requires as inport (switch ingress) or outport (switch egress); a
+ * chassis skips the flow unless that port can be seen there.  Ports that
+ * exist on every chassis (patch, localport, localnet, l2gateway, vtep...)
+ * always can; a VIF, virtual, external, chassisredirect or l3gateway port
+ * only where it is bound.  A port missing from the SB: never. */
+static bool needed_on_chassis(const struct sb_ctx *sc, const struct sbrec_logical_flow *lf)
+{
+    const char *io_port = ovsdb_smap_get(&lf->tags, "in_out_port");
+    if (!io_port) return true;
+    const struct sbrec_port_binding *pb = sb_find_port(sc, io_port);
+    if (!pb) return false;
+    static const char *const bound_types[] = {
+        "", "virtual", "external", "chassisredirect", "l3gateway",
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(bound_types); i++) {
+        if (!strcmp(pb->type, bound_types[i])) {
+            return pb->chassis && !strcmp(pb->chassis->name, sc->chassis);
+        }
+    }
+    return true;
+}
+
 static bool dp_is_switch(const struct sbrec_datapath_binding *dp)
 {
     if (ovsdb_smap_get(&dp->external_ids, "logical-router")) return false;
@@ -569,7 +595,7 @@ static bool dp_is_switch(const struct sbrec_datapath_binding *dp)
 struct parse_sb_opts {
     const char *db;
     const char *chassis;
-    bool print_flows, verbose, quiet;
+    bool print_flows, verbose, quiet, local_only;
     int timeout_ms;
 };
 
@@ -608,6 +634,9 @@ static void usage_parse_sb(FILE *f)
             "'compiled N of M logical flows, K errors' (exit 0 iff K is 0).\n"
             "  --db REMOTE       unix:PATH, tcp:IP:PORT or a socket path\n"
             "  --chassis NAME    is_chassis_resident() is true for ports bound to NAME\n"
+            "  --local-only      with --chassis: skip flows whose tags:in_out_port is a port\n"
+            "                    not bound there (as ovn-controller does); they are left\n"
+            "                    out of M in the summary\n"
             "  --print-flows     print the OpenFlow flows (then groups and meters),\n"
             "                    each logical flow introduced by a '# UUID ...' line;\n"
             "                    the summary then goes to stderr (stdout is install's input)\n"
@@ -645,6 +674,8 @@ static int cmd_parse_sb(int argc, char *argv[])
         } else if (!strcmp(a, "--timeout")) {
             if (parse_uint(a, val, 86400, &v)) goto out;
             o.timeout_ms = (int) v * 1000;
+        } else if (!strcmp(a, "--local-only")) {
+            o.local_only = true;
         } else if (!strcmp(a, "--print-flows")) {
             o.print_flows = true;
         } else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
@@ -664,16 +695,20 @@ static int cmd_parse_sb(int argc, char *argv[])
         fprintf(stderr, "loom-lflow: parse-sb needs --db REMOTE\n");
         goto out;
     }
+    if (o.local_only && !o.chassis) {
+        fprintf(stderr, "loom-lflow: parse-sb --local-only needs --chassis NAME\n");
+        goto out;
+    }
 
     /* Replicate what compiling reads, nothing more (a 20,000-port SB has
      * ~10^5 Port_Binding columns we never look at). */
     static const struct { const char *table, *columns[6]; } monitor[] = {
         { "Logical_Flow", { "logical_datapath", "logical_dp_group", "pipeline",
                             "table_id", "priority", NULL } },
-        { "Logical_Flow", { "match", "actions", "external_ids", NULL } },
+        { "Logical_Flow", { "match", "actions", "external_ids", "tags", NULL } },
         { "Logical_DP_Group", { "datapaths", NULL } },
         { "Datapath_Binding", { "tunnel_key", "external_ids", NULL } },
-        { "Port_Binding", { "logical_port", "datapath", "tunnel_key", "chassis", NULL } },
+        { "Port_Binding", { "logical_port", "datapath", "tunnel_key", "chassis", "type", NULL } },
         { "Multicast_Group", { "datapath", "name", "tunnel_key", NULL } },
         { "Address_Set", { "name", "addresses", NULL } },
         { "Port_Group", { "name", "ports", NULL } },
@@ -723,9 +758,14 @@ static int cmd_parse_sb(int argc, char *argv[])
     ctx.port_ofport = NULL;
 
     size_t n_lflows = 0, n_ok = 0, n_errors = 0, n_of_flows = 0, n_compiles = 0;
+    size_t n_skipped = 0;
     const struct sbrec_logical_flow *lf;
     SBREC_LOGICAL_FLOW_FOR_EACH (lf, r) {
         n_lflows++;
+        if (o.local_only && !needed_on_chassis(&sc, lf)) {
+            n_skipped++;
+            continue;
+        }
         const struct sbrec_datapath_binding *one[1];
         const struct sbrec_datapath_binding *const *dps;
         size_t n_dps;
@@ -820,7 +860,12 @@ static int cmd_parse_sb(int argc, char *argv[])
     FILE *sum = o.print_flows ? stderr : stdout;
     fprintf(sum, "%zu compilations (logical flow x datapath), %zu OpenFlow flows, "
             "%zu groups, %zu meters\n", n_compiles, n_of_flows, sc.groups.n, sc.meters.n);
-    fprintf(sum, "compiled %zu of %zu logical flows, %zu errors\n", n_ok, n_lflows, n_errors);
+    if (o.local_only) {
+        fprintf(sum, "%zu logical flows skipped: their in_out_port is not on chassis %s\n",
+                n_skipped, o.chassis);
+    }
+    fprintf(sum, "compiled %zu of %zu logical flows, %zu errors\n", n_ok, n_lflows - n_skipped,
+            n_errors);
     status = n_errors ? 1 : 0;
 out:
     fflush(stdout);

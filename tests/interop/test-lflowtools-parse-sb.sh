@@ -193,6 +193,19 @@ n_gap=$((n_of - $(grep -c '^table=' "$SB_DIR/encodable.txt")))
 "$LFLOW" install --dry-run "$SB_DIR/encodable.txt" >"$SB_DIR/plain.txt" || sb_fail "install --dry-run rejected parse-sb's flows"
 echo "ovn-northd: $n_of OpenFlow flows; install parses all but $n_gap (packet-ins with data/result/meter_id: openflow/ gap)"
 
+# --local-only: on a chassis with no VIF bound, the flows tagged with a
+# VIF's in_out_port are skipped (as ovn-controller skips them); the rest
+# still all compile.
+"$LFLOW" parse-sb --db "$(sb_remote sb)" --chassis hv9 --local-only >"$SB_DIR/local.out" 2>&1 \
+    || { cat "$SB_DIR/local.out" >&2; sb_fail "parse-sb --local-only failed"; }
+m_all=$(tail -n1 "$SB_DIR/parse-sb-ovn-northd.out" | awk '{print $4}')
+m_local=$(tail -n1 "$SB_DIR/local.out" | sed -n 's/^compiled \([0-9]*\) of \1 logical flows, 0 errors$/\1/p')
+skipped=$(sed -n 's/^\([0-9]*\) logical flows skipped: their in_out_port is not on chassis hv9$/\1/p' "$SB_DIR/local.out")
+[ -n "$m_local" ] && [ -n "$skipped" ] || { cat "$SB_DIR/local.out" >&2; sb_fail "--local-only summary"; }
+[ "$skipped" -gt 0 ] && [ $((m_local + skipped)) = "$m_all" ] \
+    || sb_fail "--local-only: $m_local compiled + $skipped skipped != $m_all"
+echo "--local-only on a chassis with no VIF: $skipped of $m_all flows skipped"
+
 # A flow that cannot compile is reported with its uuid, match and actions,
 # counted, and makes the exit status 1 (proves the checks above can fail).
 bad_uuid=$(ovn-sbctl --db="$(sb_remote sb)" --no-leader-only --bare --columns=_uuid find Logical_Flow \
