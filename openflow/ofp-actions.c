@@ -916,7 +916,7 @@ parse_one_action(char *tok, struct ofpbuf *b, int *goto_table, bool nested,
             ofpact_put_push_vlan(b, (uint16_t) x);
         }
     } else if (!strcmp(name, "group") && arg) {
-        err = ofp_parse_uint(arg, 0xfffffeff, "group id", &x);
+        err = ofp_parse_uint(arg, 0xffffff00, "group id", &x);
         if (!err) {
             ofpact_put_group(b, (uint32_t) x);
         }
@@ -1264,7 +1264,15 @@ format_set_field(const uint8_t *p, size_t n, struct ofpbuf *s)
         return err;
     }
     ofpbuf_puts(s, "set_field:");
-    mf_format_value(f, v, masked ? k : NULL, len, s);
+    if (f->format == MFF_FLABEL) {
+        /* Plain hex here, unlike the 5-digit form of a match. */
+        ofpbuf_printf(s, "0x%" PRIx32, get_be32(v));
+        if (masked) {
+            ofpbuf_printf(s, "/0x%" PRIx32, get_be32(k));
+        }
+    } else {
+        mf_format_value(f, v, masked ? k : NULL, len, s);
+    }
     /* NXM_OF_IN_PORT (16-bit) prints as in_port, as ovs-ofctl does. */
     ofpbuf_printf(s, "->%s", strcmp(f->name, "in_port_nxm") ? f->name : "in_port");
     return NULL;
@@ -1373,10 +1381,11 @@ format_ct(const uint8_t *p, size_t n, struct ofpbuf *s, int depth)
         ofpbuf_printf(s, "%szone=%u", sep, zone);
         sep = ",";
     }
-    /* Nested actions: nat prints bare, everything else inside exec(). */
+    /* Nested actions: a leading nat prints bare, everything after it
+     * (a later nat included) inside exec(), as ovs-ofctl prints them. */
     const uint8_t *q = p + 24;
     size_t left = n - 24;
-    bool in_exec = false;
+    bool in_exec = false, first = true;
     while (left) {
         if (left < 8) {
             return ofp_xasprintf("nested action truncated in ct");
@@ -1388,11 +1397,7 @@ format_ct(const uint8_t *p, size_t n, struct ofpbuf *s, int depth)
         bool is_nat = get_be16(q) == OFPAT_EXPERIMENTER && alen >= 10
                       && get_be32(q + 4) == NX_VENDOR_ID
                       && get_be16(q + 8) == NXAST_NAT;
-        if (is_nat) {
-            if (in_exec) {
-                ofpbuf_puts(s, ")");
-                in_exec = false;
-            }
+        if (is_nat && first) {
             ofpbuf_puts(s, sep);
             char *err = format_nat(q, alen, s);
             if (err) {
@@ -1407,6 +1412,7 @@ format_ct(const uint8_t *p, size_t n, struct ofpbuf *s, int depth)
             }
         }
         sep = ",";
+        first = false;
         q += alen;
         left -= alen;
     }
@@ -1478,6 +1484,12 @@ format_controller2(const uint8_t *p, size_t n, struct ofpbuf *s)
             return ofp_xasprintf("unknown controller property %u", type);
         }
         ofs += round_up8(len);
+    }
+    if (reason == 1 && !id && !ud_len && !pause) {
+        /* ovs-ofctl prints a plain controller action this way, however it
+         * was encoded. */
+        ofpbuf_printf(s, "CONTROLLER:%u", max_len);
+        return NULL;
     }
     const char *sep = "";
     ofpbuf_puts(s, "controller(");

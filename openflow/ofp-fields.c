@@ -66,7 +66,7 @@ static struct mf_field fields[] = {
     F("recirc_id", NULL, "NXM_NX_RECIRC_ID", "recirc_id", N1, 36, 0xffff, 0, 4, 32, false, false,
       MFP_NONE, MFF_HEX, 10),
     F("dp_hash", NULL, "NXM_NX_DP_HASH", "dp_hash", N1, 35, 0xffff, 0, 4, 32, true, false,
-      MFP_NONE, MFF_HEX, 11),
+      MFP_NONE, MFF_HEX, 15),
     F("conj_id", NULL, "NXM_NX_CONJ_ID", "conj_id", N1, 37, 0xffff, 0, 4, 32, false, false,
       MFP_NONE, MFF_DEC, 12),
     F("pkt_mark", NULL, "NXM_NX_PKT_MARK", "pkt_mark", N1, 33, 0xffff, 0, 4, 32, true, true,

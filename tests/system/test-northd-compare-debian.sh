@@ -113,6 +113,12 @@ configure() {   # configure ref|loom: the same NB on either side
         -- lr-nat-add lr0 snat 172.24.0.11 20.0.0.3 \
         -- lr-nat-add lr0 dnat_and_snat 172.24.0.50 10.0.0.2 vm2 00:00:00:00:aa:02 \
         -- lr-nat-add lr0 dnat_and_snat 172.24.0.51 20.0.0.4
+    # Port types: a metadata localport, a virtual port with its parents.
+    nb "$w" lsp-add sw0 meta0 -- lsp-set-type meta0 localport \
+        -- lsp-set-addresses meta0 "00:00:00:00:0e:01 10.0.0.100" \
+        -- lsp-add sw0 vip0 -- lsp-set-type vip0 virtual \
+        -- lsp-set-addresses vip0 "00:00:00:00:0e:02 10.0.0.200" \
+        -- lsp-set-options vip0 virtual-ip=10.0.0.200 virtual-parents=vm1,vm2
     # Router policies: reroute (one and two next hops), drop, allow, pkt_mark.
     nb "$w" lr-policy-add lr0 1000 "ip4.src == 10.0.0.1" reroute 20.0.0.9 \
         -- lr-policy-add lr0 900 "ip4.dst == 8.8.8.8" drop \
@@ -152,6 +158,16 @@ configure() {   # configure ref|loom: the same NB on either side
 }
 configure ref
 configure loom
+# The chassis of vm1 claims the virtual port (as ovn-controller would).
+for w in ref loom; do
+    sbq "$w" set Port_Binding vip0 virtual_parent=vm1
+    nb "$w" --wait=sb sync
+    sbq "$w" lflow-list lr0 | grep -q 'reg0 == 10.0.0.200), action=(eth.dst = 00:00:00:00:00:00' \
+        || sb_fail "$w: a virtual port with no chassis must resolve to a zero MAC"
+    sbq "$w" chassis-add hv-virt geneve 192.0.2.77
+    sbq "$w" set Port_Binding vip0 "chassis=$(sbq "$w" --bare --columns=_uuid find Chassis name=hv-virt)"
+    nb "$w" --wait=sb sync
+done
 
 # --- 1. Logical flows ---
 sbq ref lflow-list >"$SB_DIR/ref.lflows"

@@ -51,7 +51,8 @@ n=$($OFCTL dump-flows $SW 20 | wc -l)
 [ "$n" = 3 ] || sb_fail "dump-flows table 20 gave $n flows, not 3"
 
 echo "== ovs-ofctl decodes Loom's flow_mod bytes to Loom's text"
-$OFCTL parse-flows --hex "$DATA/flows.txt" > "$SB_DIR/parsed.txt" || sb_fail "parse-flows"
+cat "$DATA/flows.txt" "$DATA/oracle.txt" > "$SB_DIR/all.txt"
+$OFCTL parse-flows --hex "$SB_DIR/all.txt" > "$SB_DIR/parsed.txt" || sb_fail "parse-flows"
 awk 'NR % 2 == 0' "$SB_DIR/parsed.txt" | /usr/bin/python3 -c '
 import sys
 out = open(sys.argv[1], "wb")
