@@ -425,6 +425,13 @@ recompute(struct northd *nd)
                                     probe_interval(nd->sb_remote, nd->nb_r));
     long long t0 = time_msec();
     struct nd_model *m = nd_model_from_nb(nd->nb_r);
+    const struct sbrec_port_binding *vpb;
+    SBREC_PORT_BINDING_FOR_EACH (vpb, nd->sb_r) {
+        if (vpb->virtual_parent && *vpb->virtual_parent && vpb->chassis) {
+            nd_model_set_virtual_parent(m, vpb->logical_port,
+                                        vpb->virtual_parent);
+        }
+    }
     long long t_model = time_msec();
     struct nd_key_hints hints = { nd_sb_hint_dp_key, nd_sb_hint_port_key,
                                   nd->sb_r };
@@ -616,8 +623,8 @@ classify_sb_changes(struct northd *nd)
         SBREC_PORT_BINDING_COL_ADDITIONAL_CHASSIS,
         SBREC_PORT_BINDING_COL_ADDITIONAL_ENCAP,
         SBREC_PORT_BINDING_COL_CHASSIS, SBREC_PORT_BINDING_COL_ENCAP,
-        SBREC_PORT_BINDING_COL_UP, SBREC_PORT_BINDING_COL_VIRTUAL_PARENT,
-    };
+        SBREC_PORT_BINDING_COL_UP,
+    };  /* (virtual_parent is not feedback: it moves a virtual IP) */
     const struct ovsdb_schema *schema = replica_get_schema(nd->sb_r);
     for (size_t t = 0; t < schema->n_tables && !nd->sb_dirty; t++) {
         const struct replica_table *table
@@ -641,7 +648,10 @@ classify_sb_changes(struct northd *nd)
         }
         const struct replica_row *row;
         REPLICA_FOR_EACH_TRACKED (row, table) {
-            if (replica_row_is_new(row) || replica_row_is_deleted(row)) {
+            const struct sbrec_port_binding *pb = (const void *) row;
+            if (replica_row_is_new(row) || replica_row_is_deleted(row)
+                || (pb->type && !strcmp(pb->type, "virtual"))) {
+                /* (A virtual port's claim moves its IP: rebuild.) */
                 nd->sb_dirty = true;
                 break;
             }

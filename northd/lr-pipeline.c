@@ -1402,6 +1402,20 @@ build_arp_resolve(struct lr_ctx *c)
                 resolve_known(c, p, &n->mac, n->ip4, n->n_ip4, n->ip6,
                               n->n_ip6, q->uuid);
             }
+            if (q->type == ND_LSP_VIRTUAL && q->virtual_ip) {
+                /* The virtual IP is where its current parent is; unclaimed,
+                 * a zero MAC makes the router ask (never a stale binding). */
+                static const struct nd_eth zero;
+                const struct nd_eth *mac = &zero;
+                const struct nd_lsp *parent = q->virtual_parent
+                    ? nd_model_find_lsp(c->m, q->virtual_parent) : NULL;
+                if (parent && parent->n_addrs) {
+                    mac = &parent->addrs[0].mac;
+                }
+                struct nd_ip4 vip = { q->virtual_ip, 32 };
+                resolve_known(c, p, mac, &vip, 1, NULL, 0, q->uuid);
+                continue;
+            }
             for (size_t k = 0; k < q->n_addrs; k++) {
                 const struct nd_lport_addrs *a = &q->addrs[k];
                 resolve_known(c, p, &a->mac, a->ip4, a->n_ip4, a->ip6,

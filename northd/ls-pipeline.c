@@ -496,6 +496,33 @@ build_arp_nd_rsp(struct ls_ctx *c)
             nd_match_destroy(&m);
             continue;
         }
+        if (p->type == ND_LSP_VIRTUAL && p->virtual_ip) {
+            /* A parent's ARP for the virtual IP claims the port. */
+            char buf[ND_IP4_STRLEN];
+            nd_ip4_str(p->virtual_ip, buf);
+            for (size_t k = 0; k < p->n_virtual_parents; k++) {
+                struct nd_match m;
+                struct nd_actions a;
+                nd_match_init(&m);
+                nd_actions_init(&a);
+                nd_m_port(&m, "inport", p->virtual_parents[k]);
+                char *arp = nd_xasprintf("((arp.op == 1 && arp.spa == %s && "
+                                         "arp.tpa == %s) || (arp.op == 2 && "
+                                         "arp.spa == %s))", buf, buf, buf);
+                nd_m_pred(&m, arp);
+                free(arp);
+                struct nd_str bind = ND_STR_INIT;
+                nd_str_put(&bind, "bind_vport(");
+                nd_put_quoted(&bind, p->name);
+                nd_str_put(&bind, ", inport)");
+                nd_a_stmt(&a, nd_str_cstr(&bind));
+                nd_str_free(&bind);
+                nd_a_next(&a);
+                addb(c, ND_S_LS_IN_ARP_ND_RSP, 100, &m, &a, p->uuid);
+                nd_match_destroy(&m);
+                nd_actions_destroy(&a);
+            }
+        }
         if (!port_has_responder(p)) {
             continue;
         }

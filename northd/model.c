@@ -242,6 +242,8 @@ nd_model_destroy(struct nd_model *m)
             free(p->router_port);
             free(p->parent_name);
             free(p->dhcpv4_uuid);
+            strv_free(p->virtual_parents, p->n_virtual_parents);
+            free(p->virtual_parent);
             free(p);
         }
         free(ls->ports);
@@ -464,6 +466,29 @@ nd_model_add_lsp(struct nd_model *m, struct nd_ls *ls,
     p->tag = row->tag;
     p->dhcpv4_uuid = row->dhcpv4_options ? nd_xstrdup(row->dhcpv4_options)
                                          : NULL;
+    if (p->type == ND_LSP_VIRTUAL) {
+        const char *vip = nd_smap_ref_get(&row->options, "virtual-ip");
+        const char *parents = nd_smap_ref_get(&row->options,
+                                              "virtual-parents");
+        struct nd_ip4 ip;
+        if (!vip || !parents || !parse_ip4(vip, false, &ip, err)) {
+            nd_warn("%s \"%s\" (%s): virtual port needs options:virtual-ip "
+                    "(IPv4) and virtual-parents; it gets no virtual flows",
+                    T, row->name, row->uuid);
+        } else {
+            p->virtual_ip = ip.addr;
+            char *copy = nd_xstrdup(parents), *save = NULL;
+            size_t cap = 0;
+            for (char *t = strtok_r(copy, ", ", &save); t;
+                 t = strtok_r(NULL, ", ", &save)) {
+                p->virtual_parents = nd_grow(p->virtual_parents, &cap,
+                                             p->n_virtual_parents,
+                                             sizeof *p->virtual_parents);
+                p->virtual_parents[p->n_virtual_parents++] = nd_xstrdup(t);
+            }
+            free(copy);
+        }
+    }
 
     ls->ports = nd_grow(ls->ports, &ls->cap_ports, ls->n_ports,
                         sizeof *ls->ports);
@@ -1160,6 +1185,17 @@ nd_model_add_dhcp(struct nd_model *m, const struct nd_dhcp_row *row)
 fail:
     free(d);
     return NULL;
+}
+
+void
+nd_model_set_virtual_parent(struct nd_model *m, const char *lsp,
+                            const char *parent)
+{
+    struct nd_lsp *p = nd_model_find_lsp(m, lsp);
+    if (p && p->type == ND_LSP_VIRTUAL && parent && *parent) {
+        free(p->virtual_parent);
+        p->virtual_parent = nd_xstrdup(parent);
+    }
 }
 
 struct nd_lsp *

@@ -179,6 +179,12 @@ struct nd_lsp {
     char *parent_name;
     int64_t tag;
     char *dhcpv4_uuid;              /* as given, or NULL */
+    /* type "virtual": options:virtual-ip and virtual-parents, and the
+     * parent that claims it now (SB Port_Binding.virtual_parent, set by
+     * the daemon with nd_model_set_virtual_parent()). */
+    uint32_t virtual_ip;
+    char **virtual_parents; size_t n_virtual_parents;
+    char *virtual_parent;
     const struct nd_dhcp *dhcpv4;   /* resolved by nd_model_finish() */
     uint32_t requested_key;         /* options:requested-tnl-key, or 0 */
     uint32_t key;                   /* assigned tunnel key */
@@ -381,6 +387,10 @@ void nd_model_lr_add_lb(struct nd_model *, struct nd_lr *, struct nd_lb *);
  * uuid).  IPv6 cidrs are skipped quietly (DHCPv6 is not built yet). */
 struct nd_dhcp *nd_model_add_dhcp(struct nd_model *,
                                   const struct nd_dhcp_row *);
+
+/* Records that virtual port LSP is currently claimed by PARENT. */
+void nd_model_set_virtual_parent(struct nd_model *, const char *lsp,
+                                 const char *parent);
 
 /* Resolves references and computes derived facts; call once, last. */
 void nd_model_finish(struct nd_model *);

@@ -164,7 +164,13 @@ for w in ref loom; do
     nb "$w" --wait=sb sync
     sbq "$w" lflow-list lr0 | grep -q 'reg0 == 10.0.0.200), action=(eth.dst = 00:00:00:00:00:00' \
         || sb_fail "$w: a virtual port with no chassis must resolve to a zero MAC"
-    sbq "$w" chassis-add hv-virt geneve 192.0.2.77
+    # (The chassis announces what a 23.03 ovn-controller supports; without
+    # it ovn-northd falls back to ct_label/ct_lb flows for old chassis,
+    # which loom-northd does not build.)
+    sbq "$w" chassis-add hv-virt geneve 192.0.2.77 \
+        -- set Chassis hv-virt other_config:ct-no-masked-label=true \
+        other_config:ovn-ct-lb-related=true other_config:mac-binding-timestamp=true \
+        other_config:port-up-notif=true
     sbq "$w" set Port_Binding vip0 "chassis=$(sbq "$w" --bare --columns=_uuid find Chassis name=hv-virt)"
     nb "$w" --wait=sb sync
 done
