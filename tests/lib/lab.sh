@@ -954,20 +954,54 @@ lab_add_vm() {
 lab_add_external() {
     local usage="usage: lab_add_external CHASSIS NAME MAC IP/PLEN [GATEWAY] [PHYSNET]"
     local ch=${1:?$usage} name=${2:?$usage} mac=${3:?$usage} cidr=${4:?$usage} gw=${5:-} physnet=${6:-public}
-    local br maps
+    lab__provider_bridge "$ch" "$physnet" || return 1
+    LAB__BRIDGE=br-$physnet lab_add_vm "$ch" "$name" "-" "$mac" "$cidr" "$gw"
+}
+
+# lab__provider_bridge CHASSIS PHYSNET: makes sure CHASSIS has the provider
+# bridge br-PHYSNET (netdev, NORMAL switching) and maps PHYSNET to it in
+# ovn-bridge-mappings.
+lab__provider_bridge() {
+    local ch=$1 physnet=$2 br maps
     [[ -n ${LAB_CH_NS[$ch]:-} ]] || { lab__err "no chassis '$ch'"; return 1; }
     lab__check_name "physical network" "$physnet" 12 || return 1
     br=br-$physnet
-    if ! lab_vsctl "$ch" br-exists "$br"; then
-        lab_vsctl "$ch" add-br "$br" -- set Bridge "$br" datapath_type=netdev \
-            || { lab__err "cannot create $br on $ch"; return 1; }
-        ip -n "${LAB_CH_NS[$ch]}" link set "$br" up
-        maps=$(lab_vsctl "$ch" --if-exists get Open_vSwitch . external_ids:ovn-bridge-mappings 2>/dev/null | tr -d '"')
-        lab_vsctl "$ch" set Open_vSwitch . \
-            external_ids:ovn-bridge-mappings="${maps:+$maps,}$physnet:$br" \
-            || { lab__err "cannot map $physnet to $br on $ch"; return 1; }
+    lab_vsctl "$ch" br-exists "$br" && return 0
+    lab_vsctl "$ch" add-br "$br" -- set Bridge "$br" datapath_type=netdev \
+        || { lab__err "cannot create $br on $ch"; return 1; }
+    ip -n "${LAB_CH_NS[$ch]}" link set "$br" up
+    maps=$(lab_vsctl "$ch" --if-exists get Open_vSwitch . external_ids:ovn-bridge-mappings 2>/dev/null | tr -d '"')
+    lab_vsctl "$ch" set Open_vSwitch . \
+        external_ids:ovn-bridge-mappings="${maps:+$maps,}$physnet:$br" \
+        || { lab__err "cannot map $physnet to $br on $ch"; return 1; }
+}
+
+# lab_connect_physnet CHASSIS [PHYSNET]: wires CHASSIS's provider bridge
+# br-PHYSNET (default "public"; created and mapped if need be) to the
+# physical network PHYSNET: a Linux bridge "br-pn" (MTU 1600, VLAN tags pass
+# through) in the namespace PFX-pn-PHYSNET, one veth per chassis ("pn-
+# PHYSNET" on the chassis side, "c-CHASSIS" on the bridge).  Logical
+# switches with a localnet port for PHYSNET then carry traffic between
+# these chassis on it, without tunnels.  lab_capture pn-PHYSNET FILTER ...
+# captures on br-pn.
+lab_connect_physnet() {
+    local ch=${1:?usage: lab_connect_physnet CHASSIS [PHYSNET]} physnet=${2:-public} pns
+    lab__provider_bridge "$ch" "$physnet" || return 1
+    pns=$LAB_NSP-pn-$physnet
+    if [[ ! -e /run/netns/$pns ]]; then
+        ip netns add "$pns" || { lab__err "cannot create namespace $pns"; return 1; }
+        ip netns exec "$pns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 >/dev/null
+        ip -n "$pns" link set lo up
+        ip -n "$pns" link add br-pn mtu "$LAB_UL_MTU" type bridge
+        ip -n "$pns" link set br-pn up
     fi
-    LAB__BRIDGE=$br lab_add_vm "$ch" "$name" "-" "$mac" "$cidr" "$gw"
+    ip link add name "c-$ch" netns "$pns" mtu "$LAB_UL_MTU" type veth \
+        peer name "pn-$physnet" netns "${LAB_CH_NS[$ch]}" mtu "$LAB_UL_MTU" \
+        || { lab__err "cannot wire $ch to physical network $physnet"; return 1; }
+    ip -n "$pns" link set "c-$ch" master br-pn up
+    ip -n "${LAB_CH_NS[$ch]}" link set "pn-$physnet" up
+    lab_vsctl "$ch" add-port "br-$physnet" "pn-$physnet" \
+        || { lab__err "cannot plug pn-$physnet into br-$physnet of $ch"; return 1; }
 }
 
 # lab_vm_ip6 VM: prints VM's IPv6 address (empty when it has none).
@@ -1109,7 +1143,8 @@ lab__listening() {
 # link (the "ul-CHASSIS" port of the underlay bridge) with the pcap FILTER,
 # writing decoded lines to $LAB_DIR/aux/capture-CHASSIS.txt; extra tcpdump
 # flags come from LAB_TCPDUMP_FLAGS.  Given a VM (or external host) instead
-# of a chassis, captures on its eth0.  Returns once tcpdump listens (5 s at
+# of a chassis, captures on its eth0; given pn-PHYSNET, on that physical
+# network's bridge (lab_connect_physnet).  Returns once tcpdump listens (5 s at
 # most).
 lab_capture_start() {
     local ch=${1:?usage: lab_capture_start CHASSIS|VM FILTER} filter=${2:?usage: lab_capture_start CHASSIS|VM FILTER}
@@ -1118,8 +1153,10 @@ lab_capture_start() {
         ns=$LAB_UL_NS iface=ul-$ch
     elif [[ -n ${LAB_VM_NS[$ch]:-} ]]; then
         ns=${LAB_VM_NS[$ch]} iface=eth0
+    elif [[ $ch == pn-* && -e /run/netns/$LAB_NSP-$ch ]]; then
+        ns=$LAB_NSP-$ch iface=br-pn
     else
-        lab__err "no chassis or VM '$ch'"
+        lab__err "no chassis, VM or physical network (pn-PHYSNET) '$ch'"
         return 1
     fi
     lab__need tcpdump || return 1

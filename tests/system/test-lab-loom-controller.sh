@@ -4,12 +4,12 @@
 # restarted), -wire (the tunnel format on the wire), -cluster (Raft NB/SB,
 # leaders killed), -ipv6 (dual stack), -acl (port groups, address sets,
 # stateful ACLs, reject, port security), -gateway (gateway router, static
-# routes, SNAT, floating IP, localnet), -lb (load balancer) -- with
-# loom-controller in place of Debian's ovn-controller, everything else
-# Debian's.  Each scenario gets at most 90 s and all of them together
-# LAB_LOOM_BUDGET seconds (default 280, under the runner's 300), so that a
-# failing run still ends with every lab cleaned up; a SIGTERM is passed on
-# to the running scenario.
+# routes, SNAT, floating IP, localnet), -lb (load balancer), -localnet
+# (provider network, VLAN tag) -- with loom-controller in place of Debian's
+# ovn-controller, everything else Debian's.  Each scenario gets at most 90 s
+# and all of them together LAB_LOOM_BUDGET seconds (default 280, under the
+# runner's 300), so that a failing run still ends with every lab cleaned up;
+# a SIGTERM is passed on to the running scenario.
 # Skips until loom-controller is built.
 # shellcheck disable=SC2043  # a loop of one
 set -uo pipefail
@@ -61,5 +61,6 @@ scenario lab-loom-controller-ip test-lab-ipv6.sh
 scenario lab-loom-controller-ac test-lab-acl.sh
 scenario lab-loom-controller-ga test-lab-gateway.sh
 scenario lab-loom-controller-lb test-lab-lb.sh
+scenario lab-loom-controller-ln test-lab-localnet.sh
 echo "==== ${#failed[@]} scenario(s) failed${failed[*]:+: ${failed[*]}}; ${#xfailed[@]} known gap(s)${xfailed[*]:+: ${xfailed[*]}}"
 exit "$rc"

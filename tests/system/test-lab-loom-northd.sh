@@ -4,12 +4,13 @@
 # restarted), -wire (the tunnel format on the wire), -cluster (Raft NB/SB,
 # leaders killed), -ipv6 (dual stack), -acl (port groups, address sets,
 # stateful ACLs, reject, port security), -gateway (gateway router, static
-# routes, SNAT, floating IP, localnet), -lb (load balancer) and -ha
-# (active/standby northds) -- with loom-northd in place of Debian's
-# ovn-northd, everything else Debian's.  Each scenario gets at most 90 s and
-# all of them together LAB_LOOM_BUDGET seconds (default 280, under the
-# runner's 300), so that a failing run still ends with every lab cleaned up;
-# a SIGTERM is passed on to the running scenario.
+# routes, SNAT, floating IP, localnet), -lb (load balancer), -localnet
+# (provider network, VLAN tag) and -ha (active/standby northds) -- with
+# loom-northd in place of Debian's ovn-northd, everything else Debian's.
+# Each scenario gets at most 90 s and all of them together LAB_LOOM_BUDGET
+# seconds (default 280, under the runner's 300), so that a failing run still
+# ends with every lab cleaned up; a SIGTERM is passed on to the running
+# scenario.
 # Skips until loom-northd is built.
 # shellcheck disable=SC2043  # a loop of one
 set -uo pipefail
@@ -61,6 +62,7 @@ scenario lab-loom-northd-ip test-lab-ipv6.sh
 scenario lab-loom-northd-ac test-lab-acl.sh
 scenario lab-loom-northd-ga test-lab-gateway.sh
 scenario lab-loom-northd-lb test-lab-lb.sh
+scenario lab-loom-northd-ln test-lab-localnet.sh
 scenario lab-loom-northd-ha test-lab-ha.sh
 echo "==== ${#failed[@]} scenario(s) failed${failed[*]:+: ${failed[*]}}; ${#xfailed[@]} known gap(s)${xfailed[*]:+: ${xfailed[*]}}"
 exit "$rc"
