@@ -169,6 +169,11 @@ class Lab:
         args = [chassis, name, mac, cidr, gateway or ""] + ([physnet] if physnet else [])
         self.call("lab_add_external", *args)
 
+    def connect_physnet(self, chassis, physnet="public"):
+        """Wires CHASSIS's br-PHYSNET to the shared physical network
+        PHYSNET (capture on it as "pn-PHYSNET")."""
+        self.call("lab_connect_physnet", chassis, physnet)
+
     def set_encap(self, chassis, encap):
         self.call("lab_set_encap", chassis, encap)
 
