@@ -566,7 +566,9 @@ requeue(struct ofp_conn *c, struct ofpbuf *aside)
         return;
     }
     struct ofpbuf rest = OFPBUF_INIT;
-    ofpbuf_put(&rest, c->inq.data + c->inq_ofs, c->inq.size - c->inq_ofs);
+    if (c->inq.size > c->inq_ofs) {
+        ofpbuf_put(&rest, c->inq.data + c->inq_ofs, c->inq.size - c->inq_ofs);
+    }
     ofpbuf_clear(&c->inq);
     c->inq_ofs = 0;
     ofpbuf_put(&c->inq, aside->data, aside->size);
