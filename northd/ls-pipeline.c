@@ -1001,6 +1001,32 @@ build_lb(struct ls_ctx *c)
         NULL);
 }
 
+/* QoS: DSCP marking and metering per NB QoS rule. */
+static void
+build_qos(struct ls_ctx *c)
+{
+    const struct nd_ls *ls = c->ls;
+    for (size_t i = 0; i < ls->n_qos; i++) {
+        const struct nd_qos *q = &ls->qos[i];
+        if (q->dscp >= 0) {
+            char *act = nd_xasprintf("ip.dscp = %lld; next;",
+                                     (long long) q->dscp);
+            add(c, q->to_lport ? ND_S_LS_OUT_QOS_MARK : ND_S_LS_IN_QOS_MARK,
+                q->priority, q->match, act, q->uuid);
+            free(act);
+        }
+        if (q->rate > 0) {
+            char *act = q->burst > 0
+                ? nd_xasprintf("set_meter(%lld, %lld); next;",
+                               (long long) q->rate, (long long) q->burst)
+                : nd_xasprintf("set_meter(%lld); next;", (long long) q->rate);
+            add(c, q->to_lport ? ND_S_LS_OUT_QOS_METER : ND_S_LS_IN_QOS_METER,
+                q->priority, q->match, act, q->uuid);
+            free(act);
+        }
+    }
+}
+
 /* Stages Loom does not populate yet: just their default flow. */
 static void
 build_defaults(struct ls_ctx *c)
@@ -1030,5 +1056,6 @@ nd_build_ls_flows(const struct nd_model *m, const struct nd_ls *ls,
     build_arp_nd_rsp(&c);
     build_dhcp(&c);
     build_lb(&c);
+    build_qos(&c);
     build_l2_lookup(&c);
 }

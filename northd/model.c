@@ -249,6 +249,10 @@ nd_model_destroy(struct nd_model *m)
         free(ls->ports);
         acls_free(ls->acls, ls->n_acls);
         free(ls->pgs);
+        for (size_t j = 0; j < ls->n_qos; j++) {
+            free(ls->qos[j].match);
+        }
+        free(ls->qos);
         free(ls->lbs);
         free(ls->name);
         free(ls->name2);
@@ -742,6 +746,45 @@ nd_model_add_nat(struct nd_model *m, struct nd_lr *lr,
                        sizeof *lr->nats);
     lr->nats[lr->n_nats] = nat;
     return &lr->nats[lr->n_nats++];
+}
+
+struct nd_qos *
+nd_model_add_qos(struct nd_model *m, struct nd_ls *ls,
+                 const struct nd_qos_row *row)
+{
+    static const char T[] = "QoS";
+    struct nd_qos q;
+    memset(&q, 0, sizeof q);
+    const char *label = row->match ? row->match : "";
+    assert(ls && !m->finished);
+    if (!parse_uuid(row->uuid, q.uuid)) {
+        SKIP(m, T, label, row->uuid, "bad uuid");
+        return NULL;
+    }
+    if (!row->direction || (strcmp(row->direction, "from-lport")
+                            && strcmp(row->direction, "to-lport"))) {
+        SKIP(m, T, label, row->uuid, "bad direction \"%s\"",
+             row->direction ? row->direction : "");
+        return NULL;
+    }
+    if (row->priority < 0 || row->priority > 32767 || !row->match
+        || !*row->match) {
+        SKIP(m, T, label, row->uuid, "bad priority or empty match");
+        return NULL;
+    }
+    if (row->dscp > 63 || (row->dscp < 0 && row->rate <= 0)) {
+        SKIP(m, T, label, row->uuid, "needs dscp (0..63) or a rate");
+        return NULL;
+    }
+    q.to_lport = !strcmp(row->direction, "to-lport");
+    q.priority = (uint16_t) row->priority;
+    q.match = nd_xstrdup(row->match);
+    q.dscp = row->dscp;
+    q.rate = row->rate > 0 ? row->rate : -1;
+    q.burst = row->burst > 0 ? row->burst : -1;
+    ls->qos = nd_grow(ls->qos, &ls->cap_qos, ls->n_qos, sizeof *ls->qos);
+    ls->qos[ls->n_qos] = q;
+    return &ls->qos[ls->n_qos++];
 }
 
 struct nd_policy *

@@ -103,6 +103,11 @@ struct nd_acl_row {
     int64_t label;
     struct nd_smap_ref options;         /* apply-after-lb */
 };
+struct nd_qos_row {                     /* QoS */
+    const char *uuid, *direction, *match;
+    int64_t priority;
+    int64_t dscp, rate, burst;          /* -1 when absent */
+};
 struct nd_pg_row {
     const char *uuid, *name;
     const char *const *port_uuids; size_t n_ports;  /* LSP uuids */
@@ -208,6 +213,14 @@ struct nd_acl {
                                      * the match parses */
 };
 
+struct nd_qos {
+    char uuid[ND_UUID_LEN + 1];
+    bool to_lport;
+    uint16_t priority;
+    char *match;
+    int64_t dscp, rate, burst;      /* -1 when absent */
+};
+
 struct nd_pg {
     char uuid[ND_UUID_LEN + 1];
     char *name;
@@ -245,6 +258,8 @@ struct nd_ls {
                                      * switch that has one) */
     bool has_unknown;               /* a port with "unknown" */
     bool has_dhcp;                  /* a port with usable DHCPv4 options */
+    struct nd_qos *qos;             /* QoS rules */
+    size_t n_qos, cap_qos;
     struct nd_lb **lbs;             /* load balancers on this switch */
     size_t n_lbs, cap_lbs;
     bool has_lb;                    /* one of them has a VIP */
@@ -369,6 +384,8 @@ struct nd_route *nd_model_add_route(struct nd_model *, struct nd_lr *,
 /* A NAT rule of LR (IPv4 snat only yet; others are logged and skipped). */
 struct nd_nat *nd_model_add_nat(struct nd_model *, struct nd_lr *,
                                 const struct nd_nat_row *);
+struct nd_qos *nd_model_add_qos(struct nd_model *, struct nd_ls *,
+                                const struct nd_qos_row *);
 struct nd_policy *nd_model_add_policy(struct nd_model *, struct nd_lr *,
                                       const struct nd_policy_row *);
 /* An ACL belongs to a switch (LS != NULL) or a port group (PG != NULL). */

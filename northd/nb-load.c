@@ -128,6 +128,29 @@ load_switch(struct nd_model *m, const struct nbrec_logical_switch *nls,
             nd_model_ls_add_lb(ls, lb);
         }
     }
+    for (size_t i = 0; i < nls->n_qos_rules; i++) {
+        const struct nbrec_qos *q = nls->qos_rules[i];
+        if (!q) {
+            continue;
+        }
+        char quuid[UUID_LEN + 1];
+        uuid_str(&q->header_, quuid);
+        struct nd_qos_row row = { quuid, q->direction, q->match, q->priority,
+                                  -1, -1, -1 };
+        for (size_t k = 0; k < q->n_action; k++) {
+            if (!strcmp(q->key_action[k], "dscp")) {
+                row.dscp = q->value_action[k];
+            }
+        }
+        for (size_t k = 0; k < q->n_bandwidth; k++) {
+            if (!strcmp(q->key_bandwidth[k], "rate")) {
+                row.rate = q->value_bandwidth[k];
+            } else if (!strcmp(q->key_bandwidth[k], "burst")) {
+                row.burst = q->value_bandwidth[k];
+            }
+        }
+        nd_model_add_qos(m, ls, &row);
+    }
     /* Load balancer groups: every member applies to the switch. */
     for (size_t i = 0; i < nls->n_load_balancer_group; i++) {
         const struct nbrec_load_balancer_group *g

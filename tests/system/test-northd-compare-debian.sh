@@ -7,7 +7,7 @@
 # port with two gateway chassis, SNAT and floating IPs (distributed and
 # centralized), a gateway router with SNAT, a floating IP and a load
 # balancer, switch load balancers with and without ACLs, a load balancer
-# group, router policies).  Their Southbound contents must agree: every logical
+# group, router policies, QoS).  Their Southbound contents must agree: every logical
 # flow (modulo whitespace), every
 # Port_Binding's type/options/mac/port_security, Multicast_Group membership
 # and keys, Port_Group and Address_Set contents.  Then loom-northd alone:
@@ -119,6 +119,10 @@ configure() {   # configure ref|loom: the same NB on either side
         -- lsp-add sw0 vip0 -- lsp-set-type vip0 virtual \
         -- lsp-set-addresses vip0 "00:00:00:00:0e:02 10.0.0.200" \
         -- lsp-set-options vip0 virtual-ip=10.0.0.200 virtual-parents=vm1,vm2
+    # QoS: DSCP marking and metering, both directions.
+    nb "$w" qos-add sw0 from-lport 100 "ip4.src == 10.0.0.1" dscp=10 \
+        -- qos-add sw0 to-lport 200 "ip4.dst == 10.0.0.2" rate=1000 burst=100 \
+        -- qos-add sw0 from-lport 150 "udp" dscp=12 rate=500
     # Router policies: reroute (one and two next hops), drop, allow, pkt_mark.
     nb "$w" lr-policy-add lr0 1000 "ip4.src == 10.0.0.1" reroute 20.0.0.9 \
         -- lr-policy-add lr0 900 "ip4.dst == 8.8.8.8" drop \
