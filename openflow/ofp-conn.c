@@ -706,36 +706,64 @@ out:
     return err;
 }
 
-char *
-ofp_bundle_transact(struct ofp_conn *c, const struct ofpbuf *msgs,
-                    int timeout_ms, long *failed_index)
-{
-    long long deadline = deadline_from(timeout_ms);
-    struct ofpbuf out = OFPBUF_INIT, aside = OFPBUF_INIT, m = OFPBUF_INIT;
-    struct ofpbuf errors = OFPBUF_INIT;
-    char *err = NULL;
-    static uint32_t bundle_ids;
-    uint32_t bundle_id = ++bundle_ids;
-    const uint16_t flags = OFPBF_ATOMIC | OFPBF_ORDERED;
-    long failed = -1;
-    bool discard = false;
+/* --- Bundles, non-blocking. --- */
 
-    if (!ofp_conn_is_connected(c)) {
-        err = ofp_xasprintf("%s: not connected", c->target);
-        goto out;
+enum { B_IDLE, B_WAIT_BARRIER, B_WAIT_COMMIT, B_DONE };
+
+void
+ofp_bundle_init(struct ofp_bundle *bd)
+{
+    memset(bd, 0, sizeof *bd);
+    bd->state = B_IDLE;
+    bd->failed_index = -1;
+    ofpbuf_init(&bd->errors);
+}
+
+void
+ofp_bundle_destroy(struct ofp_bundle *bd)
+{
+    if (bd) {
+        ofpbuf_uninit(&bd->errors);
     }
-    uint32_t open_xid = ofp_conn_next_xid(c);
-    ofp_encode_bundle_ctrl(&out, open_xid, bundle_id, OFPBCT_OPEN_REQUEST, flags);
-    uint32_t first_xid = c->next_xid;
-    size_t n_msgs = 0, ofs = 0, len;
+}
+
+static void
+bundle_fail(struct ofp_bundle *bd, const char *text)
+{
+    if (bd->errors.size) {
+        ofpbuf_puts(&bd->errors, "; ");
+    }
+    ofpbuf_puts(&bd->errors, text);
+    bd->state = B_DONE;
+}
+
+char *
+ofp_bundle_begin(struct ofp_conn *c, struct ofp_bundle *bd, const struct ofpbuf *msgs)
+{
+    static uint32_t bundle_ids;
+    const uint16_t flags = OFPBF_ATOMIC | OFPBF_ORDERED;
+    struct ofpbuf out = OFPBUF_INIT;
+    char *err = NULL;
+
+    ofp_bundle_destroy(bd);
+    ofp_bundle_init(bd);
+    if (!ofp_conn_is_connected(c)) {
+        return ofp_xasprintf("%s: not connected", c->target);
+    }
+    bd->bundle_id = ++bundle_ids;
+    bd->seqno = c->seqno;
+    bd->open_xid = ofp_conn_next_xid(c);
+    ofp_encode_bundle_ctrl(&out, bd->open_xid, bd->bundle_id, OFPBCT_OPEN_REQUEST, flags);
+    bd->first_xid = c->next_xid;
+    size_t ofs = 0, len;
     const uint8_t *p;
     while (ofp_next_msg(msgs, &ofs, &p, &len)) {
         uint32_t xid = ofp_conn_next_xid(c);
-        size_t start = ofp_start_bundle_add(&out, xid, bundle_id, flags);
+        size_t start = ofp_start_bundle_add(&out, xid, bd->bundle_id, flags);
         size_t inner = ofpbuf_put(&out, p, len);
         set_be32(out.data + inner + 4, xid);
         ofpmsg_finish(&out, start);
-        n_msgs++;
+        bd->n_msgs++;
     }
     if (ofs != msgs->size) {
         err = ofp_xasprintf("bundle: malformed message at offset %zu", ofs);
@@ -745,78 +773,133 @@ ofp_bundle_transact(struct ofp_conn *c, const struct ofpbuf *msgs,
      * bad one with an error but keeps the bundle open: a commit would then
      * install the rest.  So a barrier follows the adds, and the bundle is
      * committed only if no add failed, discarded otherwise. */
-    uint32_t barrier_xid = ofp_conn_next_xid(c);
-    ofp_encode_simple(&out, OFPT_BARRIER_REQUEST, barrier_xid);
+    bd->barrier_xid = ofp_conn_next_xid(c);
+    ofp_encode_simple(&out, OFPT_BARRIER_REQUEST, bd->barrier_xid);
     if (ofp_conn_send(c, &out)) {
         err = ofp_xasprintf("%s: not connected", c->target);
         goto out;
     }
+    bd->state = B_WAIT_BARRIER;
+out:
     ofpbuf_uninit(&out);
+    return err;
+}
 
-    uint32_t commit_xid = 0;
-    for (;;) {
-        if ((err = wait_msg(c, deadline, &m))) {
-            goto out;
+bool
+ofp_bundle_handle(struct ofp_conn *c, struct ofp_bundle *bd, const uint8_t *msg,
+                  size_t len)
+{
+    if (bd->state != B_WAIT_BARRIER && bd->state != B_WAIT_COMMIT) {
+        return false;
+    }
+    uint32_t xid = ofp_msg_xid(msg);
+    uint8_t type = msg[1];
+    if (type == OFPT_ERROR && xid - bd->first_xid < bd->n_msgs) {
+        char what[96];
+        long idx = (long) (xid - bd->first_xid);
+        const uint8_t *inner = NULL;
+        struct ofp_error e;
+        if (!ofp_decode_error(msg, len, &e) && e.data_len >= 8) {
+            inner = e.data;
+            if (inner[1] == OFPT_BUNDLE_ADD_MESSAGE && e.data_len >= 24) {
+                inner += 16;
+            }
         }
-        uint32_t xid = ofp_msg_xid(m.data);
-        uint8_t type = m.data[1];
-        if (type == OFPT_ERROR && xid - first_xid < n_msgs) {
-            char what[96];
-            long idx = (long) (xid - first_xid);
-            const uint8_t *inner = NULL;
-            struct ofp_error e;
-            if (!ofp_decode_error(m.data, m.size, &e) && e.data_len >= 8) {
-                inner = e.data;
-                if (inner[1] == OFPT_BUNDLE_ADD_MESSAGE && e.data_len >= 24) {
-                    inner += 16;
-                }
-            }
-            snprintf(what, sizeof what, "message %ld (OFPT_%s): ", idx,
-                     inner ? ofp_type_name(inner[1]) : "?");
-            if (failed < 0) {
-                failed = idx;
-            }
-            describe_error(m.data, m.size, what, &errors);
-        } else if (type == OFPT_ERROR && (xid == commit_xid || xid == open_xid)) {
-            describe_error(m.data, m.size, xid == open_xid ? "bundle open: "
-                           : discard ? "bundle discard: " : "bundle commit: ",
-                           &errors);
-            if (xid == commit_xid || !commit_xid) {
-                break;
-            }
-        } else if (type == OFPT_BARRIER_REPLY && xid == barrier_xid) {
-            discard = errors.size != 0;
-            commit_xid = ofp_conn_next_xid(c);
-            ofp_encode_bundle_ctrl(&out, commit_xid, bundle_id,
-                                   discard ? OFPBCT_DISCARD_REQUEST
-                                   : OFPBCT_COMMIT_REQUEST, flags);
-            int error = ofp_conn_send(c, &out);
-            ofpbuf_uninit(&out);
-            if (error) {
-                err = ofp_xasprintf("%s: not connected", c->target);
-                goto out;
-            }
-        } else if (type == OFPT_BUNDLE_CONTROL && commit_xid && xid == commit_xid) {
-            break;
-        } else if (type == OFPT_BUNDLE_CONTROL && xid == open_xid) {
-            continue;
+        snprintf(what, sizeof what, "message %ld (OFPT_%s): ", idx,
+                 inner ? ofp_type_name(inner[1]) : "?");
+        if (bd->failed_index < 0) {
+            bd->failed_index = idx;
+        }
+        describe_error(msg, len, what, &bd->errors);
+        return true;
+    }
+    if (type == OFPT_ERROR && (xid == bd->open_xid
+                               || (bd->state == B_WAIT_COMMIT && xid == bd->commit_xid))) {
+        describe_error(msg, len, xid == bd->open_xid ? "bundle open: "
+                       : bd->discard ? "bundle discard: " : "bundle commit: ",
+                       &bd->errors);
+        if (xid == bd->commit_xid) {
+            bd->state = B_DONE;
+        }
+        return true;
+    }
+    if (type == OFPT_BARRIER_REPLY && xid == bd->barrier_xid
+        && bd->state == B_WAIT_BARRIER) {
+        struct ofpbuf out = OFPBUF_INIT;
+        bd->discard = bd->errors.size != 0;
+        bd->commit_xid = ofp_conn_next_xid(c);
+        ofp_encode_bundle_ctrl(&out, bd->commit_xid, bd->bundle_id,
+                               bd->discard ? OFPBCT_DISCARD_REQUEST : OFPBCT_COMMIT_REQUEST,
+                               OFPBF_ATOMIC | OFPBF_ORDERED);
+        int error = ofp_conn_send(c, &out);
+        ofpbuf_uninit(&out);
+        if (error) {
+            bundle_fail(bd, "connection lost before commit");
         } else {
+            bd->state = B_WAIT_COMMIT;
+        }
+        return true;
+    }
+    if (type == OFPT_BUNDLE_CONTROL && (xid == bd->open_xid
+                                        || (bd->state == B_WAIT_COMMIT
+                                            && xid == bd->commit_xid))) {
+        if (xid == bd->commit_xid) {
+            bd->state = B_DONE;
+        }
+        return true;
+    }
+    return false;
+}
+
+bool
+ofp_bundle_is_done(struct ofp_conn *c, struct ofp_bundle *bd)
+{
+    if ((bd->state == B_WAIT_BARRIER || bd->state == B_WAIT_COMMIT)
+        && (c->seqno != bd->seqno || !ofp_conn_is_connected(c))) {
+        /* ovs-vswitchd discards an uncommitted bundle with the connection. */
+        bundle_fail(bd, "connection lost; the bundle was not committed");
+    }
+    return bd->state == B_DONE;
+}
+
+char *
+ofp_bundle_result(struct ofp_bundle *bd, long *failed_index)
+{
+    if (failed_index) {
+        *failed_index = bd->failed_index;
+    }
+    if (bd->state != B_DONE) {
+        return ofp_xasprintf("bundle not finished");
+    }
+    return bd->errors.size ? ofp_xasprintf("%s", ofpbuf_cstr(&bd->errors)) : NULL;
+}
+
+char *
+ofp_bundle_transact(struct ofp_conn *c, const struct ofpbuf *msgs,
+                    int timeout_ms, long *failed_index)
+{
+    long long deadline = deadline_from(timeout_ms);
+    struct ofpbuf aside = OFPBUF_INIT, m = OFPBUF_INIT;
+    struct ofp_bundle bd;
+    ofp_bundle_init(&bd);
+    char *err = ofp_bundle_begin(c, &bd, msgs);
+    while (!err && !ofp_bundle_is_done(c, &bd)) {
+        if ((err = wait_msg(c, deadline, &m))) {
+            break;
+        }
+        if (!ofp_bundle_handle(c, &bd, m.data, m.size)) {
             ofpbuf_put(&aside, m.data, m.size);
         }
     }
-    (void) discard;
-    if (errors.size) {
-        err = ofpbuf_steal_cstr(&errors);
-    }
-out:
-    if (failed_index) {
-        *failed_index = failed;
+    if (!err) {
+        err = ofp_bundle_result(&bd, failed_index);
+    } else if (failed_index) {
+        *failed_index = bd.failed_index;
     }
     requeue(c, &aside);
-    ofpbuf_uninit(&out);
     ofpbuf_uninit(&aside);
     ofpbuf_uninit(&m);
-    ofpbuf_uninit(&errors);
+    ofp_bundle_destroy(&bd);
     return err;
 }
 

@@ -105,6 +105,39 @@ char *ofp_conn_request(struct ofp_conn *, const struct ofpbuf *req,
 char *ofp_bundle_transact(struct ofp_conn *, const struct ofpbuf *msgs,
                           int timeout_ms, long *failed_index);
 
+/* The same bundle without blocking, for a daemon's main loop:
+ *
+ *   struct ofp_bundle bd;  ofp_bundle_init(&bd);
+ *   err = ofp_bundle_begin(conn, &bd, &msgs);     // open + adds + barrier
+ *   ... each iteration: ofp_conn_run(conn);
+ *       while (ofp_conn_recv(conn, &msg))
+ *           if (!ofp_bundle_handle(conn, &bd, msg.data, msg.size)) other(msg);
+ *       if (ofp_bundle_is_done(conn, &bd)) { err = ofp_bundle_result(&bd, &idx); ... }
+ *   ofp_bundle_destroy(&bd);
+ *
+ * ofp_bundle_handle() consumes the replies that belong to the bundle (and
+ * sends the commit, or the discard if an add was rejected, when the barrier
+ * reply arrives).  A lost connection ends the bundle with an error (the
+ * switch discards it).  One bundle per struct; several may be in flight. */
+struct ofp_bundle {
+    int state;
+    uint32_t bundle_id, open_xid, first_xid, barrier_xid, commit_xid;
+    size_t n_msgs;
+    unsigned int seqno;
+    bool discard;
+    long failed_index;
+    struct ofpbuf errors;
+};
+void ofp_bundle_init(struct ofp_bundle *);
+void ofp_bundle_destroy(struct ofp_bundle *);
+char *ofp_bundle_begin(struct ofp_conn *, struct ofp_bundle *,
+                       const struct ofpbuf *msgs);
+bool ofp_bundle_handle(struct ofp_conn *, struct ofp_bundle *,
+                       const uint8_t *msg, size_t len);
+bool ofp_bundle_is_done(struct ofp_conn *, struct ofp_bundle *);
+/* NULL if the bundle was committed, else the error (caller frees). */
+char *ofp_bundle_result(struct ofp_bundle *, long *failed_index);
+
 /* Splits B (concatenated messages) into the offset of the next message;
  * returns false at the end or on a malformed header. */
 bool ofp_next_msg(const struct ofpbuf *b, size_t *ofs, const uint8_t **msg,

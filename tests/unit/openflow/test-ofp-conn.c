@@ -165,6 +165,111 @@ main(void)
     CHECK(ofp_conn_recv(c, &m) && m.size == 8 && m.data[1] == OFPT_BARRIER_REPLY
           && ofp_msg_xid(m.data) == 7);
 
+    /* 4b. A non-blocking bundle of two barriers-as-payload: the switch
+     * rejects message 1, so Loom discards instead of committing. */
+    {
+        struct ofpbuf msgs = OFPBUF_INIT;
+        ofp_encode_simple(&msgs, OFPT_BARRIER_REQUEST, 0);
+        ofp_encode_simple(&msgs, OFPT_BARRIER_REQUEST, 0);
+        struct ofp_bundle bd;
+        ofp_bundle_init(&bd);
+        CHECK(!ofp_bundle_begin(c, &bd, &msgs));
+        uint32_t xids[4];
+        for (int i = 0; i < 4; i++) {           /* open, add, add, barrier */
+            n = srv_read(fd, buf, c);
+            CHECK(n >= 8);
+            xids[i] = get_be32(buf + 4);
+            if (i == 0) {
+                CHECK(buf[1] == OFPT_BUNDLE_CONTROL && get_be16(buf + 12) == OFPBCT_OPEN_REQUEST);
+            } else if (i < 3) {
+                CHECK(buf[1] == OFPT_BUNDLE_ADD_MESSAGE && n == 24);
+            } else {
+                CHECK(buf[1] == OFPT_BARRIER_REQUEST);
+            }
+        }
+        char hex[128];
+        snprintf(hex, sizeof hex, "06210010%08x%08x00010000", xids[0], bd.bundle_id);
+        srv_write_hex(fd, hex);                                  /* open reply */
+        snprintf(hex, sizeof hex, "06010014%08x000500030614000800000000", xids[2]);
+        srv_write_hex(fd, hex);                  /* OFPFMFC_OVERLAP for msg 1 */
+        snprintf(hex, sizeof hex, "06150008%08x", xids[3]);
+        srv_write_hex(fd, hex);                                  /* barrier */
+        pump(c, 20);
+        while (ofp_conn_recv(c, &m)) {
+            CHECK(ofp_bundle_handle(c, &bd, m.data, m.size));
+        }
+        CHECK(!ofp_bundle_is_done(c, &bd));
+        n = srv_read(fd, buf, c);
+        CHECK(n == 16 && buf[1] == OFPT_BUNDLE_CONTROL
+              && get_be16(buf + 12) == OFPBCT_DISCARD_REQUEST);
+        snprintf(hex, sizeof hex, "06210010%08x%08x00070000", get_be32(buf + 4), bd.bundle_id);
+        srv_write_hex(fd, hex);
+        pump(c, 20);
+        while (ofp_conn_recv(c, &m)) {
+            CHECK(ofp_bundle_handle(c, &bd, m.data, m.size));
+        }
+        CHECK(ofp_bundle_is_done(c, &bd));
+        long idx;
+        char *berr = ofp_bundle_result(&bd, &idx);
+        CHECK(berr && strstr(berr, "message 1 (OFPT_BARRIER_REQUEST): OFPFMFC_OVERLAP")
+              && idx == 1);
+        if (berr) {
+            printf("bundle error as expected: %s\n", berr);
+        }
+        free(berr);
+        ofp_bundle_destroy(&bd);
+
+        /* The same without errors is committed. */
+        ofp_bundle_init(&bd);
+        CHECK(!ofp_bundle_begin(c, &bd, &msgs));
+        for (int i = 0; i < 4; i++) {
+            n = srv_read(fd, buf, c);
+            xids[i] = get_be32(buf + 4);
+        }
+        snprintf(hex, sizeof hex, "06150008%08x", xids[3]);
+        srv_write_hex(fd, hex);
+        pump(c, 20);
+        while (ofp_conn_recv(c, &m)) {
+            CHECK(ofp_bundle_handle(c, &bd, m.data, m.size));
+        }
+        n = srv_read(fd, buf, c);
+        CHECK(n == 16 && get_be16(buf + 12) == OFPBCT_COMMIT_REQUEST);
+        snprintf(hex, sizeof hex, "06210010%08x%08x00050000", get_be32(buf + 4), bd.bundle_id);
+        srv_write_hex(fd, hex);
+        pump(c, 20);
+        while (ofp_conn_recv(c, &m)) {
+            CHECK(ofp_bundle_handle(c, &bd, m.data, m.size));
+        }
+        CHECK(ofp_bundle_is_done(c, &bd));
+        berr = ofp_bundle_result(&bd, &idx);
+        CHECK(!berr && idx == -1);
+        free(berr);
+        ofp_bundle_destroy(&bd);
+
+        /* One in flight when the connection drops ends with an error. */
+        ofp_bundle_init(&bd);
+        CHECK(!ofp_bundle_begin(c, &bd, &msgs));
+        ofpbuf_uninit(&msgs);
+        for (int i = 0; i < 4; i++) {
+            srv_read(fd, buf, c);
+        }
+        close(fd);
+        pump(c, 50);
+        CHECK(ofp_bundle_is_done(c, &bd));
+        berr = ofp_bundle_result(&bd, &idx);
+        CHECK(berr && strstr(berr, "connection lost"));
+        free(berr);
+        ofp_bundle_destroy(&bd);
+        /* Reconnect for the next step. */
+        fd = srv_accept(listener, c);
+        CHECK(fd >= 0);
+        srv_read(fd, buf, c);
+        srv_write_hex(fd, "060000080000000c");
+        srv_read(fd, buf, c);
+        srv_read(fd, buf, c);
+        CHECK(ofp_conn_is_connected(c));
+    }
+
     /* 5. The peer goes away: the seqno changes and the blocking connect
      * gets a new connection. */
     unsigned int seq1 = ofp_conn_seqno(c);
