@@ -795,7 +795,7 @@ monitor_sb(struct replica *sb)
         "Logical_Flow", "Logical_DP_Group", "Port_Group", "Address_Set",
         "Chassis_Private", "Chassis", "Encap", "MAC_Binding",
         "DHCP_Options", "DHCPv6_Options", "HA_Chassis_Group", "HA_Chassis",
-        "Load_Balancer",
+        "Load_Balancer", "DNS",
     };
     for (size_t i = 0; i < ND_ARRAY_SIZE(tables); i++) {
         if (replica_monitor_table(sb, tables[i])) {

@@ -1001,6 +1001,37 @@ build_lb(struct ls_ctx *c)
         NULL);
 }
 
+/* Native DNS: requests to port 53 answered from the switch's records
+ * (dns_lookup), replies turned around, and let through the ACLs. */
+static void
+build_dns(struct ls_ctx *c)
+{
+    const struct nd_ls *ls = c->ls;
+    bool records = false;
+    for (size_t i = 0; i < ls->n_dns && !records; i++) {
+        records = ls->dns[i]->records.n > 0;
+    }
+    add(c, ND_S_LS_IN_DNS_LOOKUP, 0, "1", "next;", NULL);
+    add(c, ND_S_LS_IN_DNS_RESPONSE, 0, "1", "next;", NULL);
+    if (!records) {
+        return;
+    }
+    add(c, ND_S_LS_IN_DNS_LOOKUP, 100, "udp.dst == 53",
+        "reg0[4] = dns_lookup(); next;", NULL);
+    static const char *const ips[] = { "ip4", "ip6" };
+    for (size_t i = 0; i < 2; i++) {
+        char *act = nd_xasprintf("eth.dst <-> eth.src; %s.src <-> %s.dst; "
+                                 "udp.dst = udp.src; udp.src = 53; "
+                                 "outport = inport; flags.loopback = 1; "
+                                 "output;", ips[i], ips[i]);
+        add(c, ND_S_LS_IN_DNS_RESPONSE, 100, "udp.dst == 53 && reg0[4]", act,
+            NULL);
+        free(act);
+    }
+    add(c, ND_S_LS_OUT_ACL, 34000, "udp.src == 53",
+        acl_stateful(ls) ? "ct_commit; next;" : "next;", NULL);
+}
+
 /* QoS: DSCP marking and metering per NB QoS rule. */
 static void
 build_qos(struct ls_ctx *c)
@@ -1034,8 +1065,7 @@ build_defaults(struct ls_ctx *c)
     static const enum nd_stage stages[] = {
         ND_S_LS_IN_QOS_MARK, ND_S_LS_IN_QOS_METER, ND_S_LS_IN_LB_AFF_CHECK,
         ND_S_LS_IN_LB, ND_S_LS_IN_LB_AFF_LEARN, ND_S_LS_IN_PRE_HAIRPIN,
-        ND_S_LS_IN_NAT_HAIRPIN, ND_S_LS_IN_HAIRPIN, ND_S_LS_IN_DNS_LOOKUP,
-        ND_S_LS_IN_DNS_RESPONSE, ND_S_LS_IN_EXTERNAL_PORT,
+        ND_S_LS_IN_NAT_HAIRPIN, ND_S_LS_IN_HAIRPIN, ND_S_LS_IN_EXTERNAL_PORT,
         ND_S_LS_OUT_QOS_MARK, ND_S_LS_OUT_QOS_METER,
     };
     for (size_t i = 0; i < ND_ARRAY_SIZE(stages); i++) {
@@ -1056,6 +1086,7 @@ nd_build_ls_flows(const struct nd_model *m, const struct nd_ls *ls,
     build_arp_nd_rsp(&c);
     build_dhcp(&c);
     build_lb(&c);
+    build_dns(&c);
     build_qos(&c);
     build_l2_lookup(&c);
 }

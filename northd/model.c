@@ -249,6 +249,7 @@ nd_model_destroy(struct nd_model *m)
         free(ls->ports);
         acls_free(ls->acls, ls->n_acls);
         free(ls->pgs);
+        free(ls->dns);
         for (size_t j = 0; j < ls->n_qos; j++) {
             free(ls->qos[j].match);
         }
@@ -327,6 +328,11 @@ nd_model_destroy(struct nd_model *m)
         free(lb);
     }
     free(m->lbs);
+    for (size_t i = 0; i < m->n_dnss; i++) {
+        smap_free(&m->dnss[i]->records);
+        free(m->dnss[i]);
+    }
+    free(m->dnss);
     names_free(&m->port_names);
     names_free(&m->lsp_uuids);
     names_free(&m->dhcp_uuids);
@@ -746,6 +752,29 @@ nd_model_add_nat(struct nd_model *m, struct nd_lr *lr,
                        sizeof *lr->nats);
     lr->nats[lr->n_nats] = nat;
     return &lr->nats[lr->n_nats++];
+}
+
+struct nd_dns *
+nd_model_add_dns(struct nd_model *m, const struct nd_dns_row *row)
+{
+    struct nd_dns *d = nd_xcalloc(1, sizeof *d);
+    assert(!m->finished);
+    if (!parse_uuid(row->uuid, d->uuid)) {
+        SKIP(m, "DNS", "", row->uuid, "bad uuid");
+        free(d);
+        return NULL;
+    }
+    smap_copy(&d->records, &row->records);
+    m->dnss = nd_grow(m->dnss, &m->cap_dnss, m->n_dnss, sizeof *m->dnss);
+    m->dnss[m->n_dnss++] = d;
+    return d;
+}
+
+void
+nd_model_ls_add_dns(struct nd_ls *ls, struct nd_dns *d)
+{
+    ls->dns = nd_grow(ls->dns, &ls->cap_dns, ls->n_dns, sizeof *ls->dns);
+    ls->dns[ls->n_dns++] = d;
 }
 
 struct nd_qos *

@@ -120,6 +120,10 @@ struct nd_lb_row {                      /* Load_Balancer */
     const char *uuid, *name, *protocol;
     struct nd_smap_ref vips;            /* "IP[:PORT]" -> "IP[:PORT],..." */
 };
+struct nd_dns_row {                     /* DNS */
+    const char *uuid;
+    struct nd_smap_ref records;
+};
 struct nd_as_row {
     const char *uuid, *name;
     const char *const *addresses; size_t n_addresses;
@@ -213,6 +217,11 @@ struct nd_acl {
                                      * the match parses */
 };
 
+struct nd_dns {
+    char uuid[ND_UUID_LEN + 1];
+    struct nd_smap records;
+};
+
 struct nd_qos {
     char uuid[ND_UUID_LEN + 1];
     bool to_lport;
@@ -258,6 +267,8 @@ struct nd_ls {
                                      * switch that has one) */
     bool has_unknown;               /* a port with "unknown" */
     bool has_dhcp;                  /* a port with usable DHCPv4 options */
+    struct nd_dns **dns;            /* DNS record sets */
+    size_t n_dns, cap_dns;
     struct nd_qos *qos;             /* QoS rules */
     size_t n_qos, cap_qos;
     struct nd_lb **lbs;             /* load balancers on this switch */
@@ -361,6 +372,7 @@ struct nd_model {
     struct nd_as **ases; size_t n_ases, cap_ases;
     struct nd_dhcp **dhcps; size_t n_dhcps, cap_dhcps;
     struct nd_lb **lbs; size_t n_lbs, cap_lbs;
+    struct nd_dns **dnss; size_t n_dnss, cap_dnss;
     struct nd_hmap port_names;      /* every LSP and LRP name (unique) */
     struct nd_hmap lsp_uuids;
     struct nd_hmap dhcp_uuids;
@@ -384,6 +396,9 @@ struct nd_route *nd_model_add_route(struct nd_model *, struct nd_lr *,
 /* A NAT rule of LR (IPv4 snat only yet; others are logged and skipped). */
 struct nd_nat *nd_model_add_nat(struct nd_model *, struct nd_lr *,
                                 const struct nd_nat_row *);
+/* A DNS row, then attached to switches with nd_model_ls_add_dns(). */
+struct nd_dns *nd_model_add_dns(struct nd_model *, const struct nd_dns_row *);
+void nd_model_ls_add_dns(struct nd_ls *, struct nd_dns *);
 struct nd_qos *nd_model_add_qos(struct nd_model *, struct nd_ls *,
                                 const struct nd_qos_row *);
 struct nd_policy *nd_model_add_policy(struct nd_model *, struct nd_lr *,

@@ -128,6 +128,19 @@ load_switch(struct nd_model *m, const struct nbrec_logical_switch *nls,
             nd_model_ls_add_lb(ls, lb);
         }
     }
+    for (size_t i = 0; i < nls->n_dns_records; i++) {
+        const struct nbrec_dns *d = nls->dns_records[i];
+        if (!d) {
+            continue;
+        }
+        char duuid[UUID_LEN + 1];
+        uuid_str(&d->header_, duuid);
+        for (size_t k = 0; k < m->n_dnss; k++) {
+            if (!strcmp(m->dnss[k]->uuid, duuid)) {
+                nd_model_ls_add_dns(ls, m->dnss[k]);
+            }
+        }
+    }
     for (size_t i = 0; i < nls->n_qos_rules; i++) {
         const struct nbrec_qos *q = nls->qos_rules[i];
         if (!q) {
@@ -304,6 +317,14 @@ nd_model_from_nb(const struct replica *nb)
             lbs.rows[lbs.n] = lbr;
             lbs.lbs[lbs.n++] = lb;
         }
+    }
+    const struct nbrec_dns *dns;
+    NBREC_DNS_FOR_EACH (dns, nb) {
+        char uuid[UUID_LEN + 1];
+        uuid_str(&dns->header_, uuid);
+        struct nd_smap_ref records = smap_ref(&dns->records);
+        nd_model_add_dns(m, &(struct nd_dns_row) { uuid, records });
+        smap_ref_free(&records);
     }
     const struct nbrec_logical_switch *ls;
     NBREC_LOGICAL_SWITCH_FOR_EACH (ls, nb) {

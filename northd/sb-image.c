@@ -368,6 +368,28 @@ nd_sb_image_build(const struct nd_model *m, const char *svc_monitor_mac,
 
     build_port_groups(m, img);
 
+    /* DNS record sets, with the switches that serve them. */
+    img->dnss = nd_xcalloc(m->n_dnss + 1, sizeof *img->dnss);
+    for (size_t i = 0; i < m->n_dnss; i++) {
+        struct nd_sb_dns *sd = &img->dnss[img->n_dnss];
+        sd->dps = nd_xcalloc(m->n_switches + 1, sizeof *sd->dps);
+        for (size_t j = 0; j < m->n_switches; j++) {
+            const struct nd_ls *ls = m->switches[j];
+            for (size_t k = 0; ls->key && k < ls->n_dns; k++) {
+                if (ls->dns[k] == m->dnss[i]) {
+                    sd->dps[sd->n_dps++] = ls->index;
+                    break;
+                }
+            }
+        }
+        if (sd->n_dps) {
+            sd->dns = m->dnss[i];
+            img->n_dnss++;
+        } else {
+            free(sd->dps);
+        }
+    }
+
     /* Load balancers, with the switches that use them. */
     img->lbs = nd_xcalloc(m->n_lbs + 1, sizeof *img->lbs);
     for (size_t i = 0; i < m->n_lbs; i++) {
@@ -473,6 +495,10 @@ nd_sb_image_destroy(struct nd_sb_image *img)
         free(img->lbs[i].dps);
     }
     free(img->lbs);
+    for (size_t i = 0; i < img->n_dnss; i++) {
+        free(img->dnss[i].dps);
+    }
+    free(img->dnss);
     for (size_t i = 0; i < img->n_mcgroups; i++) {
         free(img->mcgroups[i].ports);
     }

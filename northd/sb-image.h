@@ -82,6 +82,13 @@ struct nd_sb_lb {
     size_t n_dps;
 };
 
+/* An SB DNS row: records served on the switches DPS. */
+struct nd_sb_dns {
+    const struct nd_dns *dns;
+    size_t *dps;
+    size_t n_dps;
+};
+
 struct nd_sb_image {
     struct nd_sb_datapath *dps; size_t n_dps;       /* by datapath index */
     struct nd_sb_port *ports; size_t n_ports, cap_ports;
@@ -90,6 +97,7 @@ struct nd_sb_image {
     struct nd_sb_named_set *address_sets; size_t n_address_sets, cap_ases;
     struct nd_sb_ha_group *ha_groups; size_t n_ha_groups, cap_ha_groups;
     struct nd_sb_lb *lbs; size_t n_lbs;
+    struct nd_sb_dns *dnss; size_t n_dnss;
     struct nd_lflow_table flows;
 };
 

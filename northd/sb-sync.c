@@ -147,6 +147,7 @@ DEL_FN(port_group)
 DEL_FN(address_set)
 DEL_FN(ha_chassis_group)
 DEL_FN(load_balancer)
+DEL_FN(dns)
 DEL_FN(dhcp_options)
 DEL_FN(dhcpv6_options)
 
@@ -1020,6 +1021,65 @@ sync_lbs(struct sync *s)
     rows_finish(&existing, s->txn, del_load_balancer, s->stats);
 }
 
+/* SB DNS: records and the datapaths serving them, keyed by
+ * external_ids:dns_id. */
+static void
+sync_dns(struct sync *s)
+{
+    struct nd_hmap existing;
+    nd_hmap_init(&existing);
+    const struct sbrec_dns *row;
+    SBREC_DNS_FOR_EACH (row, s->sb) {
+        const char *id = ovsdb_smap_get(&row->external_ids, "dns_id");
+        rows_add(&existing, nd_xstrdup(id ? id : ""), row);
+    }
+    for (size_t i = 0; i < s->img->n_dnss; i++) {
+        const struct nd_sb_dns *want = &s->img->dnss[i];
+        const struct nd_smap *rec = &want->dns->records;
+        struct uuid *dps = nd_xcalloc(want->n_dps + 1, sizeof *dps);
+        for (size_t k = 0; k < want->n_dps; k++) {
+            dps[k] = s->dp_uuids[want->dps[k]];
+        }
+        struct row_entry *e = rows_find(&existing, want->dns->uuid);
+        struct ovsdb_txn_row *txn_row = NULL;
+        if (e) {
+            e->used = true;
+            row = e->row;
+            struct uuid *have = nd_xcalloc(row->n_datapaths + 1,
+                                           sizeof *have);
+            struct uuid *copy = nd_xcalloc(want->n_dps + 1, sizeof *copy);
+            size_t n = 0;
+            for (size_t k = 0; k < row->n_datapaths; k++) {
+                if (row->datapaths[k]) {
+                    have[n++] = row->datapaths[k]->header_.uuid;
+                }
+            }
+            memcpy(copy, dps, want->n_dps * sizeof *copy);
+            bool same = uuidset_eq(have, n, copy, want->n_dps)
+                && smap_eq(&row->records, (const char *const *) rec->keys,
+                           (const char *const *) rec->values, rec->n);
+            free(have);
+            free(copy);
+            if (!same) {
+                txn_row = sbrec_dns_update(s->txn, row);
+                s->stats->updated++;
+            }
+        } else {
+            txn_row = sbrec_dns_insert(s->txn);
+            const char *ik[] = { "dns_id" }, *iv[] = { want->dns->uuid };
+            sbrec_dns_set_external_ids(txn_row, ik, iv, 1);
+            s->stats->inserted++;
+        }
+        if (txn_row) {
+            sbrec_dns_set_records(txn_row, (const char *const *) rec->keys,
+                                  (const char *const *) rec->values, rec->n);
+            sbrec_dns_set_datapaths(txn_row, dps, want->n_dps);
+        }
+        free(dps);
+    }
+    rows_finish(&existing, s->txn, del_dns, s->stats);
+}
+
 static void
 sync_global(struct sync *s, const struct nd_sb_global_want *want)
 {
@@ -1065,6 +1125,7 @@ nd_sb_sync(const struct nd_sb_image *img,
     sync_dhcpv4_defs(&s);
     sync_dhcpv6_defs(&s);
     sync_lbs(&s);
+    sync_dns(&s);
 
     rows_finish(&s.pb_uuids, txn, NULL, stats);
     free(s.pb_uuid_store);

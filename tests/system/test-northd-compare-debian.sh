@@ -7,7 +7,7 @@
 # port with two gateway chassis, SNAT and floating IPs (distributed and
 # centralized), a gateway router with SNAT, a floating IP and a load
 # balancer, switch load balancers with and without ACLs, a load balancer
-# group, router policies, QoS).  Their Southbound contents must agree: every logical
+# group, router policies, QoS, DNS).  Their Southbound contents must agree: every logical
 # flow (modulo whitespace), every
 # Port_Binding's type/options/mac/port_security, Multicast_Group membership
 # and keys, Port_Group and Address_Set contents.  Then loom-northd alone:
@@ -119,6 +119,10 @@ configure() {   # configure ref|loom: the same NB on either side
         -- lsp-add sw0 vip0 -- lsp-set-type vip0 virtual \
         -- lsp-set-addresses vip0 "00:00:00:00:0e:02 10.0.0.200" \
         -- lsp-set-options vip0 virtual-ip=10.0.0.200 virtual-parents=vm1,vm2
+    # Native DNS records on a switch.
+    local dns
+    dns=$(nb "$w" create DNS 'records={"vm3.example.org"="20.0.0.3", "vm9.example.org"="20.0.0.9 fd00::9"}')
+    nb "$w" add Logical_Switch sw1 dns_records "$dns"
     # QoS: DSCP marking and metering, both directions.
     nb "$w" qos-add sw0 from-lport 100 "ip4.src == 10.0.0.1" dscp=10 \
         -- qos-add sw0 to-lport 200 "ip4.dst == 10.0.0.2" rate=1000 burst=100 \
@@ -219,7 +223,7 @@ PY
 # Each side's SB summarised by name (uuids and datapath keys resolved).
 summary() {
     local t
-    for t in Datapath_Binding Port_Binding Multicast_Group Port_Group Address_Set DHCP_Options DHCPv6_Options HA_Chassis_Group HA_Chassis Load_Balancer Logical_DP_Group; do
+    for t in Datapath_Binding Port_Binding Multicast_Group Port_Group Address_Set DHCP_Options DHCPv6_Options HA_Chassis_Group HA_Chassis Load_Balancer Logical_DP_Group DNS; do
         echo "=== $t"
         sbq "$1" --format=json list "$t"
     done | /usr/bin/python3 -c '
@@ -265,6 +269,9 @@ for r in tables["Load_Balancer"]:
     out.append("LB %s %s %s %s %s" % (r["name"], r["protocol"],
                sorted(val(r["vips"]).items()), sorted(val(r["options"]).items()),
                members))
+for r in tables["DNS"]:
+    out.append("DNS %s %s" % (sorted(val(r["records"]).items()),
+               sorted(dps[u] for u in aslist(r["datapaths"]))))
 hac = {r["_uuid"][1]: r for r in tables["HA_Chassis"]}
 for r in tables["HA_Chassis_Group"]:
     members = sorted((val(hac[u]["external_ids"]).get("chassis-name"),
