@@ -727,6 +727,12 @@ static int cmd_parse_sb(int argc, char *argv[])
     remote = db_remote(o.db);
     client = ovsdb_client_create(remote, r, NULL);
     ovsdb_client_set_leader_only(client, false);
+    /* No inactivity probe: ovsdb-server answers nothing while it builds the
+     * initial monitor reply, which for a 20,000-port SB (~180,000 logical
+     * flows, ~0.5 GB of JSON) takes far longer than a probe interval; the
+     * probe would drop the connection and the next attempt would start
+     * over, forever.  --timeout bounds the wait instead. */
+    ovsdb_client_set_probe_interval(client, 0);
     if (!ovsdb_client_wait_synced(client, o.timeout_ms)) {
         const char *e = ovsdb_client_get_error(client);
         fprintf(stderr, "loom-lflow: %s: could not read the database within %d s (%s)%s%s\n",
