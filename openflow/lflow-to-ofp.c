@@ -152,6 +152,7 @@ put_controller(struct ofpbuf *b, const struct ofact *a)
         struct ofpact_controller c = {
             .max_len = 0xffff, .reason = 1, .pause = a->pause,
             .userdata = ud.data, .userdata_len = ud.size,
+            .meter_id = a->meter_id,
         };
         ofpact_put_controller(b, &c);
     }

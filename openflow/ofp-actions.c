@@ -286,6 +286,11 @@ ofpact_put_controller(struct ofpbuf *b, const struct ofpact_controller *c)
     if (c->pause) {
         put_prop(b, NXAC2PT_PAUSE, NULL, 0);
     }
+    if (c->meter_id) {
+        uint8_t x[4];
+        set_be32(x, c->meter_id);
+        put_prop(b, NXAC2PT_METER_ID, x, 4);
+    }
     nx_finish(b, start);
 }
 
@@ -554,6 +559,9 @@ parse_controller(char *args, struct ofpbuf *b)
         } else if (!strcmp(k, "max_len") && v) {
             err = ofp_parse_uint(v, 0xffff, "controller max_len", &x);
             c.max_len = (uint16_t) x;
+        } else if (!strcmp(k, "meter_id") && v) {
+            err = ofp_parse_uint(v, UINT32_MAX, "controller meter_id", &x);
+            c.meter_id = (uint32_t) x;
         } else if (!strcmp(k, "id") && v) {
             err = ofp_parse_uint(v, 0xffff, "controller id", &x);
             c.controller_id = (uint16_t) x;
@@ -1439,6 +1447,7 @@ format_controller2(const uint8_t *p, size_t n, struct ofpbuf *s)
     uint16_t max_len = 0xffff, id = 0;
     uint8_t reason = 1;
     bool pause = false;
+    uint32_t meter_id = 0;
     const uint8_t *ud = NULL;
     size_t ud_len = 0;
     size_t ofs = 16;
@@ -1480,12 +1489,18 @@ format_controller2(const uint8_t *p, size_t n, struct ofpbuf *s)
         case NXAC2PT_PAUSE:
             pause = true;
             break;
+        case NXAC2PT_METER_ID:
+            if (vlen != 4) {
+                return ofp_xasprintf("controller meter_id has length %u", len);
+            }
+            meter_id = get_be32(v);
+            break;
         default:
             return ofp_xasprintf("unknown controller property %u", type);
         }
         ofs += round_up8(len);
     }
-    if (reason == 1 && !id && !ud_len && !pause) {
+    if (reason == 1 && !id && !ud_len && !pause && !meter_id) {
         /* ovs-ofctl prints a plain controller action this way, however it
          * was encoded. */
         ofpbuf_printf(s, "CONTROLLER:%u", max_len);
@@ -1516,6 +1531,10 @@ format_controller2(const uint8_t *p, size_t n, struct ofpbuf *s)
     }
     if (pause) {
         ofpbuf_printf(s, "%spause", sep);
+        sep = ",";
+    }
+    if (meter_id) {
+        ofpbuf_printf(s, "%smeter_id=%" PRIu32, sep, meter_id);
     }
     ofpbuf_puts(s, ")");
     return NULL;

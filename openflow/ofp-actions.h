@@ -116,6 +116,7 @@ struct ofpact_controller {
     bool pause;
     const uint8_t *userdata;
     size_t userdata_len;
+    uint32_t meter_id;          /* 0: none */
 };
 void ofpact_put_controller(struct ofpbuf *b, const struct ofpact_controller *);
 
