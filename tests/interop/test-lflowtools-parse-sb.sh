@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2016  # $as1, $pg1_ip4...: OVN address sets, not shell
 # test-lflowtools-parse-sb: `loom-lflow parse-sb` compiles EVERY logical flow
 # of a Southbound DB written by Debian's ovn-northd 23.03 for a topology
 # with switches, routers (distributed with a gateway port, and a gateway
@@ -201,9 +202,13 @@ echo "ovn-northd: $n_of OpenFlow flows; install parses all but $n_gap (packet-in
 m_all=$(tail -n1 "$SB_DIR/parse-sb-ovn-northd.out" | awk '{print $4}')
 m_local=$(tail -n1 "$SB_DIR/local.out" | sed -n 's/^compiled \([0-9]*\) of \1 logical flows, 0 errors$/\1/p')
 skipped=$(sed -n 's/^\([0-9]*\) logical flows skipped: their in_out_port is not on chassis hv9$/\1/p' "$SB_DIR/local.out")
-[ -n "$m_local" ] && [ -n "$skipped" ] || { cat "$SB_DIR/local.out" >&2; sb_fail "--local-only summary"; }
-[ "$skipped" -gt 0 ] && [ $((m_local + skipped)) = "$m_all" ] \
-    || sb_fail "--local-only: $m_local compiled + $skipped skipped != $m_all"
+if [ -z "$m_local" ] || [ -z "$skipped" ]; then
+    cat "$SB_DIR/local.out" >&2
+    sb_fail "--local-only summary"
+fi
+if [ "$skipped" -le 0 ] || [ $((m_local + skipped)) != "$m_all" ]; then
+    sb_fail "--local-only: $m_local compiled + $skipped skipped != $m_all"
+fi
 echo "--local-only on a chassis with no VIF: $skipped of $m_all flows skipped"
 
 # A flow that cannot compile is reported with its uuid, match and actions,

@@ -54,7 +54,7 @@ grep -q '^meter=1 ' "$F" || sb_fail "no meter line"
 grep -q 'actions=\[' "$F" || sb_fail "no controller action with nested actions"
 n_flows=$(grep -c '^table=' "$F")
 
-out=$(cat "$F" | "$LFLOW" install --bridge-socket "$SOCK" -) || sb_fail "install: $out"
+out=$("$LFLOW" install --bridge-socket "$SOCK" - < "$F") || sb_fail "install: $out"
 [ "$out" = "installed $n_flows flows, 1 groups, 1 meters" ] || sb_fail "install said: $out"
 dump br0 > "$SB_DIR/got.txt"
 [ "$(wc -l < "$SB_DIR/got.txt")" = "$n_flows" ] || { cat "$SB_DIR/got.txt"; sb_fail "br0 has $(wc -l < "$SB_DIR/got.txt") flows, not $n_flows"; }
