@@ -52,7 +52,7 @@ decode_one(const uint8_t *msg, size_t len)
 
     struct ofp_packet_in pin;
     ofp_match_init(&pin.metadata);
-    char *err = ofp_decode_packet_in2(msg, len, &pin);
+    char *err = ofp_decode_any_packet_in(msg, len, &pin);
     if (!err) {
         struct ofpbuf r = OFPBUF_INIT;
         ofp_encode_resume(&r, 1, &pin, pin.packet, pin.packet_len);

@@ -434,7 +434,7 @@ cmd_monitor_packet_in(int argc, char **argv)
         }
         while (ofp_conn_recv(c, &m)) {
             if (ofp_nx_subtype(m.data, m.size) != NXT_PACKET_IN2
-                && m.data[1] != OFPT_ERROR) {
+                && m.data[1] != OFPT_ERROR && m.data[1] != OFPT_PACKET_IN) {
                 continue;
             }
             ofpbuf_clear(&s);
@@ -442,7 +442,7 @@ cmd_monitor_packet_in(int argc, char **argv)
             if (opt_hex && m.data[1] != OFPT_ERROR) {
                 struct ofp_packet_in pin;
                 ofp_match_init(&pin.metadata);
-                if (!ofp_decode_packet_in2(m.data, m.size, &pin)) {
+                if (!ofp_decode_any_packet_in(m.data, m.size, &pin)) {
                     ofpbuf_puts(&s, " packet=");
                     for (size_t i = 0; i < pin.packet_len; i++) {
                         ofpbuf_printf(&s, "%02x", pin.packet[i]);

@@ -964,6 +964,39 @@ ofp_decode_packet_in2(const uint8_t *msg, size_t len, struct ofp_packet_in *pin)
     return NULL;
 }
 
+char *
+ofp_decode_packet_in(const uint8_t *msg, size_t len, struct ofp_packet_in *pin)
+{
+    if (len < 32 || msg[1] != OFPT_PACKET_IN) {
+        return ofp_xasprintf("not an OFPT_PACKET_IN (%zu bytes)", len);
+    }
+    pin->userdata = pin->continuation = NULL;
+    pin->userdata_len = pin->continuation_len = 0;
+    pin->buffer_id = get_be32(msg + 8);
+    pin->full_len = get_be16(msg + 12);
+    pin->reason = msg[14];
+    pin->table_id = msg[15];
+    pin->cookie = get_be64(msg + 16);
+    size_t used;
+    char *err = ofp_match_pull_oxm(msg + 24, len - 24, &pin->metadata, &used);
+    if (err) {
+        return err;
+    }
+    if (24 + used + 2 > len) {
+        return ofp_xasprintf("OFPT_PACKET_IN truncated after its match");
+    }
+    pin->packet = msg + 24 + used + 2;
+    pin->packet_len = len - 24 - used - 2;
+    return NULL;
+}
+
+char *
+ofp_decode_any_packet_in(const uint8_t *msg, size_t len, struct ofp_packet_in *pin)
+{
+    return len >= 2 && msg[1] == OFPT_PACKET_IN ? ofp_decode_packet_in(msg, len, pin)
+                                                : ofp_decode_packet_in2(msg, len, pin);
+}
+
 static void
 put_prop(struct ofpbuf *b, uint16_t type, const void *data, size_t len)
 {
@@ -1034,12 +1067,14 @@ ofp_msg_format(const uint8_t *msg, size_t len, struct ofpbuf *s)
             err = ofp_flow_format(&f, false, s);
         }
         ofp_flow_destroy(&f);
-    } else if (ofp_nx_subtype(msg, mlen) == NXT_PACKET_IN2) {
+    } else if (ofp_nx_subtype(msg, mlen) == NXT_PACKET_IN2 || type == OFPT_PACKET_IN) {
         struct ofp_packet_in pin;
         ofp_match_init(&pin.metadata);
-        if (!(err = ofp_decode_packet_in2(msg, mlen, &pin))) {
-            ofpbuf_printf(s, ": NXT_PACKET_IN2 table_id=%u cookie=0x%" PRIx64
-                          " total_len=%" PRIu32 " reason=%u", pin.table_id,
+        if (!(err = ofp_decode_any_packet_in(msg, mlen, &pin))) {
+            ofpbuf_printf(s, ": %s table_id=%u cookie=0x%" PRIx64
+                          " total_len=%" PRIu32 " reason=%u",
+                          type == OFPT_PACKET_IN ? "OFPT_PACKET_IN" : "NXT_PACKET_IN2",
+                          pin.table_id,
                           pin.cookie, pin.full_len, pin.reason);
             if (pin.metadata.n) {
                 ofpbuf_puts(s, " ");

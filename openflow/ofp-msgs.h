@@ -284,6 +284,12 @@ struct ofp_packet_in {
 };
 char *ofp_decode_packet_in2(const uint8_t *msg, size_t len,
                             struct ofp_packet_in *);
+/* Standard OpenFlow 1.5 OFPT_PACKET_IN (when the connection did not ask
+ * for NXT_PACKET_IN2): same fields, no userdata or continuation.
+ * ofp_decode_any_packet_in() takes either kind. */
+char *ofp_decode_packet_in(const uint8_t *msg, size_t len, struct ofp_packet_in *);
+char *ofp_decode_any_packet_in(const uint8_t *msg, size_t len,
+                               struct ofp_packet_in *);
 /* NXT_RESUME for a paused packet-in (after the controller's work), with
  * PACKET (possibly modified) and the packet-in's metadata/continuation. */
 void ofp_encode_resume(struct ofpbuf *b, uint32_t xid,

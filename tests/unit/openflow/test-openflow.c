@@ -668,6 +668,26 @@ test_messages(void)
     }
     ofp_match_destroy(&pin.metadata);
 
+    /* Standard OFPT_PACKET_IN: buffer, total_len, reason, table, cookie,
+     * match (in_port=5), 2 bytes pad, packet. */
+    len = unhex("060a002c00000000ffffffff000401050000000000000007"
+                "0001000c800000040000000500000000" "0000" "aabbccdd", msg);
+    set_be16(msg + 2, (uint16_t) len);
+    memset(&pin, 0, sizeof pin);
+    ofp_match_init(&pin.metadata);
+    err = ofp_decode_any_packet_in(msg, len, &pin);
+    CHECK(!err && pin.packet_len == 4 && pin.packet[0] == 0xaa && pin.reason == 1
+          && pin.table_id == 5 && pin.cookie == 7 && pin.full_len == 4 && !pin.userdata);
+    free(err);
+    CHECK(ofp_match_get_u64(&pin.metadata, mf_by_name("in_port"), &port, &mask) && port == 5);
+    for (size_t cut = 8; cut < len; cut++) {
+        uint8_t copy[4096];
+        memcpy(copy, msg, cut);
+        set_be16(copy + 2, (uint16_t) cut);
+        free(ofp_decode_any_packet_in(copy, cut, &pin));
+    }
+    ofp_match_destroy(&pin.metadata);
+
     /* Header checks. */
     size_t mlen;
     err = ofp_msg_check((const uint8_t *) "\x06\x00\x00\x04\0\0\0\0", 8, &mlen);
