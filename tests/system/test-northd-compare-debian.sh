@@ -11,7 +11,8 @@
 # flow (modulo whitespace), every
 # Port_Binding's type/options/mac/port_security, Multicast_Group membership
 # and keys, Port_Group and Address_Set contents.  Then loom-northd alone:
-# a recompute sends nothing, a bad row is logged and skipped while the rest
+# a recompute sends nothing, SB tampering is repaired, a bad row is logged
+# and skipped while the rest
 # works, a restart keeps every tunnel key, a second instance stands by and
 # takes over when the first dies.
 #
@@ -297,6 +298,16 @@ ovs-appctl -t "$CTL" recompute >/dev/null
 sleep 0.5
 ovs-appctl -t "$CTL" stats | grep -q "last SB diff: 0 inserted, 0 updated, 0 deleted" \
     || sb_fail "a recompute with no NB change sent SB changes: $(ovs-appctl -t "$CTL" stats)"
+
+# The SB is repaired: a deleted flow and a tampered Port_Binding come back.
+n_flows=$(sbq loom --bare --columns=_uuid list Logical_Flow | grep -c .)
+victim=$(sbq loom --bare --columns=_uuid find Logical_Flow table_id=25 priority=50 | head -1)
+sbq loom destroy Logical_Flow "$victim"
+sbq loom set Port_Binding vm3 options:peer=bogus
+sb_wait_for 5 sh -c "[ \$(ovn-sbctl --db=$(sb_remote sb-loom) --bare --columns=_uuid list Logical_Flow | grep -c .) = $n_flows ]" \
+    || sb_fail "a deleted logical flow was not restored"
+sb_wait_for 5 sh -c "! ovn-sbctl --db=$(sb_remote sb-loom) get Port_Binding vm3 options | grep -q bogus" \
+    || sb_fail "a tampered Port_Binding was not repaired"
 
 # A port with malformed port security is skipped and logged; the next port works.
 nb loom lsp-add sw1 bad1 -- lsp-set-port-security bad1 "00:00:00:00:00:zz" \
