@@ -2,7 +2,7 @@
 # test-scenario-reference-ovn-net: the bodies of test-scenario-northd-net.sh
 # and test-scenario-northd-faults.sh run with Debian's ovn-northd 23.03 in
 # place of loom-northd (test-scenario-reference-ovn-more.sh does the same for
-# the bad-input, DHCP and IPv6 scenarios).  It proves the scenarios and their
+# the bad-input, DHCP, IPv6 and churn scenarios).  It proves the scenarios and their
 # assertions against the reference implementation, so that a failure of a
 # test-scenario-northd-* test points at loom-northd, not at the test.
 # About 55 s.
