@@ -1451,6 +1451,32 @@ build_egress_and_defaults(struct lr_ctx *c)
         "eth.dst == 00:00:00:00:00:00 && ip6",
         "nd_ns { nd.target = xxreg0; output; };", NULL);
     add(c, ND_S_LR_IN_ARP_REQUEST, 0, "1", "output;", NULL);
+    /* IPv6 static route next hops: NS straight to the solicited-node
+     * address. */
+    for (size_t i = 0; i < c->lr->n_routes; i++) {
+        const struct nd_route *r = &c->lr->routes[i];
+        if (!r->v6 || *r->route_table) {
+            continue;
+        }
+        struct in6_addr sol = nd_ip6_solicited(&r->nexthop6);
+        struct nd_eth mc = nd_eth_multicast6(&sol);
+        struct nd_match m;
+        struct nd_actions a, inner;
+        nd_match_init(&m);
+        nd_actions_init(&a);
+        nd_actions_init(&inner);
+        nd_m_pred(&m, "eth.dst == 00:00:00:00:00:00 && ip6");
+        nd_m_ip6(&m, "xxreg0", &r->nexthop6);
+        nd_a_set_mac(&inner, "eth.dst", &mc);
+        nd_a_set_ip6(&inner, "ip6.dst", &sol);
+        nd_a_set_ip6(&inner, "nd.target", &r->nexthop6);
+        nd_a_output(&inner);
+        nd_a_nested(&a, "nd_ns", &inner);
+        addb(c, ND_S_LR_IN_ARP_REQUEST, 200, &m, &a, r->uuid);
+        nd_match_destroy(&m);
+        nd_actions_destroy(&a);
+        nd_actions_destroy(&inner);
+    }
 
     add(c, ND_S_LR_OUT_DELIVERY, 0, "1", "drop;", NULL);
     for (size_t i = 0; i < c->lr->n_ports; i++) {

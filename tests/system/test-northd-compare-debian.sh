@@ -1,20 +1,21 @@
 #!/bin/bash
 # test-northd-compare-debian: loom-northd and Debian's ovn-northd, each on
-# its own pair of NB/SB databases, are given the same Northbound contents
-# (two switches on a router, static and ECMP routes, a port with "unknown",
-# a localnet port, native DHCPv4, port security, a port group with stateful
-# ACLs, switch ACLs of every action, an address set, a distributed gateway
-# port with two gateway chassis, SNAT and floating IPs (distributed and
+# its own pair of NB/SB databases, are given the same Northbound contents:
+# two switches on a router, static (IPv4 and IPv6) and ECMP routes, a port
+# with "unknown", a localnet port, a localport, a virtual port, native DHCPv4
+# and DNS, port security, a port group with stateful ACLs, switch ACLs of
+# every action (logged and not), an address set, a distributed gateway port
+# with two gateway chassis, SNAT and floating IPs (distributed and
 # centralized), a gateway router with SNAT, a floating IP and a load
 # balancer, switch load balancers with and without ACLs, a load balancer
-# group, router policies, QoS, DNS).  Their Southbound contents must agree: every logical
-# flow (modulo whitespace), every
-# Port_Binding's type/options/mac/port_security, Multicast_Group membership
-# and keys, Port_Group and Address_Set contents.  Then loom-northd alone:
-# a recompute sends nothing, SB tampering is repaired, a bad row is logged
-# and skipped while the rest
-# works, a restart keeps every tunnel key, a second instance stands by and
-# takes over when the first dies.
+# group, router policies and QoS.  Their Southbound contents must agree:
+# every logical flow, every Port_Binding's type/options/mac/port_security/
+# nat_addresses, Multicast_Group membership and keys, Port_Group,
+# Address_Set, HA_Chassis_Group, Load_Balancer, DNS and DHCP option rows.
+# Then loom-northd alone: a recompute sends nothing, SB tampering is
+# repaired, a bad row is logged and skipped while the rest works, a restart
+# keeps every tunnel key, a second instance stands by and takes over when
+# the first dies.
 #
 # ECMP member ids are compared as a set (OVN assigns them in no documented
 # order); otherwise flows must match exactly, modulo whitespace.
@@ -68,6 +69,7 @@ configure() {   # configure ref|loom: the same NB on either side
         -- lsp-add sw1 sw1-lr0 -- lsp-set-type sw1-lr0 router \
         -- lsp-set-addresses sw1-lr0 router -- lsp-set-options sw1-lr0 router-port=lrp1 \
         -- lr-route-add lr0 0.0.0.0/0 20.0.0.1 -- lr-route-add lr0 30.0.0.0/8 10.0.0.7 \
+        -- lr-route-add lr0 fd99::/64 fd00::7 \
         -- --ecmp lr-route-add lr0 40.0.0.0/8 10.0.0.8 -- --ecmp lr-route-add lr0 40.0.0.0/8 20.0.0.9 \
         -- lsp-add sw1 ln1 -- lsp-set-type ln1 localnet -- lsp-set-addresses ln1 unknown \
         -- lsp-set-options ln1 network_name=phys
