@@ -155,26 +155,27 @@ build_admission(struct lr_ctx *c)
 
     for (size_t i = 0; i < c->lr->n_ports; i++) {
         const struct nd_lrp *p = c->lr->ports[i];
-        if (!p->enabled) {
-            continue;       /* everything from it hits the default drop */
-        }
-        struct nd_actions a;
-        nd_actions_init(&a);
-        nd_a_set_mac(&a, "xreg0[0..47]", &p->nets.mac);
-        nd_a_next(&a);
         struct nd_match m;
-        nd_match_init(&m);
-        nd_m_mac(&m, "eth.dst", &p->nets.mac);
-        nd_m_port(&m, "inport", p->name);
-        m_resident(&m, p);
-        addb(c, ND_S_LR_IN_ADMISSION, 50, &m, &a, p->uuid);
-        nd_match_destroy(&m);
-        nd_match_init(&m);
-        nd_m_pred(&m, "eth.mcast");
-        nd_m_port(&m, "inport", p->name);
-        addb(c, ND_S_LR_IN_ADMISSION, 50, &m, &a, p->uuid);
-        nd_match_destroy(&m);
-        nd_actions_destroy(&a);
+        if (p->enabled) {
+            /* (A disabled port admits nothing: everything from it hits
+             * the default drop.  Its other flows stay, as in OVN.) */
+            struct nd_actions a;
+            nd_actions_init(&a);
+            nd_a_set_mac(&a, "xreg0[0..47]", &p->nets.mac);
+            nd_a_next(&a);
+            nd_match_init(&m);
+            nd_m_mac(&m, "eth.dst", &p->nets.mac);
+            nd_m_port(&m, "inport", p->name);
+            m_resident(&m, p);
+            addb(c, ND_S_LR_IN_ADMISSION, 50, &m, &a, p->uuid);
+            nd_match_destroy(&m);
+            nd_match_init(&m);
+            nd_m_pred(&m, "eth.mcast");
+            nd_m_port(&m, "inport", p->name);
+            addb(c, ND_S_LR_IN_ADMISSION, 50, &m, &a, p->uuid);
+            nd_match_destroy(&m);
+            nd_actions_destroy(&a);
+        }
 
         for (size_t k = 0; k < p->nets.n_ip4; k++) {
             const struct nd_ip4 *net = &p->nets.ip4[k];
@@ -514,9 +515,7 @@ build_ip_input(struct lr_ctx *c)
     add(c, ND_S_LR_IN_IP_INPUT, 30, "ip.ttl == {0, 1}", "drop;", NULL);
     add(c, ND_S_LR_IN_IP_INPUT, 0, "1", "next;", NULL);
     for (size_t i = 0; i < c->lr->n_ports; i++) {
-        if (c->lr->ports[i]->enabled) {
-            build_ip_input_port(c, c->lr->ports[i]);
-        }
+        build_ip_input_port(c, c->lr->ports[i]);
     }
 }
 
@@ -972,7 +971,7 @@ add_route4(struct lr_ctx *c, const struct nd_lrp *p, uint32_t prefix,
     struct nd_actions a;
     nd_match_init(&m);
     nd_actions_init(&a);
-    if (static_route) {
+    if (static_route && !src_ip) {
         nd_m_pred(&m, ND_REG_ROUTE_TABLE " == 0");
     }
     nd_m_ip4_net(&m, src_ip ? "ip4.src" : "ip4.dst", prefix, plen);
@@ -1003,7 +1002,7 @@ add_route6(struct lr_ctx *c, const struct nd_lrp *p,
     struct nd_actions a;
     nd_match_init(&m);
     nd_actions_init(&a);
-    if (static_route) {
+    if (static_route && !src_ip) {
         nd_m_pred(&m, ND_REG_ROUTE_TABLE " == 0");
     }
     if (lla) {
@@ -1184,12 +1183,9 @@ build_routing(struct lr_ctx *c)
         NULL);
     add(c, ND_S_LR_IN_POLICY_ECMP, 0, "1", "drop;", NULL);
 
-    /* Connected networks. */
+    /* Connected networks (of disabled ports too, as OVN). */
     for (size_t i = 0; i < lr->n_ports; i++) {
         const struct nd_lrp *p = lr->ports[i];
-        if (!p->enabled) {
-            continue;
-        }
         for (size_t k = 0; k < p->nets.n_ip4; k++) {
             const struct nd_ip4 *net = &p->nets.ip4[k];
             add_route4(c, p, nd_ip4_network(net), net->plen, false,
@@ -1345,6 +1341,14 @@ resolve_known(struct lr_ctx *c, const struct nd_lrp *p, const struct nd_eth *mac
     nd_a_set_mac(&a, "eth.dst", mac);
     nd_a_next(&a);
     for (size_t k = 0; k < n4; k++) {
+        /* Only neighbours on one of the port's subnets. */
+        bool on_link = false;
+        for (size_t x = 0; x < p->nets.n_ip4 && !on_link; x++) {
+            on_link = nd_ip4_in(ip4[k].addr, &p->nets.ip4[x]);
+        }
+        if (!on_link) {
+            continue;
+        }
         struct nd_match m;
         nd_match_init(&m);
         nd_m_port(&m, "outport", p->name);
@@ -1353,6 +1357,13 @@ resolve_known(struct lr_ctx *c, const struct nd_lrp *p, const struct nd_eth *mac
         nd_match_destroy(&m);
     }
     for (size_t k = 0; k < n6; k++) {
+        bool on_link = false;
+        for (size_t x = 0; x < p->nets.n_ip6 && !on_link; x++) {
+            on_link = nd_ip6_in(&ip6[k].addr, &p->nets.ip6[x]);
+        }
+        if (!on_link) {
+            continue;
+        }
         struct nd_match m;
         nd_match_init(&m);
         nd_m_port(&m, "outport", p->name);
@@ -1392,7 +1403,7 @@ build_arp_resolve(struct lr_ctx *c)
         const struct nd_ls *ls = p->peer_lsp->ls;
         for (size_t j = 0; j < ls->n_ports; j++) {
             const struct nd_lsp *q = ls->ports[j];
-            if (q == p->peer_lsp) {
+            if (q == p->peer_lsp || !q->enabled) {
                 continue;
             }
             if (q->type == ND_LSP_ROUTER && q->peer && q->addrs_router

@@ -118,12 +118,6 @@ build_admission(struct ls_ctx *c)
             /* A disabled port sends nothing and receives nothing. */
             add(c, ND_S_LS_IN_CHECK_PORT_SEC, 100, nd_match_cstr(&m),
                 ND_REGBIT_PORT_SEC_DROP " = 1; next;", p->uuid);
-            struct nd_match om;
-            nd_match_init(&om);
-            nd_m_port(&om, "outport", p->name);
-            add(c, ND_S_LS_OUT_CHECK_PORT_SEC, 150, nd_match_cstr(&om),
-                ND_REGBIT_PORT_SEC_DROP " = 1; next;", p->uuid);
-            nd_match_destroy(&om);
         } else if (p->type == ND_LSP_VIF && p->has_unknown && !p->n_ps) {
             add(c, ND_S_LS_IN_LOOKUP_FDB, 100, nd_match_cstr(&m),
                 ND_REGBIT_LKUP_FDB " = lookup_fdb(inport, eth.src); next;",
@@ -462,9 +456,8 @@ build_acls(struct ls_ctx *c)
 static bool
 port_has_responder(const struct nd_lsp *p)
 {
-    if (!p->enabled) {
-        return false;
-    }
+    /* (Disabled ports keep their responder, as in OVN: disabling stops
+     * the port's traffic, not answers about its address.) */
     switch (p->type) {
     case ND_LSP_ROUTER:
         return p->peer != NULL || p->n_addrs;

@@ -130,6 +130,22 @@ configure() {   # configure ref|loom: the same NB on either side
     nb "$w" qos-add sw0 from-lport 100 "ip4.src == 10.0.0.1" dscp=10 \
         -- qos-add sw0 to-lport 200 "ip4.dst == 10.0.0.2" rate=1000 burst=100 \
         -- qos-add sw0 from-lport 150 "udp" dscp=12 rate=500
+    # Odds and ends: a disabled port, a container port (parent + tag), two
+    # address entries, IPv6-only addresses with port security, a disabled
+    # router port, two routers peered directly, src-ip and output_port
+    # routes.
+    nb "$w" lsp-add sw1 off1 -- lsp-set-addresses off1 "00:00:00:00:0f:01 20.0.0.31" \
+        -- lsp-set-enabled off1 disabled \
+        -- lsp-add sw1 cont1 vm3 42 -- lsp-set-addresses cont1 "00:00:00:00:0f:02 20.0.0.32" \
+        -- lsp-add sw1 multi1 -- lsp-set-addresses multi1 "00:00:00:00:0f:03 20.0.0.33" "00:00:00:00:0f:04 20.0.0.34 fd00::34" \
+        -- lsp-add sw0 v6only -- lsp-set-addresses v6only "00:00:00:00:0f:05 fd00::5" \
+        -- lsp-set-port-security v6only "00:00:00:00:0f:05 fd00::5" \
+        -- lrp-add lr0 lrp-off 00:00:00:00:ff:0f 40.1.0.1/24 -- lrp-set-enabled lrp-off disabled \
+        -- lr-add lr9 -- lrp-add lr9 lr9-lr0 00:00:00:00:ff:91 50.0.0.2/30 peer=lr0-lr9 \
+        -- lrp-add lr0 lr0-lr9 00:00:00:00:ff:90 50.0.0.1/30 peer=lr9-lr0 \
+        -- lr-route-add lr9 0.0.0.0/0 50.0.0.1 \
+        -- --policy=src-ip lr-route-add lr0 10.0.0.128/25 50.0.0.2 \
+        -- lr-route-add lr0 60.0.0.0/8 20.0.0.1 lrp1
     # Router policies: reroute (one and two next hops), drop, allow, pkt_mark.
     nb "$w" lr-policy-add lr0 1000 "ip4.src == 10.0.0.1" reroute 20.0.0.9 \
         -- lr-policy-add lr0 900 "ip4.dst == 8.8.8.8" drop \
