@@ -960,6 +960,78 @@ build_gateway(struct lr_ctx *c)
     build_nat_router_ip_drop(c);
 }
 
+/* IPv6 router advertisements: RS to ff02::2 on a port with
+ * ipv6_ra_configs:address_mode get a put_nd_ra_opts() RA back. */
+static void
+build_nd_ra(struct lr_ctx *c)
+{
+    for (size_t i = 0; i < c->lr->n_ports; i++) {
+        const struct nd_lrp *p = c->lr->ports[i];
+        const char *mode = nd_smap_get(&p->ra_configs, "address_mode");
+        if (!mode || !p->enabled) {
+            continue;
+        }
+        if (strcmp(mode, "slaac") && strcmp(mode, "dhcpv6_stateful")
+            && strcmp(mode, "dhcpv6_stateless")) {
+            nd_warn("Logical_Router_Port \"%s\" (%s): bad "
+                    "ipv6_ra_configs:address_mode \"%s\"", p->name, p->uuid,
+                    mode);
+            continue;
+        }
+        const struct in6_addr *lla = NULL;
+        size_t n_prefixes = 0;
+        for (size_t k = 0; k < p->nets.n_ip6; k++) {
+            if (nd_ip6_is_lla(&p->nets.ip6[k].addr)) {
+                lla = &p->nets.ip6[k].addr;
+            } else {
+                n_prefixes++;
+            }
+        }
+        if (!lla || !n_prefixes) {
+            continue;
+        }
+        char buf[ND_IP6_STRLEN], mac[ND_ETH_STRLEN];
+        nd_eth_str(&p->nets.mac, mac);
+        struct nd_str opts = ND_STR_INIT;
+        nd_str_printf(&opts, "addr_mode = \"%s\", slla = %s", mode, mac);
+        const char *mtu = nd_smap_get(&p->ra_configs, "mtu");
+        if (mtu) {
+            nd_str_printf(&opts, ", mtu = %s", mtu);
+        }
+        for (size_t k = 0; k < p->nets.n_ip6; k++) {
+            const struct nd_ip6 *net = &p->nets.ip6[k];
+            if (!nd_ip6_is_lla(&net->addr)) {
+                struct in6_addr pfx = nd_ip6_network(net);
+                nd_str_printf(&opts, ", prefix = %s/%u",
+                              nd_ip6_str(&pfx, buf), net->plen);
+            }
+        }
+        struct nd_match m;
+        nd_match_init(&m);
+        nd_m_port(&m, "inport", p->name);
+        nd_m_pred(&m, "ip6.dst == ff02::2 && nd_rs");
+        char *act = nd_xasprintf("reg0[5] = put_nd_ra_opts(%s); next;",
+                                 nd_str_cstr(&opts));
+        add(c, ND_S_LR_IN_ND_RA_OPTIONS, 50, nd_match_cstr(&m), act,
+            p->uuid);
+        free(act);
+        nd_match_destroy(&m);
+        nd_str_free(&opts);
+
+        nd_match_init(&m);
+        nd_m_port(&m, "inport", p->name);
+        nd_m_pred(&m, "ip6.dst == ff02::2 && nd_ra && reg0[5]");
+        act = nd_xasprintf("eth.dst = eth.src; eth.src = %s; ip6.dst = "
+                           "ip6.src; ip6.src = %s; outport = inport; "
+                           "flags.loopback = 1; output;", mac,
+                           nd_ip6_str(lla, buf));
+        add(c, ND_S_LR_IN_ND_RA_RESPONSE, 50, nd_match_cstr(&m), act,
+            p->uuid);
+        free(act);
+        nd_match_destroy(&m);
+    }
+}
+
 /* One routing flow: MATCH -> next hop NH (NULL: the destination itself)
  * out of port P, whose address SRC is the source of ARP/NS. */
 static void
@@ -1514,6 +1586,7 @@ nd_build_lr_flows(const struct nd_model *m, const struct nd_lr *lr,
     build_routing(&c);
     build_arp_resolve(&c);
     build_gateway(&c);
+    build_nd_ra(&c);
     build_egress_and_defaults(&c);
 }
 

@@ -275,6 +275,8 @@ nd_model_destroy(struct nd_model *m)
             }
             free(p->gw_chassis);
             free(p->cr_name);
+            free(p->ha_group);
+            smap_free(&p->ra_configs);
             free(p);
         }
         free(lr->ports);
@@ -592,6 +594,7 @@ nd_model_add_lrp(struct nd_model *m, struct nd_lr *lr,
     p->peer_name = row->peer && *row->peer ? nd_xstrdup(row->peer) : NULL;
     p->enabled = row->enabled != 0;
     smap_copy(&p->options, &row->options);
+    smap_copy(&p->ra_configs, &row->ipv6_ra_configs);
     if (row->n_gw_chassis) {
         p->gw_chassis = nd_xcalloc(row->n_gw_chassis, sizeof *p->gw_chassis);
         for (size_t i = 0; i < row->n_gw_chassis; i++) {
@@ -600,6 +603,8 @@ nd_model_add_lrp(struct nd_model *m, struct nd_lr *lr,
         }
         p->n_gw_chassis = row->n_gw_chassis;
         p->cr_name = nd_xasprintf("cr-%s", p->name);
+        p->ha_group = nd_xstrdup(row->ha_group && *row->ha_group
+                                 ? row->ha_group : p->name);
         if (lr->dgp) {
             nd_warn("Logical_Router_Port \"%s\" (%s): router \"%s\" already "
                     "has gateway port \"%s\"; only one is supported yet",

@@ -74,9 +74,12 @@ struct nd_lrp_row {
     const char *peer;                   /* router-router peer, or NULL */
     int enabled;
     struct nd_smap_ref options;
-    /* Gateway_Chassis rows: a distributed gateway port if n > 0. */
+    /* Gateway_Chassis rows (or the members of its HA_Chassis_Group): a
+     * distributed gateway port if n > 0. */
     const char *const *gw_chassis; const int64_t *gw_priorities;
     size_t n_gw_chassis;
+    const char *ha_group;               /* NB HA_Chassis_Group name */
+    struct nd_smap_ref ipv6_ra_configs;
 };
 struct nd_policy_row {                  /* Logical_Router_Policy */
     const char *uuid, *match, *action;
@@ -313,6 +316,8 @@ struct nd_lrp {
     size_t n_gw_chassis;
     char *cr_name;                  /* "cr-<name>" when n_gw_chassis */
     uint32_t cr_key;
+    char *ha_group;                 /* SB HA_Chassis_Group name */
+    struct nd_smap ra_configs;      /* ipv6_ra_configs */
 };
 
 /* A router policy (IPv4 next hops only yet). */

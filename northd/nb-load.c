@@ -210,15 +210,31 @@ load_router(struct nd_model *m, const struct nbrec_logical_router *nlr,
                 prio[n_gw++] = gc->priority;
             }
         }
+        const struct nbrec_ha_chassis_group *hg = p->ha_chassis_group;
+        if (!n_gw && hg) {
+            gw = nd_xrealloc(gw, (hg->n_ha_chassis + 1) * sizeof *gw);
+            prio = nd_xrealloc(prio, (hg->n_ha_chassis + 1) * sizeof *prio);
+            for (size_t k = 0; k < hg->n_ha_chassis; k++) {
+                const struct nbrec_ha_chassis *hc = hg->ha_chassis[k];
+                if (hc && hc->chassis_name) {
+                    gw[n_gw] = hc->chassis_name;
+                    prio[n_gw++] = hc->priority;
+                }
+            }
+        }
+        struct nd_smap_ref ra = smap_ref(&p->ipv6_ra_configs);
         struct nd_lrp_row row = {
             .uuid = puuid, .name = p->name, .mac = p->mac,
             .networks = (const char *const *) p->networks,
             .n_networks = p->n_networks, .peer = p->peer,
             .enabled = p->n_enabled ? p->enabled[0] : -1, .options = popts,
             .gw_chassis = gw, .gw_priorities = prio, .n_gw_chassis = n_gw,
+            .ha_group = !p->n_gateway_chassis && hg ? hg->name : NULL,
+            .ipv6_ra_configs = ra,
         };
         nd_model_add_lrp(m, lr, &row);
         smap_ref_free(&popts);
+        smap_ref_free(&ra);
         free(gw);
         free(prio);
     }

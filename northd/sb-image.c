@@ -132,6 +132,57 @@ add_lrp(struct nd_sb_image *img, const struct nd_lr *lr,
         p->type = "l3gateway";
         smap_set(&p->options, "l3gateway-chassis", lr->l3gw_chassis);
     }
+    /* Periodic router advertisements are sent by ovn-controller from
+     * these options. */
+    const char *mode = nd_smap_get(&lrp->ra_configs, "address_mode");
+    const char *periodic = nd_smap_get(&lrp->ra_configs, "send_periodic");
+    if (mode && periodic && !strcmp(periodic, "true")) {
+        char buf[ND_IP6_STRLEN], mac[ND_ETH_STRLEN];
+        struct nd_str prefixes = ND_STR_INIT;
+        const struct in6_addr *lla = NULL;
+        for (size_t k = 0; k < lrp->nets.n_ip6; k++) {
+            const struct nd_ip6 *net = &lrp->nets.ip6[k];
+            if (nd_ip6_is_lla(&net->addr)) {
+                lla = &net->addr;
+            } else {
+                struct in6_addr pfx = nd_ip6_network(net);
+                nd_str_printf(&prefixes, "%s%s/%u", prefixes.len ? " " : "",
+                              nd_ip6_str(&pfx, buf), net->plen);
+            }
+        }
+        const char *max = nd_smap_get(&lrp->ra_configs, "max_interval");
+        const char *min = nd_smap_get(&lrp->ra_configs, "min_interval");
+        long max_i = max ? strtol(max, NULL, 10) : 600;
+        if (max_i < 4 || max_i > 1800) {
+            max_i = 600;
+        }
+        long min_i = min ? strtol(min, NULL, 10) : max_i / 3;
+        if (min_i < 3 || min_i > max_i * 3 / 4) {
+            min_i = max_i / 3;
+        }
+        char num[32];
+        smap_set(&p->options, "ipv6_ra_address_mode", mode);
+        snprintf(num, sizeof num, "%ld", max_i);
+        smap_set(&p->options, "ipv6_ra_max_interval", num);
+        snprintf(num, sizeof num, "%ld", min_i);
+        smap_set(&p->options, "ipv6_ra_min_interval", num);
+        const char *mtu = nd_smap_get(&lrp->ra_configs, "mtu");
+        if (mtu) {
+            smap_set(&p->options, "ipv6_ra_mtu", mtu);
+        }
+        smap_set(&p->options, "ipv6_ra_prefixes", nd_str_cstr(&prefixes));
+        const char *prf = nd_smap_get(&lrp->ra_configs, "router_preference");
+        smap_set(&p->options, "ipv6_ra_prf",
+                 prf && (!strcmp(prf, "HIGH") || !strcmp(prf, "LOW"))
+                 ? prf : "MEDIUM");
+        smap_set(&p->options, "ipv6_ra_send_periodic", "true");
+        if (lla) {
+            smap_set(&p->options, "ipv6_ra_src_addr", nd_ip6_str(lla, buf));
+        }
+        smap_set(&p->options, "ipv6_ra_src_eth",
+                 nd_eth_str(&lrp->nets.mac, mac));
+        nd_str_free(&prefixes);
+    }
     if (!lrp->cr_name || !lrp->cr_key) {
         return;
     }
@@ -156,11 +207,11 @@ add_lrp(struct nd_sb_image *img, const struct nd_lr *lr,
         smap_set(&cr->options, "always-redirect", "true");
     }
     smap_set(&cr->options, "distributed-port", lrp->name);
-    cr->ha_group = lrp->name;
+    cr->ha_group = lrp->ha_group;
     img->ha_groups = nd_grow(img->ha_groups, &img->cap_ha_groups,
                              img->n_ha_groups, sizeof *img->ha_groups);
     img->ha_groups[img->n_ha_groups++] = (struct nd_sb_ha_group) {
-        lrp->name, lrp->gw_chassis, lrp->n_gw_chassis };
+        lrp->ha_group, lrp->gw_chassis, lrp->n_gw_chassis };
 }
 
 /* A router's switch-side port facing a gateway port with NAT announces the
@@ -171,7 +222,7 @@ add_nat_addresses(struct nd_sb_image *img, struct nd_sb_port *p,
 {
     const struct nd_lrp *gw = lsp->peer;
     bool dgp = gw && gw->cr_name && gw->lr->dgp == gw;
-    if (!gw || !gw->lr->n_nats || (!dgp && !gw->lr->l3gw_chassis)) {
+    if (!gw || (!dgp && !(gw->lr->l3gw_chassis && gw->lr->n_nats))) {
         return;
     }
     /* Only where a physical network can hear the announcements. */

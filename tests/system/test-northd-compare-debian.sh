@@ -146,6 +146,16 @@ configure() {   # configure ref|loom: the same NB on either side
         -- lr-route-add lr9 0.0.0.0/0 50.0.0.1 \
         -- --policy=src-ip lr-route-add lr0 10.0.0.128/25 50.0.0.2 \
         -- lr-route-add lr0 60.0.0.0/8 20.0.0.1 lrp1
+    # IPv6 router advertisements (SLAAC) on lrp0; a second router whose
+    # gateway port uses an NB HA_Chassis_Group instead of Gateway_Chassis.
+    nb "$w" set Logical_Router_Port lrp0 ipv6_ra_configs:address_mode=slaac \
+        ipv6_ra_configs:send_periodic=true ipv6_ra_configs:mtu=1400
+    nb "$w" ha-chassis-group-add hagrp -- ha-chassis-group-add-chassis hagrp gw7 30 \
+        -- ha-chassis-group-add-chassis hagrp gw8 20 \
+        -- lr-add lr7 -- lrp-add lr7 lr7-pub 00:00:00:00:ff:71 172.24.7.1/16 \
+        -- lsp-add public pub-lr7 -- lsp-set-type pub-lr7 router \
+        -- lsp-set-addresses pub-lr7 router -- lsp-set-options pub-lr7 router-port=lr7-pub
+    nb "$w" set Logical_Router_Port lr7-pub "ha_chassis_group=$(nb "$w" get HA_Chassis_Group hagrp _uuid)"
     # Router policies: reroute (one and two next hops), drop, allow, pkt_mark.
     nb "$w" lr-policy-add lr0 1000 "ip4.src == 10.0.0.1" reroute 20.0.0.9 \
         -- lr-policy-add lr0 900 "ip4.dst == 8.8.8.8" drop \
