@@ -156,6 +156,10 @@ configure() {   # configure ref|loom: the same NB on either side
         -- lsp-add public pub-lr7 -- lsp-set-type pub-lr7 router \
         -- lsp-set-addresses pub-lr7 router -- lsp-set-options pub-lr7 router-port=lr7-pub
     nb "$w" set Logical_Router_Port lr7-pub "ha_chassis_group=$(nb "$w" get HA_Chassis_Group hagrp _uuid)"
+    # A port pinned to a chassis, and an l2gateway port.
+    nb "$w" lsp-set-options vm3 requested-chassis=hv1 \
+        -- lsp-add sw2 l2gw -- lsp-set-type l2gw l2gateway -- lsp-set-addresses l2gw unknown \
+        -- lsp-set-options l2gw network_name=phys l2gateway-chassis=hv2
     # Router policies: reroute (one and two next hops), drop, allow, pkt_mark.
     nb "$w" lr-policy-add lr0 1000 "ip4.src == 10.0.0.1" reroute 20.0.0.9 \
         -- lr-policy-add lr0 900 "ip4.dst == 8.8.8.8" drop \
