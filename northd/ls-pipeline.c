@@ -371,7 +371,8 @@ build_acls(struct ls_ctx *c)
             continue;
         }
         add(c, hint, 0, "1", "next;", NULL);
-        add(c, acl, 0, "1", "next;", NULL);
+        add(c, acl, 0, "1", ls->has_acls && c->m->default_acl_drop
+                            ? "drop;" : "next;", NULL);
         add(c, acl, 34000, in ? "eth.dst == $svc_monitor_mac"
                               : "eth.src == $svc_monitor_mac", "next;", NULL);
         if (!acl_stateful(ls)) {
@@ -411,14 +412,15 @@ build_acls(struct ls_ctx *c)
                : "ct_commit_nat;", NULL);
         /* Default allow also commits, so the reply direction (which may
          * have stateful ACLs) knows the connection. */
-        add(c, acl, 1, "ip && !ct.est",
-            ND_REGBIT_CONNTRACK_COMMIT " = 1; next;", NULL);
+        add(c, acl, 1, "ip && !ct.est", c->m->default_acl_drop
+            ? "drop;" : ND_REGBIT_CONNTRACK_COMMIT " = 1; next;", NULL);
         add(c, acl, 1, "ip && ct.est && ct_mark.blocked == 1",
             ND_REGBIT_CONNTRACK_COMMIT " = 1; next;", NULL);
     }
 
     add(c, ND_S_LS_IN_ACL_AFTER_LB, 65532, nd_or_mld, "next;", NULL);
-    add(c, ND_S_LS_IN_ACL_AFTER_LB, 0, "1", "next;", NULL);
+    add(c, ND_S_LS_IN_ACL_AFTER_LB, 0, "1",
+        ls->has_acls && c->m->default_acl_drop ? "drop;" : "next;", NULL);
     if (acl_stateful(ls)) {
         add(c, ND_S_LS_IN_ACL_AFTER_LB, 65532,
             ND_REGBIT_ACL_HINT_ALLOW_REL " == 1", "next;", NULL);

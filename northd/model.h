@@ -382,6 +382,7 @@ struct nd_model {
     struct nd_hmap lsp_uuids;
     struct nd_hmap dhcp_uuids;
     size_t n_errors;                /* rows skipped (for tests / stats) */
+    bool default_acl_drop;          /* NB_Global options:default_acl_drop */
     bool finished;
 };
 

@@ -305,6 +305,9 @@ struct nd_model *
 nd_model_from_nb(const struct replica *nb)
 {
     struct nd_model *m = nd_model_create();
+    const struct nbrec_nb_global *g = nbrec_nb_global_first(nb);
+    m->default_acl_drop = g && ovsdb_smap_get_bool(&g->options,
+                                                   "default_acl_drop", false);
     const struct nbrec_dhcp_options *d;
     NBREC_DHCP_OPTIONS_FOR_EACH (d, nb) {
         char uuid[UUID_LEN + 1];

@@ -160,6 +160,8 @@ configure() {   # configure ref|loom: the same NB on either side
     nb "$w" lsp-set-options vm3 requested-chassis=hv1 \
         -- lsp-add sw2 l2gw -- lsp-set-type l2gw l2gateway -- lsp-set-addresses l2gw unknown \
         -- lsp-set-options l2gw network_name=phys l2gateway-chassis=hv2
+    # ACLs drop by default.
+    nb "$w" set NB_Global . options:default_acl_drop=true
     # Router policies: reroute (one and two next hops), drop, allow, pkt_mark.
     nb "$w" lr-policy-add lr0 1000 "ip4.src == 10.0.0.1" reroute 20.0.0.9 \
         -- lr-policy-add lr0 900 "ip4.dst == 8.8.8.8" drop \
