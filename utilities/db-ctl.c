@@ -996,6 +996,32 @@ static void mutate(struct ctl_ctx *ctx, struct ctl_row *row,
      * ovsdb-server would apply one set merge at a time. */
     size_t n = json_array_size(list);
     json_t *last = n ? json_array_get(list, n - 1) : NULL;
+    /* A set delete right after an insert of the same elements cancels it
+     * (lsp-add X -- lsp-del X), so no mutation names a row that is never
+     * inserted. */
+    if (last && !strcmp(op, "delete") && !keys_only
+        && !ovsdb_type_is_map(type)
+        && !strcmp(json_string_value(json_array_get(last, 0)), "insert")) {
+        json_t *ins = json_array_get(last, 1);
+        json_t *rest_ins = ctl_datum_subtract(ins, datum, false);
+        json_t *rest_del = ctl_datum_subtract(datum, ins, false);
+        json_array_set_new(last, 1, rest_ins);
+        json_decref(datum);
+        datum = rest_del;
+        if (!json_array_size(rest_ins)) {
+            json_array_remove(list, n - 1);
+            n--;
+            last = n ? json_array_get(list, n - 1) : NULL;
+        }
+        if (!json_array_size(datum)) {
+            json_decref(datum);
+            if (!json_array_size(list)) {
+                json_object_del(row->muts, column);
+            }
+            mark_verify(row);
+            return;
+        }
+    }
     if (last && !strcmp(json_string_value(json_array_get(last, 0)), op)
         && json_is_true(json_array_get(last, 2)) == keys_only) {
         bool is_map = ovsdb_type_is_map(type) && !keys_only;

@@ -217,6 +217,21 @@ static void cmd_sync(struct ctl_ctx *ctx, struct ctl_command *cmd)
 
 /* ---- switches ------------------------------------------------------------------- */
 
+/* Marks the rows ROW's set COLUMN references deleted: the server would
+ * garbage-collect them with ROW, and a later command of the batch must not
+ * find them by name. */
+static void delete_children(struct ctl_ctx *ctx, struct ctl_row *row,
+                            const char *column, const char *table)
+{
+    size_t n;
+    struct ctl_row **kids = deref_cols(ctx, row, column, table, name_only,
+                                       &n);
+    for (size_t i = 0; i < n; i++) {
+        ctl_delete(ctx, kids[i]);
+    }
+    free(kids);
+}
+
 /* ls-add and lr-add. */
 static void add_datapath(struct ctl_ctx *ctx, struct ctl_command *cmd,
                          const char *table, const char *what)
@@ -258,6 +273,7 @@ static void cmd_ls_del(struct ctl_ctx *ctx, struct ctl_command *cmd)
                                  "switch",
                                  !ctl_has_option(cmd, "--if-exists"));
     if (row) {
+        delete_children(ctx, row, "ports", "Logical_Switch_Port");
         ctl_delete(ctx, row);
     }
 }
@@ -268,6 +284,7 @@ static void cmd_lr_del(struct ctl_ctx *ctx, struct ctl_command *cmd)
                                  "router",
                                  !ctl_has_option(cmd, "--if-exists"));
     if (row) {
+        delete_children(ctx, row, "ports", "Logical_Router_Port");
         ctl_delete(ctx, row);
     }
 }
@@ -372,9 +389,10 @@ static void cmd_lsp_del(struct ctl_ctx *ctx, struct ctl_command *cmd)
     struct ctl_row *ls = owner_of(ctx, "Logical_Switch", "ports", lsp);
     if (ls) {
         ctl_delete_elems(ctx, ls, "ports", ref_datum(lsp), false);
-    } else {
-        ctl_delete(ctx, lsp);
     }
+    /* Deleted outright too (not only left to garbage collection), so that
+     * a later command of the batch may reuse its name. */
+    ctl_delete(ctx, lsp);
 }
 
 static void cmd_lsp_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
@@ -743,9 +761,8 @@ static void cmd_lrp_del(struct ctl_ctx *ctx, struct ctl_command *cmd)
     struct ctl_row *lr = owner_of(ctx, "Logical_Router", "ports", lrp);
     if (lr) {
         ctl_delete_elems(ctx, lr, "ports", ref_datum(lrp), false);
-    } else {
-        ctl_delete(ctx, lrp);
     }
+    ctl_delete(ctx, lrp);
 }
 
 static void cmd_lrp_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
@@ -1661,19 +1678,8 @@ static void cmd_lr_nat_del(struct ctl_ctx *ctx, struct ctl_command *cmd)
         n_del++;
     }
     free(nats);
-    if ((ip || gw) && !n_del && !ctl_has_option(cmd, "--if-exists")) {
-        const char *what = !strcmp(type, "snat") ? "logical_ip"
-                                                  : "external_ip";
-        if (ip && gw) {
-            ctl_fatal("no matching NAT with the type (%s), %s (%s) and "
-                      "gateway_port (%s)", type, what, ip, gw);
-        } else if (ip) {
-            ctl_fatal("no matching NAT with the type (%s) and %s (%s)", type,
-                      what, ip);
-        }
-        ctl_fatal("no matching NAT with the type (%s) and gateway_port (%s)",
-                  type, gw);
-    }
+    /* Like ovn-nbctl, a delete that matches nothing is no error. */
+    (void) n_del;
 }
 
 struct nat_view {

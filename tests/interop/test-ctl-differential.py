@@ -32,7 +32,7 @@ def gen(rng, n):
     lrp = ["rp%d" % i for i in range(5)]
     pg = ["pg%d" % i for i in range(3)]
     for _ in range(n):
-        k = rng.randrange(32)
+        k = rng.randrange(42)
         mac = "00:00:00:00:%02x:%02x" % (rng.randrange(4), rng.randrange(256))
         ip = "10.%d.%d.%d" % (rng.randrange(3), rng.randrange(3),
                               rng.randrange(1, 250))
@@ -124,9 +124,45 @@ def gen(rng, n):
         elif k == 30:
             yield may + ["lsp-add", rng.choice(sw), rng.choice(lsp),
                          rng.choice(lsp), str(rng.randrange(1, 5))]
-        else:
+        elif k == 31:
             yield ["--ecmp"] + ["lr-route-add", rng.choice(rt),
                                 "192.168.%d.0/24" % rng.randrange(4), ip]
+        elif k == 32:
+            yield ["lsp-set-addresses", rng.choice(lsp)] + rng.sample(
+                ["router", "unknown", "dynamic", "%s %s" % (mac, ip),
+                 "%s %s fd00::%x" % (mac, ip, rng.randrange(1, 99))],
+                rng.randrange(0, 3))
+        elif k == 33:
+            yield (["--log", "--severity=" + rng.choice(["info", "alert"]),
+                    "--name=n%d" % rng.randrange(3)] if rng.random() < 0.5
+                   else []) + may + [
+                "acl-add", rng.choice(sw), rng.choice(["from-lport", "to-lport"]),
+                str(rng.choice([300, 400])), "ip4.src == %s" % ip,
+                rng.choice(["drop", "reject", "allow-stateless"])]
+        elif k == 34:
+            yield ["--policy=src-ip", "lr-route-add", rng.choice(rt),
+                   "10.%d.0.0/16" % rng.randrange(3), ip]
+        elif k == 35:
+            yield ife + ["lr-route-del", rng.choice(rt),
+                         "192.168.%d.0/24" % rng.randrange(4), ip]
+        elif k == 36:
+            yield ife + ["lr-nat-del", rng.choice(rt), "snat",
+                         "10.%d.0.0/16" % rng.randrange(3)]
+        elif k == 37:
+            yield ["set", "Logical_Switch", rng.choice(sw),
+                   "external_ids:k%d=v%d" % (rng.randrange(3), rng.randrange(3))]
+        elif k == 38:
+            yield ["remove", "Logical_Switch", rng.choice(sw), "external_ids",
+                   "k%d" % rng.randrange(3)]
+        elif k == 39:
+            yield may + ["lrp-add", rng.choice(rt), rng.choice(lrp), mac,
+                         "%s/24" % ip, "peer=" + rng.choice(lrp)]
+        elif k == 40:
+            yield ["ls-add", rng.choice(sw), "--", "lsp-add", rng.choice(sw),
+                   rng.choice(lsp)]
+        else:
+            yield ["lsp-del", rng.choice(lsp), "--", "lsp-add",
+                   rng.choice(sw), rng.choice(lsp)]
 
 
 def strip_uuids(text):
@@ -170,6 +206,13 @@ def snapshot(tool):
                "list", "Logical_Switch_Port")
     snap.append("ports:\n" + "\n".join(sorted(rows.splitlines())))
     snap.append("lb-list:\n" + no_uuid_col(run("lb-list")))
+    rows = run("--format=csv", "--no-headings", "--columns=name,external_ids",
+               "list", "Logical_Switch")
+    snap.append("switch ids:\n" + "\n".join(sorted(rows.splitlines())))
+    rows = run("--format=csv", "--no-headings",
+               "--columns=name,mac,networks,peer", "list",
+               "Logical_Router_Port")
+    snap.append("router ports:\n" + "\n".join(sorted(rows.splitlines())))
     rows = run("--format=csv", "--no-headings",
                "--columns=name,parent_name,tag_request", "list",
                "Logical_Switch_Port")

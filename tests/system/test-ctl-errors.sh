@@ -75,7 +75,7 @@ F "nosw: switch name not found" "${LNB[@]}" ls-add ls9 -- lsp-add ls9 p9 -- lsp-
 L ls-add ls9 -- lsp-add ls9 p9 -- lsp-set-addresses p9 "00:00:00:00:00:09 10.0.0.9"
 [ "$("${LNB[@]}" lsp-get-addresses p9)" = "00:00:00:00:00:09 10.0.0.9" ] || sb_fail "batch lost an update"
 # A failure on the last command undoes the first ones, including deletes.
-F "invalid address" "${LNB[@]}" lsp-del p9 -- ls-del ls1 -- lsp-set-addresses p2 bogus
+F "nosw: switch name not found" "${LNB[@]}" lsp-del p9 -- ls-del ls1 -- lsp-add nosw p2
 L get Logical_Switch_Port p9 name >/dev/null
 L get Logical_Switch ls1 name >/dev/null
 # Later commands see what earlier ones of the same batch did.

@@ -2,8 +2,8 @@
 # test-northd-compare-debian: loom-northd and Debian's ovn-northd, each on
 # its own pair of NB/SB databases, are given the same Northbound contents:
 # two switches on a router, static (IPv4 and IPv6) and ECMP routes, a port
-# with "unknown", a localnet port, a localport, a virtual port, native DHCPv4
-# and DNS, port security, a port group with stateful ACLs, switch ACLs of
+# with "unknown", a localnet port, a localport, a virtual port, native DHCPv4,
+# DHCPv6 (stateful and stateless) and DNS, port security, a port group with stateful ACLs, switch ACLs of
 # every action (logged and not), an address set, a distributed gateway port
 # with two gateway chassis, SNAT and floating IPs (distributed and
 # centralized), a gateway router with SNAT, a floating IP and a load
@@ -105,6 +105,15 @@ configure() {   # configure ref|loom: the same NB on either side
         -- lsp-set-dhcpv4-options vm3 "$d2" \
         -- ls-add sw2 -- lsp-add sw2 vm6 -- lsp-set-addresses vm6 "00:00:00:00:00:06 30.0.0.6" \
         -- lsp-set-dhcpv4-options vm6 "$d3"
+    # Native DHCPv6: stateful on a switch with ACLs, stateless without.
+    local d6a d6b
+    d6a=$(nb "$w" create DHCP_Options cidr='"fd00::/64"' \
+        'options="server_id"="00:00:00:00:ff:01" "dns_server"="{fd00::53,fd00::54}" "domain_search"="\"example.org\""')
+    d6b=$(nb "$w" create DHCP_Options cidr='"fd30::/64"' \
+        'options="server_id"="c0:ff:ee:00:00:06" "dhcpv6_stateless"="true" "dns_server"="fd30::53"')
+    nb "$w" lsp-set-dhcpv6-options vm1 "$d6a" \
+        -- lsp-add sw2 vm7 -- lsp-set-addresses vm7 "00:00:00:00:00:07 fd30::7" \
+        -- lsp-set-dhcpv6-options vm7 "$d6b"
     # A distributed gateway port on a provider network, with SNAT.
     nb "$w" ls-add public -- lsp-add public ln-pub -- lsp-set-type ln-pub localnet \
         -- lsp-set-addresses ln-pub unknown -- lsp-set-options ln-pub network_name=phys \

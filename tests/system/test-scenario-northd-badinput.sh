@@ -202,6 +202,16 @@ check "port badps, fixed, reaches vm1" lab_wait_ping vmbp 10.0.1.11 10
 check_not "the fixed ACL drops TCP to vm2" lab_tcp vm3 10.0.1.12 8083 2
 check "the fixed route (203.0.113.0/24) reaches 203.0.113.1 on gw" lab_wait_ping vm1 203.0.113.1 10
 
+# northd_errors: ERR/EMER lines in every northd log of the run (bad input
+# is a WARN; an ERR means northd itself failed somewhere).
+northd_errors() {
+    local hits
+    hits=$(grep -hE '\|(ERR|EMER)\|' "$LAB_DIR"/central/northd*.log || true)
+    echo "${hits:-no errors in $(find "$LAB_DIR/central" -name 'northd*.log' | wc -l) northd log(s)}"
+    [[ -z $hits ]]
+}
+check "northd logged no errors" northd_errors
+
 if (( FAILS )); then
     echo "FAILED: $FAILS check(s)"
     exit 1

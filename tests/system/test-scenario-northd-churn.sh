@@ -158,6 +158,16 @@ same_rows() {
 check "a fresh northd finds nothing to change in the churned SB" same_rows
 check "traffic after the restart: TCP vm2 -> vm1:8081" lab_tcp vm2 10.0.1.11 8081
 
+# northd_errors: ERR/EMER lines in every northd log of the run (bad input
+# is a WARN; an ERR means northd itself failed somewhere).
+northd_errors() {
+    local hits
+    hits=$(grep -hE '\|(ERR|EMER)\|' "$LAB_DIR"/central/northd*.log || true)
+    echo "${hits:-no errors in $(find "$LAB_DIR/central" -name 'northd*.log' | wc -l) northd log(s)}"
+    [[ -z $hits ]]
+}
+check "northd logged no errors" northd_errors
+
 if (( FAILS )); then
     echo "FAILED: $FAILS check(s)"
     exit 1

@@ -185,6 +185,16 @@ lab_nbctl pg-del pgd
 lab_sync
 check "vm1, configured as offered, pings vm2" lab_wait_ping vm1 10.0.5.22 10
 
+# northd_errors: ERR/EMER lines in every northd log of the run (bad input
+# is a WARN; an ERR means northd itself failed somewhere).
+northd_errors() {
+    local hits
+    hits=$(grep -hE '\|(ERR|EMER)\|' "$LAB_DIR"/central/northd*.log || true)
+    echo "${hits:-no errors in $(find "$LAB_DIR/central" -name 'northd*.log' | wc -l) northd log(s)}"
+    [[ -z $hits ]]
+}
+check "northd logged no errors" northd_errors
+
 if (( FAILS )); then
     echo "FAILED: $FAILS check(s)"
     exit 1

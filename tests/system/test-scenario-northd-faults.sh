@@ -259,6 +259,16 @@ lab_sync 20
 check "a port added after the NB restart reaches the SB" sb_matches_nb
 check "traffic flows: vm40 -> vm2" lab_wait_ping vm40 10.0.1.12 10
 
+# northd_errors: ERR/EMER lines in every northd log of the run (bad input
+# is a WARN; an ERR means northd itself failed somewhere).
+northd_errors() {
+    local hits
+    hits=$(grep -hE '\|(ERR|EMER)\|' "$LAB_DIR"/central/northd*.log || true)
+    echo "${hits:-no errors in $(find "$LAB_DIR/central" -name 'northd*.log' | wc -l) northd log(s)}"
+    [[ -z $hits ]]
+}
+check "northd logged no errors" northd_errors
+
 if (( FAILS )); then
     echo "FAILED: $FAILS check(s)"
     exit 1

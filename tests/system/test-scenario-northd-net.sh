@@ -387,6 +387,16 @@ of_flows() {
 }
 check "hv1's ovn-controller installed the pipeline" of_flows
 
+# northd_errors: ERR/EMER lines in every northd log of the run (bad input
+# is a WARN; an ERR means northd itself failed somewhere).
+northd_errors() {
+    local hits
+    hits=$(grep -hE '\|(ERR|EMER)\|' "$LAB_DIR"/central/northd*.log || true)
+    echo "${hits:-no errors in $(find "$LAB_DIR/central" -name 'northd*.log' | wc -l) northd log(s)}"
+    [[ -z $hits ]]
+}
+check "northd logged no errors" northd_errors
+
 if (( FAILS )); then
     echo "FAILED: $FAILS check(s)"
     exit 1
