@@ -24,7 +24,8 @@
  * switch with 50,000 ports sends a "mutate ports insert" of one uuid instead
  * of reading and rewriting the whole set; consecutive mutations of a column
  * merge into one.  Result (bench/nbctl): lsp-add on a 50,000-port database
- * 30-60x faster than ovn-nbctl, a 500-port batch 5x, a full show about even.
+ * 30-55x faster than ovn-nbctl, a 500-port batch 3.5x, a full show about
+ * even (0.6-0.9x).
  *
  * Concurrency: a row that was read and then changed gets a "wait" operation
  * asserting it still exists, and a name found absent gets a "wait" asserting
