@@ -60,6 +60,11 @@ struct northd {
     struct ovsdb_client *nb, *sb;
     struct ovsdb_txn *sb_txn, *nb_txn;
     long long sb_txn_start;     /* time_msec() when sb_txn was sent */
+    /* The rows sb_txn inserts, updates or deletes, sorted: while it is in
+     * flight, their updates are our own doing (not a reason to rebuild);
+     * anyone else's changes meanwhile still are. */
+    struct uuid *sb_txn_rows;
+    size_t n_sb_txn_rows;
     struct nd_unixctl *unixctl;
     const char *nb_remote, *sb_remote;
     uint64_t nb_seqno_done, sb_seqno_done;
@@ -410,6 +415,51 @@ probe_interval(const char *remote, const struct replica *nb)
     return !strncmp(remote, "unix:", 5) ? 0 : 5000;
 }
 
+static int
+uuid_cmp(const void *a_, const void *b_)
+{
+    return memcmp(a_, b_, sizeof(struct uuid));
+}
+
+/* Commits TXN to the SB as nd->sb_txn, noting the rows it touches. */
+static void
+commit_sb(struct northd *nd, struct ovsdb_txn *txn)
+{
+    json_t *params = ovsdb_txn_to_params(txn);
+    size_t n = 0;
+    nd->sb_txn_rows = nd_xrealloc(nd->sb_txn_rows,
+                                  (json_array_size(params) + 1)
+                                  * sizeof *nd->sb_txn_rows);
+    for (size_t i = 1; i < json_array_size(params); i++) {
+        const json_t *op = json_array_get(params, i);
+        const char *u = json_string_value(json_object_get(op, "uuid"));
+        if (!u) {
+            /* [["_uuid", "==", ["uuid", "..."]]] */
+            const json_t *w = json_array_get(json_object_get(op, "where"), 0);
+            u = json_string_value(json_array_get(json_array_get(w, 2), 1));
+        }
+        if (u && uuid_from_string(&nd->sb_txn_rows[n], u)) {
+            n++;
+        }
+    }
+    json_decref(params);
+    qsort(nd->sb_txn_rows, n, sizeof *nd->sb_txn_rows, uuid_cmp);
+    nd->n_sb_txn_rows = n;
+    ovsdb_client_commit(nd->sb, txn);
+    nd->sb_txn = txn;
+    nd->sb_txn_start = time_msec();
+    nd->n_sb_txns++;
+}
+
+/* True if ROW's change is (presumably) the in-flight sb_txn's own. */
+static bool
+is_own_sb_change(const struct northd *nd, const struct replica_row *row)
+{
+    return nd->sb_txn && bsearch(&row->uuid, nd->sb_txn_rows,
+                                 nd->n_sb_txn_rows, sizeof *nd->sb_txn_rows,
+                                 uuid_cmp);
+}
+
 static void
 recompute(struct northd *nd)
 {
@@ -467,10 +517,7 @@ recompute(struct northd *nd)
         log_info("SB update: %zu inserted, %zu updated, %zu deleted "
                  "(%zu logical flows)", stats.inserted, stats.updated,
                  stats.deleted, img.flows.flows.n);
-        ovsdb_client_commit(nd->sb, txn);
-        nd->sb_txn = txn;
-        nd->sb_txn_start = time_msec();
-        nd->n_sb_txns++;
+        commit_sb(nd, txn);
     } else {
         ovsdb_txn_destroy(txn);
     }
@@ -642,12 +689,16 @@ classify_sb_changes(struct northd *nd)
             nd->sb_feedback = true;
             continue;
         }
-        if (strcmp(name, "Port_Binding")) {
-            nd->sb_dirty = true;
-            break;
-        }
+        bool pb_table = !strcmp(name, "Port_Binding");
         const struct replica_row *row;
         REPLICA_FOR_EACH_TRACKED (row, table) {
+            if (is_own_sb_change(nd, row)) {
+                continue;
+            }
+            if (!pb_table) {
+                nd->sb_dirty = true;
+                break;
+            }
             const struct sbrec_port_binding *pb = (const void *) row;
             if (replica_row_is_new(row) || replica_row_is_deleted(row)
                 || (pb->type && !strcmp(pb->type, "virtual"))) {
@@ -702,11 +753,10 @@ northd_run__(struct northd *nd)
                      time_msec() - nd->sb_txn_start);
             if (ok && !nd->force) {
                 /* ovsdb-server sends a transaction's updates before its
-                 * reply, so what the SB replica changed since we sent it
-                 * is our own doing: no need to rebuild and re-diff, only
-                 * to write back (sb_cfg).  (If the update came later, the
-                 * table is just dirty again: one spare recompute.) */
-                nd->sb_dirty = false;
+                 * reply, and classify_sb_changes() passed over those to
+                 * its rows: only the write-back (sb_cfg) is due, unless
+                 * someone else changed the SB meanwhile (sb_dirty).  (If
+                 * our update came later: one spare recompute.) */
                 nd->sb_feedback = true;
             }
         }
@@ -744,10 +794,7 @@ northd_run__(struct northd *nd)
             struct ovsdb_txn *txn = ovsdb_txn_create(SBREC_DB_NAME);
             struct ovsdb_txn_row *row = sbrec_sb_global_update(txn, sg);
             sbrec_sb_global_set_nb_cfg(row, g->nb_cfg);
-            ovsdb_client_commit(nd->sb, txn);
-            nd->sb_txn = txn;
-            nd->sb_txn_start = time_msec();
-            nd->n_sb_txns++;
+            commit_sb(nd, txn);
         } else if (!sg) {
             nd->force = true;
         } else {
@@ -874,6 +921,7 @@ main(int argc, char *argv[])
     log_info("exiting");
 
     ovsdb_txn_destroy(nd.sb_txn);
+    free(nd.sb_txn_rows);
     ovsdb_txn_destroy(nd.nb_txn);
     ovsdb_client_destroy(nd.nb);
     ovsdb_client_destroy(nd.sb);

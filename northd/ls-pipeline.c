@@ -996,6 +996,77 @@ build_lb(struct ls_ctx *c)
         NULL);
 }
 
+/* Native DHCPv6: like DHCPv4, to ff02::1:2, with the server's link-local
+ * address derived from server_id. */
+static void
+build_dhcpv6(struct ls_ctx *c)
+{
+    const struct nd_ls *ls = c->ls;
+    for (size_t i = 0; ls->has_dhcp && i < ls->n_ports; i++) {
+        const struct nd_lsp *p = ls->ports[i];
+        const struct nd_dhcp *d = p->dhcpv6;
+        if (!d || !p->enabled || p->type != ND_LSP_VIF) {
+            continue;
+        }
+        struct in6_addr lla = nd_ip6_lla(&d->server_mac);
+        for (size_t j = 0; j < p->n_addrs; j++) {
+            const struct nd_lport_addrs *la = &p->addrs[j];
+            const struct nd_ip6 *addr = NULL;
+            for (size_t k = 0; k < la->n_ip6 && !addr; k++) {
+                if (nd_ip6_in(&la->ip6[k].addr, &d->cidr6)) {
+                    addr = &la->ip6[k];
+                }
+            }
+            if (!addr) {
+                continue;
+            }
+            char buf[ND_IP6_STRLEN];
+            struct nd_str args = ND_STR_INIT;
+            if (!d->stateless) {
+                nd_str_printf(&args, "ia_addr = %s",
+                              nd_ip6_str(&addr->addr, buf));
+            }
+            for (size_t k = 0; k < d->options.n; k++) {
+                nd_str_printf(&args, "%s%s = %s", args.len ? ", " : "",
+                              d->options.keys[k], d->options.values[k]);
+            }
+            struct nd_match m;
+            nd_match_init(&m);
+            nd_m_port(&m, "inport", p->name);
+            nd_m_mac(&m, "eth.src", &la->mac);
+            nd_m_pred(&m, "ip6.dst == ff02::1:2 && udp.src == 546 && "
+                      "udp.dst == 547");
+            char *act = nd_xasprintf("reg0[3] = put_dhcpv6_opts(%s); next;",
+                                     nd_str_cstr(&args));
+            add(c, ND_S_LS_IN_DHCP_OPTIONS, 100, nd_match_cstr(&m), act,
+                p->uuid);
+            free(act);
+            nd_str_free(&args);
+            nd_m_pred(&m, "reg0[3]");
+            char mac[ND_ETH_STRLEN];
+            act = nd_xasprintf("eth.dst = eth.src; eth.src = %s; ip6.dst = "
+                               "ip6.src; ip6.src = %s; udp.src = 547; "
+                               "udp.dst = 546; outport = inport; "
+                               "flags.loopback = 1; output;",
+                               nd_eth_str(&d->server_mac, mac),
+                               nd_ip6_str(&lla, buf));
+            add(c, ND_S_LS_IN_DHCP_RESPONSE, 100, nd_match_cstr(&m), act,
+                p->uuid);
+            free(act);
+            nd_match_destroy(&m);
+
+            nd_match_init(&m);
+            nd_m_port(&m, "outport", p->name);
+            nd_m_mac(&m, "eth.src", &d->server_mac);
+            nd_m_ip6(&m, "ip6.src", &lla);
+            nd_m_pred(&m, "udp && udp.src == 547 && udp.dst == 546");
+            add(c, ND_S_LS_OUT_ACL, 34000, nd_match_cstr(&m),
+                acl_stateful(ls) ? "ct_commit; next;" : "next;", p->uuid);
+            nd_match_destroy(&m);
+        }
+    }
+}
+
 /* Native DNS: requests to port 53 answered from the switch's records
  * (dns_lookup), replies turned around, and let through the ACLs. */
 static void
@@ -1080,6 +1151,7 @@ nd_build_ls_flows(const struct nd_model *m, const struct nd_ls *ls,
     build_defaults(&c);
     build_arp_nd_rsp(&c);
     build_dhcp(&c);
+    build_dhcpv6(&c);
     build_lb(&c);
     build_dns(&c);
     build_qos(&c);

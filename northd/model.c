@@ -242,6 +242,7 @@ nd_model_destroy(struct nd_model *m)
             free(p->router_port);
             free(p->parent_name);
             free(p->dhcpv4_uuid);
+            free(p->dhcpv6_uuid);
             strv_free(p->virtual_parents, p->n_virtual_parents);
             free(p->virtual_parent);
             free(p);
@@ -477,6 +478,8 @@ nd_model_add_lsp(struct nd_model *m, struct nd_ls *ls,
     p->parent_name = row->parent_name ? nd_xstrdup(row->parent_name) : NULL;
     p->tag = row->tag;
     p->dhcpv4_uuid = row->dhcpv4_options ? nd_xstrdup(row->dhcpv4_options)
+                                         : NULL;
+    p->dhcpv6_uuid = row->dhcpv6_options ? nd_xstrdup(row->dhcpv6_options)
                                          : NULL;
     if (p->type == ND_LSP_VIRTUAL) {
         const char *vip = nd_smap_ref_get(&row->options, "virtual-ip");
@@ -1209,7 +1212,47 @@ nd_model_add_dhcp(struct nd_model *m, const struct nd_dhcp_row *row)
         goto fail;
     }
     if (strchr(cidr, ':')) {
-        goto fail;                      /* DHCPv6: not built yet */
+        d->v6 = true;
+        if (!parse_ip6(cidr, true, &d->cidr6, err)) {
+            SKIP(m, T, cidr, row->uuid, "cidr: %s", err);
+            goto fail;
+        }
+        if (!(v = nd_smap_ref_get(&row->options, "server_id"))
+            || !parse_mac(v, &d->server_mac, err)) {
+            SKIP(m, T, cidr, row->uuid, "DHCPv6 server_id %s",
+                 v ? err : "missing");
+            goto fail;
+        }
+        const char *sl = nd_smap_ref_get(&row->options, "dhcpv6_stateless");
+        d->stateless = sl && !strcmp(sl, "true");
+        const char **k6 = nd_xcalloc(row->options.n + 1, sizeof *k6);
+        const char **v6 = nd_xcalloc(row->options.n + 1, sizeof *v6);
+        struct nd_smap_ref known6 = { k6, v6, 0 };
+        for (size_t i = 0; i < row->options.n; i++) {
+            const char *k = row->options.keys[i];
+            bool ok = false;
+            for (size_t j = 0; j < nd_n_dhcpv6_opts; j++) {
+                ok |= !strcmp(nd_dhcpv6_opts[j].name, k);
+            }
+            if (!strcmp(k, "dhcpv6_stateless")) {
+                continue;
+            }
+            if (!ok) {
+                nd_warn("%s \"%s\" (%s): unknown DHCPv6 option \"%s\"; "
+                        "ignoring it", T, cidr, row->uuid, k);
+                continue;
+            }
+            k6[known6.n] = k;
+            v6[known6.n++] = row->options.values[i];
+        }
+        smap_copy(&d->options, &known6);
+        free(k6);
+        free(v6);
+        m->dhcps = nd_grow(m->dhcps, &m->cap_dhcps, m->n_dhcps,
+                           sizeof *m->dhcps);
+        m->dhcps[m->n_dhcps++] = d;
+        name_add(&m->dhcp_uuids, d->uuid, d, false);
+        return d;
     }
     if (!parse_ip4(cidr, true, &d->cidr, err)) {
         SKIP(m, T, cidr, row->uuid, "cidr: %s", err);
@@ -1467,8 +1510,14 @@ nd_model_finish(struct nd_model *m)
             }
             struct name_entry *d = p->dhcpv4_uuid
                 ? name_find(&m->dhcp_uuids, p->dhcpv4_uuid) : NULL;
-            if (d) {
+            if (d && !((struct nd_dhcp *) d->obj)->v6) {
                 p->dhcpv4 = d->obj;
+                ls->has_dhcp = true;
+            }
+            d = p->dhcpv6_uuid ? name_find(&m->dhcp_uuids, p->dhcpv6_uuid)
+                               : NULL;
+            if (d && ((struct nd_dhcp *) d->obj)->v6) {
+                p->dhcpv6 = d->obj;
                 ls->has_dhcp = true;
             }
             if (p->type != ND_LSP_ROUTER) {

@@ -59,6 +59,7 @@ struct nd_lsp_row {
     const char *parent_name;            /* or NULL */
     int64_t tag;                        /* -1 when unset */
     const char *dhcpv4_options;         /* DHCP_Options uuid, or NULL */
+    const char *dhcpv6_options;         /* DHCP_Options uuid, or NULL */
 };
 struct nd_lr_row {
     const char *uuid, *name;
@@ -164,10 +165,14 @@ struct nd_lb {
  * needs (server_id, server_mac, lease_time) present and valid. */
 struct nd_dhcp {
     char uuid[ND_UUID_LEN + 1];
+    bool v6;                    /* DHCPv6: cidr6, server_mac = server_id */
     struct nd_ip4 cidr;
+    struct nd_ip6 cidr6;
+    bool stateless;             /* DHCPv6 options:dhcpv6_stateless */
     uint32_t server_id;
     struct nd_eth server_mac;
-    struct nd_smap options;     /* known options except server_mac */
+    struct nd_smap options;     /* known options except server_mac (v4) /
+                                 * dhcpv6_stateless (v6) */
 };
 
 struct nd_lsp {
@@ -191,6 +196,7 @@ struct nd_lsp {
     char *parent_name;
     int64_t tag;
     char *dhcpv4_uuid;              /* as given, or NULL */
+    char *dhcpv6_uuid;              /* as given, or NULL */
     /* type "virtual": options:virtual-ip and virtual-parents, and the
      * parent that claims it now (SB Port_Binding.virtual_parent, set by
      * the daemon with nd_model_set_virtual_parent()). */
@@ -198,6 +204,7 @@ struct nd_lsp {
     char **virtual_parents; size_t n_virtual_parents;
     char *virtual_parent;
     const struct nd_dhcp *dhcpv4;   /* resolved by nd_model_finish() */
+    const struct nd_dhcp *dhcpv6;   /* resolved by nd_model_finish() */
     uint32_t requested_key;         /* options:requested-tnl-key, or 0 */
     uint32_t key;                   /* assigned tunnel key */
 };

@@ -108,10 +108,14 @@ load_switch(struct nd_model *m, const struct nbrec_logical_switch *nls,
             .parent_name = p->parent_name,
             .tag = p->n_tag ? p->tag[0] : -1,
         };
-        char duuid[UUID_LEN + 1];
+        char duuid[UUID_LEN + 1], duuid6[UUID_LEN + 1];
         if (p->dhcpv4_options) {
             uuid_str(&p->dhcpv4_options->header_, duuid);
             row.dhcpv4_options = duuid;
+        }
+        if (p->dhcpv6_options) {
+            uuid_str(&p->dhcpv6_options->header_, duuid6);
+            row.dhcpv6_options = duuid6;
         }
         nd_model_add_lsp(m, ls, &row);
         smap_ref_free(&options);

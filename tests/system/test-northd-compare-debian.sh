@@ -2,20 +2,20 @@
 # test-northd-compare-debian: loom-northd and Debian's ovn-northd, each on
 # its own pair of NB/SB databases, are given the same Northbound contents:
 # two switches on a router, static (IPv4 and IPv6) and ECMP routes, a port
-# with "unknown", a localnet port, a localport, a virtual port, native DHCPv4,
-# DHCPv6 (stateful and stateless) and DNS, port security, a port group with stateful ACLs, switch ACLs of
-# every action (logged and not), an address set, a distributed gateway port
-# with two gateway chassis, SNAT and floating IPs (distributed and
-# centralized), a gateway router with SNAT, a floating IP and a load
-# balancer, switch load balancers with and without ACLs, a load balancer
-# group, router policies and QoS.  Their Southbound contents must agree:
-# every logical flow, every Port_Binding's type/options/mac/port_security/
-# nat_addresses, Multicast_Group membership and keys, Port_Group,
-# Address_Set, HA_Chassis_Group, Load_Balancer, DNS and DHCP option rows.
-# Then loom-northd alone: a recompute sends nothing, SB tampering is
-# repaired, a bad row is logged and skipped while the rest works, a restart
-# keeps every tunnel key, a second instance stands by and takes over when
-# the first dies.
+# with "unknown", a localnet port, a localport, a virtual port, native
+# DHCPv4, DHCPv6 (stateful and stateless) and DNS, port security, a port
+# group with stateful ACLs, switch ACLs of every action (logged and not), an
+# address set, a distributed gateway port with two gateway chassis, SNAT and
+# floating IPs (distributed and centralized), a gateway router with SNAT, a
+# floating IP and a load balancer, switch load balancers with and without
+# ACLs, a load balancer group, router policies and QoS.  Their Southbound
+# contents must agree: every logical flow, every Port_Binding's
+# type/options/mac/port_security/nat_addresses, Multicast_Group membership
+# and keys, Port_Group, Address_Set, HA_Chassis_Group, Load_Balancer, DNS and
+# DHCP option rows. Then loom-northd alone: a recompute sends nothing, SB
+# tampering is repaired, a bad row is logged and skipped while the rest
+# works, a restart keeps every tunnel key, a second instance stands by and
+# takes over when the first dies.
 #
 # ECMP member ids are compared as a set (OVN assigns them in no documented
 # order); otherwise flows must match exactly, modulo whitespace.

@@ -65,7 +65,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         nd_model_add_lsp(m, ls, &(struct nd_lsp_row) {
             .uuid = U2, .name = f[1], .type = "", .addresses = addrs,
             .n_addresses = 2, .port_security = ps, .n_port_security = 1,
-            .enabled = -1, .tag = -1, .dhcpv4_options = U9 });
+            .enabled = -1, .tag = -1, .dhcpv4_options = U9,
+            .dhcpv6_options = U9 });   /* (one applies: cidr's family) */
         const char *rk[] = { "router-port" }, *rv[] = { "lrp" };
         const char *raddr[] = { f[14] };
         nd_model_add_lsp(m, ls, &(struct nd_lsp_row) {

@@ -1093,6 +1093,67 @@ test_dhcp(void)
     nd_model_destroy(m);
 }
 
+/* Native DHCPv6: stateful (ia_addr) and stateless, the server's link-local
+ * address from server_id; a row without server_id is skipped, and a v6 row
+ * given as a port's dhcpv4_options does nothing. */
+static void
+test_dhcpv6(void)
+{
+    struct nd_model *m = nd_model_create();
+    struct nd_ls *ls = nd_model_add_ls(m, &(struct nd_ls_row) {
+        U(01), "sw", {0} });
+    const char *k[] = { "server_id", "dns_server", "bogus_opt",
+                        "dhcpv6_stateless" };
+    const char *v[] = { "00:00:00:00:ff:01", "fd00::53", "1", "true" };
+    CHECK(nd_model_add_dhcp(m, &(struct nd_dhcp_row) {
+        U(61), "fd00::/64", { k, v, 3 } }));
+    CHECK(nd_model_add_dhcp(m, &(struct nd_dhcp_row) {
+        U(62), "fd00::/64", { k, v, 4 } }));
+    CHECK(!nd_model_add_dhcp(m, &(struct nd_dhcp_row) {
+        U(63), "fd00::/64", { k + 1, v + 1, 1 } }));
+    const char *a[] = { "00:00:00:00:00:05 10.0.0.5 fd00::5" };
+    const char *b[] = { "00:00:00:00:00:06 fd00::6" };
+    const char *c[] = { "00:00:00:00:00:07 fd00::7" };
+    nd_model_add_lsp(m, ls, &(struct nd_lsp_row) {
+        .uuid = U(11), .name = "p5", .addresses = a, .n_addresses = 1,
+        .enabled = -1, .tag = -1, .dhcpv6_options = U(61) });
+    nd_model_add_lsp(m, ls, &(struct nd_lsp_row) {
+        .uuid = U(12), .name = "p6", .addresses = b, .n_addresses = 1,
+        .enabled = -1, .tag = -1, .dhcpv6_options = U(62) });
+    nd_model_add_lsp(m, ls, &(struct nd_lsp_row) {
+        .uuid = U(13), .name = "p7", .addresses = c, .n_addresses = 1,
+        .enabled = -1, .tag = -1, .dhcpv4_options = U(61) });
+    nd_model_finish(m);
+    CHECK(ls->has_dhcp);
+    struct nd_lflow_table t;
+    nd_lflow_table_init(&t, 1);
+    nd_build_lflows(m, &t);
+    CHECK(has_flow(&t, 0, ND_S_LS_IN_DHCP_OPTIONS, 100, "inport == \"p5\" && "
+                   "eth.src == 00:00:00:00:00:05 && ip6.dst == ff02::1:2 && "
+                   "udp.src == 546 && udp.dst == 547", "reg0[3] = "
+                   "put_dhcpv6_opts(ia_addr = fd00::5, dns_server = fd00::53, "
+                   "server_id = 00:00:00:00:ff:01); next;"));
+    CHECK(has_flow(&t, 0, ND_S_LS_IN_DHCP_OPTIONS, 100, "inport == \"p6\" && "
+                   "eth.src == 00:00:00:00:00:06 && ip6.dst == ff02::1:2 && "
+                   "udp.src == 546 && udp.dst == 547", "reg0[3] = "
+                   "put_dhcpv6_opts(dns_server = fd00::53, "
+                   "server_id = 00:00:00:00:ff:01); next;"));
+    CHECK(has_flow(&t, 0, ND_S_LS_IN_DHCP_RESPONSE, 100, "inport == \"p5\" "
+                   "&& eth.src == 00:00:00:00:00:05 && ip6.dst == ff02::1:2 "
+                   "&& udp.src == 546 && udp.dst == 547 && reg0[3]",
+                   "eth.dst = eth.src; eth.src = 00:00:00:00:ff:01; ip6.dst = "
+                   "ip6.src; ip6.src = fe80::200:ff:fe00:ff01; udp.src = 547; "
+                   "udp.dst = 546; outport = inport; flags.loopback = 1; "
+                   "output;"));
+    CHECK(has_flow(&t, 0, ND_S_LS_OUT_ACL, 34000, "outport == \"p5\" && "
+                   "eth.src == 00:00:00:00:ff:01 && "
+                   "ip6.src == fe80::200:ff:fe00:ff01 && udp && "
+                   "udp.src == 547 && udp.dst == 546", "next;"));
+    CHECK(!has_match_substr(&t, 0, ND_S_LS_IN_DHCP_OPTIONS, "p7"));
+    nd_lflow_table_destroy(&t);
+    nd_model_destroy(m);
+}
+
 /* nd_warn(): a message repeated in the next round drops to debug level,
  * one that went away and came back is a warning again. */
 static void
@@ -1143,6 +1204,7 @@ main(void)
     test_bad_rows();
     test_disabled_and_duplicates();
     test_dhcp();
+    test_dhcpv6();
     test_ecmp();
     test_gateway();
     test_gateway_router();
