@@ -124,6 +124,12 @@ rpc_sync_set_timeout(struct rpc_sync *s, int timeout_ms)
     s->timeout_ms = timeout_ms;
 }
 
+void
+rpc_sync_set_max_msg_size(struct rpc_sync *s, size_t max)
+{
+    jsonrpc_set_max_msg_size(s->rpc, max);
+}
+
 static long long
 deadline_for(int timeout_ms)
 {

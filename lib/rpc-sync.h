@@ -40,6 +40,11 @@ const char *rpc_sync_get_name(const struct rpc_sync *);
 /* Changes the timeout of later calls (0 = no limit). */
 void rpc_sync_set_timeout(struct rpc_sync *, int timeout_ms);
 
+/* Changes the largest message accepted from the server (the connection's
+ * default is jsonrpc's 64 MiB).  A CLI that lists a whole large database
+ * raises it; a reply over the limit still fails with EMSGSIZE. */
+void rpc_sync_set_max_msg_size(struct rpc_sync *, size_t max);
+
 /* Sends request METHOD with PARAMS (stolen; NULL means []) and blocks until
  * its reply.  Returns the reply's "result" (a new reference the caller must
  * json_decref), or NULL with *ERRP describing a server error object, a

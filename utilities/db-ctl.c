@@ -2741,6 +2741,9 @@ int ctl_main(const struct ctl_program *prog, int argc, char *argv[])
         ctl_fatal("%s", err ? err : "cannot connect");
     }
     rpc_sync_set_timeout(ctx.rpc, 0);
+    /* `list` of a whole 100k-port table with every column is over 64 MiB;
+     * the CLI is a one-shot reader, so accept what the server sends. */
+    rpc_sync_set_max_msg_size(ctx.rpc, (size_t) 4 << 30);
     json_t *schema_json = rpc_sync_call(ctx.rpc, "get_schema",
                                         json_pack("[s]", prog->db_name),
                                         &err);
