@@ -6,10 +6,11 @@
  * to the router, TTL expiry), routing over connected networks and static
  * routes (main route table, longest prefix first), next-hop resolution
  * from addresses known in the NB or learnt (get_arp/get_nd), ARP/NS
- * requests when unknown, delivery, ECMP over static routes, and a
- * distributed gateway port with SNAT.  DNAT, gateway routers, load
- * balancers, policies and IPv6 RA are not built yet; their stages hold
- * the default flow only, so every stage keeps OVN's table number.
+ * requests when unknown, delivery, ECMP over static routes, policies,
+ * distributed gateway ports and gateway routers with NAT, gateway routers'
+ * load balancers and IPv6 RA.  What is not built (docs/northd.md) leaves
+ * its stages with the default flow only, so every stage keeps OVN's table
+ * number.
  *
  * Route priority: prefix length x 3, plus 2 for connected networks and 1
  * for static dst-ip routes (src-ip routes: +0), so that a longer prefix
@@ -1123,15 +1124,18 @@ route_port(const struct nd_lr *lr, const struct nd_route *r, size_t *net)
     return NULL;
 }
 
-/* The enabled port with an IPv4 network containing NH, and that network's
- * index in *NET; NULL if none. */
+/* The enabled port with a network (of its family) containing NH, and that
+ * network's index in *NET; NULL if none. */
 static const struct nd_lrp *
-port_for_nexthop4(const struct nd_lr *lr, uint32_t nh, size_t *net)
+port_for_nexthop(const struct nd_lr *lr, const struct nd_nexthop *nh,
+                 size_t *net)
 {
     for (size_t i = 0; i < lr->n_ports; i++) {
         const struct nd_lrp *p = lr->ports[i];
-        for (size_t k = 0; p->enabled && k < p->nets.n_ip4; k++) {
-            if (nd_ip4_in(nh, &p->nets.ip4[k])) {
+        size_t n = nh->v6 ? p->nets.n_ip6 : p->nets.n_ip4;
+        for (size_t k = 0; p->enabled && k < n; k++) {
+            if (nh->v6 ? nd_ip6_in(&nh->ip6, &p->nets.ip6[k])
+                       : nd_ip4_in(nh->ip4, &p->nets.ip4[k])) {
                 *net = k;
                 return p;
             }
@@ -1165,15 +1169,13 @@ build_policies(struct lr_ctx *c)
             size_t *nets = nd_xcalloc(pol->n_nexthops, sizeof *nets);
             bool ok = true;
             for (size_t k = 0; k < pol->n_nexthops && ok; k++) {
-                ports[k] = port_for_nexthop4(lr, pol->nexthops[k], &nets[k]);
+                ports[k] = port_for_nexthop(lr, &pol->nexthops[k], &nets[k]);
                 ok = ports[k] != NULL;
             }
             if (!ok) {
-                char buf[ND_IP4_STRLEN];
                 nd_warn("Logical_Router_Policy (%s) on router \"%s\": no "
-                        "router port reaches next hop %s; skipping it",
-                        pol->uuid, lr->name,
-                        nd_ip4_str(pol->nexthops[0], buf));
+                        "router port reaches a next hop; skipping it",
+                        pol->uuid, lr->name);
                 free(ports);
                 free(nets);
                 nd_actions_destroy(&a);
@@ -1182,8 +1184,16 @@ build_policies(struct lr_ctx *c)
             struct nd_actions hop;
             for (size_t k = 0; k < pol->n_nexthops; k++) {
                 nd_actions_init(&hop);
-                nd_a_set_ip4(&hop, "reg0", pol->nexthops[k]);
-                nd_a_set_ip4(&hop, "reg1", ports[k]->nets.ip4[nets[k]].addr);
+                const struct nd_nexthop *nh = &pol->nexthops[k];
+                if (nh->v6) {
+                    nd_a_set_ip6(&hop, "xxreg0", &nh->ip6);
+                    nd_a_set_ip6(&hop, "xxreg1",
+                                 &ports[k]->nets.ip6[nets[k]].addr);
+                } else {
+                    nd_a_set_ip4(&hop, "reg0", nh->ip4);
+                    nd_a_set_ip4(&hop, "reg1",
+                                 ports[k]->nets.ip4[nets[k]].addr);
+                }
                 nd_a_set_mac(&hop, "eth.src", &ports[k]->nets.mac);
                 nd_a_set_port(&hop, "outport", ports[k]->name);
                 nd_a_stmt(&hop, "flags.loopback = 1");

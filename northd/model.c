@@ -865,14 +865,22 @@ nd_model_add_policy(struct nd_model *m, struct nd_lr *lr,
         }
         p.nexthops = nd_xcalloc(row->n_nexthops, sizeof *p.nexthops);
         for (size_t i = 0; i < row->n_nexthops; i++) {
+            struct nd_nexthop *h = &p.nexthops[p.n_nexthops++];
+            const char *s = row->nexthops[i];
             struct nd_ip4 nh;
-            if (!parse_ip4(row->nexthops[i], false, &nh, err)) {
-                SKIP(m, T, label, row->uuid, "nexthop: %s (IPv4 only yet)",
-                     err);
+            struct nd_ip6 nh6;
+            h->v6 = strchr(s, ':') != NULL;
+            if (h->v6 ? !parse_ip6(s, false, &nh6, err)
+                      : !parse_ip4(s, false, &nh, err)) {
+                SKIP(m, T, label, row->uuid, "nexthop: %s", err);
                 free(p.nexthops);
                 return NULL;
             }
-            p.nexthops[p.n_nexthops++] = nh.addr;
+            if (h->v6) {
+                h->ip6 = nh6.addr;
+            } else {
+                h->ip4 = nh.addr;
+            }
         }
     }
     if (row->pkt_mark) {

@@ -333,7 +333,11 @@ struct nd_policy {
     uint16_t priority;
     char *match;
     enum { ND_POL_ALLOW, ND_POL_DROP, ND_POL_REROUTE } action;
-    uint32_t *nexthops;
+    struct nd_nexthop {             /* each hop IPv4 or IPv6, as in OVN */
+        bool v6;
+        uint32_t ip4;
+        struct in6_addr ip6;
+    } *nexthops;
     size_t n_nexthops;
     uint32_t pkt_mark;              /* 0: none */
 };

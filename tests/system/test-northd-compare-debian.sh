@@ -171,8 +171,11 @@ configure() {   # configure ref|loom: the same NB on either side
         -- lsp-set-options l2gw network_name=phys l2gateway-chassis=hv2
     # ACLs drop by default.
     nb "$w" set NB_Global . options:default_acl_drop=true
-    # Router policies: reroute (one and two next hops), drop, allow, pkt_mark.
+    # Router policies: reroute (one and two next hops, IPv4 and IPv6), drop,
+    # allow, pkt_mark.
     nb "$w" lr-policy-add lr0 1000 "ip4.src == 10.0.0.1" reroute 20.0.0.9 \
+        -- lr-policy-add lr0 1100 "ip6.src == fd00::1" reroute fd00::9 \
+        -- lr-policy-add lr0 1050 "ip6.dst == fd99::5" reroute fd00::10,fd00::11 \
         -- lr-policy-add lr0 900 "ip4.dst == 8.8.8.8" drop \
         -- lr-policy-add lr0 800 "ip4.dst == 9.9.9.9" allow \
         -- lr-policy-add lr0 700 "ip4.src == 10.0.0.2" reroute 20.0.0.7,20.0.0.8 \
