@@ -226,6 +226,10 @@ grep -q "^logical flow $bad_uuid .*1.2.3.4" "$SB_DIR/bad.err" || { cat "$SB_DIR/
 grep -q "match:   eth.src == 1.2.3.4" "$SB_DIR/bad.err" || sb_fail "the error does not quote the match"
 tail -n1 "$SB_DIR/bad.out" | grep -Eq '^compiled [0-9]+ of [0-9]+ logical flows, 1 errors$' \
     || sb_fail "bad flow summary: $(tail -n1 "$SB_DIR/bad.out")"
+# --verbose: the error also names the pipeline stage (external_ids:stage-name).
+"$LFLOW" parse-sb --db "$(sb_remote sb)" --verbose >/dev/null 2>"$SB_DIR/bad-v.err"
+grep -Eq "^logical flow $bad_uuid \(.*, l[sr]_in_[a-z_]+\): " "$SB_DIR/bad-v.err" \
+    || { cat "$SB_DIR/bad-v.err" >&2; sb_fail "--verbose error does not name the stage"; }
 
 # --- The same NB through loom-northd into a fresh SB ---
 LOOM_NORTHD=$LOOM_BUILD/bin/loom-northd
