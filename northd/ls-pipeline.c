@@ -929,9 +929,9 @@ build_dhcp(struct ls_ctx *c)
     }
 }
 
-/* Load balancers (IPv4 VIPs): conntrack for everything IP (reg0[2]),
- * established traffic re-balanced in pre-stateful (ct_lb_mark with the
- * original VIP in reg1/reg2), new connections balanced in ls_in_lb, and
+/* Load balancers: conntrack for everything IP (reg0[2]), established
+ * traffic re-balanced in pre-stateful (ct_lb_mark with the original VIP in
+ * reg1 or xxreg1, and reg2), new connections balanced in ls_in_lb, and
  * hairpin (a backend reaching its own VIP) SNATed to the VIP and sent
  * back out of its port. */
 static void
@@ -971,6 +971,40 @@ build_lb(struct ls_ctx *c)
             nd_match_init(&m);
             nd_m_pred(&m, "ct.new");
             nd_m_ip4(&m, "ip4.dst", v->ip);
+            if (v->port) {
+                nd_m_int(&m, l4, v->port);
+            }
+            char *act = nd_xasprintf(ND_REGBIT_CONNTRACK_COMMIT " = 0; "
+                                     "ct_lb_mark(backends=%s);", v->backends);
+            add(c, ND_S_LS_IN_LB, v->port ? 120 : 110, nd_match_cstr(&m),
+                act, lb->uuid);
+            free(act);
+            nd_match_destroy(&m);
+        }
+        for (size_t j = 0; j < lb->n_vips6; j++) {
+            const struct nd_lb_vip6 *v = &lb->vips6[j];
+            struct nd_match m;
+            struct nd_actions a;
+            char l4[32];
+            snprintf(l4, sizeof l4, "%s.dst", lb->protocol);
+
+            nd_match_init(&m);
+            nd_actions_init(&a);
+            nd_m_pred(&m, ND_REGBIT_CONNTRACK_NAT " == 1");
+            nd_m_ip6(&m, "ip6.dst", &v->ip);
+            nd_a_set_ip6(&a, "xxreg1", &v->ip);
+            if (v->port) {
+                nd_m_int(&m, l4, v->port);
+                nd_a_set_int(&a, "reg2[0..15]", v->port);
+            }
+            nd_a_stmt(&a, "ct_lb_mark");
+            addb(c, ND_S_LS_IN_PRE_STATEFUL, 120, &m, &a, lb->uuid);
+            nd_match_destroy(&m);
+            nd_actions_destroy(&a);
+
+            nd_match_init(&m);
+            nd_m_pred(&m, "ct.new");
+            nd_m_ip6(&m, "ip6.dst", &v->ip);
             if (v->port) {
                 nd_m_int(&m, l4, v->port);
             }

@@ -325,6 +325,10 @@ nd_model_destroy(struct nd_model *m)
             free(lb->vips[j].backends);
         }
         free(lb->vips);
+        for (size_t j = 0; j < lb->n_vips6; j++) {
+            free(lb->vips6[j].backends);
+        }
+        free(lb->vips6);
         smap_free(&lb->raw_vips);
         free(lb->name);
         free(lb->protocol);
@@ -1099,6 +1103,93 @@ parse_ip4_port(const char *s, uint32_t *ip, uint16_t *port,
     return true;
 }
 
+/* Parses "A" or "[A]:PORT" (PORT 1..65535; 0 if absent) for IPv6 A. */
+static bool
+parse_ip6_port(const char *s, struct in6_addr *ip, uint16_t *port,
+               char err[ND_ERR_LEN])
+{
+    char buf[64];
+    const char *colon = NULL;
+    size_t len = strlen(s);
+    if (*s == '[') {
+        const char *close = strchr(s, ']');
+        if (!close || close[1] != ':') {
+            snprintf(err, ND_ERR_LEN, "bad address \"%s\"", s);
+            return false;
+        }
+        colon = close + 1;
+        len = (size_t) (close - s - 1);
+        s++;
+    }
+    struct nd_ip6 a;
+    if (len >= sizeof buf) {
+        snprintf(err, ND_ERR_LEN, "bad address \"%s\"", s);
+        return false;
+    }
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    if (!parse_ip6(buf, false, &a, err)) {
+        return false;
+    }
+    *ip = a.addr;
+    *port = 0;
+    if (colon) {
+        char *end;
+        long v = strtol(colon + 1, &end, 10);
+        if (*end || end == colon + 1 || v < 1 || v > 65535) {
+            snprintf(err, ND_ERR_LEN, "bad port in \"%s\"", s);
+            return false;
+        }
+        *port = (uint16_t) v;
+    }
+    return true;
+}
+
+/* Parses backends BE ("IP[:PORT]" separated by commas, spaces allowed) of
+ * a VIP of family V6 with port VPORT (0: none) into *OUT, normalized as
+ * ovn-northd writes them into ct_lb_mark().  Logs and returns false if one
+ * is bad. */
+static bool
+parse_lb_backends(struct nd_model *m, const struct nd_lb *lb, const char *vip,
+                  const char *be, bool v6, uint16_t vport, char **out)
+{
+    char err[ND_ERR_LEN];
+    struct nd_str s = ND_STR_INIT;
+    char *copy = nd_xstrdup(be), *save = NULL;
+    bool ok = true;
+    for (char *t = strtok_r(copy, ", ", &save); t;
+         t = strtok_r(NULL, ", ", &save)) {
+        uint32_t ip;
+        struct in6_addr ip6;
+        uint16_t port = 0;
+        bool parsed = v6 ? parse_ip6_port(t, &ip6, &port, err)
+                         : parse_ip4_port(t, &ip, &port, err);
+        if (!parsed || (!vport) != (!port)) {
+            nd_warn("Load_Balancer \"%s\" (%s): VIP \"%s\": backend \"%s\" "
+                    "%s; skipping the VIP", lb->name, lb->uuid, vip, t,
+                    parsed ? "must have a port exactly when the VIP has one"
+                           : err);
+            m->n_errors++;
+            ok = false;
+            break;
+        }
+        if (!v6) {
+            nd_str_printf(&s, "%s%s", s.len ? "," : "", t);
+        } else {
+            char buf[ND_IP6_STRLEN];
+            nd_str_printf(&s, port ? "%s[%s]:%u" : "%s%s", s.len ? "," : "",
+                          nd_ip6_str(&ip6, buf), port);
+        }
+    }
+    free(copy);
+    if (!ok) {
+        nd_str_free(&s);
+        return false;
+    }
+    *out = nd_str_steal(&s);
+    return true;
+}
+
 struct nd_lb *
 nd_model_add_lb(struct nd_model *m, const struct nd_lb_row *row)
 {
@@ -1122,45 +1213,36 @@ nd_model_add_lb(struct nd_model *m, const struct nd_lb_row *row)
     lb->name = nd_xstrdup(row->name ? row->name : "");
     lb->protocol = nd_xstrdup(proto);
     lb->vips = nd_xcalloc(row->vips.n + 1, sizeof *lb->vips);
+    lb->vips6 = nd_xcalloc(row->vips.n + 1, sizeof *lb->vips6);
     const char **keys = nd_xcalloc(row->vips.n + 1, sizeof *keys);
     const char **values = nd_xcalloc(row->vips.n + 1, sizeof *values);
     size_t n_raw = 0;
     for (size_t i = 0; i < row->vips.n; i++) {
         const char *vip = row->vips.keys[i], *be = row->vips.values[i];
+        bool v6 = strchr(vip, ':') && (*vip == '[' || !strchr(vip, '.'));
         struct nd_lb_vip v = { 0, 0, NULL };
-        if (!parse_ip4_port(vip, &v.ip, &v.port, err)) {
-            nd_warn("%s \"%s\" (%s): VIP %s; skipping it (IPv4 VIPs only "
-                    "yet)", T, lb->name, lb->uuid, err);
+        struct nd_lb_vip6 v6v;
+        memset(&v6v, 0, sizeof v6v);
+        if (v6 ? !parse_ip6_port(vip, &v6v.ip, &v6v.port, err)
+               : !parse_ip4_port(vip, &v.ip, &v.port, err)) {
+            nd_warn("%s \"%s\" (%s): VIP %s; skipping it", T, lb->name,
+                    lb->uuid, err);
             m->n_errors++;
             continue;
         }
-        /* Backends: "IP[:PORT]" separated by commas (spaces allowed). */
-        struct nd_str out = ND_STR_INIT;
-        char *copy = nd_xstrdup(be), *save = NULL;
-        bool ok = true;
-        for (char *t = strtok_r(copy, ", ", &save); t && ok;
-             t = strtok_r(NULL, ", ", &save)) {
-            uint32_t ip;
-            uint16_t port;
-            if (!parse_ip4_port(t, &ip, &port, err)
-                || (!v.port) != (!port)) {
-                nd_warn("%s \"%s\" (%s): VIP \"%s\": backend \"%s\" %s; "
-                        "skipping the VIP", T, lb->name, lb->uuid, vip, t,
-                        (!v.port) != (!port) ? "must have a port exactly "
-                        "when the VIP has one" : err);
-                m->n_errors++;
-                ok = false;
-                break;
+        if (v6) {
+            if (!parse_lb_backends(m, lb, vip, be, true, v6v.port,
+                                   &v6v.backends)) {
+                continue;
             }
-            nd_str_printf(&out, "%s%s", out.len ? "," : "", t);
+            lb->vips6[lb->n_vips6++] = v6v;
+        } else {
+            if (!parse_lb_backends(m, lb, vip, be, false, v.port,
+                                   &v.backends)) {
+                continue;
+            }
+            lb->vips[lb->n_vips++] = v;
         }
-        free(copy);
-        if (!ok) {
-            nd_str_free(&out);
-            continue;
-        }
-        v.backends = nd_str_steal(&out);
-        lb->vips[lb->n_vips++] = v;
         keys[n_raw] = vip;
         values[n_raw++] = be;
     }
@@ -1183,7 +1265,7 @@ nd_model_ls_add_lb(struct nd_ls *ls, struct nd_lb *lb)
     }
     ls->lbs = nd_grow(ls->lbs, &ls->cap_lbs, ls->n_lbs, sizeof *ls->lbs);
     ls->lbs[ls->n_lbs++] = lb;
-    ls->has_lb |= lb->n_vips > 0;
+    ls->has_lb |= lb->n_vips + lb->n_vips6 > 0;
 }
 
 void
@@ -1200,6 +1282,12 @@ nd_model_lr_add_lb(struct nd_model *m, struct nd_lr *lr, struct nd_lb *lb)
         if (lr->lbs[i] == lb) {
             return;
         }
+    }
+    if (lb->n_vips6) {
+        nd_warn("Logical_Router \"%s\" (%s): load balancer \"%s\": IPv6 "
+                "VIPs on routers are not built yet; skipping them", lr->name,
+                lr->uuid, lb->name);
+        m->n_errors++;
     }
     lr->lbs = nd_grow(lr->lbs, &lr->cap_lbs, lr->n_lbs, sizeof *lr->lbs);
     lr->lbs[lr->n_lbs++] = lb;

@@ -149,7 +149,14 @@ struct nd_lrp;
 struct nd_lb_vip {
     uint32_t ip;
     uint16_t port;                  /* 0: any */
-    char *backends;
+    char *backends;                 /* normalized, comma-separated */
+};
+
+/* An IPv6 VIP ("[A]:PORT" or "A"); built on switches only yet. */
+struct nd_lb_vip6 {
+    struct in6_addr ip;
+    uint16_t port;                  /* 0: any */
+    char *backends;                 /* "[A]:PORT" or "A", comma-separated */
 };
 
 struct nd_lb {
@@ -158,6 +165,8 @@ struct nd_lb {
     char *protocol;                 /* tcp, udp or sctp */
     struct nd_lb_vip *vips;
     size_t n_vips;
+    struct nd_lb_vip6 *vips6;
+    size_t n_vips6;
     struct nd_smap raw_vips;        /* the valid VIPs, as the NB has them */
 };
 

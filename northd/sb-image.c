@@ -447,7 +447,8 @@ nd_sb_image_build(const struct nd_model *m, const char *svc_monitor_mac,
         const struct nd_lb *lb = m->lbs[i];
         struct nd_sb_lb *sl = &img->lbs[img->n_lbs];
         sl->dps = nd_xcalloc(m->n_switches + 1, sizeof *sl->dps);
-        for (size_t j = 0; lb->n_vips && j < m->n_switches; j++) {
+        for (size_t j = 0; lb->n_vips + lb->n_vips6 && j < m->n_switches;
+             j++) {
             const struct nd_ls *ls = m->switches[j];
             for (size_t k = 0; ls->key && k < ls->n_lbs; k++) {
                 if (ls->lbs[k] == lb) {

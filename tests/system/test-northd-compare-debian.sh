@@ -18,7 +18,8 @@
 # takes over when the first dies.
 #
 # ECMP member ids are compared as a set (OVN assigns them in no documented
-# order); otherwise flows must match exactly, modulo whitespace.
+# order), policy ECMP groups by their members; otherwise flows must match
+# exactly, modulo whitespace.
 set -euo pipefail
 LOOM_SRC=${LOOM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 LOOM_BUILD=${LOOM_BUILD:-$LOOM_SRC/build}
@@ -180,12 +181,16 @@ configure() {   # configure ref|loom: the same NB on either side
         -- lr-policy-add lr0 800 "ip4.dst == 9.9.9.9" allow \
         -- lr-policy-add lr0 700 "ip4.src == 10.0.0.2" reroute 20.0.0.7,20.0.0.8 \
         -- lr-policy-add lr0 600 "ip4.src == 10.0.0.3" allow pkt_mark=5
-    # Load balancers: on a switch with ACLs, and on one without.
+    # Load balancers (IPv4 and IPv6): on a switch with ACLs, and on one
+    # without.
     nb "$w" lb-add lb1 30.0.0.100:80 20.0.0.3:8080,20.0.0.5:8080 tcp \
         -- ls-lb-add sw1 lb1 \
         -- lb-add lb2 30.0.0.200 30.0.0.6,30.0.0.7 -- ls-lb-add sw2 lb2 \
         -- lb-add lb3 30.0.0.201:53 30.0.0.6:5353 udp -- ls-lb-add sw2 lb3 \
-        -- lb-add lb4 30.0.0.202:443 10.0.0.1:8443 tcp
+        -- lb-add lb4 30.0.0.202:443 10.0.0.1:8443 tcp \
+        -- lb-add lb5 '[fd20::100]:80' '[fd00::1]:8080,[fd00::2]:8080' tcp \
+        -- ls-lb-add sw1 lb5 -- lb-add lb6 fd20::200 fd00::1 \
+        -- ls-lb-add sw0 lb6
     nb "$w" create Load_Balancer_Group name=lbg1 \
         "load_balancer=$(nb "$w" get Load_Balancer lb4 _uuid)" >/dev/null
     nb "$w" set Logical_Switch sw0 \
@@ -255,7 +260,25 @@ def load(path):
                 match = re.sub(r'reg8\[16\.\.31\] == \d+', 'reg8[16..31] == *', match)
             flows.add((dp, pipe, int(t), stage, int(prio), squash(match),
                        squash(act)))
-    return flows
+    # Policy ECMP group ids follow the policies' uuid order, which differs
+    # between the two databases: name each group by its members instead.
+    members = {}
+    for f in flows:
+        m = re.match(r'reg8\[0\.\.15\]==(\d+)&&reg8\[16\.\.31\]==(\d+)$', f[5])
+        if f[3] == 'lr_in_policy_ecmp' and m:
+            members.setdefault((f[0], m.group(1)), []).append((m.group(2), f[6]))
+    gname = {k: 'G{' + '|'.join(a for _, a in sorted(v)) + '}'
+             for k, v in members.items()}
+    def rename(f):
+        dp, stage, match, act = f[0], f[3], f[5], f[6]
+        if stage == 'lr_in_policy_ecmp':
+            match = re.sub(r'^reg8\[0\.\.15\]==(\d+)&&',
+                           lambda m: 'reg8[0..15]==%s&&' % gname[(dp, m.group(1))], match)
+        elif stage == 'lr_in_policy':
+            act = re.sub(r'reg8\[0\.\.15\]=(\d+);',
+                         lambda m: 'reg8[0..15]=%s;' % gname.get((dp, m.group(1)), m.group(1)), act)
+        return f[:5] + (match, act)
+    return {rename(f) for f in flows}
 ref, loom = load(sys.argv[1]), load(sys.argv[2])
 missing = sorted(ref - loom)
 extra = sorted(loom - ref)

@@ -1,7 +1,7 @@
 /* fuzz-northd-model: feeds arbitrary strings into every parse path of the
  * northd model (LSP addresses and port security, LRP MAC and networks,
  * static routes, ACL matches and port group names, address sets, DHCP
- * options), then builds the pipelines and the SB image.  Bad input must be
+ * options, load balancer VIPs and backends), then builds the pipelines and the SB image.  Bad input must be
  * logged and skipped: no crash, no leak, no assertion. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,7 +13,7 @@
 #include "northd/northd.h"
 #include "northd/sb-image.h"
 
-#define N_FIELDS 16
+#define N_FIELDS 18
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -25,6 +25,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         "00:00:00:00:00:01 10.0.0.0/24", "00:00:00:00:ff:01", "10.0.0.254/24",
         "0.0.0.0/0", "10.0.0.9", "ip4 && outport == @pg", "pg",
         "10.0.0.0/8", "10.0.0.0/24", "10.0.0.254", "router", "p1",
+        "[fd00::100]:80", "[fd00::2]:8080, [fd00::3]:8080",
     };
     log_set_level(LOG_LEVEL_ERR);
     char *copy = malloc(size + 1);
@@ -101,6 +102,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *as_addrs[] = { f[11], f[15] };
     nd_model_add_as(m, &(struct nd_as_row) {
         "00000000-0000-0000-0000-00000000000c", "as1", as_addrs, 2 });
+    const char *vk[] = { f[16], f[13] }, *vv[] = { f[17], f[8] };
+    struct nd_lb *lb = nd_model_add_lb(m, &(struct nd_lb_row) {
+        "00000000-0000-0000-0000-00000000000d", "lb", "tcp", { vk, vv, 2 } });
+    if (lb && ls) {
+        nd_model_ls_add_lb(ls, lb);
+    }
     nd_model_finish(m);
     nd_assign_keys(m, NULL, false);
     struct nd_sb_image img;

@@ -997,7 +997,8 @@ test_gateway_router(void)
     nd_model_destroy(m);
 }
 
-/* Load balancers: VIPs parsed, bad ones skipped, flows built. */
+/* Load balancers: VIPs (IPv4 and IPv6) parsed, bad ones skipped, flows
+ * built, IPv6 backends normalized. */
 static void
 test_lb(void)
 {
@@ -1005,12 +1006,15 @@ test_lb(void)
     struct nd_ls *ls = nd_model_add_ls(m, &(struct nd_ls_row) {
         U(01), "sw", {0} });
     const char *k[] = { "30.0.0.100:80", "30.0.0.101:80", "fd00::1:80",
-                        "30.0.0.102" };
+                        "30.0.0.102", "[fd00::100]:80", "[fd00::101]:80",
+                        "[fd00::102:80" };
     const char *v[] = { "10.0.0.3:8080,10.0.0.4:8080", "10.0.0.3",
-                        "[fd00::2]:80", "10.0.0.5, 10.0.0.6" };
+                        "[fd00::2]:80", "10.0.0.5, 10.0.0.6",
+                        "[fd00:0::2]:8080, [fd00::3]:8080", "10.0.0.3:80",
+                        "[fd00::2]:80" };
     struct nd_lb *lb = nd_model_add_lb(m, &(struct nd_lb_row) {
-        U(70), "lb1", "tcp", { k, v, 4 } });
-    CHECK(lb && lb->n_vips == 2 && lb->raw_vips.n == 2);
+        U(70), "lb1", "tcp", { k, v, 7 } });
+    CHECK(lb && lb->n_vips == 2 && lb->n_vips6 == 1 && lb->raw_vips.n == 3);
     CHECK(!nd_model_add_lb(m, &(struct nd_lb_row) {
         U(71), "lb2", "icmp", { k, v, 1 } }));
     nd_model_ls_add_lb(ls, lb);
@@ -1030,6 +1034,12 @@ test_lb(void)
                    "ip4.dst == 30.0.0.100 && tcp.dst == 80", "reg1 = "
                    "30.0.0.100; reg2[0..15] = 80; ct_lb_mark;"));
     CHECK(has_flow(t, 0, ND_S_LS_IN_PRE_LB, 100, "ip", "reg0[2] = 1; next;"));
+    CHECK(has_flow(t, 0, ND_S_LS_IN_LB, 120, "ct.new && ip6.dst == fd00::100 "
+                   "&& tcp.dst == 80", "reg0[1] = 0; ct_lb_mark(backends="
+                   "[fd00::2]:8080,[fd00::3]:8080);"));
+    CHECK(has_flow(t, 0, ND_S_LS_IN_PRE_STATEFUL, 120, "reg0[2] == 1 && "
+                   "ip6.dst == fd00::100 && tcp.dst == 80", "xxreg1 = "
+                   "fd00::100; reg2[0..15] = 80; ct_lb_mark;"));
     CHECK(img.n_lbs == 1 && img.lbs[0].n_dps == 1);
     nd_sb_image_destroy(&img);
     nd_model_destroy(m);
