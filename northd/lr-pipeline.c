@@ -566,15 +566,16 @@ static bool
 lr_has_lb_vips(const struct nd_lr *lr)
 {
     for (size_t i = 0; i < lr->n_lbs; i++) {
-        if (lr->lbs[i]->n_vips) {
+        if (lr->lbs[i]->n_vips || lr->lbs[i]->n_vips6) {
             return true;
         }
     }
     return false;
 }
 
-/* Load balancers on a gateway router: ARP for the VIPs (the SB address
- * set _rtr_lb_<key>_ip4 holds them), defragmentation and conntrack for
+/* Load balancers on a gateway router: ARP and ND for the reachable VIPs
+ * (the SB address sets _rtr_lb_<key>_ip4/_ip6), defragmentation and
+ * conntrack for
  * VIP traffic, ct_lb_mark for new connections, and the standard handling
  * of established and related NATed traffic. */
 static void
@@ -584,26 +585,45 @@ build_l3gw_lb(struct lr_ctx *c)
     if (!lr->l3gw_chassis || !lr_has_lb_vips(lr)) {
         return;
     }
-    char set[64];
-    snprintf(set, sizeof set, "$_rtr_lb_%u_ip4", lr->key);
+    uint32_t *r4;
+    struct in6_addr *r6;
+    size_t n4 = nd_lr_reachable_vips4(lr, &r4);
+    size_t n6 = nd_lr_reachable_vips6(lr, &r6);
+    free(r4);
+    free(r6);
     for (size_t i = 0; i < lr->n_ports; i++) {
         const struct nd_lrp *p = lr->ports[i];
         if (!p->enabled) {
             continue;
         }
         struct nd_match m;
-        nd_match_init(&m);
-        nd_m_port(&m, "inport", p->name);
-        nd_m_pred(&m, "arp.op == 1");
-        char *t = nd_xasprintf("arp.tpa == %s", set);
-        nd_m_pred(&m, t);
-        free(t);
-        add(c, ND_S_LR_IN_IP_INPUT, 90, nd_match_cstr(&m),
-            "eth.dst = eth.src; eth.src = xreg0[0..47]; arp.op = 2; "
-            "/* ARP reply */ arp.tha = arp.sha; arp.sha = xreg0[0..47]; "
-            "arp.tpa <-> arp.spa; outport = inport; flags.loopback = 1; "
-            "output;", p->uuid);
-        nd_match_destroy(&m);
+        if (n4) {
+            nd_match_init(&m);
+            nd_m_port(&m, "inport", p->name);
+            nd_m_pred(&m, "arp.op == 1");
+            char *t = nd_xasprintf("arp.tpa == $_rtr_lb_%u_ip4", lr->key);
+            nd_m_pred(&m, t);
+            free(t);
+            add(c, ND_S_LR_IN_IP_INPUT, 90, nd_match_cstr(&m),
+                "eth.dst = eth.src; eth.src = xreg0[0..47]; arp.op = 2; "
+                "/* ARP reply */ arp.tha = arp.sha; arp.sha = xreg0[0..47]; "
+                "arp.tpa <-> arp.spa; outport = inport; flags.loopback = 1; "
+                "output;", p->uuid);
+            nd_match_destroy(&m);
+        }
+        if (n6) {
+            nd_match_init(&m);
+            nd_m_port(&m, "inport", p->name);
+            nd_m_pred(&m, "nd_ns");
+            char *t = nd_xasprintf("nd.target == $_rtr_lb_%u_ip6", lr->key);
+            nd_m_pred(&m, t);
+            free(t);
+            add(c, ND_S_LR_IN_IP_INPUT, 90, nd_match_cstr(&m),
+                "nd_na { eth.src = xreg0[0..47]; ip6.src = nd.target; "
+                "nd.tll = xreg0[0..47]; outport = inport; "
+                "flags.loopback = 1; output; };", p->uuid);
+            nd_match_destroy(&m);
+        }
     }
     add(c, ND_S_LR_IN_DNAT, 50, "ct.est && !ct.rel && !ct.new && "
         "ct_mark.natted", "next;", NULL);
@@ -635,6 +655,30 @@ build_l3gw_lb(struct lr_ctx *c)
             nd_match_init(&m);
             nd_m_pred(&m, "ct.new && !ct.rel && ip4");
             nd_m_ip4(&m, "ip4.dst", v->ip);
+            if (v->port) {
+                char l4[32];
+                snprintf(l4, sizeof l4, "%s.dst", lb->protocol);
+                nd_m_pred(&m, lb->protocol);
+                nd_m_int(&m, l4, v->port);
+            }
+            char *act = nd_xasprintf("ct_lb_mark(backends=%s);", v->backends);
+            add(c, ND_S_LR_IN_DNAT, v->port ? 120 : 110, nd_match_cstr(&m),
+                act, lb->uuid);
+            free(act);
+            nd_match_destroy(&m);
+        }
+        for (size_t j = 0; j < lb->n_vips6; j++) {
+            const struct nd_lb_vip6 *v = &lb->vips6[j];
+            struct nd_match m;
+            nd_match_init(&m);
+            nd_m_pred(&m, "ip");
+            nd_m_ip6(&m, "ip6.dst", &v->ip);
+            add(c, ND_S_LR_IN_DEFRAG, 100, nd_match_cstr(&m), "ct_dnat;",
+                lb->uuid);
+            nd_match_destroy(&m);
+            nd_match_init(&m);
+            nd_m_pred(&m, "ct.new && !ct.rel && ip6");
+            nd_m_ip6(&m, "ip6.dst", &v->ip);
             if (v->port) {
                 char l4[32];
                 snprintf(l4, sizeof l4, "%s.dst", lb->protocol);

@@ -774,6 +774,24 @@ build_l2_lookup(struct ls_ctx *c)
             addb(c, ND_S_LS_IN_L2_LKUP, 80, &m, &to_router, p->uuid);
             nd_match_destroy(&m);
         }
+        /* ...and its IPv6 load balancer VIPs in this port's subnets. */
+        for (size_t k = 0; plr->l3gw_chassis && k < plr->n_lbs; k++) {
+            for (size_t x = 0; x < plr->lbs[k]->n_vips6; x++) {
+                const struct in6_addr *vip = &plr->lbs[k]->vips6[x].ip;
+                bool in_subnet = false;
+                for (size_t y = 0; y < nets->n_ip6 && !in_subnet; y++) {
+                    in_subnet = nd_ip6_in(vip, &nets->ip6[y]);
+                }
+                if (in_subnet) {        /* (the flow table drops repeats) */
+                    struct nd_match m;
+                    nd_match_init(&m);
+                    nd_m_pred(&m, "flags[1] == 0 && nd_ns");
+                    nd_m_ip6(&m, "nd.target", vip);
+                    addb(c, ND_S_LS_IN_L2_LKUP, 80, &m, &to_router, p->uuid);
+                    nd_match_destroy(&m);
+                }
+            }
+        }
         nd_actions_destroy(&to_router);
         nd_actions_destroy(&inner);
 

@@ -1283,14 +1283,64 @@ nd_model_lr_add_lb(struct nd_model *m, struct nd_lr *lr, struct nd_lb *lb)
             return;
         }
     }
-    if (lb->n_vips6) {
-        nd_warn("Logical_Router \"%s\" (%s): load balancer \"%s\": IPv6 "
-                "VIPs on routers are not built yet; skipping them", lr->name,
-                lr->uuid, lb->name);
-        m->n_errors++;
-    }
     lr->lbs = nd_grow(lr->lbs, &lr->cap_lbs, lr->n_lbs, sizeof *lr->lbs);
     lr->lbs[lr->n_lbs++] = lb;
+}
+
+size_t
+nd_lr_reachable_vips4(const struct nd_lr *lr, uint32_t **out4)
+{
+    size_t n = 0, cap = 0;
+    uint32_t *v = NULL;
+    for (size_t i = 0; i < lr->n_lbs; i++) {
+        for (size_t j = 0; j < lr->lbs[i]->n_vips; j++) {
+            uint32_t ip = lr->lbs[i]->vips[j].ip;
+            bool reach = false, dup = false;
+            for (size_t k = 0; k < lr->n_ports && !reach; k++) {
+                const struct nd_lrp_networks *nets = &lr->ports[k]->nets;
+                for (size_t x = 0; x < nets->n_ip4 && !reach; x++) {
+                    reach = nd_ip4_in(ip, &nets->ip4[x]);
+                }
+            }
+            for (size_t k = 0; k < n && !dup; k++) {
+                dup = v[k] == ip;
+            }
+            if (reach && !dup) {
+                v = nd_grow(v, &cap, n, sizeof *v);
+                v[n++] = ip;
+            }
+        }
+    }
+    *out4 = v;
+    return n;
+}
+
+size_t
+nd_lr_reachable_vips6(const struct nd_lr *lr, struct in6_addr **out6)
+{
+    size_t n = 0, cap = 0;
+    struct in6_addr *v = NULL;
+    for (size_t i = 0; i < lr->n_lbs; i++) {
+        for (size_t j = 0; j < lr->lbs[i]->n_vips6; j++) {
+            const struct in6_addr *ip = &lr->lbs[i]->vips6[j].ip;
+            bool reach = false, dup = false;
+            for (size_t k = 0; k < lr->n_ports && !reach; k++) {
+                const struct nd_lrp_networks *nets = &lr->ports[k]->nets;
+                for (size_t x = 0; x < nets->n_ip6 && !reach; x++) {
+                    reach = nd_ip6_in(ip, &nets->ip6[x]);
+                }
+            }
+            for (size_t k = 0; k < n && !dup; k++) {
+                dup = !memcmp(&v[k], ip, sizeof *ip);
+            }
+            if (reach && !dup) {
+                v = nd_grow(v, &cap, n, sizeof *v);
+                v[n++] = *ip;
+            }
+        }
+    }
+    *out6 = v;
+    return n;
 }
 
 struct nd_dhcp *

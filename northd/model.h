@@ -152,7 +152,7 @@ struct nd_lb_vip {
     char *backends;                 /* normalized, comma-separated */
 };
 
-/* An IPv6 VIP ("[A]:PORT" or "A"); built on switches only yet. */
+/* An IPv6 VIP ("[A]:PORT" or "A"). */
 struct nd_lb_vip6 {
     struct in6_addr ip;
     uint16_t port;                  /* 0: any */
@@ -434,7 +434,7 @@ struct nd_acl *nd_model_add_acl(struct nd_model *, struct nd_ls *,
                                 struct nd_pg *, const struct nd_acl_row *);
 struct nd_pg *nd_model_add_pg(struct nd_model *, const struct nd_pg_row *);
 struct nd_as *nd_model_add_as(struct nd_model *, const struct nd_as_row *);
-/* A Load_Balancer (IPv4 VIPs only yet; bad VIPs are logged and
+/* A Load_Balancer (IPv4 and IPv6 VIPs; bad VIPs are logged and
  * skipped), then attached to switches with nd_model_ls_add_lb(). */
 struct nd_lb *nd_model_add_lb(struct nd_model *, const struct nd_lb_row *);
 void nd_model_ls_add_lb(struct nd_ls *, struct nd_lb *);
@@ -442,7 +442,7 @@ void nd_model_ls_add_lb(struct nd_ls *, struct nd_lb *);
  * and ignored on others). */
 void nd_model_lr_add_lb(struct nd_model *, struct nd_lr *, struct nd_lb *);
 /* Add DHCP_Options rows before nd_model_finish() (ports refer to them by
- * uuid).  IPv6 cidrs are skipped quietly (DHCPv6 is not built yet). */
+ * uuid); IPv6 cidrs are DHCPv6 configurations. */
 struct nd_dhcp *nd_model_add_dhcp(struct nd_model *,
                                   const struct nd_dhcp_row *);
 
@@ -462,6 +462,12 @@ struct nd_as *nd_model_find_as(const struct nd_model *, const char *name);
 /* Datapath indexes: switches 0..n_switches-1, then routers. */
 static inline size_t nd_model_n_datapaths(const struct nd_model *m)
 { return m->n_switches + m->n_routers; }
+
+/* A gateway router's load balancer VIPs that are "reachable" (in some
+ * router port's network; OVN's default options:neighbor_responder), each
+ * once, into *OUT4 / *OUT6 (caller frees); returns how many. */
+size_t nd_lr_reachable_vips4(const struct nd_lr *, uint32_t **out4);
+size_t nd_lr_reachable_vips6(const struct nd_lr *, struct in6_addr **out6);
 
 /* True if S is a valid logical-flow identifier (the @name / $name token
  * rules: letter or '_' first, then letters, digits, '_' and '.'). */

@@ -474,28 +474,39 @@ nd_sb_image_build(const struct nd_model *m, const char *svc_monitor_mac,
         }
         set_normalize(s);
     }
-    /* _rtr_lb_<key>_ip4: a gateway router's load balancer VIPs (its ARP
-     * flows refer to the set). */
+    /* _rtr_lb_<key>_ip4/_ip6: a gateway router's reachable load balancer
+     * VIPs (its ARP/ND flows refer to the sets). */
     for (size_t i = 0; i < m->n_routers; i++) {
         const struct nd_lr *lr = m->routers[i];
-        size_t n = 0;
-        for (size_t j = 0; j < lr->n_lbs; j++) {
-            n += lr->lbs[j]->n_vips;
-        }
-        if (!lr->key || !lr->l3gw_chassis || !n) {
+        if (!lr->key || !lr->l3gw_chassis) {
             continue;
         }
-        struct nd_sb_named_set *s = new_set(
-            &img->address_sets, &img->n_address_sets, &img->cap_ases,
-            nd_xasprintf("_rtr_lb_%u_ip4", lr->key), n);
-        char buf[ND_IP4_STRLEN];
-        for (size_t j = 0; j < lr->n_lbs; j++) {
-            for (size_t k = 0; k < lr->lbs[j]->n_vips; k++) {
-                s->items[s->n_items++] = nd_xstrdup(
-                    nd_ip4_str(lr->lbs[j]->vips[k].ip, buf));
+        uint32_t *r4;
+        struct in6_addr *r6;
+        size_t n4 = nd_lr_reachable_vips4(lr, &r4);
+        size_t n6 = nd_lr_reachable_vips6(lr, &r6);
+        if (n4) {
+            struct nd_sb_named_set *s = new_set(
+                &img->address_sets, &img->n_address_sets, &img->cap_ases,
+                nd_xasprintf("_rtr_lb_%u_ip4", lr->key), n4);
+            char buf[ND_IP4_STRLEN];
+            for (size_t k = 0; k < n4; k++) {
+                s->items[s->n_items++] = nd_xstrdup(nd_ip4_str(r4[k], buf));
             }
+            set_normalize(s);
         }
-        set_normalize(s);
+        if (n6) {
+            struct nd_sb_named_set *s = new_set(
+                &img->address_sets, &img->n_address_sets, &img->cap_ases,
+                nd_xasprintf("_rtr_lb_%u_ip6", lr->key), n6);
+            char buf[ND_IP6_STRLEN];
+            for (size_t k = 0; k < n6; k++) {
+                s->items[s->n_items++] = nd_xstrdup(nd_ip6_str(&r6[k], buf));
+            }
+            set_normalize(s);
+        }
+        free(r4);
+        free(r6);
     }
     if (svc_monitor_mac) {
         struct nd_sb_named_set *s = new_set(

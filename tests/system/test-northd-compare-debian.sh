@@ -196,14 +196,15 @@ configure() {   # configure ref|loom: the same NB on either side
     nb "$w" set Logical_Switch sw0 \
         "load_balancer_group=$(nb "$w" get Load_Balancer_Group lbg1 _uuid)"
     # A gateway router (options:chassis) behind a join switch, with SNAT and
-    # a floating IP (dnat_and_snat).
+    # a floating IP (dnat_and_snat), and load balancers: IPv4 and IPv6 VIPs,
+    # reachable (in a port's network) or not.
     nb "$w" ls-add join -- ls-add ext \
         -- lrp-add lr0 lr0-join 0a:00:00:00:ff:a1 100.64.0.1/24 \
         -- lsp-add join join-lr0 -- lsp-set-type join-lr0 router \
         -- lsp-set-options join-lr0 router-port=lr0-join -- lsp-set-addresses join-lr0 router \
         -- lr-add gw1 -- set Logical_Router gw1 options:chassis=hv3 \
         -- lrp-add gw1 gw1-join 0a:00:00:00:ff:a2 100.64.0.2/24 \
-        -- lrp-add gw1 gw1-ext 0a:00:00:00:ff:e1 172.16.0.2/24 \
+        -- lrp-add gw1 gw1-ext 0a:00:00:00:ff:e1 172.16.0.2/24 fd72::2/64 \
         -- lsp-add join join-gw1 -- lsp-set-type join-gw1 router \
         -- lsp-set-options join-gw1 router-port=gw1-join -- lsp-set-addresses join-gw1 router \
         -- lsp-add ext ext-gw1 -- lsp-set-type ext-gw1 router \
@@ -213,7 +214,10 @@ configure() {   # configure ref|loom: the same NB on either side
         -- lr-route-add gw1 10.0.0.0/24 100.64.0.1 \
         -- lr-nat-add gw1 snat 172.16.0.2 10.0.0.0/24 \
         -- lr-nat-add gw1 dnat_and_snat 172.16.0.50 10.0.0.2 \
-        -- lb-add rlb 172.16.0.200:80 10.0.0.1:8080,10.0.0.2:8080 tcp -- lr-lb-add gw1 rlb
+        -- lb-add rlb 172.16.0.200:80 10.0.0.1:8080,10.0.0.2:8080 tcp -- lr-lb-add gw1 rlb \
+        -- lb-add rlb6 '[fd72::200]:80' '[fd00::1]:8080' tcp -- lr-lb-add gw1 rlb6 \
+        -- lb-add rlb7 '[fd73::7]:80' '[fd00::1]:80' tcp -- lr-lb-add gw1 rlb7 \
+        -- lb-add rlb8 192.0.2.10:80 10.0.0.1:80 tcp -- lr-lb-add gw1 rlb8
     nb "$w" --wait=sb sync
 }
 configure ref
