@@ -946,7 +946,8 @@ test_gateway(void)
     nd_model_destroy(m);
 }
 
-/* A gateway router: l3gateway bindings, NAT in plain conntrack. */
+/* A gateway router: l3gateway bindings, NAT in plain conntrack, load
+ * balancer VIPs (only reachable ones answered for ARP/ND). */
 static void
 test_gateway_router(void)
 {
@@ -954,10 +955,25 @@ test_gateway_router(void)
     const char *k[] = { "chassis" }, *v[] = { "hv3" };
     struct nd_lr *gw = nd_model_add_lr(m, &(struct nd_lr_row) {
         U(03), "gw1", -1, { k, v, 1 }, NULL });
-    const char *n0[] = { "172.16.0.2/24" };
+    const char *n0[] = { "172.16.0.2/24", "fd72::2/64" };
     nd_model_add_lrp(m, gw, &(struct nd_lrp_row) {
         .uuid = U(21), .name = "gw1-ext", .mac = "0a:00:00:00:ff:e1",
-        .networks = n0, .n_networks = 1, .enabled = -1 });
+        .networks = n0, .n_networks = 2, .enabled = -1 });
+    const char *lk[] = { "172.16.0.200:80", "192.0.2.1:80", "[fd72::200]:80",
+                         "[fd73::1]:80", "172.16.0.200" };
+    const char *lv[] = { "10.0.1.5:80", "10.0.1.5:80", "[fd00::5]:80",
+                         "[fd00::5]:80", "10.0.1.6" };
+    struct nd_lb *lb = nd_model_add_lb(m, &(struct nd_lb_row) {
+        U(71), "rlb", "tcp", { lk, lv, 5 } });
+    CHECK(lb && lb->n_vips == 3 && lb->n_vips6 == 2);
+    nd_model_lr_add_lb(m, gw, lb);
+    uint32_t *r4;
+    struct in6_addr *r6;
+    CHECK(nd_lr_reachable_vips4(gw, &r4) == 1 && r4[0] == 0xac1000c8);
+    CHECK(nd_lr_reachable_vips6(gw, &r6) == 1 && r6[0].s6_addr[15] == 0x00
+          && r6[0].s6_addr[14] == 0x02);
+    free(r4);
+    free(r6);
     CHECK(nd_model_add_nat(m, gw, &(struct nd_nat_row) {
         .uuid = U(41), .type = "snat", .external_ip = "172.16.0.2",
         .logical_ip = "10.0.1.0/24" }));
@@ -993,6 +1009,11 @@ test_gateway_router(void)
     /* The SNAT address is not dropped in IP input (replies need it). */
     CHECK(!has_flow(t, 0, ND_S_LR_IN_IP_INPUT, 60, "ip4.dst == {172.16.0.2}",
                     "drop;"));
+    CHECK(has_flow(t, 0, ND_S_LR_IN_DNAT, 120, "ct.new && !ct.rel && ip6 && "
+                   "ip6.dst == fd73::1 && tcp && tcp.dst == 80",
+                   "ct_lb_mark(backends=[fd00::5]:80);"));
+    CHECK(has_match_substr(t, 0, ND_S_LR_IN_IP_INPUT,
+                           "nd.target == $_rtr_lb_"));
     nd_sb_image_destroy(&img);
     nd_model_destroy(m);
 }
