@@ -853,28 +853,20 @@ build_gateway(struct lr_ctx *c)
 
             /* UNSNAT replies, in the common zone or (after egress
              * loopback) the SNAT zone. */
-            nd_match_init(&m);
-            nd_m_pred(&m, "ip");
-            nd_m_ip4(&m, "ip4.dst", e);
-            nd_m_port(&m, "inport", gw->name);
-            nd_m_pred(&m, "flags.loopback == 0");
-            if (!dist) {
-                m_resident(&m, gw);
+            for (int lb = 0; nat->type != ND_NAT_DNAT && lb < 2; lb++) {
+                nd_match_init(&m);
+                nd_m_pred(&m, "ip");
+                nd_m_ip4(&m, "ip4.dst", e);
+                nd_m_port(&m, "inport", gw->name);
+                nd_m_pred(&m, lb ? "flags.loopback == 1 && "
+                          "flags.use_snat_zone == 1" : "flags.loopback == 0");
+                if (!dist) {
+                    m_resident(&m, gw);
+                }
+                add(c, ND_S_LR_IN_UNSNAT, 100, nd_match_cstr(&m),
+                    lb ? "ct_snat;" : "ct_snat_in_czone;", nat->uuid);
+                nd_match_destroy(&m);
             }
-            add(c, ND_S_LR_IN_UNSNAT, 100, nd_match_cstr(&m),
-                "ct_snat_in_czone;", nat->uuid);
-            nd_match_destroy(&m);
-            nd_match_init(&m);
-            nd_m_pred(&m, "ip");
-            nd_m_ip4(&m, "ip4.dst", e);
-            nd_m_port(&m, "inport", gw->name);
-            nd_m_pred(&m, "flags.loopback == 1 && flags.use_snat_zone == 1");
-            if (!dist) {
-                m_resident(&m, gw);
-            }
-            add(c, ND_S_LR_IN_UNSNAT, 100, nd_match_cstr(&m), "ct_snat;",
-                nat->uuid);
-            nd_match_destroy(&m);
 
             /* The external address resolves to its MAC; traffic to it that
              * is still unNATed must not loop. */
@@ -920,7 +912,7 @@ build_gateway(struct lr_ctx *c)
             nd_match_destroy(&m);
         }
 
-        if (nat->type == ND_NAT_DNAT_AND_SNAT) {
+        if (nat->type != ND_NAT_SNAT) {
             /* DNAT of the floating IP, and un-DNAT of its replies. */
             nd_match_init(&m);
             nd_m_pred(&m, "ip");
@@ -974,6 +966,9 @@ build_gateway(struct lr_ctx *c)
             nd_match_destroy(&m);
         }
 
+        if (nat->type == ND_NAT_DNAT) {
+            continue;
+        }
         /* SNAT where the rule is handled: the common zone normally, the
          * SNAT zone when the packet was DNATted locally (reg9[4]). */
         uint16_t prio = (uint16_t) (nat->logical.plen + 1 + 128);

@@ -721,11 +721,6 @@ nd_model_add_nat(struct nd_model *m, struct nd_lr *lr,
         SKIP(m, T, label, row->uuid, "bad type \"%s\"", type);
         return NULL;
     }
-    if (nat.type == ND_NAT_DNAT && !lr->l3gw_chassis) {
-        SKIP(m, T, label, row->uuid, "dnat is built only on gateway routers "
-             "(options:chassis) yet");
-        return NULL;
-    }
     if (!row->external_ip || !parse_ip4(row->external_ip, false, &ext, err)) {
         SKIP(m, T, label, row->uuid, "external_ip: %s",
              row->external_ip ? err : "missing");

@@ -116,7 +116,7 @@ struct nd_pg_row {
     const char *uuid, *name;
     const char *const *port_uuids; size_t n_ports;  /* LSP uuids */
 };
-struct nd_dhcp_row {                    /* DHCP_Options (IPv4 only yet) */
+struct nd_dhcp_row {                    /* DHCP_Options (v4 or v6) */
     const char *uuid, *cidr;
     struct nd_smap_ref options;
 };
@@ -336,7 +336,7 @@ struct nd_lrp {
     struct nd_smap ra_configs;      /* ipv6_ra_configs */
 };
 
-/* A router policy (IPv4 next hops only yet). */
+/* A router policy. */
 struct nd_policy {
     char uuid[ND_UUID_LEN + 1];
     uint16_t priority;
@@ -351,8 +351,8 @@ struct nd_policy {
     uint32_t pkt_mark;              /* 0: none */
 };
 
-/* A NAT rule: snat and dnat_and_snat (on a distributed gateway port or a
- * gateway router), dnat (gateway routers only yet). */
+/* A NAT rule: snat, dnat or dnat_and_snat, on a distributed gateway port
+ * or a gateway router (IPv4). */
 struct nd_nat {
     char uuid[ND_UUID_LEN + 1];
     enum nd_nat_type { ND_NAT_SNAT, ND_NAT_DNAT, ND_NAT_DNAT_AND_SNAT } type;
@@ -419,7 +419,7 @@ struct nd_lrp *nd_model_add_lrp(struct nd_model *, struct nd_lr *,
                                 const struct nd_lrp_row *);
 struct nd_route *nd_model_add_route(struct nd_model *, struct nd_lr *,
                                     const struct nd_route_row *);
-/* A NAT rule of LR (IPv4 snat only yet; others are logged and skipped). */
+/* A NAT rule of LR (IPv4; bad ones are logged and skipped). */
 struct nd_nat *nd_model_add_nat(struct nd_model *, struct nd_lr *,
                                 const struct nd_nat_row *);
 /* A DNS row, then attached to switches with nd_model_ls_add_dns(). */

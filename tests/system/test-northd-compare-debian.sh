@@ -125,7 +125,8 @@ configure() {   # configure ref|loom: the same NB on either side
         -- lr-nat-add lr0 snat 172.24.0.10 10.0.0.0/24 \
         -- lr-nat-add lr0 snat 172.24.0.11 20.0.0.3 \
         -- lr-nat-add lr0 dnat_and_snat 172.24.0.50 10.0.0.2 vm2 00:00:00:00:aa:02 \
-        -- lr-nat-add lr0 dnat_and_snat 172.24.0.51 20.0.0.4
+        -- lr-nat-add lr0 dnat_and_snat 172.24.0.51 20.0.0.4 \
+        -- lr-nat-add lr0 dnat 172.24.0.60 10.0.0.3
     # Port types: a metadata localport, a virtual port with its parents.
     nb "$w" lsp-add sw0 meta0 -- lsp-set-type meta0 localport \
         -- lsp-set-addresses meta0 "00:00:00:00:0e:01 10.0.0.100" \

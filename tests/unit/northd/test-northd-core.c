@@ -898,9 +898,9 @@ test_gateway(void)
         .uuid = U(42), .type = "dnat_and_snat", .external_ip = "172.24.0.20",
         .logical_ip = "10.0.0.5", .logical_port = "vm5",
         .external_mac = "00:00:00:00:aa:05" }));
-    CHECK(!nd_model_add_nat(m, lr, &(struct nd_nat_row) {
+    CHECK(nd_model_add_nat(m, lr, &(struct nd_nat_row) {
         .uuid = U(45), .type = "dnat", .external_ip = "172.24.0.21",
-        .logical_ip = "10.0.0.6" }));           /* dnat: gateway routers */
+        .logical_ip = "10.0.0.6" }));
     CHECK(!nd_model_add_nat(m, lr, &(struct nd_nat_row) {
         .uuid = U(46), .type = "dnat_and_snat", .external_ip = "172.24.0.22",
         .logical_ip = "10.0.0.7", .logical_port = "vm7",
@@ -940,6 +940,16 @@ test_gateway(void)
     CHECK(has_flow(t, 0, ND_S_LR_IN_GW_REDIRECT, 100, "ip4.src == 10.0.0.5 && "
                    "outport == \"lrp-gw\" && is_chassis_resident(\"vm5\")",
                    "eth.src = 00:00:00:00:aa:05; reg1 = 172.24.0.20; next;"));
+    /* Plain dnat: DNAT/UNDNAT on the gateway chassis, no UNSNAT/SNAT. */
+    CHECK(has_flow(t, 0, ND_S_LR_IN_DNAT, 100, "ip && ip4.dst == 172.24.0.21 "
+                   "&& inport == \"lrp-gw\" && "
+                   "is_chassis_resident(\"cr-lrp-gw\")",
+                   "ct_dnat_in_czone(10.0.0.6);"));
+    CHECK(has_flow(t, 0, ND_S_LR_OUT_UNDNAT, 100, "ip && ip4.src == 10.0.0.6 "
+                   "&& outport == \"lrp-gw\" && "
+                   "is_chassis_resident(\"cr-lrp-gw\")", "ct_dnat_in_czone;"));
+    CHECK(!has_match_substr(t, 0, ND_S_LR_IN_UNSNAT, "172.24.0.21"));
+    CHECK(!has_match_substr(t, 0, ND_S_LR_OUT_SNAT, "10.0.0.6"));
     /* A router with a gateway port sends no ICMP/RST for its addresses. */
     CHECK(!has_match_substr(t, 0, ND_S_LR_IN_IP_INPUT, "&& tcp"));
     nd_sb_image_destroy(&img);
