@@ -55,9 +55,10 @@
  * openflow/'s meter encoder.
  * Controller actions in Loom's notation "controller(userdata=OP,actions=[A])"
  * are encoded the way openflow/lflow-to-ofp.c does: the userdata is the
- * 8-byte opcode header followed by A in OpenFlow 1.5 wire format.  Those
- * with data="..." (log), result= or meter_id= are refused with an error
- * (openflow/ has no encoding for them yet).  --dry-run parses the file and
+ * 8-byte opcode header followed by A in OpenFlow 1.5 wire format; with
+ * data="..." or result=FIELD it is Loom's packet-in userdata
+ * (openflow/ofp-pktin.h: flags, result block, length-prefixed data, then
+ * A); meter_id= passes through to NXAST_CONTROLLER2.  --dry-run parses the file and
  * prints, instead of sending, what would go to the switch in ovs-ofctl
  * syntax (meters, then groups, then flows).
  *
@@ -85,6 +86,7 @@
 #include "openflow/ofp-actions.h"
 #include "openflow/ofp-conn.h"
 #include "openflow/ofp-msgs.h"
+#include "openflow/ofp-pktin.h"
 
 struct named_list {
     char *name;
@@ -1014,16 +1016,40 @@ static long find_close(const char *text, size_t open)
 
 static char *expand_controllers(const char *text, char **out);
 
+/* Appends to OUT the bytes of the quoted string Q ("..." with \" and \\
+ * escapes, as logical/ofprint.c prints data=).  Returns NULL or an error
+ * quoting Q. */
+static char *parse_quoted(const char *q, struct ofpbuf *out)
+{
+    size_t n = strlen(q);
+    if (n < 2 || q[0] != '"' || q[n - 1] != '"') {
+        return xasprintf("controller: data %s is not a quoted string", q);
+    }
+    for (size_t i = 1; i < n - 1; i++) {
+        if (q[i] == '\\') {
+            if (i + 1 >= n - 1) {
+                return xasprintf("controller: data %s ends in a lone backslash", q);
+            }
+            i++;
+        } else if (q[i] == '"') {
+            return xasprintf("controller: data %s has an unescaped quote", q);
+        }
+        ofpbuf_put_u8(out, (uint8_t) q[i]);
+    }
+    return NULL;
+}
+
 /* Rewrites the arguments ARGS (LEN bytes, inside "controller(...)") into
  * openflow/'s controller syntax, appended to OUT.  Returns NULL or an
  * error. */
 static char *expand_one_controller(const char *args, size_t len, struct ds *out)
 {
-    struct ofpbuf ud = OFPBUF_INIT;
+    struct ofpbuf ud = OFPBUF_INIT, acts = OFPBUF_INIT, data = OFPBUF_INIT;
     struct ds rest = DS_EMPTY_INITIALIZER;
+    struct mf_subfield result;
     char *copy = xstrndup(args, len), *err = NULL;
     size_t i = 0;
-    bool has_userdata = false;
+    bool has_userdata = false, has_result = false, has_data = false;
 
     while (!err && copy[i]) {
         /* One top-level argument: up to a comma outside brackets/quotes. */
@@ -1059,7 +1085,7 @@ static char *expand_one_controller(const char *args, size_t len, struct ds *out)
             err = expand_controllers(inner, &expanded);
             if (!err) {
                 int goto_table = -1;
-                char *e = ofpacts_parse(expanded, &ud, &goto_table);
+                char *e = ofpacts_parse(expanded, &acts, &goto_table);
                 if (e) {
                     err = xasprintf("controller nested actions '%s': %s", inner, e);
                     free(e);
@@ -1069,14 +1095,43 @@ static char *expand_one_controller(const char *args, size_t len, struct ds *out)
             }
             free(expanded);
             free(inner);
-        } else if (!strncmp(arg, "data=", 5) || !strncmp(arg, "result=", 7)
-                   || !strncmp(arg, "meter_id=", 9)) {
-            err = xasprintf("controller action argument '%s' cannot be installed: openflow/ "
-                            "has no encoding for it yet", arg);
+        } else if (!strncmp(arg, "data=", 5)) {
+            err = parse_quoted(arg + 5, &data);
+            has_data = true;
+        } else if (!strncmp(arg, "result=", 7)) {
+            char *e = ofp_pktin_parse_subfield(arg + 7, &result);
+            if (e) {
+                err = xasprintf("controller: %s", e);
+                free(e);
+            } else {
+                has_result = true;
+            }
         } else {
-            ds_put_format(&rest, ",%s", arg);       /* pause, max_len=, reason=, id= */
+            ds_put_format(&rest, ",%s", arg);  /* pause, max_len=, reason=, id=, meter_id= */
         }
         free(arg);
+    }
+    if (!err && (has_result || has_data)) {
+        /* Loom's packet-in userdata (openflow/ofp-pktin.h): the printed
+         * userdata must be the plain 8-byte header with zero flags. */
+        const uint8_t *h = ud.data;
+        if (ud.size != 8 || h[4] || h[5] || h[6] || h[7]) {
+            err = xasprintf("controller: data= or result= needs userdata="
+                            "00.00.00.OP.00.00.00.00 (%zu bytes given)", ud.size);
+        } else {
+            uint32_t opcode = (uint32_t) h[0] << 24 | (uint32_t) h[1] << 16
+                              | (uint32_t) h[2] << 8 | h[3];
+            ofpbuf_clear(&ud);
+            char *e = ofp_pktin_userdata_encode(&ud, opcode, has_result ? &result : NULL,
+                                                has_data ? (data.size ? data.data : (const void *) "") : NULL, data.size,
+                                                acts.data, acts.size);
+            if (e) {
+                err = xasprintf("controller: %s", e);
+                free(e);
+            }
+        }
+    } else if (!err && acts.size) {
+        ofpbuf_put(&ud, acts.data, acts.size);
     }
     if (!err) {
         ds_put_cstr(out, "controller(");
@@ -1090,6 +1145,8 @@ static char *expand_one_controller(const char *args, size_t len, struct ds *out)
         ds_put_char(out, ')');
     }
     ofpbuf_uninit(&ud);
+    ofpbuf_uninit(&acts);
+    ofpbuf_uninit(&data);
     ds_destroy(&rest);
     free(copy);
     return err;

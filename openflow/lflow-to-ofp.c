@@ -8,6 +8,7 @@
 
 #include "openflow/ofp-actions.h"
 #include "openflow/ofp-match.h"
+#include "openflow/ofp-pktin.h"
 
 static const struct mf_field *
 field_of(enum ovs_field_id id)
@@ -133,21 +134,24 @@ put_ct(struct ofpbuf *b, const struct ofact *a)
     return err;
 }
 
+/* A packet-in action: NXAST_CONTROLLER2 whose userdata is Loom's layout
+ * (openflow/ofp-pktin.h): opcode, flags, the result subfield and the data
+ * text when present, then the nested actions. */
 static char *
 put_controller(struct ofpbuf *b, const struct ofact *a)
 {
-    if (a->data) {
-        return ofp_xasprintf("controller action (opcode %u) with data is not "
-                             "encoded yet", a->id);
+    struct ofpbuf acts = OFPBUF_INIT, ud = OFPBUF_INIT;
+    struct mf_subfield result;
+    char *err = NULL;
+    if (a->dst.n_bits > 0 && (err = subfield_of(&a->dst, &result))) {
+        goto out;
     }
-    if (a->dst.n_bits > 0) {
-        return ofp_xasprintf("controller action (opcode %u) with a result "
-                             "field is not encoded yet", a->id);
+    if ((err = ofpacts_from_ofacts(&a->nested, &acts))) {
+        goto out;
     }
-    struct ofpbuf ud = OFPBUF_INIT;
-    ofpbuf_put_be32(&ud, a->id);
-    ofpbuf_put_zeros(&ud, 4);
-    char *err = ofpacts_from_ofacts(&a->nested, &ud);
+    err = ofp_pktin_userdata_encode(&ud, a->id, a->dst.n_bits > 0 ? &result : NULL,
+                                    a->data, a->data ? strlen(a->data) : 0,
+                                    acts.data, acts.size);
     if (!err) {
         struct ofpact_controller c = {
             .max_len = 0xffff, .reason = 1, .pause = a->pause,
@@ -156,6 +160,8 @@ put_controller(struct ofpbuf *b, const struct ofact *a)
         };
         ofpact_put_controller(b, &c);
     }
+out:
+    ofpbuf_uninit(&acts);
     ofpbuf_uninit(&ud);
     return err;
 }

@@ -9,10 +9,12 @@
  * loom_lib.  Fields map by their ovs-fields(7) name (ovs_fields[id].mf ->
  * mf_by_name), so the two registries stay independent.
  *
- * Controller actions become NXAST_CONTROLLER2 with OVN's userdata layout:
- * 4-byte opcode, 4 zero bytes, then the nested actions in OpenFlow 1.5 wire
- * format.  Not converted (an error names them): learn, check_pkt_larger,
- * controller actions that carry 'data' or a result field, meters. */
+ * Controller actions become NXAST_CONTROLLER2 with Loom's packet-in
+ * userdata (openflow/ofp-pktin.h): 4-byte opcode, 4-byte flags (0, as in
+ * OVN's layout, unless a result field or 'data' follows), the result
+ * field's header/offset/width, the data text length-prefixed, then the
+ * nested actions in OpenFlow 1.5 wire format.  ofp_pktin_userdata_decode()
+ * takes it apart again. */
 #ifndef LOOM_LFLOW_TO_OFP_H
 #define LOOM_LFLOW_TO_OFP_H 1
 

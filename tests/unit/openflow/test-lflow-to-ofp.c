@@ -1,14 +1,17 @@
 /* test-lflow-to-ofp.c: logical flows compiled by logical/ and converted by
  * openflow/lflow-to-ofp.c give the same OpenFlow bytes as the ovs-ofctl
  * text logical/ prints for them, parsed by openflow/'s text parser -- two
- * independent paths that must agree.  Plus the controller userdata layout. */
+ * independent paths that must agree.  Plus the controller userdata layout,
+ * OVN's and Loom's packet-in one (result field, data). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "logical/lflow.h"
 #include "openflow/lflow-to-ofp.h"
+#include "openflow/ofp-actions.h"
 #include "openflow/ofp-msgs.h"
+#include "openflow/ofp-pktin.h"
 
 static int failures, checks;
 #define CHECK(C) do { checks++; if (!(C)) { failures++; \
@@ -127,8 +130,49 @@ main(void)
         fprintf(stderr, "  got %s\n", ofpbuf_cstr(&s));
     }
     ofact_list_destroy(&list);
+    memset(&list, 0, sizeof list);
+    ofpbuf_clear(&b);
+    ofpbuf_clear(&s);
+
+    /* With a result field and data: Loom's packet-in userdata (flags 3,
+     * NXM_NX_REG0 bit 3, length-prefixed "ab" padded to 8, then the nested
+     * resubmit), and the decoder takes the same bytes apart again. */
+    c = ofact_list_add(&list, OFACT_CONTROLLER);
+    c->id = 2;
+    c->pause = true;
+    c->dst = (struct field_ref) { .field = OVSF_REG0, .ofs = 3, .n_bits = 1 };
+    c->data = strdup("ab");
+    n = ofact_list_add(&c->nested, OFACT_RESUBMIT);
+    n->table = 9;
+    err = ofpacts_from_ofacts(&list, &b);
+    CHECK(!err);
+    free(err);
+    ofpacts_format(b.data, b.size, &s);
+    static const char want[] = "controller(userdata=00.00.00.02.00.00.00.03."
+        "00.01.00.04.00.03.00.01.00.00.00.02.61.62.00.00."
+        "ff.ff.00.10.00.00.23.20.00.0e.ff.f8.09.00.00.00,pause)";
+    CHECK(!strcmp(ofpbuf_cstr(&s), want));
+    if (strcmp(ofpbuf_cstr(&s), want)) {
+        fprintf(stderr, "  got %s\n", ofpbuf_cstr(&s));
+    }
+    struct ofpbuf ud = OFPBUF_INIT, nested = OFPBUF_INIT;
+    ofpact_put_resubmit(&nested, OFPP_IN_PORT, 9);
+    struct mf_subfield sf = { mf_by_name("reg0"), 3, 1 };
+    err = ofp_pktin_userdata_encode(&ud, 2, &sf, "ab", 2, nested.data, nested.size);
+    CHECK(!err);
+    free(err);
+    struct ofp_pktin_userdata d;
+    err = ofp_pktin_userdata_decode(ud.data, ud.size, &d);
+    CHECK(!err && d.opcode == 2 && d.has_result && d.result.field == sf.field
+          && d.result.ofs == 3 && d.result.n_bits == 1 && d.data_len == 2
+          && !memcmp(d.data, "ab", 2) && d.actions_len == nested.size
+          && !memcmp(d.actions, nested.data, nested.size));
+    free(err);
+    ofact_list_destroy(&list);
     ofpbuf_uninit(&b);
     ofpbuf_uninit(&s);
+    ofpbuf_uninit(&ud);
+    ofpbuf_uninit(&nested);
 
     printf("test-lflow-to-ofp: %d checks, %d failures\n", checks, failures);
     return failures ? 1 : 0;
