@@ -2,6 +2,7 @@
 #define LOG_MODULE "northd"
 #include "northd/nb-load.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,22 +58,32 @@ load_acl(struct nd_model *m, struct nd_ls *ls, struct nd_pg *pg,
     smap_ref_free(&options);
 }
 
-/* NB Load_Balancer rows by uuid -> model, filled before the switches. */
+/* NB Load_Balancer rows -> model, filled before the switches and sorted
+ * by row address (many switches may each refer to thousands of them). */
+struct lb_map_entry {
+    const struct nbrec_load_balancer *row;
+    struct nd_lb *lb;
+};
 struct lb_map {
-    const struct nbrec_load_balancer **rows;
-    struct nd_lb **lbs;
+    struct lb_map_entry *entries;
     size_t n;
 };
+
+static int
+lb_map_cmp(const void *a_, const void *b_)
+{
+    uintptr_t a = (uintptr_t) ((const struct lb_map_entry *) a_)->row;
+    uintptr_t b = (uintptr_t) ((const struct lb_map_entry *) b_)->row;
+    return a < b ? -1 : a > b;
+}
 
 static struct nd_lb *
 lb_lookup(const struct lb_map *map, const struct nbrec_load_balancer *row)
 {
-    for (size_t i = 0; i < map->n; i++) {
-        if (map->rows[i] == row) {
-            return map->lbs[i];
-        }
-    }
-    return NULL;
+    struct lb_map_entry key = { row, NULL };
+    const struct lb_map_entry *e = bsearch(&key, map->entries, map->n,
+                                           sizeof *map->entries, lb_map_cmp);
+    return e ? e->lb : NULL;
 }
 
 static void
@@ -321,14 +332,13 @@ nd_model_from_nb(const struct replica *nb)
                                                      options });
         smap_ref_free(&options);
     }
-    struct lb_map lbs = { NULL, NULL, 0 };
+    struct lb_map lbs = { NULL, 0 };
     size_t n_rows = 0;
     const struct nbrec_load_balancer *lbr;
     NBREC_LOAD_BALANCER_FOR_EACH (lbr, nb) {
         n_rows++;
     }
-    lbs.rows = nd_xcalloc(n_rows + 1, sizeof *lbs.rows);
-    lbs.lbs = nd_xcalloc(n_rows + 1, sizeof *lbs.lbs);
+    lbs.entries = nd_xcalloc(n_rows + 1, sizeof *lbs.entries);
     NBREC_LOAD_BALANCER_FOR_EACH (lbr, nb) {
         char uuid[UUID_LEN + 1];
         uuid_str(&lbr->header_, uuid);
@@ -337,10 +347,10 @@ nd_model_from_nb(const struct replica *nb)
             uuid, lbr->name, lbr->protocol, vips });
         smap_ref_free(&vips);
         if (lb) {
-            lbs.rows[lbs.n] = lbr;
-            lbs.lbs[lbs.n++] = lb;
+            lbs.entries[lbs.n++] = (struct lb_map_entry) { lbr, lb };
         }
     }
+    qsort(lbs.entries, lbs.n, sizeof *lbs.entries, lb_map_cmp);
     const struct nbrec_dns *dns;
     NBREC_DNS_FOR_EACH (dns, nb) {
         char uuid[UUID_LEN + 1];
@@ -357,8 +367,7 @@ nd_model_from_nb(const struct replica *nb)
     NBREC_LOGICAL_ROUTER_FOR_EACH (lr, nb) {
         load_router(m, lr, &lbs);
     }
-    free(lbs.rows);
-    free(lbs.lbs);
+    free(lbs.entries);
     const struct nbrec_address_set *as;
     NBREC_ADDRESS_SET_FOR_EACH (as, nb) {
         char uuid[UUID_LEN + 1];
