@@ -329,6 +329,7 @@ nd_model_destroy(struct nd_model *m)
             free(lb->vips6[j].backends);
         }
         free(lb->vips6);
+        free(lb->on_ls);
         smap_free(&lb->raw_vips);
         free(lb->name);
         free(lb->protocol);
@@ -1253,11 +1254,18 @@ nd_model_add_lb(struct nd_model *m, const struct nd_lb_row *row)
 void
 nd_model_ls_add_lb(struct nd_ls *ls, struct nd_lb *lb)
 {
-    for (size_t i = 0; i < ls->n_lbs; i++) {
-        if (ls->lbs[i] == lb) {
-            return;
-        }
+    size_t w = ls->index / 64;
+    uint64_t bit = UINT64_C(1) << (ls->index % 64);
+    if (w < lb->n_on_ls && (lb->on_ls[w] & bit)) {
+        return;
     }
+    if (w >= lb->n_on_ls) {
+        lb->on_ls = nd_xrealloc(lb->on_ls, (w + 1) * sizeof *lb->on_ls);
+        memset(&lb->on_ls[lb->n_on_ls], 0,
+               (w + 1 - lb->n_on_ls) * sizeof *lb->on_ls);
+        lb->n_on_ls = w + 1;
+    }
+    lb->on_ls[w] |= bit;
     ls->lbs = nd_grow(ls->lbs, &ls->cap_lbs, ls->n_lbs, sizeof *ls->lbs);
     ls->lbs[ls->n_lbs++] = lb;
     ls->has_lb |= lb->n_vips + lb->n_vips6 > 0;

@@ -167,7 +167,11 @@ struct nd_lb {
     size_t n_vips;
     struct nd_lb_vip6 *vips6;
     size_t n_vips6;
-    struct nd_smap raw_vips;        /* the valid VIPs, as the NB has them */
+    struct nd_smap raw_vips;
+    /* Bit I set: already on switch index I (a group of thousands of LBs on
+     * thousands of switches must not cost a scan per addition). */
+    uint64_t *on_ls;
+    size_t n_on_ls;                 /* words */        /* the valid VIPs, as the NB has them */
 };
 
 /* A usable DHCPv4 configuration: cidr, and the options ovn-controller

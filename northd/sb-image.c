@@ -450,11 +450,10 @@ nd_sb_image_build(const struct nd_model *m, const char *svc_monitor_mac,
         for (size_t j = 0; lb->n_vips + lb->n_vips6 && j < m->n_switches;
              j++) {
             const struct nd_ls *ls = m->switches[j];
-            for (size_t k = 0; ls->key && k < ls->n_lbs; k++) {
-                if (ls->lbs[k] == lb) {
-                    sl->dps[sl->n_dps++] = ls->index;
-                    break;
-                }
+            size_t w = ls->index / 64;
+            if (ls->key && w < lb->n_on_ls
+                && (lb->on_ls[w] >> (ls->index % 64)) & 1) {
+                sl->dps[sl->n_dps++] = ls->index;
             }
         }
         if (sl->n_dps) {
