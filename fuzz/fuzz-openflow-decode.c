@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "openflow/ofp-pktin.h"
 #include "openflow/ofp-actions.h"
 #include "openflow/ofp-match.h"
 #include "openflow/ofp-msgs.h"
@@ -81,6 +82,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         decode_one(copy, len);
         free(copy);
         ofs += len;
+    }
+
+    /* As packet-in userdata (Loom's layout, openflow/ofp-pktin.h): whatever
+     * decodes must point inside the input. */
+    {
+        uint8_t *copy = malloc(size ? size : 1);
+        memcpy(copy, data, size);
+        struct ofp_pktin_userdata ud;
+        char *err = ofp_pktin_userdata_decode(copy, size, &ud);
+        if (!err) {
+            if (ud.data && (ud.data < copy || ud.data + ud.data_len > copy + size)) {
+                abort();
+            }
+            if (ud.actions_len && (ud.actions < copy
+                                   || ud.actions + ud.actions_len > copy + size)) {
+                abort();
+            }
+        }
+        free(err);
+        free(copy);
     }
 
     /* As ovs-ofctl text: flows, groups, meters, TLV maps (parsers, then
