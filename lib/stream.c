@@ -509,6 +509,7 @@ stream_open_block(const char *name, int timeout_ms, struct stream **streamp,
     if (error == ENOPROTOOPT) {
         err = xasprintf("%s: TLS is not configured or its files cannot be "
                         "loaded (see the log)", name);
+        goto out;
     } else if (error) {
         err = xasprintf("%s: connection failed (%s)", name, strerror(error));
         goto out;

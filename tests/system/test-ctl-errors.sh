@@ -24,6 +24,10 @@ F "unrecognized option|has no '--frob' option" "${LNB[@]}" --frob ls-list
 F "requires at least 2 arguments" "${LNB[@]}" lsp-add ls1
 F "has no '--if-exists' option" "${LNB[@]}" --if-exists ls-add x
 F "connection failed|No such file|cannot connect" "$LOOM_BUILD/bin/loom-nbctl" --db=unix:$SB_DIR/nonexistent.sock ls-list
+# An ssl: remote without -p/-c/-C is a clear error, not a crash (it was a
+# segfault: exit 139).
+F "TLS is not configured" "$LOOM_BUILD/bin/loom-nbctl" --db=ssl:127.0.0.1:1 ls-list
+F "TLS is not configured" "$LOOM_BUILD/bin/loom-sbctl" --db=ssl:127.0.0.1:1 show
 
 echo "== lookups"
 F "nosw: switch name not found" "${LNB[@]}" lsp-add nosw p9
