@@ -8,7 +8,7 @@
 set -e
 
 PACKAGES="
-  gcc make cmake pkg-config clang libclang-rt-14-dev
+  gcc make cmake pkg-config clang libclang-rt-14-dev bc openssl
   libjansson-dev libssl-dev
   openvswitch-switch openvswitch-common ovn-common ovn-central ovn-host
   python3 python3-pytest python3-ovsdbapp
