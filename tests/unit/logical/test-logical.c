@@ -761,6 +761,29 @@ static void test_actions(void)
           "table=33, priority=100, metadata=0x1 actions=load:0->NXM_NX_REG15[],resubmit(,71),resubmit(,34)\n");
     FLOWS("1", "reg0[11] = lookup_fdb(inport, eth.src); next;", SW(2),
           "table=10, priority=100, metadata=0x1 actions=load:0->NXM_NX_REG10[8],resubmit(,72),move:NXM_NX_REG10[8]->NXM_NX_XXREG0[107],resubmit(,11)\n");
+    /* OVN: ct_dnat_in_czone goes through the common NAT zone (the DNAT zone,
+     * reg11) both to unDNAT and to DNAT-and-commit. */
+    FLOWS("ip4 && ip4.dst == 172.16.0.10", "ct_dnat_in_czone;", ((struct opts) { .router = true, .table = 4 }),
+          "table=12, priority=100, ip,metadata=0x1,nw_dst=172.16.0.10 actions=ct(table=13,zone=NXM_NX_REG11[0..15],nat)\n");
+    FLOWS("ip4 && ip4.dst == 172.16.0.10", "ct_dnat_in_czone(10.0.0.2);", ((struct opts) { .router = true, .table = 7 }),
+          "table=15, priority=100, ip,metadata=0x1,nw_dst=172.16.0.10 actions=ct(commit,table=16,zone=NXM_NX_REG11[0..15],nat(dst=10.0.0.2))\n");
+    FLOWS("ip4", "ct_dnat_in_czone(10.0.0.5, 1000-2000);", rt,
+          "table=8, priority=100, ip,metadata=0x1 actions=ct(commit,table=9,zone=NXM_NX_REG11[0..15],nat(dst=10.0.0.5:1000-2000))\n");
+    /* OVN: lr_in_ip_input answers SCTP to a router IP with an ABORT (opcode 24,
+     * nested actions). */
+    FLOWS("ip4 && ip4.dst == 10.0.0.254 && !ip.later_frag && sctp",
+          "sctp_abort {eth.dst <-> eth.src; ip4.dst <-> ip4.src; next; };",
+          ((struct opts) { .router = true, .table = 3, .priority = 80, .dp = 2 }),
+          "table=11, priority=80, sctp,metadata=0x2,nw_dst=10.0.0.254,nw_frag=not_later actions=controller(userdata=00.00.00.18.00.00.00.00,actions=[push:NXM_OF_ETH_SRC[],push:NXM_OF_ETH_DST[],pop:NXM_OF_ETH_SRC[],pop:NXM_OF_ETH_DST[],push:NXM_OF_IP_SRC[],push:NXM_OF_IP_DST[],pop:NXM_OF_IP_SRC[],pop:NXM_OF_IP_DST[],resubmit(,12)])\n");
+    /* OVN: ECMP symmetric reply (lr_in_defrag): chk_ecmp_nh_mac looks up table
+     * 76 (5-tuple + next-hop MAC), chk_ecmp_nh table 77 (reversed 5-tuple);
+     * the hit bit (reg10[13]) is copied to reg9[5]. */
+    FLOWS("inport == \"r0-sw0\" && ip4 && ip4.src == 10.20.0.0/16", "reg9[5] = chk_ecmp_nh_mac(); ct_next;",
+          ((struct opts) { .router = true, .table = 5, .dp = 4 }),
+          "table=13, priority=100, ip,reg14=0x1,metadata=0x4,nw_src=10.20.0.0/16 actions=load:0->NXM_NX_REG10[13],resubmit(,76),move:NXM_NX_REG10[13]->OXM_OF_PKT_REG4[5],ct(table=14,zone=NXM_NX_REG11[0..15])\n");
+    FLOWS("ip4 && ip4.dst == 10.20.0.0/16", "reg9[5] = chk_ecmp_nh(); ct_next;",
+          ((struct opts) { .router = true, .table = 5, .dp = 4 }),
+          "table=13, priority=100, ip,metadata=0x4,nw_dst=10.20.0.0/16 actions=load:0->NXM_NX_REG10[13],resubmit(,77),move:NXM_NX_REG10[13]->OXM_OF_PKT_REG4[5],ct(table=14,zone=NXM_NX_REG11[0..15])\n");
 }
 
 /* ---- errors name the token ---- */
