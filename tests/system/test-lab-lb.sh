@@ -50,8 +50,15 @@ check_not() {
 listen() {
     local out=$LAB_DIR/aux/lb-$1.out
     : >"$out"
-    lab_exec "$1" nc -l -k -n "$(lab_vm_ip "$1")" 8080 >>"$out" 2>/dev/null &
-    echo $! >"$LAB_DIR/aux/lb-$1.pid"
+    local ns ip pidfile=$LAB_DIR/aux/lb-$1.pid
+    ns=$(lab_ns "$1") && ip=$(lab_vm_ip "$1") || return 1
+    # A small sh owns nc and writes its own pid: `ip netns exec` forks (so $!
+    # would name ip, and stopping ip orphans nc), and lab cleanup stops only
+    # processes whose command line names $LAB_DIR (pid-reuse guard), which
+    # this sh's does (the pid file path).  On SIGTERM it stops nc.
+    ip netns exec "$ns" sh -c \
+        'echo $$ >"$1"; nc -l -k -n "$2" 8080 & n=$!; trap "kill $n" TERM; wait $n' \
+        sh "$pidfile" "$ip" >>"$out" 2>/dev/null </dev/null &
     lab__wait_for 3 lab__listening "$1" 8080
 }
 
