@@ -1602,28 +1602,28 @@ static json_t *parse_columns_option(const struct ovsdb_table_schema *table,
     return cols;
 }
 
-static void csv_cell(struct cbuf *out, const char *s)
+static void csv_cell(struct ds *out, const char *s)
 {
     if (!strpbrk(s, "\",\n\r")) {
-        cbuf_puts(out, s);
+        ds_put_cstr(out, s);
         return;
     }
-    cbuf_puts(out, "\"");
+    ds_put_cstr(out, "\"");
     for (; *s; s++) {
         if (*s == '"') {
-            cbuf_puts(out, "\"\"");
+            ds_put_cstr(out, "\"\"");
         } else {
-            cbuf_add(out, s, 1);
+            ds_put_buffer(out, s, 1);
         }
     }
-    cbuf_puts(out, "\"");
+    ds_put_cstr(out, "\"");
 }
 
 void ctl_print_rows(struct ctl_ctx *ctx, struct ctl_command *cmd,
                     const struct ovsdb_table_schema *table, json_t *indexes)
 {
     json_t *cols = parse_columns_option(table, ctl_option(cmd, "--columns"));
-    struct cbuf *out = &cmd->output;
+    struct ds *out = &cmd->output;
     /* --bare means bare values, one per line, whatever the format. */
     const char *fmt = ctx->bare || !ctx->format ? "list" : ctx->format;
     size_t ncols = json_array_size(cols);
@@ -1645,7 +1645,7 @@ void ctl_print_rows(struct ctl_ctx *ctx, struct ctl_command *cmd,
         json_t *doc = json_pack("{soso}", "data", data, "headings",
                                 json_incref(cols));
         char *s = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
-        cbuf_printf(out, "%s\n", s);
+        ds_put_format(out, "%s\n", s);
         free(s);
         json_decref(doc);
         json_decref(cols);
@@ -1659,23 +1659,23 @@ void ctl_print_rows(struct ctl_ctx *ctx, struct ctl_command *cmd,
         struct ctl_row *row = ctx->rows[json_integer_value(ix)];
         json_array_foreach(cols, j, c) {
             const char *cn = json_string_value(c);
-            struct cbuf b = {0};
+            struct ds b = {0};
             ctl_datum_to_string(column_type(table, cn), ctl_get(ctx, row, cn),
                                 ctx->bare, &b);
-            cells[i * ncols + j] = xstrdup(cbuf_str(&b));
-            cbuf_free(&b);
+            cells[i * ncols + j] = xstrdup(ds_cstr(&b));
+            ds_destroy(&b);
         }
     }
     if (!strcmp(fmt, "list")) {
         for (i = 0; i < nrows; i++) {
             if (i) {
-                cbuf_puts(out, "\n");
+                ds_put_cstr(out, "\n");
             }
             for (j = 0; j < ncols; j++) {
                 if (ctx->bare) {
-                    cbuf_printf(out, "%s\n", cells[i * ncols + j]);
+                    ds_put_format(out, "%s\n", cells[i * ncols + j]);
                 } else {
-                    cbuf_printf(out, "%-20s: %s\n",
+                    ds_put_format(out, "%-20s: %s\n",
                                 json_string_value(json_array_get(cols, j)),
                                 cells[i * ncols + j]);
                 }
@@ -1695,20 +1695,20 @@ void ctl_print_rows(struct ctl_ctx *ctx, struct ctl_command *cmd,
             for (j = 0; j < ncols; j++) {
                 const char *h = json_string_value(json_array_get(cols, j));
                 bool last = j + 1 == ncols;
-                cbuf_printf(out, "%-*s%s", last ? 0 : (int) w[j], h,
+                ds_put_format(out, "%-*s%s", last ? 0 : (int) w[j], h,
                             last ? "\n" : " ");
             }
             for (j = 0; j < ncols; j++) {
                 for (size_t k = 0; k < w[j]; k++) {
-                    cbuf_puts(out, "-");
+                    ds_put_cstr(out, "-");
                 }
-                cbuf_puts(out, j + 1 < ncols ? " " : "\n");
+                ds_put_cstr(out, j + 1 < ncols ? " " : "\n");
             }
         }
         for (i = 0; i < nrows; i++) {
             for (j = 0; j < ncols; j++) {
                 bool last = j + 1 == ncols;
-                cbuf_printf(out, "%-*s%s", last ? 0 : (int) w[j],
+                ds_put_format(out, "%-*s%s", last ? 0 : (int) w[j],
                             cells[i * ncols + j], last ? "\n" : " ");
             }
         }
@@ -1717,20 +1717,20 @@ void ctl_print_rows(struct ctl_ctx *ctx, struct ctl_command *cmd,
         if (!ctx->no_headings) {
             for (j = 0; j < ncols; j++) {
                 if (j) {
-                    cbuf_puts(out, ",");
+                    ds_put_cstr(out, ",");
                 }
                 csv_cell(out, json_string_value(json_array_get(cols, j)));
             }
-            cbuf_puts(out, "\n");
+            ds_put_cstr(out, "\n");
         }
         for (i = 0; i < nrows; i++) {
             for (j = 0; j < ncols; j++) {
                 if (j) {
-                    cbuf_puts(out, ",");
+                    ds_put_cstr(out, ",");
                 }
                 csv_cell(out, cells[i * ncols + j]);
             }
-            cbuf_puts(out, "\n");
+            ds_put_cstr(out, "\n");
         }
     } else {
         ctl_fatal("unknown output format \"%s\" (use list, table, csv or "
@@ -1779,13 +1779,13 @@ static void cmd_get(struct ctl_ctx *ctx, struct ctl_command *cmd)
             long k = ctl_datum_find(d, ca.key, true);
             if (k < 0) {
                 if (if_exists) {
-                    cbuf_puts(&cmd->output, "\n");
+                    ds_put_cstr(&cmd->output, "\n");
                     continue;
                 }
-                struct cbuf kb = {0};
+                struct ds kb = {0};
                 ctl_atom_to_bare_string(ca.key, &kb);
                 ctl_fatal("no key \"%s\" in %s record \"%s\" column %s",
-                          cbuf_str(&kb), t->name, cmd->argv[2],
+                          ds_cstr(&kb), t->name, cmd->argv[2],
                           ca.column->name);
             }
             ctl_atom_to_string(json_array_get(json_array_get(d, (size_t) k),
@@ -1793,7 +1793,7 @@ static void cmd_get(struct ctl_ctx *ctx, struct ctl_command *cmd)
         } else {
             ctl_datum_to_string(&ca.column->type, d, false, &cmd->output);
         }
-        cbuf_puts(&cmd->output, "\n");
+        ds_put_cstr(&cmd->output, "\n");
         json_decref(ca.key);
         free(ca.value);
     }
@@ -2330,7 +2330,7 @@ static void cmd_get_connection(struct ctl_ctx *ctx, struct ctl_command *cmd)
     }
     qsort(lines, k, sizeof *lines, str_cmp);
     for (i = 0; i < k; i++) {
-        cbuf_printf(&cmd->output, "%s\n", lines[i]);
+        ds_put_format(&cmd->output, "%s\n", lines[i]);
         free(lines[i]);
     }
     free(lines);
@@ -2378,7 +2378,7 @@ static void cmd_get_ssl(struct ctl_ctx *ctx, struct ctl_command *cmd)
         return;
     }
 #define SSL_STR(COL) json_string_value(json_array_get(ctl_get(ctx, ssl, COL), 0))
-    cbuf_printf(&cmd->output, "Private key: %s\nCertificate: %s\n"
+    ds_put_format(&cmd->output, "Private key: %s\nCertificate: %s\n"
                 "CA Certificate: %s\nBootstrap: %s\n",
                 SSL_STR("private_key"), SSL_STR("certificate"),
                 SSL_STR("ca_cert"),
@@ -2727,13 +2727,13 @@ int ctl_main(const struct ctl_program *prog, int argc, char *argv[])
         alarm((unsigned) (ctx.timeout_ms / 1000));
     }
 
-    struct cbuf comment = {0};
-    cbuf_printf(&comment, "%s:", prog->name);
+    struct ds comment = {0};
+    ds_put_format(&comment, "%s:", prog->name);
     for (int i = 1; i < argc; i++) {
-        cbuf_printf(&comment, " %s", argv[i]);
+        ds_put_format(&comment, " %s", argv[i]);
     }
-    ctx.comment = xstrdup(cbuf_str(&comment));
-    cbuf_free(&comment);
+    ctx.comment = xstrdup(ds_cstr(&comment));
+    ds_destroy(&comment);
 
     char *err = NULL;
     ctx.rpc = rpc_sync_open(db, 5000, &err);
@@ -2762,7 +2762,7 @@ int ctl_main(const struct ctl_program *prog, int argc, char *argv[])
         reset_cache(&ctx);
         ctx.force_wait = false;
         for (size_t i = 0; i < n_cmds; i++) {
-            cbuf_clear(&cmds[i].output);
+            ds_clear(&cmds[i].output);
             cmds[i].created = NULL;
             current_command = cmds[i].spec->name;
             cmds[i].spec->run(&ctx, &cmds[i]);
@@ -2779,14 +2779,14 @@ int ctl_main(const struct ctl_program *prog, int argc, char *argv[])
         log_dbg("database changed during the transaction; retrying");
     }
     for (size_t i = 0; i < n_cmds; i++) {
-        struct cbuf text = {0};
+        struct ds text = {0};
         if (cmds[i].created) {
-            cbuf_printf(&text, "%s\n", cmds[i].created->uuid);
+            ds_put_format(&text, "%s\n", cmds[i].created->uuid);
         }
-        cbuf_puts(&text, cbuf_str(&cmds[i].output));
+        ds_put_cstr(&text, ds_cstr(&cmds[i].output));
         if (ctx.oneline) {
             /* One line per command: newlines as "\n", '\\' doubled. */
-            const char *p = cbuf_str(&text);
+            const char *p = ds_cstr(&text);
             size_t len = strlen(p);
             for (size_t k = 0; k < len; k++) {
                 if (p[k] == '\n') {
@@ -2801,9 +2801,9 @@ int ctl_main(const struct ctl_program *prog, int argc, char *argv[])
             }
             putchar('\n');
         } else {
-            fputs(cbuf_str(&text), stdout);
+            fputs(ds_cstr(&text), stdout);
         }
-        cbuf_free(&text);
+        ds_destroy(&text);
     }
     fflush(stdout);
     if (next_cfg >= 0 && ctx.wait) {

@@ -72,7 +72,7 @@ struct ctl_command {
     int argc;               /* argv[0] is the command name */
     char **argv;
     json_t *options;        /* "--name" -> string value or true */
-    struct cbuf output;
+    struct ds output;
     struct ctl_row *created;    /* create: print its uuid after commit */
 };
 

@@ -11,74 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- cbuf ---------------------------------------------------------------- */
-
-static void cbuf_reserve(struct cbuf *b, size_t extra)
-{
-    if (b->len + extra + 1 <= b->cap) {
-        return;
-    }
-    size_t cap = b->cap ? b->cap : 64;
-    while (cap < b->len + extra + 1) {
-        cap *= 2;
-    }
-    char *s = realloc(b->s, cap);
-    if (!s) {
-        fprintf(stderr, "out of memory\n");
-        abort();
-    }
-    b->s = s;
-    b->cap = cap;
-}
-
-void cbuf_add(struct cbuf *b, const char *s, size_t n)
-{
-    cbuf_reserve(b, n);
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-void cbuf_puts(struct cbuf *b, const char *s)
-{
-    cbuf_add(b, s, strlen(s));
-}
-
-void cbuf_printf(struct cbuf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    va_list ap2;
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    assert(n >= 0);
-    cbuf_reserve(b, (size_t) n);
-    vsnprintf(b->s + b->len, (size_t) n + 1, fmt, ap2);
-    va_end(ap2);
-    b->len += (size_t) n;
-}
-
-const char *cbuf_str(struct cbuf *b)
-{
-    return b->s ? b->s : "";
-}
-
-void cbuf_clear(struct cbuf *b)
-{
-    b->len = 0;
-    if (b->s) {
-        b->s[0] = '\0';
-    }
-}
-
-void cbuf_free(struct cbuf *b)
-{
-    free(b->s);
-    b->s = NULL;
-    b->len = b->cap = 0;
-}
-
 /* ---- helpers -------------------------------------------------------------- */
 
 static void set_err(char **errp, const char *fmt, ...)
@@ -299,9 +231,9 @@ static bool enum_contains(const json_t *enum_, const json_t *atom)
     return json_equal((json_t *) enum_, (json_t *) atom);
 }
 
-static void enum_to_string(const json_t *enum_, struct cbuf *out)
+static void enum_to_string(const json_t *enum_, struct ds *out)
 {
-    cbuf_puts(out, "[");
+    ds_put_cstr(out, "[");
     if (json_is_array(enum_) && json_array_size(enum_) == 2
         && json_is_string(json_array_get(enum_, 0))) {
         json_t *sorted = json_deep_copy(json_array_get(enum_, 1));
@@ -310,7 +242,7 @@ static void enum_to_string(const json_t *enum_, struct cbuf *out)
         json_t *e;
         json_array_foreach(sorted, i, e) {
             if (i) {
-                cbuf_puts(out, ", ");
+                ds_put_cstr(out, ", ");
             }
             ctl_atom_to_string(e, out);
         }
@@ -318,7 +250,7 @@ static void enum_to_string(const json_t *enum_, struct cbuf *out)
     } else {
         ctl_atom_to_string(enum_, out);
     }
-    cbuf_puts(out, "]");
+    ds_put_cstr(out, "]");
 }
 
 static size_t utf8_length(const char *s)
@@ -334,13 +266,13 @@ bool ctl_atom_check(const struct ovsdb_base_type *base, const json_t *atom,
                 char **errp)
 {
     if (base->enum_ && !enum_contains(base->enum_, atom)) {
-        struct cbuf a = {0}, e = {0};
+        struct ds a = {0}, e = {0};
         ctl_atom_to_string(atom, &a);
         enum_to_string(base->enum_, &e);
         set_err(errp, "constraint violation: %s is not one of the allowed "
-                "values (%s)", cbuf_str(&a), cbuf_str(&e));
-        cbuf_free(&a);
-        cbuf_free(&e);
+                "values (%s)", ds_cstr(&a), ds_cstr(&e));
+        ds_destroy(&a);
+        ds_destroy(&e);
         return false;
     }
     switch (base->type) {
@@ -408,7 +340,7 @@ static bool string_needs_quotes(const char *s)
     return !strcmp(s, "true") || !strcmp(s, "false") || ctl_uuid_is_valid(s);
 }
 
-static void real_to_string(double v, struct cbuf *out)
+static void real_to_string(double v, struct ds *out)
 {
     char buf[64];
     for (int prec = 15; prec <= 17; prec++) {
@@ -417,45 +349,45 @@ static void real_to_string(double v, struct cbuf *out)
             break;
         }
     }
-    cbuf_puts(out, buf);
+    ds_put_cstr(out, buf);
 }
 
-static void atom_to_string__(const json_t *atom, bool bare, struct cbuf *out)
+static void atom_to_string__(const json_t *atom, bool bare, struct ds *out)
 {
     if (json_is_integer(atom)) {
-        cbuf_printf(out, "%lld", (long long) json_integer_value(atom));
+        ds_put_format(out, "%lld", (long long) json_integer_value(atom));
     } else if (json_is_real(atom)) {
         real_to_string(json_real_value(atom), out);
     } else if (json_is_boolean(atom)) {
-        cbuf_puts(out, json_is_true(atom) ? "true" : "false");
+        ds_put_cstr(out, json_is_true(atom) ? "true" : "false");
     } else if (json_is_string(atom)) {
         const char *s = json_string_value(atom);
         if (bare || !string_needs_quotes(s)) {
-            cbuf_puts(out, s);
+            ds_put_cstr(out, s);
         } else {
             char *q = json_dumps(atom, JSON_ENCODE_ANY);
-            cbuf_puts(out, q ? q : "\"\"");
+            ds_put_cstr(out, q ? q : "\"\"");
             free(q);
         }
     } else if (atom_is_uuid(atom)) {
         const char *kind = json_string_value(json_array_get(atom, 0));
         const char *v = json_string_value(json_array_get(atom, 1));
         if (!strcmp(kind, "named-uuid")) {
-            cbuf_printf(out, "<%s>", v);
+            ds_put_format(out, "<%s>", v);
         } else {
-            cbuf_puts(out, v);
+            ds_put_cstr(out, v);
         }
     } else {
-        cbuf_puts(out, "<invalid>");
+        ds_put_cstr(out, "<invalid>");
     }
 }
 
-void ctl_atom_to_string(const json_t *atom, struct cbuf *out)
+void ctl_atom_to_string(const json_t *atom, struct ds *out)
 {
     atom_to_string__(atom, false, out);
 }
 
-void ctl_atom_to_bare_string(const json_t *atom, struct cbuf *out)
+void ctl_atom_to_bare_string(const json_t *atom, struct ds *out)
 {
     atom_to_string__(atom, true, out);
 }
@@ -895,29 +827,29 @@ json_t *ctl_datum_to_wire(const struct ovsdb_type *type, const json_t *datum)
 /* ---- datums to text -------------------------------------------------------- */
 
 void ctl_datum_to_string(const struct ovsdb_type *type, const json_t *datum,
-                     bool bare, struct cbuf *out)
+                     bool bare, struct ds *out)
 {
     bool is_map = ovsdb_type_is_map(type);
     size_t n = json_array_size(datum);
     bool brackets = !bare && (is_map || type->n_max > 1 || n != 1);
     if (brackets) {
-        cbuf_puts(out, is_map ? "{" : "[");
+        ds_put_cstr(out, is_map ? "{" : "[");
     }
     size_t i;
     json_t *e;
     json_array_foreach(datum, i, e) {
         if (i) {
-            cbuf_puts(out, bare ? " " : ", ");
+            ds_put_cstr(out, bare ? " " : ", ");
         }
         if (is_map) {
             atom_to_string__(json_array_get(e, 0), bare, out);
-            cbuf_puts(out, "=");
+            ds_put_cstr(out, "=");
             atom_to_string__(json_array_get(e, 1), bare, out);
         } else {
             atom_to_string__(e, bare, out);
         }
     }
     if (brackets) {
-        cbuf_puts(out, is_map ? "}" : "]");
+        ds_put_cstr(out, is_map ? "}" : "]");
     }
 }

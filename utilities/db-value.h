@@ -27,19 +27,9 @@
 #include <stddef.h>
 
 #include "lib/ovsdb-schema.h"
+#include "lib/util.h"
 
-/* A growable string; zero-initialise ({0}) before use, free s when done. */
-struct cbuf {
-    char *s;        /* always NUL-terminated once anything was added */
-    size_t len, cap;
-};
-void cbuf_add(struct cbuf *, const char *s, size_t n);
-void cbuf_puts(struct cbuf *, const char *s);
-void cbuf_printf(struct cbuf *, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-const char *cbuf_str(struct cbuf *);   /* "" when empty; never NULL */
-void cbuf_clear(struct cbuf *);
-void cbuf_free(struct cbuf *);
+/* Output is built in lib/util.h's struct ds. */
 
 /* Symbols ("@name") resolve through SYMTAB: a JSON object mapping "@name"
  * to a uuid atom (["uuid", U] or ["named-uuid", N]).  NULL symtab: "@name"
@@ -66,9 +56,9 @@ bool ctl_atom_check(const struct ovsdb_base_type *base, const json_t *atom,
                 char **errp);
 
 /* Appends ATOM as text: quoted when needed (see above). */
-void ctl_atom_to_string(const json_t *atom, struct cbuf *out);
+void ctl_atom_to_string(const json_t *atom, struct ds *out);
 /* Same, but strings never quoted (--bare). */
-void ctl_atom_to_bare_string(const json_t *atom, struct cbuf *out);
+void ctl_atom_to_bare_string(const json_t *atom, struct ds *out);
 
 /* Parses TEXT as a whole value of TYPE (sets with optional [], maps with
  * optional {}, elements separated by spaces or one comma).  Checks element
@@ -106,7 +96,7 @@ size_t ctl_datum_canonicalize(json_t *datum, bool is_map);
  * maps "{k=v, k2=v2}".  BARE: --bare style (elements separated by spaces,
  * maps as "k=v", strings unquoted, no brackets). */
 void ctl_datum_to_string(const struct ovsdb_type *type, const json_t *datum,
-                     bool bare, struct cbuf *out);
+                     bool bare, struct ds *out);
 
 /* Set algebra on canonical datums (new references).  For maps, _remove_keys
  * drops pairs whose key is in KEYS (a set datum); _union keeps OLD's value

@@ -159,7 +159,7 @@ static void print_sorted_by_name(struct ctl_ctx *ctx, struct ctl_command *cmd,
     sort_ctx = ctx;
     qsort(rows, n, sizeof *rows, by_name);
     for (size_t i = 0; i < n; i++) {
-        cbuf_printf(&cmd->output, "%s (%s)\n", ctl_row_uuid_text(rows[i]),
+        ds_put_format(&cmd->output, "%s (%s)\n", ctl_row_uuid_text(rows[i]),
                     row_name(ctx, rows[i]));
     }
 }
@@ -584,7 +584,7 @@ static void print_string_set(struct ctl_ctx *ctx, struct ctl_command *cmd,
     size_t i;
     json_t *e;
     json_array_foreach(d, i, e) {
-        cbuf_printf(&cmd->output, "%s\n", json_string_value(e));
+        ds_put_format(&cmd->output, "%s\n", json_string_value(e));
     }
 }
 
@@ -605,7 +605,7 @@ static void cmd_lsp_get_port_security(struct ctl_ctx *ctx,
 static void cmd_lsp_get_type(struct ctl_ctx *ctx, struct ctl_command *cmd)
 {
     struct ctl_row *lsp = lsp_lookup(ctx, cmd->argv[1], true);
-    cbuf_printf(&cmd->output, "%s\n", ctl_get_string(ctx, lsp, "type"));
+    ds_put_format(&cmd->output, "%s\n", ctl_get_string(ctx, lsp, "type"));
 }
 
 /* Options print sorted by key.  ovn-nbctl prints them in its hash-map
@@ -617,7 +617,7 @@ static void cmd_lsp_get_options(struct ctl_ctx *ctx, struct ctl_command *cmd)
     size_t i;
     json_t *e;
     json_array_foreach(d, i, e) {
-        cbuf_printf(&cmd->output, "%s=%s\n",
+        ds_put_format(&cmd->output, "%s=%s\n",
                     json_string_value(json_array_get(e, 0)),
                     json_string_value(json_array_get(e, 1)));
     }
@@ -628,14 +628,14 @@ static void cmd_lsp_get_enabled(struct ctl_ctx *ctx, struct ctl_command *cmd)
     struct ctl_row *lsp = lsp_lookup(ctx, cmd->argv[1], true);
     const json_t *d = ctl_get(ctx, lsp, "enabled");
     bool on = !json_array_size(d) || json_is_true(json_array_get(d, 0));
-    cbuf_printf(&cmd->output, "%s\n", on ? "enabled" : "disabled");
+    ds_put_format(&cmd->output, "%s\n", on ? "enabled" : "disabled");
 }
 
 static void cmd_lsp_get_up(struct ctl_ctx *ctx, struct ctl_command *cmd)
 {
     struct ctl_row *lsp = lsp_lookup(ctx, cmd->argv[1], true);
     const json_t *d = ctl_get(ctx, lsp, "up");
-    cbuf_printf(&cmd->output, "%s\n",
+    ds_put_format(&cmd->output, "%s\n",
                 json_is_true(json_array_get(d, 0)) ? "up" : "down");
 }
 
@@ -644,7 +644,7 @@ static void cmd_lsp_get_tag(struct ctl_ctx *ctx, struct ctl_command *cmd)
     struct ctl_row *lsp = lsp_lookup(ctx, cmd->argv[1], true);
     const json_t *d = ctl_get(ctx, lsp, "tag");
     if (json_array_size(d)) {
-        cbuf_printf(&cmd->output, "%lld\n",
+        ds_put_format(&cmd->output, "%lld\n",
                     (long long) json_integer_value(json_array_get(d, 0)));
     }
 }
@@ -655,7 +655,7 @@ static void cmd_lsp_get_parent(struct ctl_ctx *ctx, struct ctl_command *cmd)
     const char *parent = json_string_value(
         json_array_get(ctl_get(ctx, lsp, "parent_name"), 0));
     if (parent) {
-        cbuf_printf(&cmd->output, "%s\n", parent);
+        ds_put_format(&cmd->output, "%s\n", parent);
     }
 }
 
@@ -664,7 +664,7 @@ static void cmd_lsp_get_ls(struct ctl_ctx *ctx, struct ctl_command *cmd)
     struct ctl_row *lsp = lsp_lookup(ctx, cmd->argv[1], true);
     struct ctl_row *ls = owner_of(ctx, "Logical_Switch", "ports", lsp);
     if (ls) {
-        cbuf_printf(&cmd->output, "%s (%s)\n", ctl_row_uuid_text(ls),
+        ds_put_format(&cmd->output, "%s (%s)\n", ctl_row_uuid_text(ls),
                     row_name(ctx, ls));
     }
 }
@@ -801,7 +801,7 @@ static void cmd_lrp_get_enabled(struct ctl_ctx *ctx, struct ctl_command *cmd)
     struct ctl_row *lrp = lrp_lookup(ctx, cmd->argv[1]);
     const json_t *d = ctl_get(ctx, lrp, "enabled");
     bool on = !json_array_size(d) || json_is_true(json_array_get(d, 0));
-    cbuf_printf(&cmd->output, "%s\n", on ? "enabled" : "disabled");
+    ds_put_format(&cmd->output, "%s\n", on ? "enabled" : "disabled");
 }
 
 /* The Gateway_Chassis of LRP for CHASSIS, or NULL. */
@@ -886,7 +886,7 @@ static void cmd_lrp_get_gateway_chassis(struct ctl_ctx *ctx,
     gc_ctx = ctx;
     qsort(gcs, n, sizeof *gcs, gc_by_priority);
     for (size_t i = 0; i < n; i++) {
-        cbuf_printf(&cmd->output, "%s %5lld\n", row_name(ctx, gcs[i]),
+        ds_put_format(&cmd->output, "%s %5lld\n", row_name(ctx, gcs[i]),
                     ctl_get_int(ctx, gcs[i], "priority"));
     }
     free(gcs);
@@ -912,7 +912,7 @@ static void cmd_lrp_get_redirect_type(struct ctl_ctx *ctx,
 {
     struct ctl_row *lrp = lrp_lookup(ctx, cmd->argv[1]);
     const json_t *v = ctl_get_map_value(ctx, lrp, "options", "redirect-type");
-    cbuf_printf(&cmd->output, "%s\n", v ? json_string_value(v) : "overlay");
+    ds_put_format(&cmd->output, "%s\n", v ? json_string_value(v) : "overlay");
 }
 
 /* ---- static MAC bindings ----------------------------------------------------------- */
@@ -997,11 +997,11 @@ static void cmd_smb_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
     sort_ctx = ctx;
     qsort(rows, n, sizeof *rows, smb_cmp);
     if (n) {
-        cbuf_printf(&cmd->output, "%-25s%-25s%s\n", "LOGICAL_PORT", "IP",
+        ds_put_format(&cmd->output, "%-25s%-25s%s\n", "LOGICAL_PORT", "IP",
                     "MAC");
     }
     for (size_t i = 0; i < n; i++) {
-        cbuf_printf(&cmd->output, "%-25s%-25s%s\n",
+        ds_put_format(&cmd->output, "%-25s%-25s%s\n",
                     ctl_get_string(ctx, rows[i], "logical_port"),
                     ctl_get_string(ctx, rows[i], "ip"),
                     ctl_get_string(ctx, rows[i], "mac"));
@@ -1243,7 +1243,7 @@ static int route_cmp(const void *a_, const void *b_)
     return strcmp(a->nexthop, b->nexthop);
 }
 
-static void print_routes(struct cbuf *out, struct route_view *v, size_t n,
+static void print_routes(struct ds *out, struct route_view *v, size_t n,
                          int family, bool *printed_any)
 {
     bool header = false;
@@ -1254,35 +1254,35 @@ static void print_routes(struct cbuf *out, struct route_view *v, size_t n,
         }
         if (!header) {
             if (*printed_any) {
-                cbuf_puts(out, "\n");
+                ds_put_cstr(out, "\n");
             }
-            cbuf_printf(out, "IPv%d Routes\n", family == AF_INET ? 4 : 6);
+            ds_put_format(out, "IPv%d Routes\n", family == AF_INET ? 4 : 6);
             header = true;
             *printed_any = true;
         }
         if (!cur_table || strcmp(cur_table, v[i].table)) {
             if (cur_table) {
-                cbuf_puts(out, "\n");
+                ds_put_cstr(out, "\n");
             }
             cur_table = v[i].table;
             if (cur_table[0]) {
-                cbuf_printf(out, "Route Table %s:\n", cur_table);
+                ds_put_format(out, "Route Table %s:\n", cur_table);
             } else {
-                cbuf_puts(out, "Route Table <main>:\n");
+                ds_put_cstr(out, "Route Table <main>:\n");
             }
         }
-        cbuf_printf(out, "%25s %25s %s", v[i].prefix_s, v[i].nexthop,
+        ds_put_format(out, "%25s %25s %s", v[i].prefix_s, v[i].nexthop,
                     v[i].policy);
         if (v[i].port[0]) {
-            cbuf_printf(out, " %s", v[i].port);
+            ds_put_format(out, " %s", v[i].port);
         }
         if (v[i].ecmp) {
-            cbuf_puts(out, " ecmp");
+            ds_put_cstr(out, " ecmp");
         }
         if (v[i].bfd) {
-            cbuf_puts(out, " bfd");
+            ds_put_cstr(out, " bfd");
         }
-        cbuf_puts(out, "\n");
+        ds_put_cstr(out, "\n");
     }
 }
 
@@ -1476,24 +1476,24 @@ static void cmd_lr_policy_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
         v[i].pkt_mark = pm ? json_string_value(pm) : NULL;
     }
     qsort(v, n, sizeof *v, policy_cmp);
-    struct cbuf *out = &cmd->output;
+    struct ds *out = &cmd->output;
     if (n) {
-        cbuf_puts(out, "Routing Policies\n");
+        ds_put_cstr(out, "Routing Policies\n");
     }
     for (size_t i = 0; i < n; i++) {
-        cbuf_printf(out, "%10lld %50s %15s", v[i].prio, v[i].match,
+        ds_put_format(out, "%10lld %50s %15s", v[i].prio, v[i].match,
                     v[i].action);
         if (!strcmp(v[i].action, "reroute")) {
             size_t j;
             json_t *e;
             json_array_foreach(v[i].nexthops, j, e) {
-                cbuf_printf(out, j ? ", %s" : " %25s", json_string_value(e));
+                ds_put_format(out, j ? ", %s" : " %25s", json_string_value(e));
             }
         }
         if (v[i].pkt_mark) {
-            cbuf_printf(out, "%15spkt_mark=%s", "", v[i].pkt_mark);
+            ds_put_format(out, "%15spkt_mark=%s", "", v[i].pkt_mark);
         }
-        cbuf_puts(out, "\n");
+        ds_put_cstr(out, "\n");
     }
     free(v);
     free(pols);
@@ -1729,18 +1729,18 @@ static void cmd_lr_nat_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
     }
     qsort(v, n, sizeof *v, nat_cmp);
     if (n) {
-        cbuf_printf(&cmd->output, "%-17s%-22s%-19s%-17s%-20s%-21s%s\n",
+        ds_put_format(&cmd->output, "%-17s%-22s%-19s%-17s%-20s%-21s%s\n",
                     "TYPE", "GATEWAY_PORT", "EXTERNAL_IP", "EXTERNAL_PORT",
                     "LOGICAL_IP", "EXTERNAL_MAC", "LOGICAL_PORT");
     }
     for (size_t i = 0; i < n; i++) {
-        cbuf_printf(&cmd->output, "%-17s%-22s%-19s%-17s", v[i].type, v[i].gw,
+        ds_put_format(&cmd->output, "%-17s%-22s%-19s%-17s", v[i].type, v[i].gw,
                     v[i].ext, v[i].range);
         if (v[i].mac[0] || v[i].lport[0]) {
-            cbuf_printf(&cmd->output, "%-20s%-21s%s\n", v[i].log, v[i].mac,
+            ds_put_format(&cmd->output, "%-20s%-21s%s\n", v[i].log, v[i].mac,
                         v[i].lport);
         } else {
-            cbuf_printf(&cmd->output, "%s\n", v[i].log);
+            ds_put_format(&cmd->output, "%s\n", v[i].log);
         }
     }
     free(v);
@@ -1971,33 +1971,33 @@ static void cmd_acl_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
         v[i].uuid = ctl_row_uuid_text(r);
     }
     qsort(v, n, sizeof *v, acl_cmp);
-    struct cbuf *out = &cmd->output;
+    struct ds *out = &cmd->output;
     for (size_t i = 0; i < n; i++) {
-        cbuf_printf(out, "%10s %5lld (%s) %s", v[i].dir, v[i].prio,
+        ds_put_format(out, "%10s %5lld (%s) %s", v[i].dir, v[i].prio,
                     v[i].match, v[i].action);
         if (v[i].log) {
-            cbuf_puts(out, " log(");
+            ds_put_cstr(out, " log(");
             const char *sep = "";
             if (v[i].name[0]) {
-                cbuf_printf(out, "name=%s", v[i].name);
+                ds_put_format(out, "name=%s", v[i].name);
                 sep = ",";
             }
             if (v[i].severity[0]) {
-                cbuf_printf(out, "%sseverity=%s", sep, v[i].severity);
+                ds_put_format(out, "%sseverity=%s", sep, v[i].severity);
                 sep = ",";
             }
             if (v[i].meter[0]) {
-                cbuf_printf(out, "%smeter=\"%s\"", sep, v[i].meter);
+                ds_put_format(out, "%smeter=\"%s\"", sep, v[i].meter);
             }
-            cbuf_puts(out, ")");
+            ds_put_cstr(out, ")");
         }
         if (v[i].label) {
-            cbuf_printf(out, " label=%lld", v[i].label);
+            ds_put_format(out, " label=%lld", v[i].label);
         }
         if (v[i].after_lb) {
-            cbuf_puts(out, " [after-lb]");
+            ds_put_cstr(out, " [after-lb]");
         }
-        cbuf_puts(out, "\n");
+        ds_put_cstr(out, "\n");
     }
     free(v);
     free(acls);
@@ -2145,18 +2145,18 @@ static void cmd_qos_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
     }
     qsort(v, n, sizeof *v, qos_cmp);
     for (size_t i = 0; i < n; i++) {
-        cbuf_printf(&cmd->output, "%10s %5lld (%s)", v[i].dir, v[i].prio,
+        ds_put_format(&cmd->output, "%10s %5lld (%s)", v[i].dir, v[i].prio,
                     v[i].match);
         if (v[i].rate >= 0) {
-            cbuf_printf(&cmd->output, " rate=%lld", v[i].rate);
+            ds_put_format(&cmd->output, " rate=%lld", v[i].rate);
         }
         if (v[i].burst >= 0) {
-            cbuf_printf(&cmd->output, " burst=%lld", v[i].burst);
+            ds_put_format(&cmd->output, " burst=%lld", v[i].burst);
         }
         if (v[i].dscp >= 0) {
-            cbuf_printf(&cmd->output, " dscp=%lld", v[i].dscp);
+            ds_put_format(&cmd->output, " dscp=%lld", v[i].dscp);
         }
-        cbuf_puts(&cmd->output, "\n");
+        ds_put_cstr(&cmd->output, "\n");
     }
     free(v);
     free(qs);
@@ -2228,7 +2228,7 @@ static void cmd_fwd_group_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
                                              NULL });
     json_t *ix = ctl_table_rows(ctx, t);
     ctl_sort_idl_order(ctx, ix);
-    struct cbuf *out = &cmd->output;
+    struct ds *out = &cmd->output;
     bool header = false;
     size_t i;
     json_t *e;
@@ -2240,11 +2240,11 @@ static void cmd_fwd_group_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
             continue;
         }
         if (!header) {
-            cbuf_printf(out, "%-16s%-14s%-16s%-22s%s\n", "FWD_GROUP", "LS",
+            ds_put_format(out, "%-16s%-14s%-16s%-22s%s\n", "FWD_GROUP", "LS",
                         "VIP", "VMAC", "CHILD_PORTS");
             header = true;
         }
-        cbuf_printf(out, "%-16.16s%-14s%-15s%-23s",
+        ds_put_format(out, "%-16.16s%-14s%-15s%-23s",
                     row_name(ctx, fg), row_name(ctx, ls),
                     ctl_get_string(ctx, fg, "vip"),
                     ctl_get_string(ctx, fg, "vmac"));
@@ -2252,9 +2252,9 @@ static void cmd_fwd_group_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
         size_t j;
         json_t *p;
         json_array_foreach(ports, j, p) {
-            cbuf_printf(out, "%s%s", j ? " " : "", json_string_value(p));
+            ds_put_format(out, "%s%s", j ? " " : "", json_string_value(p));
         }
-        cbuf_puts(out, "\n");
+        ds_put_cstr(out, "\n");
     }
     json_decref(ix);
 }
@@ -2318,7 +2318,7 @@ static void cmd_mirror_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
     sort_ctx = ctx;
     qsort(ms, n, sizeof *ms, by_name);
     for (size_t i = 0; i < n; i++) {
-        cbuf_printf(&cmd->output, "%s:\n  Type     :  %s\n  Sink     :  %s\n"
+        ds_put_format(&cmd->output, "%s:\n  Type     :  %s\n  Sink     :  %s\n"
                     "  Filter   :  %s\n  Index/Key:  %lld\n\n",
                     row_name(ctx, ms[i]), ctl_get_string(ctx, ms[i], "type"),
                     ctl_get_string(ctx, ms[i], "sink"),
@@ -2361,7 +2361,7 @@ static void print_map_lines_sep(struct ctl_ctx *ctx, struct ctl_command *cmd,
     size_t i;
     json_t *e;
     json_array_foreach(d, i, e) {
-        cbuf_printf(&cmd->output, "%s%s%s\n",
+        ds_put_format(&cmd->output, "%s%s%s\n",
                     json_string_value(json_array_get(e, 0)), sep,
                     json_string_value(json_array_get(e, 1)));
     }
@@ -2678,8 +2678,8 @@ static void print_lbs(struct ctl_ctx *ctx, struct ctl_command *cmd,
         }
     }
     int w = (int) vip_w + 4;
-    struct cbuf *out = &cmd->output;
-    cbuf_printf(out, "%-40s%-20s%-11s%-*s%s\n", "UUID", "LB", "PROTO", w,
+    struct ds *out = &cmd->output;
+    ds_put_format(out, "%-40s%-20s%-11s%-*s%s\n", "UUID", "LB", "PROTO", w,
                 "VIP", "IPs");
     for (size_t i = 0; i < n; i++) {
         const char *proto = json_string_value(
@@ -2689,10 +2689,10 @@ static void print_lbs(struct ctl_ctx *ctx, struct ctl_command *cmd,
         json_t *e;
         json_array_foreach(vips, j, e) {
             if (!j) {
-                cbuf_printf(out, "%-40s%-20.16s", ctl_row_uuid_text(lbs[i]),
+                ds_put_format(out, "%-40s%-20.16s", ctl_row_uuid_text(lbs[i]),
                             row_name(ctx, lbs[i]));
             } else {
-                cbuf_printf(out, "%60s", "");
+                ds_put_format(out, "%60s", "");
             }
             /* The protocol only shows next to a VIP with a port. */
             const char *v = json_string_value(json_array_get(e, 0));
@@ -2700,7 +2700,7 @@ static void print_lbs(struct ctl_ctx *ctx, struct ctl_command *cmd,
             if (!parse_lb_endpoint(v, &has_port)) {
                 has_port = false;
             }
-            cbuf_printf(out, "%-11s%-*s%s\n",
+            ds_put_format(out, "%-11s%-*s%s\n",
                         proto && has_port ? proto : "", w, v,
                         json_string_value(json_array_get(e, 1)));
         }
@@ -2883,18 +2883,18 @@ static void cmd_hcg_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
     json_t *e;
     json_array_foreach(ix, i, e) {
         struct ctl_row *g = ctl_row_at(ctx, json_integer_value(e));
-        cbuf_printf(&cmd->output, "%s (%s)\n", ctl_row_uuid_text(g),
+        ds_put_format(&cmd->output, "%s (%s)\n", ctl_row_uuid_text(g),
                     row_name(ctx, g));
         size_t n;
         struct ctl_row **hcs = deref_all(ctx, g, "ha_chassis", "HA_Chassis",
                                          &n);
         for (size_t j = 0; j < n; j++) {
-            cbuf_printf(&cmd->output, "    %s (%s)\n    priority %lld\n\n",
+            ds_put_format(&cmd->output, "    %s (%s)\n    priority %lld\n\n",
                         ctl_row_uuid_text(hcs[j]),
                         ctl_get_string(ctx, hcs[j], "chassis_name"),
                         ctl_get_int(ctx, hcs[j], "priority"));
         }
-        cbuf_puts(&cmd->output, "\n");
+        ds_put_cstr(&cmd->output, "\n");
         free(hcs);
     }
     json_decref(ix);
@@ -2968,25 +2968,25 @@ static void cmd_meter_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
     struct ctl_row **meters = all_rows(ctx, "Meter", &n);
     sort_ctx = ctx;
     qsort(meters, n, sizeof *meters, by_name);
-    struct cbuf *out = &cmd->output;
+    struct ds *out = &cmd->output;
     for (size_t i = 0; i < n; i++) {
         const json_t *fair = ctl_get(ctx, meters[i], "fair");
         const char *unit = ctl_get_string(ctx, meters[i], "unit");
-        cbuf_printf(out, "%s:%s bands:\n", row_name(ctx, meters[i]),
+        ds_put_format(out, "%s:%s bands:\n", row_name(ctx, meters[i]),
                     json_is_true(json_array_get(fair, 0)) ? " (fair)" : "");
         size_t nb;
         struct ctl_row **bands = deref_all(ctx, meters[i], "bands",
                                            "Meter_Band", &nb);
         for (size_t j = 0; j < nb; j++) {
             long long burst = ctl_get_int(ctx, bands[j], "burst_size");
-            cbuf_printf(out, "  %s: %lld %s",
+            ds_put_format(out, "  %s: %lld %s",
                         ctl_get_string(ctx, bands[j], "action"),
                         ctl_get_int(ctx, bands[j], "rate"), unit);
             if (burst) {
-                cbuf_printf(out, ", %lld %s burst", burst,
+                ds_put_format(out, ", %lld %s burst", burst,
                             !strcmp(unit, "kbps") ? "kb" : "packet");
             }
-            cbuf_puts(out, "\n");
+            ds_put_cstr(out, "\n");
         }
         free(bands);
     }
@@ -3044,7 +3044,7 @@ static void cmd_dhcp_options_list(struct ctl_ctx *ctx,
     sort_ctx = ctx;
     qsort(rows, n, sizeof *rows, by_cidr);
     for (size_t i = 0; i < n; i++) {
-        cbuf_printf(&cmd->output, "%s\n", ctl_row_uuid_text(rows[i]));
+        ds_put_format(&cmd->output, "%s\n", ctl_row_uuid_text(rows[i]));
     }
     free(rows);
 }
@@ -3063,7 +3063,7 @@ static void print_map_lines(struct ctl_ctx *ctx, struct ctl_command *cmd,
     size_t i;
     json_t *e;
     json_array_foreach(d, i, e) {
-        cbuf_printf(&cmd->output, "%s=%s\n",
+        ds_put_format(&cmd->output, "%s=%s\n",
                     json_string_value(json_array_get(e, 0)),
                     json_string_value(json_array_get(e, 1)));
     }
@@ -3117,7 +3117,7 @@ static void get_lsp_dhcp(struct ctl_ctx *ctx, struct ctl_command *cmd,
         struct ctl_row *d = ctl_deref(ctx, T("DHCP_Options"),
                                       json_array_get(v, 0));
         if (d) {
-            cbuf_printf(&cmd->output, "%s (%s)\n", ctl_row_uuid_text(d),
+            ds_put_format(&cmd->output, "%s (%s)\n", ctl_row_uuid_text(d),
                         ctl_get_string(ctx, d, "cidr"));
         }
     }
@@ -3161,50 +3161,50 @@ static const char *aka(struct ctl_ctx *ctx, struct ctl_row *row,
     return v ? json_string_value(v) : NULL;
 }
 
-static void print_quoted_list(struct cbuf *out, const json_t *d)
+static void print_quoted_list(struct ds *out, const json_t *d)
 {
-    cbuf_puts(out, "[");
+    ds_put_cstr(out, "[");
     size_t i;
     json_t *e;
     json_array_foreach(d, i, e) {
-        cbuf_printf(out, "%s\"%s\"", i ? ", " : "", json_string_value(e));
+        ds_put_format(out, "%s\"%s\"", i ? ", " : "", json_string_value(e));
     }
-    cbuf_puts(out, "]");
+    ds_put_cstr(out, "]");
 }
 
-static void show_switch(struct ctl_ctx *ctx, struct cbuf *out,
+static void show_switch(struct ctl_ctx *ctx, struct ds *out,
                         struct ctl_row *ls)
 {
-    cbuf_printf(out, "switch %s (%s)", ctl_row_uuid_text(ls),
+    ds_put_format(out, "switch %s (%s)", ctl_row_uuid_text(ls),
                 row_name(ctx, ls));
     const char *a = aka(ctx, ls, "neutron:network_name");
     if (a) {
-        cbuf_printf(out, " (aka %s)", a);
+        ds_put_format(out, " (aka %s)", a);
     }
-    cbuf_puts(out, "\n");
+    ds_put_cstr(out, "\n");
     size_t n;
     struct ctl_row **ports = deref_cols(ctx, ls, "ports",
                                         "Logical_Switch_Port", show_lsp_cols,
                                         &n);
     for (size_t i = 0; i < n; i++) {
         struct ctl_row *p = ports[i];
-        cbuf_printf(out, "    port %s", row_name(ctx, p));
+        ds_put_format(out, "    port %s", row_name(ctx, p));
         a = aka(ctx, p, "neutron:port_name");
         if (a) {
-            cbuf_printf(out, " (aka %s)", a);
+            ds_put_format(out, " (aka %s)", a);
         }
-        cbuf_puts(out, "\n");
+        ds_put_cstr(out, "\n");
         const char *type = ctl_get_string(ctx, p, "type");
         if (type[0]) {
-            cbuf_printf(out, "        type: %s\n", type);
+            ds_put_format(out, "        type: %s\n", type);
         }
         const char *parent = opt_string(ctx, p, "parent_name");
         if (parent[0]) {
-            cbuf_printf(out, "        parent: %s\n", parent);
+            ds_put_format(out, "        parent: %s\n", parent);
         }
         const json_t *tag = ctl_get(ctx, p, "tag");
         if (json_array_size(tag)) {
-            cbuf_printf(out, "        tag: %lld\n",
+            ds_put_format(out, "        tag: %lld\n",
                         (long long) json_integer_value(json_array_get(tag,
                                                                       0)));
         }
@@ -3213,15 +3213,15 @@ static void show_switch(struct ctl_ctx *ctx, struct cbuf *out,
             && !(json_array_size(addrs) == 1
                  && !strcmp(json_string_value(json_array_get(addrs, 0)),
                             "router"))) {
-            cbuf_puts(out, "        addresses: ");
+            ds_put_cstr(out, "        addresses: ");
             print_quoted_list(out, addrs);
-            cbuf_puts(out, "\n");
+            ds_put_cstr(out, "\n");
         }
         if (!strcmp(type, "router")) {
             const json_t *rp = ctl_get_map_value(ctx, p, "options",
                                                  "router-port");
             if (rp) {
-                cbuf_printf(out, "        router-port: %s\n",
+                ds_put_format(out, "        router-port: %s\n",
                             json_string_value(rp));
             }
         }
@@ -3229,40 +3229,40 @@ static void show_switch(struct ctl_ctx *ctx, struct cbuf *out,
     free(ports);
 }
 
-static void show_router(struct ctl_ctx *ctx, struct cbuf *out,
+static void show_router(struct ctl_ctx *ctx, struct ds *out,
                         struct ctl_row *lr)
 {
-    cbuf_printf(out, "router %s (%s)", ctl_row_uuid_text(lr),
+    ds_put_format(out, "router %s (%s)", ctl_row_uuid_text(lr),
                 row_name(ctx, lr));
     const char *a = aka(ctx, lr, "neutron:router_name");
     if (a) {
-        cbuf_printf(out, " (aka %s)", a);
+        ds_put_format(out, " (aka %s)", a);
     }
-    cbuf_puts(out, "\n");
+    ds_put_cstr(out, "\n");
     size_t n;
     struct ctl_row **ports = deref_cols(ctx, lr, "ports",
                                         "Logical_Router_Port", show_lrp_cols,
                                         &n);
     for (size_t i = 0; i < n; i++) {
         struct ctl_row *p = ports[i];
-        cbuf_printf(out, "    port %s\n", row_name(ctx, p));
-        cbuf_printf(out, "        mac: \"%s\"\n",
+        ds_put_format(out, "    port %s\n", row_name(ctx, p));
+        ds_put_format(out, "        mac: \"%s\"\n",
                     ctl_get_string(ctx, p, "mac"));
-        cbuf_puts(out, "        networks: ");
+        ds_put_cstr(out, "        networks: ");
         print_quoted_list(out, ctl_get(ctx, p, "networks"));
-        cbuf_puts(out, "\n");
+        ds_put_cstr(out, "\n");
         size_t ng;
         struct ctl_row **gcs = deref_cols(ctx, p, "gateway_chassis",
                                           "Gateway_Chassis", show_gc_cols,
                                           &ng);
         if (ng) {
             /* In the set's (uuid) order, not by priority. */
-            cbuf_puts(out, "        gateway chassis: [");
+            ds_put_cstr(out, "        gateway chassis: [");
             for (size_t j = 0; j < ng; j++) {
-                cbuf_printf(out, "%s%s", j ? " " : "",
+                ds_put_format(out, "%s%s", j ? " " : "",
                             ctl_get_string(ctx, gcs[j], "chassis_name"));
             }
-            cbuf_puts(out, "]\n");
+            ds_put_cstr(out, "]\n");
         }
         free(gcs);
     }
@@ -3271,20 +3271,20 @@ static void show_router(struct ctl_ctx *ctx, struct cbuf *out,
                                        &n);
     for (size_t i = 0; i < n; i++) {
         struct ctl_row *r = nats[i];
-        cbuf_printf(out, "    nat %s\n", ctl_row_uuid_text(r));
-        cbuf_printf(out, "        external ip: \"%s\"\n",
+        ds_put_format(out, "    nat %s\n", ctl_row_uuid_text(r));
+        ds_put_format(out, "        external ip: \"%s\"\n",
                     ctl_get_string(ctx, r, "external_ip"));
-        cbuf_printf(out, "        logical ip: \"%s\"\n",
+        ds_put_format(out, "        logical ip: \"%s\"\n",
                     ctl_get_string(ctx, r, "logical_ip"));
-        cbuf_printf(out, "        type: \"%s\"\n",
+        ds_put_format(out, "        type: \"%s\"\n",
                     ctl_get_string(ctx, r, "type"));
     }
     free(nats);
 }
 
 /* Shows every row of TABLE (the caller loaded the columns show reads). */
-static void show_all(struct ctl_ctx *ctx, struct cbuf *out, const char *table,
-                     void (*show)(struct ctl_ctx *, struct cbuf *,
+static void show_all(struct ctl_ctx *ctx, struct ds *out, const char *table,
+                     void (*show)(struct ctl_ctx *, struct ds *,
                                   struct ctl_row *))
 {
     const struct ovsdb_table_schema *t = T(table);

@@ -121,7 +121,7 @@ static void cmd_chassis_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
         rows[j] = x;
     }
     for (size_t i = 0; i < n; i++) {
-        cbuf_printf(&cmd->output, "%s (%s)\n", ctl_row_uuid_text(rows[i]),
+        ds_put_format(&cmd->output, "%s (%s)\n", ctl_row_uuid_text(rows[i]),
                     ctl_get_string(ctx, rows[i], "name"));
     }
     free(rows);
@@ -178,7 +178,7 @@ static bool datum_is_empty(const json_t *d)
            && !json_string_value(a)[0];
 }
 
-static void show_column(struct ctl_ctx *ctx, struct cbuf *out,
+static void show_column(struct ctl_ctx *ctx, struct ds *out,
                         struct ctl_row *row, const char *column,
                         const char *indent)
 {
@@ -188,20 +188,20 @@ static void show_column(struct ctl_ctx *ctx, struct cbuf *out,
     }
     const struct ovsdb_column_schema *c
         = ovsdb_table_find_column(row->table, column);
-    cbuf_printf(out, "%s%s: ", indent, column);
+    ds_put_format(out, "%s%s: ", indent, column);
     ctl_datum_to_string(&c->type, d, false, out);
-    cbuf_puts(out, "\n");
+    ds_put_cstr(out, "\n");
 }
 
-static void show_name(struct ctl_ctx *ctx, struct cbuf *out,
+static void show_name(struct ctl_ctx *ctx, struct ds *out,
                       struct ctl_row *row, const char *label,
                       const char *column, const char *indent)
 {
     const struct ovsdb_column_schema *c
         = ovsdb_table_find_column(row->table, column);
-    cbuf_printf(out, "%s%s ", indent, label);
+    ds_put_format(out, "%s%s ", indent, label);
     ctl_datum_to_string(&c->type, ctl_get(ctx, row, column), false, out);
-    cbuf_puts(out, "\n");
+    ds_put_cstr(out, "\n");
 }
 
 static void cmd_show(struct ctl_ctx *ctx, struct ctl_command *cmd)
@@ -216,7 +216,7 @@ static void cmd_show(struct ctl_ctx *ctx, struct ctl_command *cmd)
     ctl_sort_idl_order(ctx, chassis);
     json_t *pbs = ctl_table_rows(ctx, tpb);
     ctl_sort_idl_order(ctx, pbs);
-    struct cbuf *out = &cmd->output;
+    struct ds *out = &cmd->output;
     size_t i;
     json_t *ix;
     json_array_foreach(chassis, i, ix) {
@@ -395,12 +395,12 @@ static struct lflow_view *collect_lflows(struct ctl_ctx *ctx,
 }
 
 /* "\"NAME\"" for a named datapath, "" otherwise (ovn-sbctl's quoting). */
-static void print_dp(struct cbuf *out, const struct lflow_view *lv)
+static void print_dp(struct ds *out, const struct lflow_view *lv)
 {
     if (lv->dp_name[0]) {
-        cbuf_printf(out, "\"%s\"", lv->dp_name);
+        ds_put_format(out, "\"%s\"", lv->dp_name);
     }
-    cbuf_printf(out, " (%s)", ctl_row_uuid_text(lv->dp));
+    ds_put_format(out, " (%s)", ctl_row_uuid_text(lv->dp));
 }
 
 static bool new_group(const struct lflow_view *v, size_t i)
@@ -414,18 +414,18 @@ static void cmd_lflow_list(struct ctl_ctx *ctx, struct ctl_command *cmd)
     size_t n;
     struct lflow_view *v = collect_lflows(ctx, cmd, &n);
     bool with_uuid = ctl_has_option(cmd, "--uuid");
-    struct cbuf *out = &cmd->output;
+    struct ds *out = &cmd->output;
     for (size_t i = 0; i < n; i++) {
         if (new_group(v, i)) {
-            cbuf_puts(out, "Datapath: ");
+            ds_put_cstr(out, "Datapath: ");
             print_dp(out, &v[i]);
-            cbuf_printf(out, "  Pipeline: %s\n", v[i].pipeline);
+            ds_put_format(out, "  Pipeline: %s\n", v[i].pipeline);
         }
-        cbuf_puts(out, "  ");
+        ds_put_cstr(out, "  ");
         if (with_uuid) {
-            cbuf_printf(out, "uuid=0x%.8s, ", ctl_row_uuid_text(v[i].flow));
+            ds_put_format(out, "uuid=0x%.8s, ", ctl_row_uuid_text(v[i].flow));
         }
-        cbuf_printf(out, "table=%-2lld(%-19s), priority=%-5lld, match=(%s), "
+        ds_put_format(out, "table=%-2lld(%-19s), priority=%-5lld, match=(%s), "
                     "action=(%s)\n", v[i].table, v[i].stage, v[i].priority,
                     v[i].match, v[i].actions);
     }
@@ -438,13 +438,13 @@ static void cmd_count_flows(struct ctl_ctx *ctx, struct ctl_command *cmd)
 {
     size_t n;
     struct lflow_view *v = collect_lflows(ctx, cmd, &n);
-    struct cbuf *out = &cmd->output;
+    struct ds *out = &cmd->output;
     size_t group_total = 0;
     for (size_t i = 0; i < n; i++) {
         if (new_group(v, i)) {
-            cbuf_puts(out, "Datapath: ");
+            ds_put_cstr(out, "Datapath: ");
             print_dp(out, &v[i]);
-            cbuf_printf(out, "  Pipeline: %s\n", v[i].pipeline);
+            ds_put_format(out, "  Pipeline: %s\n", v[i].pipeline);
             group_total = 0;
         }
         size_t j = i;
@@ -452,18 +452,18 @@ static void cmd_count_flows(struct ctl_ctx *ctx, struct ctl_command *cmd)
                && v[j + 1].table == v[i].table) {
             j++;
         }
-        cbuf_printf(out, "  table=%-2lld(%-19s) lflows=%zu\n", v[i].table,
+        ds_put_format(out, "  table=%-2lld(%-19s) lflows=%zu\n", v[i].table,
                     v[j].stage, j - i + 1);
         group_total += j - i + 1;
         i = j;
         if (i + 1 == n || new_group(v, i + 1)) {
-            cbuf_puts(out, "Total number of logical flows in the datapath ");
+            ds_put_cstr(out, "Total number of logical flows in the datapath ");
             print_dp(out, &v[i]);
-            cbuf_printf(out, " Pipeline: %s = %zu\n\n", v[i].pipeline,
+            ds_put_format(out, " Pipeline: %s = %zu\n\n", v[i].pipeline,
                         group_total);
         }
     }
-    cbuf_printf(out, "Total number of logical flows = %zu\n", n);
+    ds_put_format(out, "Total number of logical flows = %zu\n", n);
     free(v);
 }
 

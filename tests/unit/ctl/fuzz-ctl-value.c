@@ -59,17 +59,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     json_t *symtab = json_object();
     json_t *d = ctl_datum_from_string(&t, text, symtab, &err);
     if (d && json_object_size(symtab) == 0) {
-        struct cbuf out = {0};
+        struct ds out = {0};
         ctl_datum_to_string(&t, d, false, &out);
         char *err2 = NULL;
-        json_t *again = ctl_datum_from_string(&t, cbuf_str(&out), symtab,
+        json_t *again = ctl_datum_from_string(&t, ds_cstr(&out), symtab,
                                               &err2);
         if (!again || !ctl_datum_equal(again, d)) {
             abort();
         }
         json_decref(again);
         free(err2);
-        cbuf_free(&out);
+        ds_destroy(&out);
     }
     json_decref(d);
     json_decref(symtab);

@@ -68,19 +68,19 @@ static void roundtrip(const struct ovsdb_type *t, const char *text,
         fprintf(stderr, "'%s': unexpected error: %s\n", text, err);
         failures++;
     } else {
-        struct cbuf out = {0};
+        struct ds out = {0};
         ctl_datum_to_string(t, d, false, &out);
-        if (strcmp(cbuf_str(&out), want)) {
+        if (strcmp(ds_cstr(&out), want)) {
             fprintf(stderr, "'%s': printed '%s', want '%s'\n", text,
-                    cbuf_str(&out), want);
+                    ds_cstr(&out), want);
             failures++;
         }
         /* What we print must parse back to the same datum. */
-        json_t *again = ctl_datum_from_string(t, cbuf_str(&out), symtab,
+        json_t *again = ctl_datum_from_string(t, ds_cstr(&out), symtab,
                                               NULL);
         CHECK(again && ctl_datum_equal(again, d));
         json_decref(again);
-        cbuf_free(&out);
+        ds_destroy(&out);
     }
     json_decref(d);
     json_decref(symtab);
@@ -166,11 +166,11 @@ static void test_uuids_and_symbols(void)
         &err);
     CHECK(d && json_array_size(d) == 2);
     CHECK(json_object_get(symtab, "@p") != NULL);
-    struct cbuf out = {0};
+    struct ds out = {0};
     ctl_datum_to_string(&refs, d, false, &out);
     /* Named uuids print as <name>; real ones lowercased. */
-    CHECK(strstr(cbuf_str(&out), "d28b3d67-0eaf-4321-940a-da29d3533a8a"));
-    cbuf_free(&out);
+    CHECK(strstr(ds_cstr(&out), "d28b3d67-0eaf-4321-940a-da29d3533a8a"));
+    ds_destroy(&out);
     json_decref(d);
     d = ctl_datum_from_string(&refs, "not-a-uuid", symtab, &err);
     CHECK(!d && strstr(err, "is not a valid UUID"));
