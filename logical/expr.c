@@ -36,11 +36,11 @@
 #include "logical/expr.h"
 
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/util.h"
 #include "logical/lex.h"
 
 #define MAX_DEPTH 16
@@ -63,13 +63,6 @@ static int u128_cmp(struct u128 a, struct u128 b)
 }
 
 /* ---- tree construction ---- */
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size);
-    if (!p) abort();
-    return p;
-}
 
 static struct expr *expr_bool(bool b)
 {
@@ -138,58 +131,33 @@ void expr_destroy(struct expr *e)
 
 /* ---- printing (tests, debugging) ---- */
 
-struct sbuf {
-    char *s;
-    size_t n, cap;
-};
-
-static void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
+static void format_u128(struct ds *b, struct u128 v)
 {
-    va_list args;
-    for (;;) {
-        size_t avail = b->cap - b->n;
-        va_start(args, fmt);
-        int r = vsnprintf(b->s ? b->s + b->n : NULL, avail, fmt, args);
-        va_end(args);
-        if (r < 0) abort();
-        if ((size_t) r < avail) {
-            b->n += (size_t) r;
-            return;
-        }
-        b->cap = (b->cap + (size_t) r + 1) * 2;
-        b->s = realloc(b->s, b->cap);
-        if (!b->s) abort();
-    }
+    if (v.hi) ds_put_format(b, "0x%llx%016llx", (unsigned long long) v.hi, (unsigned long long) v.lo);
+    else ds_put_format(b, "0x%llx", (unsigned long long) v.lo);
 }
 
-static void format_u128(struct sbuf *b, struct u128 v)
-{
-    if (v.hi) sb_printf(b, "0x%llx%016llx", (unsigned long long) v.hi, (unsigned long long) v.lo);
-    else sb_printf(b, "0x%llx", (unsigned long long) v.lo);
-}
-
-static void expr_format(const struct expr *e, struct sbuf *b, enum expr_type parent)
+static void expr_format(const struct expr *e, struct ds *b, enum expr_type parent)
 {
     switch (e->type) {
     case EXPR_BOOL:
-        sb_printf(b, "%d", e->boolean);
+        ds_put_format(b, "%d", e->boolean);
         break;
     case EXPR_CMP:
-        sb_printf(b, "%s==", ovs_fields[e->field].name);
+        ds_put_format(b, "%s==", ovs_fields[e->field].name);
         format_u128(b, e->value);
-        sb_printf(b, "/");
+        ds_put_char(b, '/');
         format_u128(b, e->mask);
         break;
     case EXPR_AND:
     case EXPR_OR: {
         bool paren = parent == EXPR_AND || parent == EXPR_OR;
-        if (paren) sb_printf(b, "(");
+        if (paren) ds_put_char(b, '(');
         for (size_t i = 0; i < e->n_kids; i++) {
-            if (i) sb_printf(b, e->type == EXPR_AND ? " && " : " || ");
+            if (i) ds_put_cstr(b, e->type == EXPR_AND ? " && " : " || ");
             expr_format(e->kids[i], b, e->type);
         }
-        if (paren) sb_printf(b, ")");
+        if (paren) ds_put_char(b, ')');
         break;
     }
     }
@@ -197,10 +165,9 @@ static void expr_format(const struct expr *e, struct sbuf *b, enum expr_type par
 
 char *expr_to_string(const struct expr *e)
 {
-    struct sbuf b = { NULL, 0, 0 };
+    struct ds b = DS_EMPTY_INITIALIZER;
     expr_format(e, &b, EXPR_BOOL);
-    if (!b.s) sb_printf(&b, "%s", "");
-    return b.s;
+    return ds_steal_cstr(&b);
 }
 
 /* ---- parser ---- */
