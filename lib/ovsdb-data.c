@@ -826,7 +826,10 @@ ovsdb_datum_apply_diff(struct ovsdb_datum *d, const struct ovsdb_type *type,
          * arrives as true; a cleared column as the empty set).  A peer that
          * sends the set difference instead ({old, new}, or {old} to clear)
          * is understood too: an element equal to the old value can only mean
-         * "remove it", since a modify never repeats an unchanged value. */
+         * "remove it", since a modify never repeats an unchanged value.  So
+         * a 2-element diff must hold the old value: otherwise it names two
+         * candidate new values, and picking one would silently diverge from
+         * the server. */
         const union ovsdb_atom *new_value = NULL;
         if (diff.n > 2 || (diff.n == 2 && d->n != 1)) {
             size_t n = diff.n;
@@ -834,10 +837,25 @@ ovsdb_datum_apply_diff(struct ovsdb_datum *d, const struct ovsdb_type *type,
             return xasprintf("a diff of an optional column must be its new "
                              "value, not %zu values", n);
         }
+        size_t n_old = 0;
         for (size_t k = 0; k < diff.n; k++) {
             if (d->n != 1 || ovsdb_atom_compare(&d->keys[0], &diff.keys[k], kt)) {
                 new_value = &diff.keys[k];     /* not the old value */
+            } else {
+                n_old++;
             }
+        }
+        if (diff.n == 2 && !n_old) {
+            json_t *old_json = ovsdb_atom_to_json(&d->keys[0], kt);
+            char *q_diff = quote_json(diff_json);
+            char *q_old = quote_json(old_json);
+            err = xasprintf("diff %s of an optional column holding %s must "
+                            "be the new value or {old, new}", q_diff, q_old);
+            free(q_old);
+            free(q_diff);
+            json_decref(old_json);
+            ovsdb_datum_destroy(&diff, type);
+            return err;
         }
         if (!new_value && type->n_min) {
             ovsdb_datum_destroy(&diff, type);

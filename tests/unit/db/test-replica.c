@@ -143,6 +143,42 @@ test_data(const struct ovsdb_schema *s)
     free(err);
     ovsdb_datum_destroy(&d, &tag->type);
 
+    /* The set-difference spelling of an optional column, case by case:
+     * {old, new} replaces old whichever way the two sort; {old} clears;
+     * two elements neither of which is the old value name two candidate
+     * new values and are refused, quoting both, with the value kept. */
+    CHECK(!ovsdb_datum_from_json(&d, &tag->type, J("[\"set\",[10]]")));
+    CHECK(!ovsdb_datum_apply_diff(&d, &tag->type, J("[\"set\",[10,20]]")));
+    CHECK(d.n == 1 && d.keys[0].integer == 20);
+    CHECK(!ovsdb_datum_apply_diff(&d, &tag->type, J("[\"set\",[3,20]]")));
+    CHECK(d.n == 1 && d.keys[0].integer == 3);
+    CHECK(!ovsdb_datum_apply_diff(&d, &tag->type, J("[\"set\",[3]]")));
+    CHECK(d.n == 0);
+    CHECK(!ovsdb_datum_apply_diff(&d, &tag->type, J("[\"set\",[30]]")));
+    CHECK(d.n == 1 && d.keys[0].integer == 30);
+    err = ovsdb_datum_apply_diff(&d, &tag->type, J("[\"set\",[40,50]]"));
+    CHECK(err && strstr(err, "[40,50]") && strstr(err, "holding 30"));
+    CHECK(d.n == 1 && d.keys[0].integer == 30);
+    free(err);
+    err = ovsdb_datum_apply_diff(&d, &tag->type, J("[\"set\",[10,50]]"));
+    CHECK(err && d.n == 1 && d.keys[0].integer == 30);
+    free(err);
+    ovsdb_datum_destroy(&d, &tag->type);
+    /* The same for a string optional, where the old value sorts last. */
+    const struct ovsdb_column_schema *dyn
+        = ovsdb_table_find_column(lsp, "dynamic_addresses");
+    CHECK(dyn && dyn->type.n_min == 0 && dyn->type.n_max == 1);
+    CHECK(!ovsdb_datum_from_json(&d, &dyn->type, J("\"m\"")));
+    CHECK(!ovsdb_datum_apply_diff(&d, &dyn->type, J("[\"set\",[\"a\",\"m\"]]")));
+    CHECK(d.n == 1 && !strcmp(d.keys[0].string, "a"));
+    err = ovsdb_datum_apply_diff(&d, &dyn->type, J("[\"set\",[\"x\",\"y\"]]"));
+    CHECK(err && strstr(err, "\"a\"") && d.n == 1
+          && !strcmp(d.keys[0].string, "a"));
+    free(err);
+    CHECK(!ovsdb_datum_apply_diff(&d, &dyn->type, J("\"a\"")));
+    CHECK(d.n == 0);
+    ovsdb_datum_destroy(&d, &dyn->type);
+
     /* human input (loom-nbctl style) */
     union ovsdb_atom a;
     CHECK(!ovsdb_atom_from_string(&a, &tag->type.key, "42") && a.integer == 42);
