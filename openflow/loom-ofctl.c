@@ -5,13 +5,15 @@
  *   add-flows SWITCH FILE      flows in ovs-ofctl syntax, one per line
  *                              ("-" = stdin); --bundle: one atomic bundle
  *   add-flow SWITCH FLOW
+ *   mod-flows SWITCH FLOW      loose modify (--strict: strict)
  *   del-flows SWITCH [FLOW]    loose delete (--strict: strict)
  *   dump-flows SWITCH [TABLE]  as "ovs-ofctl dump-flows --no-stats"
  *                              (--stats: with cookie/duration/counters)
- *   add-group SWITCH GROUP     del-groups SWITCH GROUP_ID
+ *   add-group|mod-group SWITCH GROUP
+ *   del-groups SWITCH GROUP_ID
  *   add-tlv-map SWITCH MAP     "{class=0x102,type=0x80,len=4}->tun_metadata0"
  *   dump-groups SWITCH         one line per group, ovs-ofctl dump-groups syntax
- *   add-meter SWITCH METER     "meter=1,pktps,bands=type=drop,rate=10"
+ *   add-meter|mod-meter SWITCH METER   "meter=1,pktps,bands=type=drop,rate=10"
  *   del-meter SWITCH ID
  *   dump-tlv-map SWITCH        one "{class=...}->tun_metadataN" line per map
  *   packet-out SWITCH IN_PORT ACTIONS HEXPACKET
@@ -48,10 +50,11 @@ usage(void)
             "usage: loom-ofctl [--timeout=MS] [--strict] [--bundle] [--stats] [--hex]\n"
             "                  COMMAND ARGS...\n"
             "commands: add-flows SWITCH FILE | add-flow SWITCH FLOW |\n"
-            "          del-flows SWITCH [FLOW] | dump-flows SWITCH [TABLE] |\n"
-            "          add-group SWITCH GROUP | del-groups SWITCH GROUP_ID |\n"
+            "          mod-flows SWITCH FLOW | del-flows SWITCH [FLOW] |\n"
+            "          dump-flows SWITCH [TABLE] |\n"
+            "          add-group|mod-group SWITCH GROUP | del-groups SWITCH GROUP_ID |\n"
             "          add-tlv-map SWITCH MAP | dump-tlv-map SWITCH | dump-groups SWITCH |\n"
-            "          add-meter SWITCH METER | del-meter SWITCH ID |\n"
+            "          add-meter|mod-meter SWITCH METER | del-meter SWITCH ID |\n"
             "          packet-out SWITCH IN_PORT ACTIONS HEX |\n"
             "          monitor-packet-in SWITCH [COUNT] | show SWITCH |\n"
             "          parse-flows FILE\n");
@@ -157,6 +160,9 @@ cmd_add_flows(int argc, char **argv)
     return err ? fail(err) : 0;
 }
 
+/* add-flow, mod-flows and del-flows: sends TEXT as one flow_mod with CMD to
+ * SW (a delete without "table=" covers every table, as ovs-ofctl's does).
+ * Returns 0, or 1 after printing the error (exits 1 if SW is unreachable). */
 static int
 one_flow_mod(const char *sw, const char *text, enum ofp_flow_mod_command cmd)
 {
