@@ -1,0 +1,308 @@
+#!/bin/bash
+# test-northd-incremental: a differential test of loom-northd's incremental
+# processing.  loom-northd runs with LOOM_NORTHD_VERIFY=1, so after every
+# incremental run it also builds every logical flow from scratch and counts
+# each difference as an "incremental check failure".  On a starting topology
+# (3 switches x 4 VIFs, a router on all three, port groups with ACLs, an
+# address set, static and default routes) the test applies a fixed sequence
+# of single NB changes, one ovn-nbctl --wait=sb transaction each, so that
+# each is processed alone, and after each one requires no new check failure.
+# Every few steps, and at the end, a forced full recompute must find nothing
+# to change in the SB (last SB diff 0/0/0): that covers the SB rows the
+# in-memory check does not (Port_Binding, Multicast_Group, Port_Group...).
+# At the end a fresh loom-northd (no VERIFY) must also find nothing to change
+# and leave the SB dump byte-identical.
+#
+# A failing step is reported by name and the run goes on, so one run shows
+# every change that breaks; the exit status is 1 if any step failed.
+# LOOM_INCTEST_FAILFAST=1 stops at the first failure instead.
+# shellcheck disable=SC2016  # '$as_x' in ACL matches is an address set, not shell
+set -uo pipefail
+LOOM_SRC=${LOOM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+LOOM_BUILD=${LOOM_BUILD:-$LOOM_SRC/build}
+# shellcheck source=../lib/sandbox.sh
+. "$LOOM_SRC/tests/lib/sandbox.sh"
+NORTHD=$LOOM_BUILD/bin/loom-northd
+[ -x "$NORTHD" ] || sb_skip "$NORTHD is not built"
+for t in ovsdb-server ovsdb-tool ovsdb-client ovn-nbctl ovn-sbctl ovs-appctl; do
+    command -v "$t" >/dev/null || sb_skip "$t not installed"
+done
+FAILFAST=${LOOM_INCTEST_FAILFAST:-0}
+
+sb_init northd-incremental
+sb_start_ovsdb nb "$(sb_schema nb)" || sb_fail "NB ovsdb-server did not start"
+sb_start_ovsdb sb "$(sb_schema sb)" || sb_fail "SB ovsdb-server did not start"
+D=$SB_DIR/northd
+mkdir -p "$D"
+CTL=$D/northd.ctl
+LOG=$D/northd.log
+PIDFILE=$D/northd.pid
+
+# start_northd LOGFILE [ENV...]: one loom-northd on $PIDFILE and $CTL.
+start_northd() {
+    local log=$1; shift
+    env "$@" "$NORTHD" --detach --no-chdir --pidfile="$PIDFILE" \
+        --log-file="$log" --unixctl="$CTL" \
+        --ovnnb-db="$(sb_remote nb)" --ovnsb-db="$(sb_remote sb)"
+}
+nb() { ovn-nbctl --timeout=20 --db="$(sb_remote nb)" "$@"; }
+# stat NAME: the value of line "NAME: value" of `stats` (empty if absent).
+stat() { ovs-appctl -t "$CTL" stats 2>/dev/null | sed -n "s/^$1: //p"; }
+
+FAILURES=()
+# fail MESSAGE: record a failure (and stop at once under FAILFAST).
+fail() {
+    echo "  FAIL: $*" >&2
+    FAILURES+=("$*")
+    [ "$FAILFAST" = 1 ] && sb_fail "$*"
+    return 0
+}
+
+# check_failures_at WHERE: the verify counter must not have grown since the
+# last call; if it did, quote the log lines that name the differing flows.
+CHECKED_FAILURES=0
+LOG_LINES_SEEN=0
+check_failures_at() {
+    local where=$1 n
+    n=$(stat "incremental check failures")
+    if ! [[ $n =~ ^[0-9]+$ ]]; then
+        fail "$where: stats has no 'incremental check failures' line (got '$n')"
+        return
+    fi
+    if [ "$n" -gt "$CHECKED_FAILURES" ]; then
+        fail "$where: incremental check failures $CHECKED_FAILURES -> $n"
+        tail -n +"$((LOG_LINES_SEEN + 1))" "$LOG" | grep -m 10 "incremental check failed" | sed 's/^/    /' >&2
+    fi
+    CHECKED_FAILURES=$n
+    LOG_LINES_SEEN=$(wc -l <"$LOG")
+}
+
+# recompute_clean WHERE: force a full recompute, wait for it to be counted,
+# and require that it changed nothing in the SB.
+recompute_clean() {
+    local where=$1 before sbdiff
+    before=$(stat "full recomputes")
+    if ! [[ $before =~ ^[0-9]+$ ]]; then
+        fail "$where: stats has no 'full recomputes' line (got '$before')"
+        return
+    fi
+    ovs-appctl -t "$CTL" recompute >/dev/null || { fail "$where: recompute command failed"; return; }
+    for _ in $(seq 100); do
+        [ "$(stat "full recomputes")" -gt "$before" ] && break
+        sleep 0.1
+    done
+    [ "$(stat "full recomputes")" -gt "$before" ] \
+        || { fail "$where: recompute not counted after 10 s (full recomputes still $before)"; return; }
+    sbdiff=$(stat "last SB diff")
+    echo "== checkpoint $where: full recompute, last SB diff: $sbdiff"
+    [ "$sbdiff" = "0 inserted, 0 updated, 0 deleted" ] \
+        || fail "$where: a full recompute after incremental runs changed the SB: $sbdiff"
+    check_failures_at "$where (recompute)"
+}
+
+# step NAME NBCTL-ARGS...: one NB change, in one transaction, waited for.
+STEP=0
+step() {
+    local name=$1; shift
+    STEP=$((STEP + 1))
+    echo "-- step $STEP: $name"
+    if ! nb --wait=sb "$@" >/dev/null; then
+        fail "step $STEP ($name): ovn-nbctl --wait=sb $* failed"
+        kill -0 "$(cat "$PIDFILE" 2>/dev/null)" 2>/dev/null \
+            || sb_fail "loom-northd is gone after step $STEP ($name)"
+        return
+    fi
+    check_failures_at "step $STEP ($name)"
+    if [ $((STEP % 10)) = 0 ]; then
+        recompute_clean "after step $STEP"
+    fi
+}
+
+# acl_uuid WHERE-CLAUSES...: the _uuid of the single ACL matching them.
+acl_uuid() {
+    local u
+    u=$(nb --bare --columns=_uuid find ACL "$@")
+    if [ -z "$u" ] || [ "$(wc -w <<<"$u")" != 1 ]; then
+        sb_fail "expected one ACL with $*, found: '$u'"
+    fi
+    echo "$u"
+}
+
+# sb_dump: the SB rows northd owns, one line per row, sorted, so that two
+# dumps compare byte for byte (the _uuid columns prove rows were kept, not
+# deleted and re-inserted).
+sb_dump() {
+    local t
+    for t in Logical_Flow Logical_DP_Group Datapath_Binding Port_Binding \
+             Multicast_Group Port_Group Address_Set; do
+        ovsdb-client -f csv --no-headings dump "$(sb_remote sb)" OVN_Southbound "$t" \
+            | sed "s/^/$t,/" | sort
+    done
+}
+
+# ---- 1. the starting topology, built before northd starts ----
+echo "== building the starting topology"
+mac() { printf '00:00:00:%02x:00:%02x' "$1" "$2"; }
+args=()
+for s in 1 2 3; do
+    args+=(-- ls-add "ls$s")
+    for p in 1 2 3 4; do
+        a="$(mac "$s" "$p") 10.0.$s.1$p"
+        args+=(-- lsp-add "ls$s" "ls$s-p$p" -- lsp-set-addresses "ls$s-p$p" "$a"
+               -- lsp-set-port-security "ls$s-p$p" "$a")
+    done
+done
+args+=(-- lr-add lr0)
+for s in 1 2 3; do
+    args+=(-- lrp-add lr0 "lrp-ls$s" "00:00:00:ff:0$s:01" "10.0.$s.1/24"
+           -- lsp-add "ls$s" "rp-ls$s" -- lsp-set-type "rp-ls$s" router
+           -- lsp-set-addresses "rp-ls$s" router
+           -- lsp-set-options "rp-ls$s" "router-port=lrp-ls$s")
+done
+args+=(-- create Address_Set name=as_admins 'addresses="10.0.1.11","10.0.2.11"'
+       -- pg-add pg_web ls1-p1 ls2-p1 ls3-p1
+       -- pg-add pg_db ls1-p2 ls2-p2 ls3-p2
+       -- acl-add pg_web to-lport 1002 'outport == @pg_web && ip4 && tcp.dst == 80' allow-related
+       -- acl-add pg_web to-lport 1001 'outport == @pg_web && ip4' drop
+       -- acl-add pg_db from-lport 1002 'inport == @pg_db && ip4' allow-related
+       -- acl-add pg_db to-lport 1003 'outport == @pg_db && ip4.src == $as_admins' allow-related
+       -- acl-add ls3 from-lport 1000 'ip4.dst == 192.0.2.53' drop
+       -- lr-route-add lr0 192.168.0.0/16 10.0.3.14
+       -- lr-route-add lr0 0.0.0.0/0 10.0.1.254)
+nb "${args[@]:1}" >/dev/null || sb_fail "could not build the starting topology"
+
+start_northd "$LOG" LOOM_NORTHD_VERIFY=1 || sb_fail "loom-northd did not start"
+nb --wait=sb sync || sb_fail "loom-northd did not process the starting topology"
+recompute_clean "start"
+RUNS0=$(stat "incremental runs")
+[[ $RUNS0 =~ ^[0-9]+$ ]] || fail "stats has no 'incremental runs' line (got '$RUNS0')"
+echo "== start: $(stat "logical flows") logical flows, incremental runs $RUNS0"
+
+# ---- 2. single changes, each one transaction ----
+step "lsp-add ls1-p5 (no addresses)" lsp-add ls1 ls1-p5
+step "lsp-set-addresses ls1-p5" lsp-set-addresses ls1-p5 "00:00:00:01:00:05 10.0.1.15"
+step "lsp-set-port-security ls1-p5" lsp-set-port-security ls1-p5 "00:00:00:01:00:05 10.0.1.15"
+step "lsp-set-addresses ls2-p3 (new MAC and IP)" lsp-set-addresses ls2-p3 "00:00:00:02:00:33 10.0.2.33"
+step "lsp-set-port-security ls2-p3 (cleared)" lsp-set-port-security ls2-p3
+step "lsp-set-enabled ls3-p2 disabled" lsp-set-enabled ls3-p2 disabled
+step "lsp-set-enabled ls3-p2 enabled" lsp-set-enabled ls3-p2 enabled
+step "pg-set-ports pg_web (+ls1-p5)" pg-set-ports pg_web ls1-p1 ls2-p1 ls3-p1 ls1-p5
+step "pg-set-ports pg_db (-ls2-p2: leaves ls2)" pg-set-ports pg_db ls1-p2 ls3-p2
+step "acl-add ls2 from-lport 1005 drop" acl-add ls2 from-lport 1005 'ip4.src == 10.0.2.12 && udp' drop
+step "acl-add pg_db to-lport 1004 allow-related" acl-add pg_db to-lport 1004 'outport == @pg_db && tcp.dst == 5432' allow-related
+u=$(acl_uuid priority=1005 direction=from-lport)
+step "set ACL match (ls2 1005)" set ACL "$u" 'match="ip4.src == 10.0.2.12 && udp.dst == 53"'
+step "set Address_Set as_admins (+10.0.3.11)" set Address_Set as_admins 'addresses="10.0.1.11","10.0.2.11","10.0.3.11"'
+step "lr-route-add 172.31.0.0/16" lr-route-add lr0 172.31.0.0/16 10.0.2.14
+step "lr-route-del 192.168.0.0/16" lr-route-del lr0 192.168.0.0/16
+step "lsp-del ls1-p4" lsp-del ls1-p4
+step "lsp-add ls2-p5 with addresses and port security" \
+    lsp-add ls2 ls2-p5 -- lsp-set-addresses ls2-p5 "00:00:00:02:00:05 10.0.2.15" \
+    -- lsp-set-port-security ls2-p5 "00:00:00:02:00:05 10.0.2.15"
+step "acl-del ls2 from-lport 1005 (changed match)" acl-del ls2 from-lport 1005 'ip4.src == 10.0.2.12 && udp.dst == 53'
+step "acl-del pg_db to-lport 1004" acl-del pg_db to-lport 1004 'outport == @pg_db && tcp.dst == 5432'
+step "ls-add ls4" ls-add ls4
+step "lrp-add lrp-ls4 with its switch port" \
+    lrp-add lr0 lrp-ls4 00:00:00:ff:04:01 10.0.4.1/24 \
+    -- lsp-add ls4 rp-ls4 -- lsp-set-type rp-ls4 router \
+    -- lsp-set-addresses rp-ls4 router -- lsp-set-options rp-ls4 router-port=lrp-ls4
+step "lsp-add ls4-p1" lsp-add ls4 ls4-p1 -- lsp-set-addresses ls4-p1 "00:00:00:04:00:01 10.0.4.11"
+step "pg-set-ports pg_db (+ls4-p1: joins ls4)" pg-set-ports pg_db ls1-p2 ls3-p2 ls4-p1
+step "lsp-set-addresses ls4-p1 (+unknown)" lsp-set-addresses ls4-p1 "00:00:00:04:00:01 10.0.4.11" unknown
+step "clear Address_Set as_admins" clear Address_Set as_admins addresses
+step "lr-route-add 10.99.0.0/16 via ls4" lr-route-add lr0 10.99.0.0/16 10.0.4.11
+step "pg-set-ports pg_web (-ls2-p1)" pg-set-ports pg_web ls1-p1 ls3-p1 ls1-p5
+step "lsp-set-port-security ls1-p1 (second IP)" lsp-set-port-security ls1-p1 "00:00:00:01:00:01 10.0.1.11 10.0.1.111"
+step "acl-add ls1 to-lport 1010 allow with \$as_admins" acl-add ls1 to-lport 1010 'outport == "ls1-p2" && ip4.src == $as_admins' allow
+step "create Address_Set as_ops" create Address_Set name=as_ops 'addresses="10.0.3.11","10.0.3.12"'
+step "acl-add pg_web from-lport 1006 with \$as_ops" acl-add pg_web from-lport 1006 'inport == @pg_web && ip4.dst == $as_ops' drop
+u=$(acl_uuid priority=1010 direction=to-lport)
+step "set ACL action (ls1 1010 allow -> drop)" set ACL "$u" action=drop
+step "set ACL priority (ls1 1010 -> 1011)" set ACL "$u" priority=1011
+step "set Address_Set as_ops (-10.0.3.12)" set Address_Set as_ops 'addresses="10.0.3.11"'
+step "lsp-del ls4-p1 (a pg_db member)" lsp-del ls4-p1
+step "lr-route-del 10.99.0.0/16" lr-route-del lr0 10.99.0.0/16
+step "lrp-del lrp-ls4 with its switch port" lrp-del lrp-ls4 -- lsp-del rp-ls4
+step "ls-del ls4" ls-del ls4
+step "lr-route-del default route" lr-route-del lr0 0.0.0.0/0
+step "lr-route-add default route via ls2" lr-route-add lr0 0.0.0.0/0 10.0.2.254
+step "lsp-set-enabled ls1-p2 disabled (a pg_db member)" lsp-set-enabled ls1-p2 disabled
+step "acl-del pg_web (all its ACLs)" acl-del pg_web
+step "acl-add pg_web to-lport 1002 allow-related" acl-add pg_web to-lport 1002 'outport == @pg_web && ip4 && tcp.dst == 443' allow-related
+step "lsp-set-addresses ls3-p4 (cleared)" lsp-set-addresses ls3-p4
+step "lsp-set-addresses ls3-p4 (again)" lsp-set-addresses ls3-p4 "00:00:00:03:00:04 10.0.3.14"
+step "pg-add pg_new on ls2 and ls3" pg-add pg_new ls2-p3 ls3-p3
+step "acl-add pg_new from-lport 1001 drop" acl-add pg_new from-lport 1001 'inport == @pg_new && icmp4' drop
+step "pg-del pg_new (with its ACL)" pg-del pg_new
+step "ls-add ls5 (empty)" ls-add ls5
+step "ls-del ls5" ls-del ls5
+step "lsp-del ls2-p5" lsp-del ls2-p5
+step "lsp-set-enabled ls1-p2 enabled" lsp-set-enabled ls1-p2 enabled
+# Changes whose effect reaches other rows than the one changed.
+step "set LRP lrp-ls2 mac (switch side answers ARP for it)" set Logical_Router_Port lrp-ls2 'mac="00:00:00:ff:02:99"'
+step "set LRP lrp-ls2 networks (+10.0.22.1/24)" set Logical_Router_Port lrp-ls2 'networks="10.0.2.1/24","10.0.22.1/24"'
+step "set LRP lrp-ls3 networks (+fd00:3::1/64)" set Logical_Router_Port lrp-ls3 'networks="10.0.3.1/24","fd00:3::1/64"'
+step "lsp-set-addresses ls3-p3 (+IPv6)" lsp-set-addresses ls3-p3 "00:00:00:03:00:03 10.0.3.13 fd00:3::13"
+step "acl-add ls3 from-lport 1020 naming ls3-p3" acl-add ls3 from-lport 1020 'inport == "ls3-p3" && ip6' drop
+step "rename ls3-p3 -> ls3-p3x (the ACL names the old name)" set Logical_Switch_Port ls3-p3 name=ls3-p3x
+step "move ls3-p3x to ls2 (lsp-del + lsp-add)" \
+    lsp-del ls3-p3x -- lsp-add ls2 ls3-p3x -- lsp-set-addresses ls3-p3x "00:00:00:03:00:03 10.0.2.113"
+step "lr-route-add with output port" lr-route-add lr0 10.200.0.0/16 10.0.3.13 lrp-ls3
+step "acl-add --log pg_web to-lport 1007" -- --log --name=web-log --severity=info acl-add pg_web to-lport 1007 'outport == @pg_web && udp' allow-related
+step "clear Port_Group pg_db ports (ACLs stay)" clear Port_Group pg_db ports
+step "pg-set-ports pg_db (back on ls1 and ls2)" pg-set-ports pg_db ls1-p2 ls2-p2
+step "lsp-set-type ls3-p4 localport" lsp-set-type ls3-p4 localport
+step "lsp-set-type ls3-p4 back to a VIF" lsp-set-type ls3-p4 ""
+# Optional part: a gateway port and NAT.
+step "lrp-add lrp-ext gateway port and its switch" \
+    ls-add ls-ext -- lrp-add lr0 lrp-ext 00:00:00:ff:ee:01 172.16.0.1/24 \
+    -- lsp-add ls-ext rp-ext -- lsp-set-type rp-ext router \
+    -- lsp-set-addresses rp-ext router -- lsp-set-options rp-ext router-port=lrp-ext \
+    -- lrp-set-gateway-chassis lrp-ext hv-none 10
+step "lr-nat-add snat" lr-nat-add lr0 snat 172.16.0.100 10.0.0.0/16
+step "lr-nat-add dnat_and_snat" lr-nat-add lr0 dnat_and_snat 172.16.0.111 10.0.1.11
+step "lr-nat-del dnat_and_snat" lr-nat-del lr0 dnat_and_snat 172.16.0.111
+step "lr-nat-del snat" lr-nat-del lr0 snat 10.0.0.0/16
+
+# ---- 3. the end of the sequence ----
+recompute_clean "end of sequence"
+RUNS1=$(stat "incremental runs")
+echo "== incremental runs: $RUNS0 -> $RUNS1 over $STEP steps; full recomputes: $(stat "full recomputes")"
+if [[ $RUNS0 =~ ^[0-9]+$ && $RUNS1 =~ ^[0-9]+$ ]]; then
+    [ $((RUNS1 - RUNS0)) -ge 30 ] \
+        || fail "only $((RUNS1 - RUNS0)) incremental runs over $STEP steps (want >= 30)"
+else
+    fail "stats has no 'incremental runs' line (got '$RUNS1')"
+fi
+if grep -E '\|(ERR|EMER)\|' "$LOG" >/dev/null; then
+    fail "errors in the northd log: $(grep -m 5 -E '\|(ERR|EMER)\|' "$LOG")"
+fi
+
+# ---- 4. a fresh loom-northd must agree with the SB as left ----
+sb_dump >"$D/sb-before.csv" || fail "SB dump failed"
+sb_kill_pidfile "$PIDFILE" TERM
+LOG2=$D/northd-fresh.log
+start_northd "$LOG2" || sb_fail "the fresh loom-northd did not start"
+sb_wait_for 20 sh -c "ovs-appctl -t '$CTL' stats | grep -qx 'full recomputes: [1-9][0-9]*'" \
+    || fail "fresh loom-northd: no full recompute after 20 s: $(ovs-appctl -t "$CTL" stats 2>&1 | tr '\n' ';')"
+# Read the diff of the first run before anything else can run.
+sbdiff=$(stat "last SB diff")
+fresh=$(stat "full recomputes")
+echo "== fresh loom-northd: $fresh full recompute(s), last SB diff: $sbdiff"
+[ "$fresh" = 1 ] || fail "fresh loom-northd made $fresh full recomputes, not 1"
+[ "$sbdiff" = "0 inserted, 0 updated, 0 deleted" ] \
+    || fail "a fresh loom-northd changed the SB left by incremental runs: $sbdiff"
+sb_dump >"$D/sb-after.csv" || fail "SB dump failed"
+if ! cmp -s "$D/sb-before.csv" "$D/sb-after.csv"; then
+    fail "the SB changed under a fresh loom-northd: $(diff "$D/sb-before.csv" "$D/sb-after.csv" | head -20)"
+fi
+if grep -E '\|(ERR|EMER)\|' "$LOG2" >/dev/null; then
+    fail "errors in the fresh northd log: $(grep -m 5 -E '\|(ERR|EMER)\|' "$LOG2")"
+fi
+
+if [ ${#FAILURES[@]} -gt 0 ]; then
+    echo "FAIL: ${#FAILURES[@]} failure(s):" >&2
+    printf '  %s\n' "${FAILURES[@]}" >&2
+    exit 1
+fi
+echo "PASS ($STEP steps)"
