@@ -16,6 +16,9 @@
 # A failing step is reported by name and the run goes on, so one run shows
 # every change that breaks; the exit status is 1 if any step failed.
 # LOOM_INCTEST_FAILFAST=1 stops at the first failure instead.
+# LOOM_INCTEST_CHECK_EVERY=N (default 10) sets how many steps apart the
+# recompute checkpoints are; 1 pins an SB difference to its step (but then
+# every incremental run starts from a fresh recompute).
 # shellcheck disable=SC2016  # '$as_x' in ACL matches is an address set, not shell
 set -uo pipefail
 LOOM_SRC=${LOOM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -28,6 +31,8 @@ for t in ovsdb-server ovsdb-tool ovsdb-client ovn-nbctl ovn-sbctl ovs-appctl; do
     command -v "$t" >/dev/null || sb_skip "$t not installed"
 done
 FAILFAST=${LOOM_INCTEST_FAILFAST:-0}
+CHECK_EVERY=${LOOM_INCTEST_CHECK_EVERY:-10}
+[[ $CHECK_EVERY =~ ^[1-9][0-9]*$ ]] || sb_fail "LOOM_INCTEST_CHECK_EVERY must be a positive integer, not '$CHECK_EVERY'"
 
 sb_init northd-incremental
 sb_start_ovsdb nb "$(sb_schema nb)" || sb_fail "NB ovsdb-server did not start"
@@ -86,6 +91,7 @@ recompute_clean() {
         fail "$where: stats has no 'full recomputes' line (got '$before')"
         return
     fi
+    sb_dump >"$D/sb-pre-recompute.csv" || fail "$where: SB dump failed"
     ovs-appctl -t "$CTL" recompute >/dev/null || { fail "$where: recompute command failed"; return; }
     for _ in $(seq 100); do
         [ "$(stat "full recomputes")" -gt "$before" ] && break
@@ -97,6 +103,13 @@ recompute_clean() {
     echo "== checkpoint $where: full recompute, last SB diff: $sbdiff"
     [ "$sbdiff" = "0 inserted, 0 updated, 0 deleted" ] \
         || fail "$where: a full recompute after incremental runs changed the SB: $sbdiff"
+    # The same, seen from the SB itself rather than from northd's count:
+    # once an nb_cfg bump is through, the recompute's transaction is too.
+    nb --wait=sb sync || fail "$where: ovn-nbctl --wait=sb sync failed"
+    sb_dump >"$D/sb-post-recompute.csv" || fail "$where: SB dump failed"
+    if ! cmp -s "$D/sb-pre-recompute.csv" "$D/sb-post-recompute.csv"; then
+        fail "$where: the SB rows changed across a full recompute: $(diff "$D/sb-pre-recompute.csv" "$D/sb-post-recompute.csv" | head -10)"
+    fi
     check_failures_at "$where (recompute)"
 }
 
@@ -113,7 +126,7 @@ step() {
         return
     fi
     check_failures_at "step $STEP ($name)"
-    if [ $((STEP % 10)) = 0 ]; then
+    if [ $((STEP % CHECK_EVERY)) = 0 ]; then
         recompute_clean "after step $STEP"
     fi
 }
