@@ -275,6 +275,13 @@ nd_lflow_table_destroy(struct nd_lflow_table *t)
     }
     free(all);
     nd_hmap_destroy(&t->flows);
+    if (t->owned) {
+        for (size_t i = 0; i < t->n_datapaths; i++) {
+            free(t->owned[i].v);
+        }
+        free(t->owned);
+    }
+    free(t->dirty);
     for (size_t i = 0; i < t->n_groups; i++) {
         free(t->groups[i]->dps);
         free(t->groups[i]);
@@ -314,6 +321,17 @@ nd_lflow_has_dp(const struct nd_lflow *f, size_t dp)
     return (f->dps[dp / 64] >> (dp % 64)) & 1;
 }
 
+static void
+mark_dirty(struct nd_lflow_table *t, struct nd_lflow *f)
+{
+    if (!f->dirty) {
+        f->dirty = true;
+        t->dirty = nd_grow(t->dirty, &t->cap_dirty, t->n_dirty,
+                           sizeof *t->dirty);
+        t->dirty[t->n_dirty++] = f;
+    }
+}
+
 void
 nd_lflow_add(struct nd_lflow_table *t, size_t dp, enum nd_dp_kind kind,
              enum nd_stage stage, uint16_t priority, const char *match,
@@ -344,7 +362,61 @@ nd_lflow_add(struct nd_lflow_table *t, size_t dp, enum nd_dp_kind kind,
         if (dp < f->first_dp) {
             f->first_dp = dp;
         }
+        if (t->tracking) {
+            struct nd_slot_flows *o = &t->owned[dp];
+            o->v = nd_grow(o->v, &o->cap, o->n, sizeof *o->v);
+            o->v[o->n++] = f;
+            mark_dirty(t, f);
+        }
     }
+}
+
+void
+nd_lflow_table_track(struct nd_lflow_table *t)
+{
+    assert(!t->flows.n && !t->tracking);
+    t->tracking = true;
+    t->owned = nd_xcalloc(t->n_datapaths + 1, sizeof *t->owned);
+}
+
+void
+nd_lflow_clear_dp(struct nd_lflow_table *t, size_t slot)
+{
+    assert(t->tracking && slot < t->n_datapaths);
+    struct nd_slot_flows *o = &t->owned[slot];
+    for (size_t i = 0; i < o->n; i++) {
+        struct nd_lflow *f = o->v[i];
+        assert(nd_lflow_has_dp(f, slot) && f->n_dps > 0);
+        f->dps[slot / 64] &= ~(UINT64_C(1) << (slot % 64));
+        f->n_dps--;
+        mark_dirty(t, f);
+    }
+    o->n = 0;
+}
+
+void
+nd_lflow_remove(struct nd_lflow_table *t, struct nd_lflow *f)
+{
+    assert(!f->n_dps);
+    nd_hmap_remove(&t->flows, &f->node);
+    free(f->match);
+    free(f->actions);
+    free(f->hint);
+    free(f->dps);
+    free(f);
+}
+
+size_t
+nd_lflow_first_dp(const struct nd_lflow_table *t, const struct nd_lflow *f)
+{
+    assert(f->n_dps);
+    for (size_t w = f->first_dp / 64; w < t->n_words; w++) {
+        if (f->dps[w]) {
+            return w * 64 + (size_t) __builtin_ctzll(f->dps[w]);
+        }
+    }
+    assert(!"n_dps > 0 but no bit set");
+    return 0;
 }
 
 void

@@ -100,6 +100,15 @@ struct nd_lflow {
     size_t n_dps;           /* bits set */
     size_t first_dp;        /* lowest datapath index set */
     size_t group;           /* index into table->groups when n_dps > 1 */
+    /* Incremental state (northd/lflow-inc.c); unused otherwise.  A
+     * tracking table may hold flows whose set shrank: first_dp is then
+     * only a lower bound (nd_lflow_first_dp() is exact) and n_dps may be
+     * 0 until the engine drops the flow. */
+    bool dirty;             /* datapath set changed since the last sync */
+    bool installed;         /* an SB row (sb_uuid) holds this flow */
+    uint32_t sb_uuid[4];    /* its _uuid (struct uuid's parts) */
+    size_t inst_slot;       /* installed on one datapath: its slot */
+    void *inst_group;       /* or on this engine group (lflow-inc.c) */
 };
 
 /* A set of datapaths shared by several flows (Logical_DP_Group). */
@@ -110,16 +119,41 @@ struct nd_dp_group {
     size_t index;           /* in nd_lflow_table.groups */
 };
 
+/* The flows one datapath slot contributed (tracking tables only). */
+struct nd_slot_flows {
+    struct nd_lflow **v;
+    size_t n, cap;
+};
+
 struct nd_lflow_table {
     struct nd_hmap flows;
     size_t n_datapaths;     /* bitmap width */
     size_t n_words;
     struct nd_dp_group **groups;
     size_t n_groups, cap_groups;
+    /* Tracking (nd_lflow_table_track()): per slot, the flows it added, so
+     * one datapath's flows can be taken back (nd_lflow_clear_dp()); and
+     * every flow whose datapath set changed, once each, in DIRTY. */
+    bool tracking;
+    struct nd_slot_flows *owned;            /* [n_datapaths] */
+    struct nd_lflow **dirty;
+    size_t n_dirty, cap_dirty;
 };
 
 void nd_lflow_table_init(struct nd_lflow_table *, size_t n_datapaths);
 void nd_lflow_table_destroy(struct nd_lflow_table *);
+
+/* Turns on tracking for an empty table T. */
+void nd_lflow_table_track(struct nd_lflow_table *);
+/* Takes back every flow datapath SLOT added (each becomes dirty; flows
+ * left on no datapath stay in the table with n_dps == 0 until
+ * nd_lflow_remove()).  O(flows of SLOT). */
+void nd_lflow_clear_dp(struct nd_lflow_table *, size_t slot);
+/* Unlinks F (n_dps == 0, not on any slot's list) from T and frees it. */
+void nd_lflow_remove(struct nd_lflow_table *, struct nd_lflow *);
+/* The lowest datapath F is on (F->n_dps >= 1).  O(words). */
+size_t nd_lflow_first_dp(const struct nd_lflow_table *,
+                         const struct nd_lflow *);
 
 /* Adds a flow on datapath DP (an index < n_datapaths) in STAGE.  The
  * datapath's kind must match the stage's (asserted).  HINT may be NULL. */

@@ -23,7 +23,9 @@
  * is-paused, recompute (alias inc-engine/recompute), stats. */
 #define LOG_MODULE "northd"
 
+#include <assert.h>
 #include <errno.h>
+#include <stddef.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -38,7 +40,9 @@
 #include "lib/poll-loop.h"
 #include "lib/timeval.h"
 #include "northd/daemon.h"
+#include "northd/inc-deps.h"
 #include "northd/keys.h"
+#include "northd/lflow-inc.h"
 #include "northd/nb-load.h"
 #include "northd/sb-image.h"
 #include "northd/sb-sync.h"
@@ -73,12 +77,20 @@ struct northd {
     bool sb_dirty;              /* SB changed in a table northd derives */
     bool sb_feedback;           /* SB changed only in chassis feedback */
     bool vxlan_mode;            /* as of the last full recompute */
-    struct nd_model *model;     /* of the last full recompute */
+    struct nd_model *model;     /* of the last run */
+    struct nd_inc *inc;         /* the logical flows, kept between runs */
+    struct nd_changes changes;  /* NB rows changed since the last run */
+    bool nb_full;               /* an NB change only a full run handles */
+    bool verify;                /* LOOM_NORTHD_VERIFY=1: check each
+                                 * incremental run against a full build */
     bool force;                 /* recompute even without a change */
     long long retry_at;         /* after an error, not before this */
     bool paused, exiting, was_active, ever_synced;
     /* Stats. */
     unsigned long long n_recomputes, n_feedback_runs, n_sb_txns, n_nb_txns;
+    unsigned long long n_full, n_incremental, n_verify_failures;
+    size_t last_rebuilt;        /* datapaths the last run rebuilt */
+    bool last_full;
     long long last_recompute_ms;
     struct nd_sync_stats last_sync;
     size_t last_n_flows;
@@ -245,13 +257,19 @@ cmd_stats(int argc, const char *const *argv, void *aux, bool *is_error)
 {
     (void) argc; (void) argv; (void) is_error;
     struct northd *nd = aux;
-    return nd_xasprintf("recomputes: %llu\nfeedback-only runs: %llu\n"
+    return nd_xasprintf("recomputes: %llu\nfull recomputes: %llu\n"
+                        "incremental runs: %llu\n"
+                        "incremental check failures: %llu\n"
+                        "feedback-only runs: %llu\n"
+                        "last run: %s, %zu datapaths rebuilt\n"
                         "last recompute: %lld ms\n"
                         "logical flows: %zu\nSB transactions: %llu\n"
                         "NB transactions: %llu\nlast SB diff: %zu inserted, "
                         "%zu updated, %zu deleted\n",
-                        nd->n_recomputes, nd->n_feedback_runs,
-                        nd->last_recompute_ms,
+                        nd->n_recomputes, nd->n_full, nd->n_incremental,
+                        nd->n_verify_failures, nd->n_feedback_runs,
+                        nd->last_full ? "full" : "incremental",
+                        nd->last_rebuilt, nd->last_recompute_ms,
                         nd->last_n_flows, nd->n_sb_txns, nd->n_nb_txns,
                         nd->last_sync.inserted, nd->last_sync.updated,
                         nd->last_sync.deleted);
@@ -461,8 +479,23 @@ is_own_sb_change(const struct northd *nd, const struct replica_row *row)
 }
 
 static void
-recompute(struct northd *nd)
+mark_dirty_cb(void *inc, const char *uuid)
 {
+    nd_inc_mark_dirty(inc, uuid);
+}
+
+/* One run: the model from the NB, then either every flow (FULL: at start,
+ * after a failed transaction, when the SB changed under us, or for NB
+ * changes inc-deps.h does not cover) or only those of the datapaths the
+ * recorded NB changes touch; the SB gets only what differs.  The model and
+ * the non-flow SB rows (ports, groups, sets: O(rows) but ~10x fewer than
+ * flows) are rebuilt either way. */
+static void
+run_engine(struct northd *nd, bool full)
+{
+    const char *why = nd->force ? "forced" : nd->sb_dirty ? "SB changed"
+                      : !nd->model ? "start" : nd->nb_full ? "NB change"
+                      : "";
     long long start = time_msec();
     nd->nb_seqno_done = replica_get_seqno(nd->nb_r);
     nd->sb_seqno_done = replica_get_seqno(nd->sb_r);
@@ -485,15 +518,45 @@ recompute(struct northd *nd)
     long long t_model = time_msec();
     struct nd_key_hints hints = { nd_sb_hint_dp_key, nd_sb_hint_port_key,
                                   nd->sb_r };
-    nd->vxlan_mode = vxlan_in_use(nd->sb_r);
+    bool vxlan = vxlan_in_use(nd->sb_r);
+    if (!full && vxlan != nd->vxlan_mode) {
+        why = "VXLAN mode changed";
+    }
+    if (nd->model && m->default_acl_drop != nd->model->default_acl_drop) {
+        why = full ? why : "default_acl_drop changed";
+        full = true;
+    }
+    full |= !nd->model || nd->nb_full || vxlan != nd->vxlan_mode
+            || nd_inc_needs_resync(nd->inc);
+    nd->vxlan_mode = vxlan;
     nd_assign_keys(m, &hints, nd->vxlan_mode);
 
     const struct nbrec_nb_global *g = nbrec_nb_global_first(nd->nb_r);
     const char *svc_mac = g ? ovsdb_smap_get(&g->options, "svc_monitor_mac")
                             : NULL;
     long long t_keys = time_msec();
+    if (full) {
+        nd_inc_reset(nd->inc);
+    }
+    if (!nd_inc_bind(nd->inc, m)) {
+        /* Out of slots: start over with room for the new datapaths. */
+        full = true;
+        nd_inc_reset(nd->inc);
+        bool ok = nd_inc_bind(nd->inc, m);
+        assert(ok);
+        (void) ok;
+    }
+    if (!full) {
+        nd_inc_deps_resolve(&nd->changes, nd->model, m, mark_dirty_cb,
+                            nd->inc);
+    }
+    nd_changes_clear(&nd->changes);
+    nd->nb_full = false;
+    nd->last_rebuilt = nd_inc_rebuild(nd->inc, m);
+    long long t_flows = time_msec();
+
     struct nd_sb_image img;
-    nd_sb_image_build(m, svc_mac, &img);
+    nd_sb_image_build_rows(m, svc_mac, &img);
     long long t_image = time_msec();
 
     /* SB_Global: NB_Global options plus nb_cfg. */
@@ -509,20 +572,33 @@ recompute(struct northd *nd)
 
     struct ovsdb_txn *txn = ovsdb_txn_create(SBREC_DB_NAME);
     struct nd_sync_stats stats;
-    size_t n_ops = nd_sb_sync(&img, &want, nd->sb_r, txn, &stats);
+    struct uuid *dp_uuids = nd_xcalloc(img.n_dps + 1, sizeof *dp_uuids);
+    nd_sb_sync_dps(&img, &want, nd->sb_r, txn, &stats, dp_uuids);
+    nd_inc_sync(nd->inc, m, dp_uuids, nd->sb_r, full, txn, &stats);
+    free(dp_uuids);
     long long t_sync = time_msec();
+    size_t n_ops = stats.inserted + stats.updated + stats.deleted;
     nd->last_sync = stats;
-    nd->last_n_flows = img.flows.flows.n;
+    nd->last_n_flows = nd_inc_n_flows(nd->inc);
     if (n_ops) {
         log_info("SB update: %zu inserted, %zu updated, %zu deleted "
                  "(%zu logical flows)", stats.inserted, stats.updated,
-                 stats.deleted, img.flows.flows.n);
+                 stats.deleted, nd->last_n_flows);
         commit_sb(nd, txn);
     } else {
         ovsdb_txn_destroy(txn);
     }
     free(keys);
     free(values);
+
+    if (nd->verify && !full) {
+        char *diff = nd_inc_verify(nd->inc, m);
+        if (diff) {
+            nd->n_verify_failures++;
+            log_err("incremental check failed: %s", diff);
+            free(diff);
+        }
+    }
 
     nd->nb_txn = build_nb_txn(nd, m);
     if (nd->nb_txn) {
@@ -533,11 +609,21 @@ recompute(struct northd *nd)
     nd_model_destroy(nd->model);
     nd->model = m;
     nd->n_recomputes++;
+    if (full) {
+        nd->n_full++;
+    } else {
+        nd->n_incremental++;
+    }
+    nd->last_full = full;
     nd->last_recompute_ms = time_msec() - start;
-    log_info("recompute took %lld ms (model %lld, keys %lld, flows %lld, "
-             "SB diff %lld, rest %lld)", nd->last_recompute_ms,
-             t_model - t0, t_keys - t_model, t_image - t_keys,
-             t_sync - t_image, time_msec() - t_sync);
+    log_msg(full ? LOG_LEVEL_INFO : LOG_LEVEL_DBG, LOG_MODULE,
+            "%s run%s%s%s took %lld ms (model %lld, keys %lld, flows %lld "
+            "for %zu datapaths, SB rows %lld, SB diff %lld, rest %lld)",
+            full ? "full" : "incremental", full ? " (" : "", full ? why : "",
+            full ? ")" : "", nd->last_recompute_ms,
+            t_model - t0, t_keys - t_model, t_flows - t_keys,
+            nd->last_rebuilt, t_image - t_flows, t_sync - t_image,
+            time_msec() - t_sync);
 }
 
 /* Reaps a finished transaction; returns true if one finished. */
@@ -596,10 +682,72 @@ only_columns(const struct replica_table *table, const struct replica_row *row,
     return true;
 }
 
+/* Finds which of PARENTS' reference arrays (at byte offsets ARRAY_OFF /
+ * COUNT_OFF of the parent row struct) holds CHILD; the parent row, or
+ * NULL.  O(references), once per updated child row. */
+static const struct replica_row *
+find_parent(const struct replica_table *parents, size_t array_off,
+            size_t count_off, const void *child)
+{
+    const struct replica_row *p;
+    REPLICA_FOR_EACH (p, parents) {
+        const char *base = (const char *) p;
+        void *const *arr = *(void *const *const *) (base + array_off);
+        size_t n = *(const size_t *) (base + count_off);
+        for (size_t i = 0; i < n; i++) {
+            if (arr[i] == child) {
+                return p;
+            }
+        }
+    }
+    return NULL;
+}
+
+static void
+uuid_str(const struct replica_row *row, char buf[UUID_LEN + 1])
+{
+    uuid_to_string(&row->uuid, buf);
+}
+
+/* An updated child row (ACL, router port, route, NAT, policy): records
+ * its owner, or asks for a full run when none is found. */
+static void
+note_child(struct northd *nd, const struct replica_row *row,
+           enum nd_change_kind kind1, const char *table1, size_t arr1,
+           size_t cnt1, enum nd_change_kind kind2, const char *table2,
+           size_t arr2, size_t cnt2)
+{
+    if (replica_row_is_new(row) || replica_row_is_deleted(row)) {
+        return;     /* its owner's reference column changed too */
+    }
+    char buf[UUID_LEN + 1];
+    const struct replica_row *p = find_parent(
+        replica_get_table(nd->nb_r, table1), arr1, cnt1, row);
+    if (p) {
+        uuid_str(p, buf);
+        nd_changes_add(&nd->changes, kind1, buf);
+        return;
+    }
+    if (table2) {
+        p = find_parent(replica_get_table(nd->nb_r, table2), arr2, cnt2,
+                        row);
+        if (p) {
+            uuid_str(p, buf);
+            nd_changes_add(&nd->changes, kind2, buf);
+            return;
+        }
+    }
+    nd->nb_full = true;
+}
+
+#define REFS(TYPE, COL) offsetof(struct TYPE, COL), \
+                        offsetof(struct TYPE, n_##COL)
+
 /* Folds the NB replica's tracked changes into nd->nb_dirty, ignoring what
  * northd itself writes back (NB_Global sb_cfg/hv_cfg and their timestamps,
  * Logical_Switch_Port.up): otherwise every port coming up would cost a
- * full recompute. */
+ * run.  Records what changed for the incremental engine (nd->changes, see
+ * inc-deps.h); a change it has no rule for sets nd->nb_full. */
 static void
 classify_nb_changes(struct northd *nd)
 {
@@ -613,40 +761,108 @@ classify_nb_changes(struct northd *nd)
         NBREC_NB_GLOBAL_COL_SB_CFG, NBREC_NB_GLOBAL_COL_SB_CFG_TIMESTAMP,
         NBREC_NB_GLOBAL_COL_HV_CFG, NBREC_NB_GLOBAL_COL_HV_CFG_TIMESTAMP,
     };
+    static const size_t pg_ports_cols[] = { NBREC_PORT_GROUP_COL_PORTS };
+    static const size_t as_cols[] = { NBREC_ADDRESS_SET_COL_ADDRESSES };
     const struct ovsdb_schema *schema = replica_get_schema(nd->nb_r);
-    for (size_t t = 0; t < schema->n_tables && !nd->nb_dirty; t++) {
+    for (size_t t = 0; t < schema->n_tables; t++) {
         const struct replica_table *table
             = replica_get_table_by_index(nd->nb_r, t);
-        if (!replica_table_is_monitored(table)) {
+        if (!replica_table_is_monitored(table)
+            || !replica_table_tracked_first(table)) {
             continue;
         }
         const char *name = replica_table_schema(table)->name;
-        const size_t *cols = NULL;
-        size_t n_cols = 0;
+        const struct replica_row *row;
+        char buf[UUID_LEN + 1];
         if (!strcmp(name, "NB_Global")) {
             /* nb_cfg alone (ovn-nbctl --wait) needs no rebuild, only the
              * SB_Global copy. */
-            const struct replica_row *row;
             REPLICA_FOR_EACH_TRACKED (row, table) {
                 if (only_columns(table, row, cfg_cols,
                                  ND_ARRAY_SIZE(cfg_cols))) {
                     nd->nb_cfg_bump = true;
                 } else if (!only_columns(table, row, global_cols,
                                          ND_ARRAY_SIZE(global_cols))) {
+                    /* Options go to SB_Global; the one flows read
+                     * (default_acl_drop) is compared in run_engine(). */
                     nd->nb_dirty = true;
                 }
             }
-            continue;
         } else if (!strcmp(name, "Logical_Switch_Port")) {
-            cols = lsp_cols;
-            n_cols = ND_ARRAY_SIZE(lsp_cols);
-        }
-        const struct replica_row *row;
-        REPLICA_FOR_EACH_TRACKED (row, table) {
-            if (!cols || !only_columns(table, row, cols, n_cols)) {
-                nd->nb_dirty = true;
-                break;
+            REPLICA_FOR_EACH_TRACKED (row, table) {
+                if (!only_columns(table, row, lsp_cols,
+                                  ND_ARRAY_SIZE(lsp_cols))) {
+                    nd->nb_dirty = true;
+                    uuid_str(row, buf);
+                    nd_changes_add(&nd->changes, ND_CHG_LSP, buf);
+                }
             }
+        } else if (!strcmp(name, "Logical_Switch")
+                   || !strcmp(name, "Logical_Router")) {
+            enum nd_change_kind k = name[8] == 'S' ? ND_CHG_LS : ND_CHG_LR;
+            REPLICA_FOR_EACH_TRACKED (row, table) {
+                nd->nb_dirty = true;
+                uuid_str(row, buf);
+                nd_changes_add(&nd->changes, k, buf);
+            }
+        } else if (!strcmp(name, "Port_Group")) {
+            REPLICA_FOR_EACH_TRACKED (row, table) {
+                nd->nb_dirty = true;
+                /* Membership alone shows as switches whose port group
+                 * lists differ (inc-deps.h); name or ACLs: all its
+                 * switches. */
+                if (!only_columns(table, row, pg_ports_cols,
+                                  ND_ARRAY_SIZE(pg_ports_cols))) {
+                    uuid_str(row, buf);
+                    nd_changes_add(&nd->changes, ND_CHG_PG, buf);
+                }
+            }
+        } else if (!strcmp(name, "Address_Set")) {
+            /* Flows name sets ($name); only the SB row changes, unless a
+             * set appears or goes (ACLs naming it become valid or not). */
+            REPLICA_FOR_EACH_TRACKED (row, table) {
+                nd->nb_dirty = true;
+                if (!only_columns(table, row, as_cols,
+                                  ND_ARRAY_SIZE(as_cols))) {
+                    nd->nb_full = true;
+                }
+            }
+        } else if (!strcmp(name, "ACL")) {
+            REPLICA_FOR_EACH_TRACKED (row, table) {
+                nd->nb_dirty = true;
+                note_child(nd, row, ND_CHG_LS, "Logical_Switch",
+                           REFS(nbrec_logical_switch, acls),
+                           ND_CHG_PG, "Port_Group",
+                           REFS(nbrec_port_group, acls));
+            }
+        } else if (!strcmp(name, "Logical_Router_Port")
+                   || !strcmp(name, "Logical_Router_Static_Route")
+                   || !strcmp(name, "NAT")
+                   || !strcmp(name, "Logical_Router_Policy")) {
+            size_t arr, cnt;
+            if (!strcmp(name, "Logical_Router_Port")) {
+                arr = offsetof(struct nbrec_logical_router, ports);
+                cnt = offsetof(struct nbrec_logical_router, n_ports);
+            } else if (!strcmp(name, "NAT")) {
+                arr = offsetof(struct nbrec_logical_router, nat);
+                cnt = offsetof(struct nbrec_logical_router, n_nat);
+            } else if (!strcmp(name, "Logical_Router_Policy")) {
+                arr = offsetof(struct nbrec_logical_router, policies);
+                cnt = offsetof(struct nbrec_logical_router, n_policies);
+            } else {
+                arr = offsetof(struct nbrec_logical_router, static_routes);
+                cnt = offsetof(struct nbrec_logical_router,
+                               n_static_routes);
+            }
+            REPLICA_FOR_EACH_TRACKED (row, table) {
+                nd->nb_dirty = true;
+                note_child(nd, row, ND_CHG_LR, "Logical_Router", arr, cnt,
+                           ND_CHG_LR, NULL, 0, 0);
+            }
+        } else {
+            /* Load balancers, DHCP options, DNS, QoS, gateway chassis,
+             * meters...: rare changes, a full run. */
+            nd->nb_dirty = nd->nb_full = true;
         }
     }
 }
@@ -784,7 +1000,7 @@ northd_run__(struct northd *nd)
         nd->sb_dirty = true;            /* datapath key range changes */
     }
     if (nd->force || !nd->model || nd->sb_dirty || nd->nb_dirty) {
-        recompute(nd);
+        run_engine(nd, nd->force || nd->sb_dirty);
     } else if (nd->nb_cfg_bump) {
         /* The flows already reflect the NB: carry nb_cfg over alone. */
         nd->nb_cfg_bump = false;
@@ -872,6 +1088,10 @@ main(int argc, char *argv[])
 
     struct northd nd;
     memset(&nd, 0, sizeof nd);
+    nd.inc = nd_inc_create();
+    nd_changes_init(&nd.changes);
+    const char *verify = getenv("LOOM_NORTHD_VERIFY");
+    nd.verify = verify && !strcmp(verify, "1");
     char *ctl = o.unixctl ? nd_xstrdup(o.unixctl)
                           : nd_xasprintf("%s/loom-northd.%ld.ctl", rundir(),
                                          (long) getpid());
@@ -926,6 +1146,8 @@ main(int argc, char *argv[])
     ovsdb_client_destroy(nd.nb);
     ovsdb_client_destroy(nd.sb);
     nd_model_destroy(nd.model);
+    nd_inc_destroy(nd.inc);
+    nd_changes_destroy(&nd.changes);
     replica_destroy(nd.nb_r);
     replica_destroy(nd.sb_r);
     nd_unixctl_destroy(nd.unixctl);

@@ -36,7 +36,7 @@ static void
 add(struct lr_ctx *c, enum nd_stage s, uint16_t prio, const char *match,
     const char *actions, const char *hint)
 {
-    nd_lflow_add(c->t, c->lr->index, ND_DP_ROUTER, s, prio, match, actions,
+    nd_lflow_add(c->t, c->lr->slot, ND_DP_ROUTER, s, prio, match, actions,
                  hint);
 }
 
@@ -44,7 +44,7 @@ static void
 addb(struct lr_ctx *c, enum nd_stage s, uint16_t prio,
      const struct nd_match *m, const struct nd_actions *a, const char *hint)
 {
-    nd_lflow_addb(c->t, c->lr->index, ND_DP_ROUTER, s, prio, m, a, hint);
+    nd_lflow_addb(c->t, c->lr->slot, ND_DP_ROUTER, s, prio, m, a, hint);
 }
 
 #define ROUTE_PRIO_CONNECTED 2

@@ -31,7 +31,7 @@ static void
 add(struct ls_ctx *c, enum nd_stage s, uint16_t prio, const char *match,
     const char *actions, const char *hint)
 {
-    nd_lflow_add(c->t, c->ls->index, ND_DP_SWITCH, s, prio, match, actions,
+    nd_lflow_add(c->t, c->ls->slot, ND_DP_SWITCH, s, prio, match, actions,
                  hint);
 }
 
@@ -39,7 +39,7 @@ static void
 addb(struct ls_ctx *c, enum nd_stage s, uint16_t prio,
      const struct nd_match *m, const struct nd_actions *a, const char *hint)
 {
-    nd_lflow_addb(c->t, c->ls->index, ND_DP_SWITCH, s, prio, m, a, hint);
+    nd_lflow_addb(c->t, c->ls->slot, ND_DP_SWITCH, s, prio, m, a, hint);
 }
 
 /* One "MAC IP..." view of a port's addresses, whatever their source. */

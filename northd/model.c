@@ -365,7 +365,7 @@ nd_model_add_ls(struct nd_model *m, const struct nd_ls_row *row)
     }
     ls->name = nd_xstrdup(row->name ? row->name : "");
     ls->name2 = row->name2 && *row->name2 ? nd_xstrdup(row->name2) : NULL;
-    ls->index = m->n_switches;
+    ls->index = ls->slot = m->n_switches;
     m->switches = nd_grow(m->switches, &m->cap_switches, m->n_switches,
                           sizeof *m->switches);
     m->switches[m->n_switches++] = ls;
@@ -1481,6 +1481,13 @@ nd_model_find_lrp(const struct nd_model *m, const char *name)
     return e && e->is_lrp ? e->obj : NULL;
 }
 
+struct nd_lsp *
+nd_model_find_lsp_by_uuid(const struct nd_model *m, const char *uuid)
+{
+    struct name_entry *e = name_find(&m->lsp_uuids, uuid);
+    return e ? e->obj : NULL;
+}
+
 struct nd_pg *
 nd_model_find_pg(const struct nd_model *m, const char *name)
 {
@@ -1647,7 +1654,7 @@ nd_model_finish(struct nd_model *m)
     assert(!m->finished);
     /* Router indexes follow switches. */
     for (size_t i = 0; i < m->n_routers; i++) {
-        m->routers[i]->index = m->n_switches + i;
+        m->routers[i]->index = m->routers[i]->slot = m->n_switches + i;
     }
     /* Switch port <-> router port. */
     for (size_t i = 0; i < m->n_switches; i++) {

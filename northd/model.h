@@ -276,6 +276,9 @@ struct nd_ls {
     char *name;
     char *name2;                    /* or NULL */
     size_t index;                   /* datapath index (see nd_model) */
+    size_t slot;                    /* flow-table datapath slot: = index,
+                                     * unless the incremental engine
+                                     * (lflow-inc.h) gave a stable one */
     struct nd_lsp **ports;
     size_t n_ports, cap_ports;
     struct nd_acl *acls;
@@ -378,6 +381,7 @@ struct nd_lr {
                                      * (default true) */
     bool dynamic_neigh;             /* options:dynamic_neigh_routers */
     size_t index;
+    size_t slot;                    /* as nd_ls.slot */
     struct nd_lrp **ports;
     size_t n_ports, cap_ports;
     struct nd_route *routes;
@@ -461,6 +465,8 @@ void nd_model_finish(struct nd_model *);
 struct nd_lsp *nd_model_find_lsp(const struct nd_model *, const char *name);
 struct nd_lrp *nd_model_find_lrp(const struct nd_model *, const char *name);
 struct nd_pg *nd_model_find_pg(const struct nd_model *, const char *name);
+struct nd_lsp *nd_model_find_lsp_by_uuid(const struct nd_model *,
+                                         const char *uuid);
 struct nd_as *nd_model_find_as(const struct nd_model *, const char *name);
 
 /* Datapath indexes: switches 0..n_switches-1, then routers. */

@@ -380,6 +380,15 @@ void
 nd_sb_image_build(const struct nd_model *m, const char *svc_monitor_mac,
                   struct nd_sb_image *img)
 {
+    nd_sb_image_build_rows(m, svc_monitor_mac, img);
+    nd_build_lflows(m, &img->flows);
+    img->has_flows = true;
+}
+
+void
+nd_sb_image_build_rows(const struct nd_model *m, const char *svc_monitor_mac,
+                       struct nd_sb_image *img)
+{
     assert(m->finished);
     memset(img, 0, sizeof *img);
     size_t n_dps = nd_model_n_datapaths(m);
@@ -515,7 +524,6 @@ nd_sb_image_build(const struct nd_model *m, const char *svc_monitor_mac,
     }
 
     nd_lflow_table_init(&img->flows, n_dps);
-    nd_build_lflows(m, &img->flows);
 }
 
 static void

@@ -98,7 +98,8 @@ struct nd_sb_image {
     struct nd_sb_ha_group *ha_groups; size_t n_ha_groups, cap_ha_groups;
     struct nd_sb_lb *lbs; size_t n_lbs;
     struct nd_sb_dns *dnss; size_t n_dnss;
-    struct nd_lflow_table flows;
+    struct nd_lflow_table flows;    /* empty unless has_flows */
+    bool has_flows;
 };
 
 /* Builds the image of M (finished, keys assigned).  SVC_MONITOR_MAC is the
@@ -106,6 +107,11 @@ struct nd_sb_image {
  * svc_monitor_mac address set.  Rows left without a key are omitted. */
 void nd_sb_image_build(const struct nd_model *, const char *svc_monitor_mac,
                        struct nd_sb_image *);
+/* Same without the logical flows (the incremental engine, lflow-inc.h,
+ * keeps those): every other row. */
+void nd_sb_image_build_rows(const struct nd_model *,
+                            const char *svc_monitor_mac,
+                            struct nd_sb_image *);
 void nd_sb_image_destroy(struct nd_sb_image *);
 
 /* Lookups for tests and the diff (linear; NULL when absent). */

@@ -1106,6 +1106,15 @@ nd_sb_sync(const struct nd_sb_image *img,
            const struct nd_sb_global_want *global, const struct replica *sb,
            struct ovsdb_txn *txn, struct nd_sync_stats *stats)
 {
+    return nd_sb_sync_dps(img, global, sb, txn, stats, NULL);
+}
+
+size_t
+nd_sb_sync_dps(const struct nd_sb_image *img,
+               const struct nd_sb_global_want *global,
+               const struct replica *sb, struct ovsdb_txn *txn,
+               struct nd_sync_stats *stats, struct uuid *dp_uuids)
+{
     struct sync s = { img, sb, txn, stats, NULL, NULL, {0}, NULL, NULL };
     memset(stats, 0, sizeof *stats);
     s.dp_uuids = nd_xcalloc(img->n_dps + 1, sizeof *s.dp_uuids);
@@ -1119,7 +1128,9 @@ nd_sb_sync(const struct nd_sb_image *img,
     sync_ha_groups(&s);
     sync_ports(&s);
     sync_mcgroups(&s);
-    sync_flows(&s);
+    if (img->has_flows) {
+        sync_flows(&s);
+    }
     sync_named_sets(&s, true);
     sync_named_sets(&s, false);
     sync_dhcpv4_defs(&s);
@@ -1128,6 +1139,9 @@ nd_sb_sync(const struct nd_sb_image *img,
     sync_dns(&s);
 
     rows_finish(&s.pb_uuids, txn, NULL, stats);
+    if (dp_uuids) {
+        memcpy(dp_uuids, s.dp_uuids, img->n_dps * sizeof *dp_uuids);
+    }
     free(s.pb_uuid_store);
     free(s.ha_uuids);
     free(s.dp_uuids);

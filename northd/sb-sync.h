@@ -44,6 +44,15 @@ size_t nd_sb_sync(const struct nd_sb_image *img,
                   const struct nd_sb_global_want *global,
                   const struct replica *sb, struct ovsdb_txn *txn,
                   struct nd_sync_stats *stats);
+/* Same, and stores in DP_UUIDS[i] (IMG->n_dps entries) the _uuid of
+ * image datapath i's Datapath_Binding, existing or inserted by TXN
+ * (all-zero when it has none).  Logical flows are synced only when
+ * IMG->has_flows. */
+struct uuid;
+size_t nd_sb_sync_dps(const struct nd_sb_image *img,
+                      const struct nd_sb_global_want *global,
+                      const struct replica *sb, struct ovsdb_txn *txn,
+                      struct nd_sync_stats *stats, struct uuid *dp_uuids);
 
 /* Tunnel-key hints from the SB replica for nd_assign_keys(), so existing
  * datapaths and ports keep their keys.  AUX is the replica. */
