@@ -67,6 +67,17 @@ jsonrpc_create_request(const char *method, json_t *params)
 }
 
 struct jsonrpc_msg *
+jsonrpc_create_request_raw(const char *method, char *params_text)
+{
+    assert(params_text && params_text[0] == '[');
+    struct jsonrpc_msg *msg = jsonrpc_create_request(method, json_array());
+    json_decref(msg->params);
+    msg->params = NULL;
+    msg->raw_params = params_text;
+    return msg;
+}
+
+struct jsonrpc_msg *
 jsonrpc_create_notify(const char *method, json_t *params)
 {
     assert(method);
@@ -99,6 +110,7 @@ jsonrpc_msg_destroy(struct jsonrpc_msg *msg)
         return;
     }
     free(msg->method);
+    free(msg->raw_params);
     json_decref(msg->params);
     json_decref(msg->result);
     json_decref(msg->error);
@@ -261,6 +273,12 @@ jsonrpc_msg_to_string(const struct jsonrpc_msg *msg)
     if (msg->params) {
         ds_put_cstr(&ds, ", params=");
         put_json_truncated(&ds, msg->params, MSG_STRING_MAX);
+    }
+    if (msg->raw_params) {
+        size_t n = strlen(msg->raw_params);
+        ds_put_format(&ds, ", params=%.*s%s",
+                      (int) (n > MSG_STRING_MAX ? MSG_STRING_MAX : n),
+                      msg->raw_params, n > MSG_STRING_MAX ? "..." : "");
     }
     if (msg->result) {
         ds_put_cstr(&ds, ", result=");
@@ -546,9 +564,29 @@ jsonrpc_send(struct jsonrpc *rpc, struct jsonrpc_msg *msg)
         free(s);
     }
 
-    json_t *json = jsonrpc_msg_to_json(msg);
-    char *text = json_dumps(json, JSON_COMPACT);
-    json_decref(json);
+    char *text;
+    if (msg->raw_params) {
+        /* {"id":ID,"method":"M","params":RAW}: only the small members go
+         * through jansson. */
+        char *id = json_dumps(msg->id, JSON_COMPACT | JSON_ENCODE_ANY);
+        json_t *m = json_string(msg->method);
+        char *method = json_dumps(m, JSON_COMPACT | JSON_ENCODE_ANY);
+        json_decref(m);
+        text = NULL;
+        if (id && method) {
+            size_t n = strlen(id) + strlen(method) + strlen(msg->raw_params)
+                       + 40;
+            text = xmalloc(n);
+            snprintf(text, n, "{\"id\":%s,\"method\":%s,\"params\":%s}",
+                     id, method, msg->raw_params);
+        }
+        free(id);
+        free(method);
+    } else {
+        json_t *json = jsonrpc_msg_to_json(msg);
+        text = json_dumps(json, JSON_COMPACT);
+        json_decref(json);
+    }
     if (!text) {
         /* Only possible for invalid JSON such as NaN reals or bad UTF-8. */
         log_err("%s: cannot serialize %s \"%s\"; not sent",

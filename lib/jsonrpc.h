@@ -54,6 +54,9 @@ struct jsonrpc_msg {
     json_t *result;             /* Reply only. */
     json_t *error;              /* Error only. */
     json_t *id;                 /* Always set; JSON null for notify. */
+    char *raw_params;           /* Request only, instead of PARAMS: the
+                                 * params array as JSON text (see
+                                 * jsonrpc_create_request_raw()). */
 };
 
 /* Creates a request for METHOD with PARAMS (stolen; must be an array, NULL
@@ -67,6 +70,12 @@ struct jsonrpc_msg *jsonrpc_create_request_with_id(const char *method,
                                                    json_t *params, json_t *id);
 
 /* Creates a notification (PARAMS stolen, NULL means []). */
+/* Same with PARAMS_TEXT (stolen): the params array already serialized, for
+ * requests too big to build as a jansson tree first (a 180k-row OVSDB
+ * transaction is most of a gigabyte as a tree, ~70 MB as text).  The caller
+ * guarantees PARAMS_TEXT is one valid JSON array. */
+struct jsonrpc_msg *jsonrpc_create_request_raw(const char *method,
+                                               char *params_text);
 struct jsonrpc_msg *jsonrpc_create_notify(const char *method, json_t *params);
 
 /* Creates a reply with RESULT (stolen; NULL means JSON null) to the request

@@ -280,7 +280,18 @@ ovsdb_client_commit(struct ovsdb_client *c, struct ovsdb_txn *txn)
         return;
     }
     ovsdb_txn_set_assert_lock(txn, c->lock_name);
-    json_t *id = send_request(c, "transact", ovsdb_txn_to_params(txn));
+    json_t *id;
+    if (ovsdb_txn_has_raw_ops(txn)) {
+        struct jsonrpc_msg *msg = jsonrpc_create_request_raw(
+            "transact", ovsdb_txn_to_params_text(txn));
+        id = json_incref(msg->id);
+        if (jsonrpc_session_send(c->session, msg)) {
+            json_decref(id);
+            id = NULL;
+        }
+    } else {
+        id = send_request(c, "transact", ovsdb_txn_to_params(txn));
+    }
     if (!id) {
         ovsdb_txn_set_status(txn, OVSDB_TXN_TRY_AGAIN, "connection lost");
         return;

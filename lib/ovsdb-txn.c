@@ -25,6 +25,9 @@ struct ovsdb_txn_row {
 struct ovsdb_txn {
     char *db;
     json_t *ops;                    /* array */
+    char **raw;                     /* per op: its text if raw, or NULL */
+    size_t raw_cap;
+    size_t n_raw;
     int *expect;                    /* per op: expected "count", or -1 */
     size_t expect_cap;
 
@@ -93,6 +96,10 @@ ovsdb_txn_destroy(struct ovsdb_txn *txn)
     free(txn->buckets);
     json_decref(txn->ops);
     json_decref(txn->result);
+    for (size_t i = 0; i < txn->raw_cap; i++) {
+        free(txn->raw[i]);
+    }
+    free(txn->raw);
     free(txn->expect);
     free(txn->error);
     free(txn->db);
@@ -134,6 +141,40 @@ add_op(struct ovsdb_txn *txn, json_t *op, int expect)
     txn->expect[idx] = expect;
     json_array_append_new(txn->ops, op);
     return idx;
+}
+
+void
+ovsdb_txn_add_raw_op(struct ovsdb_txn *txn, char *text)
+{
+    assert(text && text[0] == '{');
+    /* A null placeholder keeps op indexes (and the reply's) aligned. */
+    assert(txn->status == OVSDB_TXN_UNCOMMITTED);
+    size_t idx = json_array_size(txn->ops);
+    if (idx >= txn->expect_cap) {
+        txn->expect_cap = txn->expect_cap ? txn->expect_cap * 2 : 16;
+        txn->expect = xrealloc(txn->expect,
+                               txn->expect_cap * sizeof *txn->expect);
+    }
+    txn->expect[idx] = -1;
+    json_array_append_new(txn->ops, json_null());
+    if (idx >= txn->raw_cap) {
+        size_t cap = txn->raw_cap ? txn->raw_cap * 2 : 64;
+        while (cap <= idx) {
+            cap *= 2;
+        }
+        txn->raw = xrealloc(txn->raw, cap * sizeof *txn->raw);
+        memset(txn->raw + txn->raw_cap, 0,
+               (cap - txn->raw_cap) * sizeof *txn->raw);
+        txn->raw_cap = cap;
+    }
+    txn->raw[idx] = text;
+    txn->n_raw++;
+}
+
+bool
+ovsdb_txn_has_raw_ops(const struct ovsdb_txn *txn)
+{
+    return txn->n_raw > 0;
 }
 
 size_t
@@ -372,6 +413,66 @@ ovsdb_txn_to_params(const struct ovsdb_txn *txn)
     }
     json_array_extend(params, txn->ops);
     return params;
+}
+
+char *
+ovsdb_txn_to_params_text(const struct ovsdb_txn *txn)
+{
+    size_t n_ops = json_array_size(txn->ops);
+    /* Sizes first, so the text is built in one allocation. */
+    char **parts = xcalloc(n_ops + 2, sizeof *parts);
+    json_t *db = json_string(txn->db);
+    parts[0] = json_dumps(db, JSON_COMPACT | JSON_ENCODE_ANY);
+    json_decref(db);
+    if (txn->assert_lock) {
+        json_t *a = json_pack("{s:s, s:s}", "op", "assert", "lock",
+                              txn->assert_lock);
+        parts[1] = json_dumps(a, JSON_COMPACT);
+        json_decref(a);
+    }
+    size_t len = 3;
+    for (size_t i = 0; i < 2; i++) {
+        len += parts[i] ? strlen(parts[i]) + 1 : 0;
+    }
+    char **texts = xcalloc(n_ops + 1, sizeof *texts);
+    for (size_t i = 0; i < n_ops; i++) {
+        const char *raw = i < txn->raw_cap ? txn->raw[i] : NULL;
+        texts[i] = raw ? (char *) raw
+                       : json_dumps(json_array_get(txn->ops, i),
+                                    JSON_COMPACT);
+        assert(texts[i]);
+        len += strlen(texts[i]) + 1;
+    }
+    char *out = xmalloc(len);
+    char *p = out;
+    *p++ = '[';
+    bool first = true;
+    for (size_t i = 0; i < 2 + n_ops; i++) {
+        const char *t = i < 2 ? parts[i] : texts[i - 2];
+        if (!t) {
+            continue;
+        }
+        if (!first) {
+            *p++ = ',';
+        }
+        first = false;
+        size_t n = strlen(t);
+        memcpy(p, t, n);
+        p += n;
+    }
+    *p++ = ']';
+    *p = '\0';
+    assert((size_t) (p - out) < len);
+    for (size_t i = 0; i < n_ops; i++) {
+        if (!(i < txn->raw_cap && txn->raw[i])) {
+            free(texts[i]);
+        }
+    }
+    free(texts);
+    free(parts[0]);
+    free(parts[1]);
+    free(parts);
+    return out;
 }
 
 enum ovsdb_txn_status

@@ -50,6 +50,15 @@ size_t ovsdb_txn_n_ops(const struct ovsdb_txn *);
 void ovsdb_txn_comment(struct ovsdb_txn *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Appends an operation already serialized as one JSON object (TEXT
+ * stolen), for bulk writers (northd's Logical_Flow inserts) that would
+ * otherwise build a jansson tree per row: the tree of 180k rows is most of
+ * a gigabyte, the text ~70 MB.  It cannot be changed afterwards, is not a
+ * row of ovsdb_txn_update()/_row_uuid(), and shows as JSON null in
+ * ovsdb_txn_to_params(); ovsdb_txn_to_params_text() has it. */
+void ovsdb_txn_add_raw_op(struct ovsdb_txn *, char *text);
+bool ovsdb_txn_has_raw_ops(const struct ovsdb_txn *);
+
 /* Inserts a row into TABLE with UUID (or a fresh random one if NULL).
  * Set its columns with ovsdb_txn_row_set*().  Columns not set get their
  * defaults. */
@@ -104,6 +113,8 @@ json_t *ovsdb_json_where_uuid(const struct uuid *);
 
 /* The "transact" params: [db_name, op...] (new reference). */
 json_t *ovsdb_txn_to_params(const struct ovsdb_txn *);
+/* The same params as JSON text, raw operations included (caller frees). */
+char *ovsdb_txn_to_params_text(const struct ovsdb_txn *);
 
 /* Outcome (set by lib/ovsdb-client). */
 enum ovsdb_txn_status ovsdb_txn_get_status(const struct ovsdb_txn *);

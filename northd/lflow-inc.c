@@ -272,6 +272,16 @@ nd_inc_mark_dirty(struct nd_inc *inc, const char *nb_uuid)
     return s != NULL;
 }
 
+void
+nd_inc_mark_all_dirty(struct nd_inc *inc)
+{
+    for (size_t i = 0; inc->active && i < inc->next_unused; i++) {
+        if (inc->slots[i].used) {
+            inc->slots[i].dirty = true;
+        }
+    }
+}
+
 size_t
 nd_inc_rebuild(struct nd_inc *inc, const struct nd_model *m)
 {
@@ -412,6 +422,75 @@ uninstall(struct nd_lflow *f)
     f->inst_group = NULL;
 }
 
+/* Appends S to OUT as a JSON string (RFC 8259 escapes). */
+static void
+put_json_string(struct nd_str *out, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    nd_str_putc(out, '"');
+    const char *run = s;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char) *s;
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            continue;
+        }
+        if (s > run) {
+            nd_str_printf(out, "%.*s", (int) (s - run), run);
+        }
+        run = s + 1;
+        switch (c) {
+        case '"': nd_str_put(out, "\\\""); break;
+        case '\\': nd_str_put(out, "\\\\"); break;
+        case '\n': nd_str_put(out, "\\n"); break;
+        case '\t': nd_str_put(out, "\\t"); break;
+        case '\r': nd_str_put(out, "\\r"); break;
+        default: {
+            char esc[7] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15],
+                            '\0' };
+            nd_str_put(out, esc);
+        }
+        }
+    }
+    nd_str_put(out, run);
+    nd_str_putc(out, '"');
+}
+
+/* The insert operation of flow F as row U on datapath or group WHERE, as
+ * JSON text (ovsdb_txn_add_raw_op(): no jansson tree per flow). */
+static char *
+insert_op_text(const struct nd_lflow *f, const struct uuid *u,
+               const struct uuid *where, bool group)
+{
+    const struct nd_stage_info *si = nd_stage_info(f->stage);
+    char us[UUID_LEN + 1], ws[UUID_LEN + 1];
+    uuid_to_string(u, us);
+    uuid_to_string(where, ws);
+    struct nd_str t = ND_STR_INIT;
+    nd_str_printf(&t, "{\"op\":\"insert\",\"table\":\"Logical_Flow\","
+                  "\"uuid\":\"%s\",\"row\":{\"pipeline\":\"%s\","
+                  "\"table_id\":%u,\"priority\":%u,\"match\":", us,
+                  nd_pipeline_name(si->pipeline), (unsigned) si->table,
+                  (unsigned) f->priority);
+    put_json_string(&t, f->match);
+    nd_str_put(&t, ",\"actions\":");
+    put_json_string(&t, f->actions);
+    nd_str_printf(&t, ",\"%s\":[\"uuid\",\"%s\"],\"external_ids\":"
+                  "[\"map\",[[\"source\",\"loom-northd\"],"
+                  "[\"stage-name\",", group ? "logical_dp_group"
+                                              : "logical_datapath", ws);
+    put_json_string(&t, si->name);
+    nd_str_put(&t, "]");
+    if (f->hint) {
+        char hint[9];
+        snprintf(hint, sizeof hint, "%s", f->hint);
+        nd_str_put(&t, ",[\"stage-hint\",");
+        put_json_string(&t, hint);
+        nd_str_put(&t, "]");
+    }
+    nd_str_put(&t, "]]}}");
+    return nd_str_steal(&t);
+}
+
 /* Where F belongs and where it is: updates the SB row (or inserts it). */
 static void
 place(struct nd_inc *inc, struct nd_lflow *f, struct ovsdb_txn *txn,
@@ -428,38 +507,30 @@ place(struct nd_inc *inc, struct nd_lflow *f, struct ovsdb_txn *txn,
         && (g || f->inst_slot == one)) {
         return;                                     /* unchanged */
     }
-    struct ovsdb_txn_row *row;
-    if (f->installed) {
-        row = ovsdb_txn_update(txn, "Logical_Flow", flow_uuid(f));
+    if (!f->installed) {
+        struct uuid u;
+        uuid_generate(&u);
+        uuid_set(f->sb_uuid, &u);
+        ovsdb_txn_add_raw_op(txn, insert_op_text(f, &u, g ? &g->sb_uuid
+                                                          : &inc->slots[one].sb_dp,
+                                                 g != NULL));
+        stats->inserted++;
+    } else {
+        struct ovsdb_txn_row *row = ovsdb_txn_update(txn, "Logical_Flow",
+                                                     flow_uuid(f));
         stats->updated++;
         uninstall(f);
-    } else {
-        row = sbrec_logical_flow_insert(txn);
-        uuid_set(f->sb_uuid, ovsdb_txn_row_uuid(row));
-        stats->inserted++;
-        const struct nd_stage_info *si = nd_stage_info(f->stage);
-        sbrec_logical_flow_set_pipeline(row, nd_pipeline_name(si->pipeline));
-        sbrec_logical_flow_set_table_id(row, si->table);
-        sbrec_logical_flow_set_priority(row, f->priority);
-        sbrec_logical_flow_set_match(row, f->match);
-        sbrec_logical_flow_set_actions(row, f->actions);
-        char hint[9];
-        const char *ids_k[3] = { "source", "stage-name", "stage-hint" };
-        const char *ids_v[3] = { "loom-northd", si->name, hint };
-        if (f->hint) {
-            memcpy(hint, f->hint, 8);
-            hint[8] = '\0';
+        if (g) {
+            sbrec_logical_flow_set_logical_dp_group(row, &g->sb_uuid);
+            sbrec_logical_flow_set_logical_datapath(row, NULL);
+        } else {
+            sbrec_logical_flow_set_logical_datapath(row,
+                                                    &inc->slots[one].sb_dp);
+            sbrec_logical_flow_set_logical_dp_group(row, NULL);
         }
-        sbrec_logical_flow_set_external_ids(row, ids_k, ids_v,
-                                            f->hint ? 3 : 2);
     }
     if (g) {
-        sbrec_logical_flow_set_logical_dp_group(row, &g->sb_uuid);
-        sbrec_logical_flow_set_logical_datapath(row, NULL);
         g->refs++;
-    } else {
-        sbrec_logical_flow_set_logical_datapath(row, &inc->slots[one].sb_dp);
-        sbrec_logical_flow_set_logical_dp_group(row, NULL);
     }
     f->installed = true;
     f->inst_group = g;

@@ -57,6 +57,9 @@ bool nd_inc_bind(struct nd_inc *, struct nd_model *m);
  * rebuilding; false if no such datapath is bound. */
 bool nd_inc_mark_dirty(struct nd_inc *, const char *nb_uuid);
 size_t nd_inc_n_dirty(const struct nd_inc *);
+/* Marks every bound datapath (a rebuild of everything that keeps the
+ * record of what the SB holds: no RESYNC needed). */
+void nd_inc_mark_all_dirty(struct nd_inc *);
 size_t nd_inc_n_bound(const struct nd_inc *);
 
 /* Rebuilds the flows of every dirty datapath of M (the model last bound).

@@ -27,6 +27,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,6 +82,8 @@ struct northd {
     struct nd_inc *inc;         /* the logical flows, kept between runs */
     struct nd_changes changes;  /* NB rows changed since the last run */
     bool nb_full;               /* an NB change only a full run handles */
+    bool flows_hidden;          /* SB Logical_Flow rows not replicated
+                                 * (condition [false]): see show_flows() */
     bool verify;                /* LOOM_NORTHD_VERIFY=1: check each
                                  * incremental run against a full build */
     bool force;                 /* recompute even without a change */
@@ -490,8 +493,35 @@ mark_dirty_cb(void *inc, const char *uuid)
  * recorded NB changes touch; the SB gets only what differs.  The model and
  * the non-flow SB rows (ports, groups, sets: O(rows) but ~10x fewer than
  * flows) are rebuilt either way. */
+/* SB Logical_Flow rows are replicated only while a resync needs them.
+ * The engine keeps its own record of what the SB holds (lflow-inc.h), so
+ * between resyncs the rows would only cost memory and CPU: at 20k VIFs the
+ * echo of northd's own 180k inserts is ~60 MB of JSON to parse and most of
+ * the replica's memory.  Hidden, the monitor condition is [false]. */
 static void
-run_engine(struct northd *nd, bool full)
+show_flows(struct northd *nd, bool show)
+{
+    static json_t *none;
+    if (!none) {
+        none = json_pack("[b]", false);
+    }
+    if (show == nd->flows_hidden) {
+        ovsdb_client_set_condition(nd->sb, "Logical_Flow", show ? NULL : none);
+        nd->flows_hidden = !show;
+    }
+}
+
+/* One run: the model from the NB, then the flows of the datapaths that the
+ * recorded NB changes touch (inc-deps.h), or of every datapath, and the SB
+ * gets only what differs.  RESYNC (start, failed transaction, the SB
+ * changed under us) forgets the engine's record and matches the SB's rows
+ * again, which must be replicated (show_flows()); other reasons to rebuild
+ * everything (an NB change inc-deps.h has no rule for, the VXLAN key range,
+ * default_acl_drop) keep the record.  The model and the non-flow SB rows
+ * (ports, groups, sets: O(rows), ~10x fewer than flows) are rebuilt every
+ * run. */
+static void
+run_engine(struct northd *nd, bool resync)
 {
     const char *why = nd->force ? "forced" : nd->sb_dirty ? "SB changed"
                       : !nd->model ? "start" : nd->nb_full ? "NB change"
@@ -519,15 +549,16 @@ run_engine(struct northd *nd, bool full)
     struct nd_key_hints hints = { nd_sb_hint_dp_key, nd_sb_hint_port_key,
                                   nd->sb_r };
     bool vxlan = vxlan_in_use(nd->sb_r);
-    if (!full && vxlan != nd->vxlan_mode) {
+    resync |= !nd->model || nd_inc_needs_resync(nd->inc);
+    bool all = resync || nd->nb_full;
+    if (!all && vxlan != nd->vxlan_mode) {
         why = "VXLAN mode changed";
+        all = true;
     }
-    if (nd->model && m->default_acl_drop != nd->model->default_acl_drop) {
-        why = full ? why : "default_acl_drop changed";
-        full = true;
+    if (!all && m->default_acl_drop != nd->model->default_acl_drop) {
+        why = "default_acl_drop changed";
+        all = true;
     }
-    full |= !nd->model || nd->nb_full || vxlan != nd->vxlan_mode
-            || nd_inc_needs_resync(nd->inc);
     nd->vxlan_mode = vxlan;
     nd_assign_keys(m, &hints, nd->vxlan_mode);
 
@@ -535,21 +566,35 @@ run_engine(struct northd *nd, bool full)
     const char *svc_mac = g ? ovsdb_smap_get(&g->options, "svc_monitor_mac")
                             : NULL;
     long long t_keys = time_msec();
-    if (full) {
+    assert(!resync || !nd->flows_hidden);
+    if (resync) {
         nd_inc_reset(nd->inc);
     }
     if (!nd_inc_bind(nd->inc, m)) {
-        /* Out of slots: start over with room for the new datapaths. */
-        full = true;
+        /* Out of slots: start over with room for the new datapaths, which
+         * takes the SB's rows. */
+        if (nd->flows_hidden) {
+            nd->force = true;
+            nd_model_destroy(m);
+            show_flows(nd, true);
+            return;
+        }
+        resync = all = true;
+        why = "datapath slots ran out";
         nd_inc_reset(nd->inc);
         bool ok = nd_inc_bind(nd->inc, m);
         assert(ok);
         (void) ok;
     }
-    if (!full) {
+    if (resync) {
+        /* (reset: every datapath is new, so dirty) */
+    } else if (all) {
+        nd_inc_mark_all_dirty(nd->inc);
+    } else {
         nd_inc_deps_resolve(&nd->changes, nd->model, m, mark_dirty_cb,
                             nd->inc);
     }
+    bool full = all;
     nd_changes_clear(&nd->changes);
     nd->nb_full = false;
     nd->last_rebuilt = nd_inc_rebuild(nd->inc, m);
@@ -574,7 +619,10 @@ run_engine(struct northd *nd, bool full)
     struct nd_sync_stats stats;
     struct uuid *dp_uuids = nd_xcalloc(img.n_dps + 1, sizeof *dp_uuids);
     nd_sb_sync_dps(&img, &want, nd->sb_r, txn, &stats, dp_uuids);
-    nd_inc_sync(nd->inc, m, dp_uuids, nd->sb_r, full, txn, &stats);
+    nd_inc_sync(nd->inc, m, dp_uuids, nd->sb_r, resync, txn, &stats);
+    /* The record now stands for the SB's rows: stop replicating them
+     * before this transaction (so its echo does not come back either). */
+    show_flows(nd, false);
     free(dp_uuids);
     long long t_sync = time_msec();
     size_t n_ops = stats.inserted + stats.updated + stats.deleted;
@@ -905,10 +953,16 @@ classify_sb_changes(struct northd *nd)
             nd->sb_feedback = true;
             continue;
         }
+        if (!strcmp(name, "Logical_Flow") && nd->flows_hidden) {
+            continue;       /* rows leaving the replica (show_flows()) */
+        }
+        bool groups = !strcmp(name, "Logical_DP_Group");
         bool pb_table = !strcmp(name, "Port_Binding");
         const struct replica_row *row;
         REPLICA_FOR_EACH_TRACKED (row, table) {
-            if (is_own_sb_change(nd, row)) {
+            if (is_own_sb_change(nd, row)
+                || (groups && replica_row_is_deleted(row))) {
+                /* (The SB collects a group once no flow names it.) */
                 continue;
             }
             if (!pb_table) {
@@ -967,6 +1021,9 @@ northd_run__(struct northd *nd)
         if (reap_txn(nd, &nd->sb_txn, "SB")) {
             log_info("SB transaction done after %lld ms",
                      time_msec() - nd->sb_txn_start);
+            /* A big transaction's JSON is freed now: give the pages back
+             * (glibc keeps them otherwise; at 20k VIFs that is ~1 GB). */
+            malloc_trim(0);
             if (ok && !nd->force) {
                 /* ovsdb-server sends a transaction's updates before its
                  * reply, and classify_sb_changes() passed over those to
@@ -999,8 +1056,17 @@ northd_run__(struct northd *nd)
         && vxlan_in_use(nd->sb_r) != nd->vxlan_mode) {
         nd->sb_dirty = true;            /* datapath key range changes */
     }
-    if (nd->force || !nd->model || nd->sb_dirty || nd->nb_dirty) {
-        run_engine(nd, nd->force || nd->sb_dirty);
+    bool resync = nd->force || nd->sb_dirty || !nd->model
+                  || nd_inc_needs_resync(nd->inc);
+    if (resync && nd->flows_hidden) {
+        show_flows(nd, true);       /* run once the rows are in */
+        return;
+    }
+    if (ovsdb_client_conditions_pending(nd->sb)) {
+        return;
+    }
+    if (resync || nd->nb_dirty) {
+        run_engine(nd, resync);
     } else if (nd->nb_cfg_bump) {
         /* The flows already reflect the NB: carry nb_cfg over alone. */
         nd->nb_cfg_bump = false;
@@ -1125,6 +1191,7 @@ main(int argc, char *argv[])
     nd.nb = ovsdb_client_create(o.nb_remote, nd.nb_r, NULL);
     nd.sb = ovsdb_client_create(o.sb_remote, nd.sb_r, NULL);
     ovsdb_client_set_lock(nd.sb, SB_LOCK);
+    show_flows(&nd, false);     /* standby or not, until a resync */
     nd.nb_remote = o.nb_remote;
     nd.sb_remote = o.sb_remote;
     ovsdb_client_set_probe_interval(nd.nb, probe_interval(o.nb_remote, NULL));
