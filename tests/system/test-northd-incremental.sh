@@ -55,11 +55,17 @@ nb() { ovn-nbctl --timeout=20 --db="$(sb_remote nb)" "$@"; }
 stat() { ovs-appctl -t "$CTL" stats 2>/dev/null | sed -n "s/^$1: //p"; }
 
 FAILURES=()
-# fail MESSAGE: record a failure (and stop at once under FAILFAST).
+# fail MESSAGE [DETAIL]: record a failure (and stop at once under FAILFAST);
+# DETAIL (several lines: log excerpts, diffs) is printed here only, not in
+# the summary at the end.
 fail() {
-    echo "  FAIL: $*" >&2
-    FAILURES+=("$*")
-    [ "$FAILFAST" = 1 ] && sb_fail "$*"
+    echo "  FAIL: $1" >&2
+    local line
+    if [ $# -ge 2 ]; then
+        while IFS= read -r line; do echo "    $line"; done <<<"$2" >&2
+    fi
+    FAILURES+=("$1")
+    [ "$FAILFAST" = 1 ] && sb_fail "$1"
     return 0
 }
 
@@ -75,8 +81,8 @@ check_failures_at() {
         return
     fi
     if [ "$n" -gt "$CHECKED_FAILURES" ]; then
-        fail "$where: incremental check failures $CHECKED_FAILURES -> $n"
-        tail -n +"$((LOG_LINES_SEEN + 1))" "$LOG" | grep -m 10 "incremental check failed" | sed 's/^/    /' >&2
+        fail "$where: incremental check failures $CHECKED_FAILURES -> $n" \
+            "$(tail -n +"$((LOG_LINES_SEEN + 1))" "$LOG" | grep -m 10 "incremental check failed")"
     fi
     CHECKED_FAILURES=$n
     LOG_LINES_SEEN=$(wc -l <"$LOG")
@@ -108,7 +114,8 @@ recompute_clean() {
     nb --wait=sb sync || fail "$where: ovn-nbctl --wait=sb sync failed"
     sb_dump >"$D/sb-post-recompute.csv" || fail "$where: SB dump failed"
     if ! cmp -s "$D/sb-pre-recompute.csv" "$D/sb-post-recompute.csv"; then
-        fail "$where: the SB rows changed across a full recompute: $(diff "$D/sb-pre-recompute.csv" "$D/sb-post-recompute.csv" | head -10)"
+        fail "$where: the SB rows changed across a full recompute" \
+            "$(diff "$D/sb-pre-recompute.csv" "$D/sb-post-recompute.csv" | head -20)"
     fi
     check_failures_at "$where (recompute)"
 }
@@ -277,6 +284,65 @@ step "lr-nat-add dnat_and_snat" lr-nat-add lr0 dnat_and_snat 172.16.0.111 10.0.1
 step "lr-nat-del dnat_and_snat" lr-nat-del lr0 dnat_and_snat 172.16.0.111
 step "lr-nat-del snat" lr-nat-del lr0 snat 10.0.0.0/16
 
+# ACL validity depends on names defined elsewhere: an ACL naming @pg or
+# $pg_ip4 is skipped while no such port group exists, so a port group
+# appearing, renamed or going away changes the flows of every switch whose
+# ACLs name it, not only of the switches it has ports on.
+step "acl-add ls1 naming @pg_future (no such group yet)" acl-add ls1 to-lport 1030 'outport == @pg_future && ip4' drop
+step "pg-add pg_future with a port on ls2 only" pg-add pg_future ls2-p4
+step "rename pg_future -> pg_future2" set Port_Group pg_future name=pg_future2
+step "rename pg_future2 -> pg_future" set Port_Group pg_future2 name=pg_future
+step "acl-add ls3 naming \$pg_future_ip4" acl-add ls3 to-lport 1031 'ip4.src == $pg_future_ip4' drop
+step "pg-del pg_future (ACLs on ls1 and ls3 name it)" pg-del pg_future
+step "acl-del ls1 1030" acl-del ls1 to-lport 1030 'outport == @pg_future && ip4'
+step "acl-del ls3 1031" acl-del ls3 to-lport 1031 'ip4.src == $pg_future_ip4'
+# One ACL row referenced by several owners (the schema allows it; some CMSs
+# share one row among switches): a change of the row is a change of each.
+step "create ACL shared by ls1 and ls2" \
+    -- --id=@a create ACL direction=from-lport priority=1040 'match="ip4.dst == 203.0.113.1"' action=drop \
+    -- add Logical_Switch ls1 acls @a -- add Logical_Switch ls2 acls @a
+shared=$(acl_uuid priority=1040)
+step "set match of the ACL shared by ls1 and ls2" set ACL "$shared" 'match="ip4.dst == 203.0.113.2"'
+step "set action of the ACL shared by ls1 and ls2" set ACL "$shared" action=allow
+step "remove the shared ACL from ls2, add it to pg_db (on ls1, ls2)" \
+    remove Logical_Switch ls2 acls "$shared" -- add Port_Group pg_db acls "$shared"
+step "set match of the ACL shared by ls1 and pg_db" set ACL "$shared" 'match="ip4.dst == 203.0.113.3"'
+step "drop the shared ACL from ls1 and pg_db" \
+    remove Logical_Switch ls1 acls "$shared" -- remove Port_Group pg_db acls "$shared"
+# A second router on ls-ext: routers read each other's ports (next hops),
+# a gateway router's NAT reaches its switches, peers read each other.
+step "lr-add lr1 with a port on ls-ext" \
+    lr-add lr1 -- lrp-add lr1 lr1-ext 00:00:00:ff:aa:01 172.16.0.2/24 \
+    -- lsp-add ls-ext rp-lr1 -- lsp-set-type rp-lr1 router \
+    -- lsp-set-addresses rp-lr1 router -- lsp-set-options rp-lr1 router-port=lr1-ext
+step "lr-route-add lr1 via lr0's lrp-ext" lr-route-add lr1 10.0.0.0/16 172.16.0.1
+step "set LRP lrp-ext mac (lr1's next hop)" set Logical_Router_Port lrp-ext 'mac="00:00:00:ff:ee:99"'
+step "set Logical_Router lr1 options:chassis (gateway router)" set Logical_Router lr1 options:chassis=hv-gw
+step "lr-nat-add lr1 dnat_and_snat" lr-nat-add lr1 dnat_and_snat 172.16.0.50 10.0.1.12
+nat=$(nb --bare --columns=_uuid find NAT external_ip=172.16.0.50)
+step "set NAT external_ip" set NAT "$nat" external_ip=172.16.0.51
+step "lr-nat-del lr1 dnat_and_snat" lr-nat-del lr1 dnat_and_snat 172.16.0.51
+step "lr-policy-add lr0 reroute" lr-policy-add lr0 100 'ip4.src == 10.0.1.11' reroute 10.0.2.14
+step "lr-policy-del lr0 100" lr-policy-del lr0 100
+step "lr-route-add --ecmp (two next hops)" \
+    lr-route-add lr0 10.50.0.0/16 10.0.2.13 -- --ecmp lr-route-add lr0 10.50.0.0/16 10.0.2.14
+route=$(nb --bare --columns=_uuid find Logical_Router_Static_Route nexthop=10.0.2.13)
+step "set static route nexthop" set Logical_Router_Static_Route "$route" nexthop=10.0.2.12
+step "lr-route-del the ECMP prefix" lr-route-del lr0 10.50.0.0/16
+step "remove lr1 options:chassis" remove Logical_Router lr1 options chassis
+step "lrp-add lr0 lr0-lr1 (peer not there yet)" lrp-add lr0 lr0-lr1 00:00:00:ff:bb:01 10.255.0.1/30 peer=lr1-lr0
+step "lrp-add lr1 lr1-lr0 (peers now)" lrp-add lr1 lr1-lr0 00:00:00:ff:bb:02 10.255.0.2/30 peer=lr0-lr1
+step "set LRP lr1-lr0 networks (lr0 reads its peer)" set Logical_Router_Port lr1-lr0 'networks="10.255.0.2/30","10.255.1.2/24"'
+step "set LRP lr1-lr0 enabled=false" set Logical_Router_Port lr1-lr0 enabled=false
+step "lrp-del lr1-lr0" lrp-del lr1-lr0
+step "set Logical_Router lr1 enabled=false" set Logical_Router lr1 enabled=false
+step "set Logical_Router lr1 enabled=true" set Logical_Router lr1 enabled=true
+step "rename LRP lrp-ls3 (rp-ls3 faces nothing)" set Logical_Router_Port lrp-ls3 name=lrp-ls3x
+step "rename LRP lrp-ls3x back" set Logical_Router_Port lrp-ls3x name=lrp-ls3
+step "ls-del ls-ext with routers still on it" ls-del ls-ext
+step "lr-del lr1" lr-del lr1
+step "lrp-del lr0-lr1 and lrp-ext (dangling)" lrp-del lr0-lr1 -- lrp-del lrp-ext
+
 # ---- 3. the end of the sequence ----
 recompute_clean "end of sequence"
 RUNS1=$(stat "incremental runs")
@@ -287,8 +353,11 @@ if [[ $RUNS0 =~ ^[0-9]+$ && $RUNS1 =~ ^[0-9]+$ ]]; then
 else
     fail "stats has no 'incremental runs' line (got '$RUNS1')"
 fi
-if grep -E '\|(ERR|EMER)\|' "$LOG" >/dev/null; then
-    fail "errors in the northd log: $(grep -m 5 -E '\|(ERR|EMER)\|' "$LOG")"
+# (Check failures are ERR lines too, already reported step by step.)
+n_err=$(grep -cE '\|(ERR|EMER)\|' "$LOG")
+if [ "$n_err" -gt 0 ]; then
+    fail "$n_err ERR/EMER lines in the northd log ($(grep -c 'incremental check failed' "$LOG") of them incremental check failures)" \
+        "$(grep -E '\|(ERR|EMER)\|' "$LOG" | grep -v 'incremental check failed' | head -5)"
 fi
 
 # ---- 4. a fresh loom-northd must agree with the SB as left ----
@@ -307,10 +376,11 @@ echo "== fresh loom-northd: $fresh full recompute(s), last SB diff: $sbdiff"
     || fail "a fresh loom-northd changed the SB left by incremental runs: $sbdiff"
 sb_dump >"$D/sb-after.csv" || fail "SB dump failed"
 if ! cmp -s "$D/sb-before.csv" "$D/sb-after.csv"; then
-    fail "the SB changed under a fresh loom-northd: $(diff "$D/sb-before.csv" "$D/sb-after.csv" | head -20)"
+    fail "the SB changed under a fresh loom-northd" \
+        "$(diff "$D/sb-before.csv" "$D/sb-after.csv" | head -20)"
 fi
 if grep -E '\|(ERR|EMER)\|' "$LOG2" >/dev/null; then
-    fail "errors in the fresh northd log: $(grep -m 5 -E '\|(ERR|EMER)\|' "$LOG2")"
+    fail "errors in the fresh northd log" "$(grep -m 5 -E '\|(ERR|EMER)\|' "$LOG2")"
 fi
 
 if [ ${#FAILURES[@]} -gt 0 ]; then
