@@ -550,6 +550,23 @@ jsonrpc_run(struct jsonrpc *rpc)
     }
 }
 
+/* Appends N bytes at P to the send buffer. */
+static void
+tx_append(struct jsonrpc *rpc, const char *p, size_t n)
+{
+    if (rpc->tx_ofs && rpc->tx_ofs >= rpc->tx_len / 2) {
+        memmove(rpc->tx, rpc->tx + rpc->tx_ofs, rpc->tx_len - rpc->tx_ofs);
+        rpc->tx_len -= rpc->tx_ofs;
+        rpc->tx_ofs = 0;
+    }
+    if (rpc->tx_len + n > rpc->tx_alloc) {
+        rpc->tx_alloc = MAX(rpc->tx_alloc * 2, rpc->tx_len + n);
+        rpc->tx = xrealloc(rpc->tx, rpc->tx_alloc);
+    }
+    memcpy(rpc->tx + rpc->tx_len, p, n);
+    rpc->tx_len += n;
+}
+
 int
 jsonrpc_send(struct jsonrpc *rpc, struct jsonrpc_msg *msg)
 {
@@ -564,21 +581,23 @@ jsonrpc_send(struct jsonrpc *rpc, struct jsonrpc_msg *msg)
         free(s);
     }
 
-    char *text;
+    char *text = NULL;
+    char *raw = NULL;           /* raw params, sent between TEXT and "}" */
     if (msg->raw_params) {
         /* {"id":ID,"method":"M","params":RAW}: only the small members go
-         * through jansson. */
+         * through jansson, and RAW (tens of MB for a big OVSDB
+         * transaction) is copied once, into the send buffer. */
         char *id = json_dumps(msg->id, JSON_COMPACT | JSON_ENCODE_ANY);
         json_t *m = json_string(msg->method);
         char *method = json_dumps(m, JSON_COMPACT | JSON_ENCODE_ANY);
         json_decref(m);
-        text = NULL;
         if (id && method) {
-            size_t n = strlen(id) + strlen(method) + strlen(msg->raw_params)
-                       + 40;
+            size_t n = strlen(id) + strlen(method) + 40;
             text = xmalloc(n);
-            snprintf(text, n, "{\"id\":%s,\"method\":%s,\"params\":%s}",
-                     id, method, msg->raw_params);
+            snprintf(text, n, "{\"id\":%s,\"method\":%s,\"params\":",
+                     id, method);
+            raw = msg->raw_params;
+            msg->raw_params = NULL;
         }
         free(id);
         free(method);
@@ -600,19 +619,13 @@ jsonrpc_send(struct jsonrpc *rpc, struct jsonrpc_msg *msg)
     }
     jsonrpc_msg_destroy(msg);
 
-    size_t len = strlen(text);
-    if (rpc->tx_ofs && rpc->tx_ofs >= rpc->tx_len / 2) {
-        memmove(rpc->tx, rpc->tx + rpc->tx_ofs, rpc->tx_len - rpc->tx_ofs);
-        rpc->tx_len -= rpc->tx_ofs;
-        rpc->tx_ofs = 0;
-    }
-    if (rpc->tx_len + len > rpc->tx_alloc) {
-        rpc->tx_alloc = MAX(rpc->tx_alloc * 2, rpc->tx_len + len);
-        rpc->tx = xrealloc(rpc->tx, rpc->tx_alloc);
-    }
-    memcpy(rpc->tx + rpc->tx_len, text, len);
-    rpc->tx_len += len;
+    tx_append(rpc, text, strlen(text));
     free(text);
+    if (raw) {
+        tx_append(rpc, raw, strlen(raw));
+        free(raw);
+        tx_append(rpc, "}", 1);
+    }
 
     jsonrpc_run(rpc);
     return rpc->status;

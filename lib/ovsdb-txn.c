@@ -28,6 +28,7 @@ struct ovsdb_txn {
     char **raw;                     /* per op: its text if raw, or NULL */
     size_t raw_cap;
     size_t n_raw;
+    bool raw_released;              /* raw texts freed: cannot be sent */
     int *expect;                    /* per op: expected "count", or -1 */
     size_t expect_cap;
 
@@ -169,6 +170,16 @@ ovsdb_txn_add_raw_op(struct ovsdb_txn *txn, char *text)
     }
     txn->raw[idx] = text;
     txn->n_raw++;
+}
+
+void
+ovsdb_txn_release_raw_ops(struct ovsdb_txn *txn)
+{
+    for (size_t i = 0; i < txn->raw_cap; i++) {
+        free(txn->raw[i]);
+        txn->raw[i] = NULL;
+    }
+    txn->raw_released = txn->n_raw > 0;
 }
 
 bool
@@ -418,6 +429,7 @@ ovsdb_txn_to_params(const struct ovsdb_txn *txn)
 char *
 ovsdb_txn_to_params_text(const struct ovsdb_txn *txn)
 {
+    assert(!txn->raw_released);
     size_t n_ops = json_array_size(txn->ops);
     /* Sizes first, so the text is built in one allocation. */
     char **parts = xcalloc(n_ops + 2, sizeof *parts);

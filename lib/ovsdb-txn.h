@@ -58,6 +58,9 @@ void ovsdb_txn_comment(struct ovsdb_txn *, const char *fmt, ...)
  * ovsdb_txn_to_params(); ovsdb_txn_to_params_text() has it. */
 void ovsdb_txn_add_raw_op(struct ovsdb_txn *, char *text);
 bool ovsdb_txn_has_raw_ops(const struct ovsdb_txn *);
+/* Frees the raw operations' text once the transaction is sent (it is in
+ * the connection's buffer): it cannot be committed again after this. */
+void ovsdb_txn_release_raw_ops(struct ovsdb_txn *);
 
 /* Inserts a row into TABLE with UUID (or a fresh random one if NULL).
  * Set its columns with ovsdb_txn_row_set*().  Columns not set get their

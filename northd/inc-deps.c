@@ -87,6 +87,18 @@ nd_changes_add(struct nd_changes *ch, enum nd_change_kind kind,
     ch->n += strset_add(&ch->set[kind], uuid);
 }
 
+void
+nd_changes_for_each(const struct nd_changes *ch, enum nd_change_kind kind,
+                    void (*cb)(void *aux, const char *s), void *aux)
+{
+    assert(kind < ND_CHG_N);
+    size_t b = 0;
+    for (struct nd_hnode *n = nd_hmap_at(&ch->set[kind], &b, NULL); n;
+         n = nd_hmap_at(&ch->set[kind], &b, n)) {
+        cb(aux, ND_CONTAINER_OF(n, struct str_node, node)->s);
+    }
+}
+
 /* The walk: marks each datapath uuid once. */
 struct walk {
     struct nd_hmap marked;

@@ -55,6 +55,9 @@ void nd_changes_destroy(struct nd_changes *);
 void nd_changes_clear(struct nd_changes *);
 void nd_changes_add(struct nd_changes *, enum nd_change_kind,
                     const char *uuid);
+/* Calls CB(AUX, S) for each string of KIND, in no particular order. */
+void nd_changes_for_each(const struct nd_changes *, enum nd_change_kind,
+                         void (*cb)(void *aux, const char *s), void *aux);
 
 /* Calls MARK(AUX, uuid) once for each datapath (switch or router NB uuid,
  * of OLD or NEW) whose flows CH can touch, per the rules above.  OLD may

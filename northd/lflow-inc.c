@@ -465,7 +465,10 @@ insert_op_text(const struct nd_lflow *f, const struct uuid *u,
     char us[UUID_LEN + 1], ws[UUID_LEN + 1];
     uuid_to_string(u, us);
     uuid_to_string(where, ws);
-    struct nd_str t = ND_STR_INIT;
+    /* One scratch buffer, and an exact-size copy per op: 180k ops in
+     * doubling buffers would waste up to half of ~70 MB. */
+    static struct nd_str t = ND_STR_INIT;
+    nd_str_clear(&t);
     nd_str_printf(&t, "{\"op\":\"insert\",\"table\":\"Logical_Flow\","
                   "\"uuid\":\"%s\",\"row\":{\"pipeline\":\"%s\","
                   "\"table_id\":%u,\"priority\":%u,\"match\":", us,
@@ -488,7 +491,7 @@ insert_op_text(const struct nd_lflow *f, const struct uuid *u,
         nd_str_put(&t, "]");
     }
     nd_str_put(&t, "]]}}");
-    return nd_str_steal(&t);
+    return nd_xstrdup(nd_str_cstr(&t));
 }
 
 /* Where F belongs and where it is: updates the SB row (or inserts it). */

@@ -76,12 +76,20 @@ struct northd {
     bool nb_dirty;              /* NB changed in something northd reads */
     bool nb_cfg_bump;           /* only NB_Global.nb_cfg changed */
     bool sb_dirty;              /* SB changed in a table northd derives */
+    bool sb_resync;             /* ...in one the flow record depends on
+                                 * (Datapath_Binding, Logical_DP_Group,
+                                 * Logical_Flow): a resync */
     bool sb_feedback;           /* SB changed only in chassis feedback */
     bool vxlan_mode;            /* as of the last full recompute */
     struct nd_model *model;     /* of the last run */
     struct nd_inc *inc;         /* the logical flows, kept between runs */
     struct nd_changes changes;  /* NB rows changed since the last run */
     bool nb_full;               /* an NB change only a full run handles */
+    /* Logical_Switch_Port.up write-back: the names of the ports whose
+     * Port_Binding or NB row changed since (kind ND_CHG_LSP), or all. */
+    struct nd_changes up_check;
+    bool up_check_all;
+    size_t sb_txn_ops;          /* operations in sb_txn */
     bool flows_hidden;          /* SB Logical_Flow rows not replicated
                                  * (condition [false]): see show_flows() */
     bool verify;                /* LOOM_NORTHD_VERIFY=1: check each
@@ -325,6 +333,54 @@ datum_has_true(const struct replica_row *row, const char *column)
     return false;
 }
 
+struct up_ctx {
+    struct northd *nd;
+    const struct nd_model *m;
+    struct ovsdb_txn *txn;
+    bool any;
+};
+
+/* Writes LSP's up column if it differs from what its binding says. */
+static void
+write_back_up(struct up_ctx *uc, const struct nbrec_logical_switch_port *lsp)
+{
+    const struct nd_lsp *mp = nd_model_find_lsp(uc->m, lsp->name);
+    if (!mp || !mp->key) {
+        return;
+    }
+    bool up;
+    if (mp->type == ND_LSP_ROUTER || mp->type == ND_LSP_LOCALNET) {
+        up = true;
+    } else {
+        const struct sbrec_port_binding *pb
+            = sbrec_port_binding_find_by_logical_port(uc->nd->sb_r,
+                                                      lsp->name);
+        /* Bound and reported up.  (Any true element: an optional
+         * column updated by update2 diffs may transiently hold both
+         * values in lib/ovsdb-data.c's replica, see docs/northd.md.) */
+        up = pb && pb->chassis && datum_has_true(&pb->header_, "up");
+    }
+    const struct ovsdb_datum *cur = replica_row_get_by_name(&lsp->header_,
+                                                            "up");
+    if (!cur || cur->n != 1 || cur->keys[0].boolean != up) {
+        struct ovsdb_txn_row *row
+            = nbrec_logical_switch_port_update(uc->txn, lsp);
+        nbrec_logical_switch_port_set_up(row, &up, 1);
+        uc->any = true;
+    }
+}
+
+static void
+write_back_up_name(void *uc_, const char *name)
+{
+    struct up_ctx *uc = uc_;
+    const struct nbrec_logical_switch_port *lsp
+        = nbrec_logical_switch_port_find_by_name(uc->nd->nb_r, name);
+    if (lsp) {
+        write_back_up(uc, lsp);
+    }
+}
+
 /* NB-side writes: NB_Global (options defaults, sb_cfg, hv_cfg) and
  * Logical_Switch_Port.up.  Returns a transaction or NULL if nothing to do. */
 static struct ovsdb_txn *
@@ -382,34 +438,23 @@ build_nb_txn(struct northd *nd, const struct nd_model *m)
     }
 
     /* Logical_Switch_Port.up from Port_Binding.up (router and localnet
-     * ports are always up: nothing binds them). */
-    const struct nbrec_logical_switch_port *lsp;
-    NBREC_LOGICAL_SWITCH_PORT_FOR_EACH (lsp, nd->nb_r) {
-        const struct nd_lsp *mp = nd_model_find_lsp(m, lsp->name);
-        if (!mp || !mp->key) {
-            continue;
+     * ports are always up: nothing binds them).  Only the ports whose rows
+     * changed since the last write-back are looked at (all of them after
+     * a full run): 1000 chassis each reporting one port must not cost
+     * 1000 passes over 20k ports. */
+    struct up_ctx uc = { nd, m, txn, false };
+    if (nd->up_check_all) {
+        const struct nbrec_logical_switch_port *lsp;
+        NBREC_LOGICAL_SWITCH_PORT_FOR_EACH (lsp, nd->nb_r) {
+            write_back_up(&uc, lsp);
         }
-        bool up;
-        if (mp->type == ND_LSP_ROUTER || mp->type == ND_LSP_LOCALNET) {
-            up = true;
-        } else {
-            const struct sbrec_port_binding *pb
-                = sbrec_port_binding_find_by_logical_port(nd->sb_r,
-                                                          lsp->name);
-            /* Bound and reported up.  (Any true element: an optional
-             * column updated by update2 diffs may transiently hold both
-             * values in lib/ovsdb-data.c's replica, see docs/northd.md.) */
-            up = pb && pb->chassis && datum_has_true(&pb->header_, "up");
-        }
-        const struct ovsdb_datum *cur = replica_row_get_by_name(
-            &lsp->header_, "up");
-        if (!cur || cur->n != 1 || cur->keys[0].boolean != up) {
-            struct ovsdb_txn_row *row
-                = nbrec_logical_switch_port_update(txn, lsp);
-            nbrec_logical_switch_port_set_up(row, &up, 1);
-            any = true;
-        }
+    } else {
+        nd_changes_for_each(&nd->up_check, ND_CHG_LSP, write_back_up_name,
+                            &uc);
     }
+    nd_changes_clear(&nd->up_check);
+    nd->up_check_all = false;
+    any |= uc.any;
     if (!any) {
         ovsdb_txn_destroy(txn);
         return NULL;
@@ -466,7 +511,9 @@ commit_sb(struct northd *nd, struct ovsdb_txn *txn)
     json_decref(params);
     qsort(nd->sb_txn_rows, n, sizeof *nd->sb_txn_rows, uuid_cmp);
     nd->n_sb_txn_rows = n;
+    nd->sb_txn_ops = ovsdb_txn_n_ops(txn);
     ovsdb_client_commit(nd->sb, txn);
+    ovsdb_txn_release_raw_ops(txn);     /* sent: the buffer has a copy */
     nd->sb_txn = txn;
     nd->sb_txn_start = time_msec();
     nd->n_sb_txns++;
@@ -523,13 +570,17 @@ show_flows(struct northd *nd, bool show)
 static void
 run_engine(struct northd *nd, bool resync)
 {
-    const char *why = nd->force ? "forced" : nd->sb_dirty ? "SB changed"
+    const char *why = nd->force ? "forced"
+                      : nd->sb_resync ? "SB flows or datapaths changed"
+                      : nd->sb_dirty ? "SB changed"
                       : !nd->model ? "start" : nd->nb_full ? "NB change"
                       : "";
     long long start = time_msec();
     nd->nb_seqno_done = replica_get_seqno(nd->nb_r);
     nd->sb_seqno_done = replica_get_seqno(nd->sb_r);
+    bool sb_dirty = nd->sb_dirty;
     nd->force = nd->nb_dirty = nd->sb_dirty = nd->sb_feedback = false;
+    nd->sb_resync = false;
     nd->nb_cfg_bump = false;
 
     ovsdb_client_set_probe_interval(nd->nb,
@@ -550,7 +601,7 @@ run_engine(struct northd *nd, bool resync)
                                   nd->sb_r };
     bool vxlan = vxlan_in_use(nd->sb_r);
     resync |= !nd->model || nd_inc_needs_resync(nd->inc);
-    bool all = resync || nd->nb_full;
+    bool all = resync || nd->nb_full || sb_dirty;
     if (!all && vxlan != nd->vxlan_mode) {
         why = "VXLAN mode changed";
         all = true;
@@ -595,6 +646,7 @@ run_engine(struct northd *nd, bool resync)
                             nd->inc);
     }
     bool full = all;
+    nd->up_check_all |= full;
     nd_changes_clear(&nd->changes);
     nd->nb_full = false;
     nd->last_rebuilt = nd_inc_rebuild(nd->inc, m);
@@ -730,25 +782,31 @@ only_columns(const struct replica_table *table, const struct replica_row *row,
     return true;
 }
 
-/* Finds which of PARENTS' reference arrays (at byte offsets ARRAY_OFF /
- * COUNT_OFF of the parent row struct) holds CHILD; the parent row, or
- * NULL.  O(references), once per updated child row. */
-static const struct replica_row *
-find_parent(const struct replica_table *parents, size_t array_off,
-            size_t count_off, const void *child)
+/* Records as changes of KIND every row of PARENTS whose reference array
+ * (at byte offsets ARRAY_OFF / COUNT_OFF of the row struct) holds CHILD
+ * (an ACL may be shared by several switches and port groups); returns how
+ * many.  O(references), once per updated child row. */
+static size_t
+note_parents(struct northd *nd, const char *parents, size_t array_off,
+             size_t count_off, const void *child, enum nd_change_kind kind)
 {
+    size_t n_found = 0;
     const struct replica_row *p;
-    REPLICA_FOR_EACH (p, parents) {
+    REPLICA_FOR_EACH (p, replica_get_table(nd->nb_r, parents)) {
         const char *base = (const char *) p;
         void *const *arr = *(void *const *const *) (base + array_off);
         size_t n = *(const size_t *) (base + count_off);
         for (size_t i = 0; i < n; i++) {
             if (arr[i] == child) {
-                return p;
+                char buf[UUID_LEN + 1];
+                uuid_to_string(&p->uuid, buf);
+                nd_changes_add(&nd->changes, kind, buf);
+                n_found++;
+                break;
             }
         }
     }
-    return NULL;
+    return n_found;
 }
 
 static void
@@ -758,7 +816,7 @@ uuid_str(const struct replica_row *row, char buf[UUID_LEN + 1])
 }
 
 /* An updated child row (ACL, router port, route, NAT, policy): records
- * its owner, or asks for a full run when none is found. */
+ * its owners, or asks for a full run when it has none. */
 static void
 note_child(struct northd *nd, const struct replica_row *row,
            enum nd_change_kind kind1, const char *table1, size_t arr1,
@@ -766,26 +824,15 @@ note_child(struct northd *nd, const struct replica_row *row,
            size_t arr2, size_t cnt2)
 {
     if (replica_row_is_new(row) || replica_row_is_deleted(row)) {
-        return;     /* its owner's reference column changed too */
+        return;     /* its owners' reference columns changed too */
     }
-    char buf[UUID_LEN + 1];
-    const struct replica_row *p = find_parent(
-        replica_get_table(nd->nb_r, table1), arr1, cnt1, row);
-    if (p) {
-        uuid_str(p, buf);
-        nd_changes_add(&nd->changes, kind1, buf);
-        return;
-    }
+    size_t n = note_parents(nd, table1, arr1, cnt1, row, kind1);
     if (table2) {
-        p = find_parent(replica_get_table(nd->nb_r, table2), arr2, cnt2,
-                        row);
-        if (p) {
-            uuid_str(p, buf);
-            nd_changes_add(&nd->changes, kind2, buf);
-            return;
-        }
+        n += note_parents(nd, table2, arr2, cnt2, row, kind2);
     }
-    nd->nb_full = true;
+    if (!n) {
+        nd->nb_full = true;
+    }
 }
 
 #define REFS(TYPE, COL) offsetof(struct TYPE, COL), \
@@ -838,6 +885,10 @@ classify_nb_changes(struct northd *nd)
             }
         } else if (!strcmp(name, "Logical_Switch_Port")) {
             REPLICA_FOR_EACH_TRACKED (row, table) {
+                const struct nbrec_logical_switch_port *l = (const void *) row;
+                if (l->name && !replica_row_is_deleted(row)) {
+                    nd_changes_add(&nd->up_check, ND_CHG_LSP, l->name);
+                }
                 if (!only_columns(table, row, lsp_cols,
                                   ND_ARRAY_SIZE(lsp_cols))) {
                     nd->nb_dirty = true;
@@ -857,10 +908,14 @@ classify_nb_changes(struct northd *nd)
             REPLICA_FOR_EACH_TRACKED (row, table) {
                 nd->nb_dirty = true;
                 /* Membership alone shows as switches whose port group
-                 * lists differ (inc-deps.h); name or ACLs: all its
-                 * switches. */
-                if (!only_columns(table, row, pg_ports_cols,
-                                  ND_ARRAY_SIZE(pg_ports_cols))) {
+                 * lists differ (inc-deps.h); ACLs: all its switches; a
+                 * group appearing, going or renamed changes whether ACLs
+                 * anywhere that name it are valid: everything. */
+                if (replica_row_is_new(row) || replica_row_is_deleted(row)
+                    || replica_row_is_updated(row, NBREC_PORT_GROUP_COL_NAME)) {
+                    nd->nb_full = true;
+                } else if (!only_columns(table, row, pg_ports_cols,
+                                         ND_ARRAY_SIZE(pg_ports_cols))) {
                     uuid_str(row, buf);
                     nd_changes_add(&nd->changes, ND_CHG_PG, buf);
                 }
@@ -916,7 +971,9 @@ classify_nb_changes(struct northd *nd)
 }
 
 /* Folds the SB replica's tracked changes into nd->sb_dirty (something
- * northd derives or owns changed: rebuild and re-diff everything) or
+ * northd derives or owns changed: rebuild and re-diff everything; and
+ * nd->sb_resync when that was a datapath, a group or a flow, which the
+ * flow engine's record of the SB depends on) or
  * nd->sb_feedback (only what chassis report: Chassis, Chassis_Private,
  * Encap, MAC_Binding, and Port_Binding's chassis/up/encap columns, which
  * need only the NB-side write-back).  With 1000 chassis each reporting
@@ -960,6 +1017,13 @@ classify_sb_changes(struct northd *nd)
         bool pb_table = !strcmp(name, "Port_Binding");
         const struct replica_row *row;
         REPLICA_FOR_EACH_TRACKED (row, table) {
+            if (pb_table) {
+                const struct sbrec_port_binding *b = (const void *) row;
+                if (b->logical_port) {
+                    nd_changes_add(&nd->up_check, ND_CHG_LSP,
+                                   b->logical_port);
+                }
+            }
             if (is_own_sb_change(nd, row)
                 || (groups && replica_row_is_deleted(row))) {
                 /* (The SB collects a group once no flow names it.) */
@@ -967,6 +1031,8 @@ classify_sb_changes(struct northd *nd)
             }
             if (!pb_table) {
                 nd->sb_dirty = true;
+                nd->sb_resync |= groups || !strcmp(name, "Logical_Flow")
+                                 || !strcmp(name, "Datapath_Binding");
                 break;
             }
             const struct sbrec_port_binding *pb = (const void *) row;
@@ -1022,8 +1088,11 @@ northd_run__(struct northd *nd)
             log_info("SB transaction done after %lld ms",
                      time_msec() - nd->sb_txn_start);
             /* A big transaction's JSON is freed now: give the pages back
-             * (glibc keeps them otherwise; at 20k VIFs that is ~1 GB). */
-            malloc_trim(0);
+             * (glibc keeps them otherwise; at 20k VIFs that is ~0.5 GB).
+             * Not after small ones: the next run would fault them in. */
+            if (nd->sb_txn_ops >= 10000) {
+                malloc_trim(0);
+            }
             if (ok && !nd->force) {
                 /* ovsdb-server sends a transaction's updates before its
                  * reply, and classify_sb_changes() passed over those to
@@ -1055,8 +1124,9 @@ northd_run__(struct northd *nd)
     if (nd->sb_feedback && !nd->sb_dirty && nd->model
         && vxlan_in_use(nd->sb_r) != nd->vxlan_mode) {
         nd->sb_dirty = true;            /* datapath key range changes */
+        /* (run_engine() sees the VXLAN mode change: a rebuild of all) */
     }
-    bool resync = nd->force || nd->sb_dirty || !nd->model
+    bool resync = nd->force || nd->sb_resync || !nd->model
                   || nd_inc_needs_resync(nd->inc);
     if (resync && nd->flows_hidden) {
         show_flows(nd, true);       /* run once the rows are in */
@@ -1065,7 +1135,7 @@ northd_run__(struct northd *nd)
     if (ovsdb_client_conditions_pending(nd->sb)) {
         return;
     }
-    if (resync || nd->nb_dirty) {
+    if (resync || nd->nb_dirty || nd->sb_dirty) {
         run_engine(nd, resync);
     } else if (nd->nb_cfg_bump) {
         /* The flows already reflect the NB: carry nb_cfg over alone. */
@@ -1156,6 +1226,8 @@ main(int argc, char *argv[])
     memset(&nd, 0, sizeof nd);
     nd.inc = nd_inc_create();
     nd_changes_init(&nd.changes);
+    nd_changes_init(&nd.up_check);
+    nd.up_check_all = true;
     const char *verify = getenv("LOOM_NORTHD_VERIFY");
     nd.verify = verify && !strcmp(verify, "1");
     char *ctl = o.unixctl ? nd_xstrdup(o.unixctl)
@@ -1215,6 +1287,7 @@ main(int argc, char *argv[])
     nd_model_destroy(nd.model);
     nd_inc_destroy(nd.inc);
     nd_changes_destroy(&nd.changes);
+    nd_changes_destroy(&nd.up_check);
     replica_destroy(nd.nb_r);
     replica_destroy(nd.sb_r);
     nd_unixctl_destroy(nd.unixctl);
