@@ -7,6 +7,14 @@
 # address set, static and default routes) the test applies a fixed sequence
 # of single NB changes, one ovn-nbctl --wait=sb transaction each, so that
 # each is processed alone, and after each one requires no new check failure.
+# The changes cover what the engine's dependency rules (northd/inc-deps.h)
+# must get right: ports, addresses, port security, port groups and their
+# ACLs, address sets, routes, router ports with their switch side, switches,
+# NAT; then changes whose effect reaches rows other than the one changed
+# (router port MACs and networks read by switches, port groups named by
+# other switches' ACLs, ACL and route rows shared by several owners, a
+# second router as next hop, gateway router and peer); then a few bursts of
+# unwaited transactions that pile up while a run is in flight.
 # Every few steps, and at the end, a forced full recompute must find nothing
 # to change in the SB (last SB diff 0/0/0): that covers the SB rows the
 # in-memory check does not (Port_Binding, Multicast_Group, Port_Group...).
@@ -61,7 +69,7 @@ FAILURES=()
 fail() {
     echo "  FAIL: $1" >&2
     local line
-    if [ $# -ge 2 ]; then
+    if [ $# -ge 2 ] && [ -n "$2" ]; then
         while IFS= read -r line; do echo "    $line"; done <<<"$2" >&2
     fi
     FAILURES+=("$1")
@@ -340,8 +348,75 @@ step "set Logical_Router lr1 enabled=true" set Logical_Router lr1 enabled=true
 step "rename LRP lrp-ls3 (rp-ls3 faces nothing)" set Logical_Router_Port lrp-ls3 name=lrp-ls3x
 step "rename LRP lrp-ls3x back" set Logical_Router_Port lrp-ls3x name=lrp-ls3
 step "ls-del ls-ext with routers still on it" ls-del ls-ext
+# (lr0 and lr1 share no switch now, so nothing else rebuilds both; both
+# still have a port in 172.16.0.0/24, so the route makes flows on both.)
+step "create a static route shared by lr0 and lr1" \
+    -- --id=@r create Logical_Router_Static_Route ip_prefix=10.80.0.0/16 nexthop=172.16.0.9 \
+    -- add Logical_Router lr0 static_routes @r -- add Logical_Router lr1 static_routes @r
+shared=$(nb --bare --columns=_uuid find Logical_Router_Static_Route ip_prefix=10.80.0.0/16)
+step "set ip_prefix of the route shared by lr0 and lr1" set Logical_Router_Static_Route "$shared" ip_prefix=10.81.0.0/16
+step "drop the shared route from lr0 and lr1" \
+    remove Logical_Router lr0 static_routes "$shared" -- remove Logical_Router lr1 static_routes "$shared"
 step "lr-del lr1" lr-del lr1
 step "lrp-del lr0-lr1 and lrp-ext (dangling)" lrp-del lr0-lr1 -- lrp-del lrp-ext
+
+# Identical flows from separate rows share one SB row (a datapath group):
+# changing one owner's copy must split it again.
+step "acl-add ls1 from-lport 1050 (same as the next)" acl-add ls1 from-lport 1050 'ip4.dst == 198.51.100.1' drop
+step "acl-add ls2 from-lport 1050 (identical flows)" acl-add ls2 from-lport 1050 'ip4.dst == 198.51.100.1' drop
+u=$(nb --bare --columns=_uuid find ACL priority=1050 | head -n1)
+step "set match of one of the two identical ACLs" set ACL "$u" 'match="ip4.dst == 198.51.100.2"'
+step "acl-del ls2 from-lport (1050)" acl-del ls2 from-lport
+step "acl-del ls1 from-lport (1050)" acl-del ls1 from-lport
+step "lsp-add ls3 localnet port" \
+    lsp-add ls3 ln3 -- lsp-set-type ln3 localnet -- lsp-set-addresses ln3 unknown \
+    -- lsp-set-options ln3 network_name=phys
+step "lsp-del ls3 localnet port" lsp-del ln3
+step "rename Logical_Switch ls2 -> ls2b" set Logical_Switch ls2 name=ls2b
+step "rename Logical_Switch ls2b -> ls2" set Logical_Switch ls2b name=ls2
+
+# Bursts: several transactions without waiting, so that changes pile up
+# while a run or its SB transaction is in flight (same rows edited twice,
+# a port added and removed, a group following it).
+# quick NBCTL-ARGS...: one NB transaction, not waited for.
+quick() { nb "$@" >/dev/null || fail "burst: ovn-nbctl $* failed"; }
+# burst_end NAME: wait for northd to catch up, then check as a step would.
+burst_end() {
+    echo "-- burst: $1"
+    nb --wait=sb sync || fail "burst $1: ovn-nbctl --wait=sb sync failed"
+    check_failures_at "burst $1"
+    recompute_clean "after burst $1"
+}
+quick lsp-add ls1 b1 -- lsp-set-addresses b1 "00:00:00:01:00:b1 10.0.1.101"
+quick lsp-set-port-security b1 "00:00:00:01:00:b1 10.0.1.101"
+quick pg-set-ports pg_web ls1-p1 ls3-p1 ls1-p5 b1
+quick lsp-set-addresses b1 "00:00:00:01:00:b2 10.0.1.102"
+quick acl-add pg_web from-lport 1060 'inport == @pg_web && udp.dst == 123' drop
+quick set Address_Set as_admins 'addresses="10.0.1.101"'
+quick lsp-set-addresses b1 "00:00:00:01:00:b3 10.0.1.103"
+quick lr-route-add lr0 10.60.0.0/16 10.0.1.103
+quick lsp-set-enabled b1 disabled
+burst_end "a port added, edited three times, joining pg_web"
+quick lsp-add ls2 b2 -- lsp-set-addresses b2 "00:00:00:02:00:b2 10.0.2.102"
+quick pg-set-ports pg_db ls1-p2 ls2-p2 b2
+quick lsp-del b1
+quick acl-del pg_web from-lport 1060 'inport == @pg_web && udp.dst == 123'
+quick lsp-del b2
+quick ls-add ls6
+quick lsp-add ls6 b6 -- lsp-set-addresses b6 "00:00:00:06:00:01 10.0.6.11"
+quick pg-set-ports pg_db ls1-p2 ls2-p2 b6
+quick lr-route-del lr0 10.60.0.0/16
+burst_end "ports added and deleted before northd saw them, a group following"
+quick lrp-add lr0 lrp-ls6 00:00:00:ff:06:01 10.0.6.1/24
+quick lsp-add ls6 rp-ls6 -- lsp-set-type rp-ls6 router -- lsp-set-addresses rp-ls6 router \
+    -- lsp-set-options rp-ls6 router-port=lrp-ls6
+quick set Logical_Router_Port lrp-ls6 'mac="00:00:00:ff:06:02"'
+quick lsp-set-addresses b6 "00:00:00:06:00:02 10.0.6.12"
+quick lr-route-add lr0 10.70.0.0/16 10.0.6.12
+quick lrp-del lrp-ls6
+quick ls-del ls6
+quick lr-route-del lr0 10.70.0.0/16
+burst_end "a switch attached to the router and torn down again"
 
 # ---- 3. the end of the sequence ----
 recompute_clean "end of sequence"
