@@ -597,8 +597,10 @@ run_engine(struct northd *nd, bool resync)
         }
     }
     long long t_model = time_msec();
+    struct nd_sb_hints sb_hints;
+    nd_sb_hints_init(&sb_hints, nd->sb_r);
     struct nd_key_hints hints = { nd_sb_hint_dp_key, nd_sb_hint_port_key,
-                                  nd->sb_r };
+                                  &sb_hints };
     bool vxlan = vxlan_in_use(nd->sb_r);
     resync |= !nd->model || nd_inc_needs_resync(nd->inc);
     bool all = resync || nd->nb_full || sb_dirty;
@@ -612,6 +614,7 @@ run_engine(struct northd *nd, bool resync)
     }
     nd->vxlan_mode = vxlan;
     nd_assign_keys(m, &hints, nd->vxlan_mode);
+    nd_sb_hints_destroy(&sb_hints);
 
     const struct nbrec_nb_global *g = nbrec_nb_global_first(nd->nb_r);
     const char *svc_mac = g ? ovsdb_smap_get(&g->options, "svc_monitor_mac")

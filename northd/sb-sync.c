@@ -165,17 +165,59 @@ dp_nb_uuid(const struct sbrec_datapath_binding *dp, bool *is_router)
     return u;
 }
 
+struct dp_key_entry {
+    struct nd_hnode node;
+    const char *nb_uuid;            /* in the replica row */
+    uint32_t key;
+};
+
+void
+nd_sb_hints_init(struct nd_sb_hints *h, const struct replica *sb)
+{
+    h->sb = sb;
+    nd_hmap_init(&h->dp_keys);
+    h->built = false;
+}
+
+void
+nd_sb_hints_destroy(struct nd_sb_hints *h)
+{
+    size_t b = 0;
+    struct nd_hnode *n = nd_hmap_at(&h->dp_keys, &b, NULL);
+    while (n) {
+        struct nd_hnode *next = nd_hmap_at(&h->dp_keys, &b, n);
+        free(ND_CONTAINER_OF(n, struct dp_key_entry, node));
+        n = next;
+    }
+    nd_hmap_destroy(&h->dp_keys);
+}
+
 uint32_t
 nd_sb_hint_dp_key(void *aux, const char *nb_uuid)
 {
-    const struct replica *sb = aux;
-    const struct sbrec_datapath_binding *dp;
-    SBREC_DATAPATH_BINDING_FOR_EACH (dp, sb) {
-        bool r;
-        const char *u = dp_nb_uuid(dp, &r);
-        if (u && !strcmp(u, nb_uuid) && dp->tunnel_key > 0
-            && dp->tunnel_key <= UINT32_MAX) {
-            return (uint32_t) dp->tunnel_key;
+    struct nd_sb_hints *h = aux;
+    if (!h->built) {
+        const struct sbrec_datapath_binding *dp;
+        SBREC_DATAPATH_BINDING_FOR_EACH (dp, h->sb) {
+            bool r;
+            const char *u = dp_nb_uuid(dp, &r);
+            if (u && dp->tunnel_key > 0 && dp->tunnel_key <= UINT32_MAX) {
+                struct dp_key_entry *e = nd_xcalloc(1, sizeof *e);
+                e->nb_uuid = u;
+                e->key = (uint32_t) dp->tunnel_key;
+                nd_hmap_insert(&h->dp_keys, &e->node, nd_hash_str(u, 0));
+            }
+        }
+        h->built = true;
+    }
+    for (struct nd_hnode *n = nd_hmap_first_with_hash(&h->dp_keys,
+                                                       nd_hash_str(nb_uuid,
+                                                                   0));
+         n; n = nd_hmap_next_with_hash(n)) {
+        struct dp_key_entry *e = ND_CONTAINER_OF(n, struct dp_key_entry,
+                                                 node);
+        if (!strcmp(e->nb_uuid, nb_uuid)) {
+            return e->key;
         }
     }
     return 0;
@@ -184,9 +226,9 @@ nd_sb_hint_dp_key(void *aux, const char *nb_uuid)
 uint32_t
 nd_sb_hint_port_key(void *aux, const char *logical_port)
 {
-    const struct replica *sb = aux;
+    const struct nd_sb_hints *h = aux;
     const struct sbrec_port_binding *pb
-        = sbrec_port_binding_find_by_logical_port(sb, logical_port);
+        = sbrec_port_binding_find_by_logical_port(h->sb, logical_port);
     return pb && pb->tunnel_key > 0 && pb->tunnel_key <= UINT32_MAX
            ? (uint32_t) pb->tunnel_key : 0;
 }

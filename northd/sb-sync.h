@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "northd/nd-util.h"
 #include "northd/sb-image.h"
 
 struct replica;
@@ -55,8 +56,18 @@ size_t nd_sb_sync_dps(const struct nd_sb_image *img,
                       struct nd_sync_stats *stats, struct uuid *dp_uuids);
 
 /* Tunnel-key hints from the SB replica for nd_assign_keys(), so existing
- * datapaths and ports keep their keys.  AUX is the replica. */
-uint32_t nd_sb_hint_dp_key(void *sb_replica, const char *nb_uuid);
-uint32_t nd_sb_hint_port_key(void *sb_replica, const char *logical_port);
+ * datapaths and ports keep their keys.  AUX is a struct nd_sb_hints over
+ * the replica, initialised with nd_sb_hints_init() for one assignment
+ * (datapath hints come from a map built on first use: one pass over the
+ * Datapath_Bindings, not one per datapath). */
+struct nd_sb_hints {
+    const struct replica *sb;
+    struct nd_hmap dp_keys;         /* NB uuid -> key */
+    bool built;
+};
+void nd_sb_hints_init(struct nd_sb_hints *, const struct replica *sb);
+void nd_sb_hints_destroy(struct nd_sb_hints *);
+uint32_t nd_sb_hint_dp_key(void *hints, const char *nb_uuid);
+uint32_t nd_sb_hint_port_key(void *hints, const char *logical_port);
 
 #endif
