@@ -375,6 +375,36 @@ step "lsp-del ls3 localnet port" lsp-del ln3
 step "rename Logical_Switch ls2 -> ls2b" set Logical_Switch ls2 name=ls2b
 step "rename Logical_Switch ls2b -> ls2" set Logical_Switch ls2b name=ls2
 
+# Rows moved between owners keep their uuid: only the owners' reference
+# columns change.
+lsp=$(nb --bare --columns=_uuid find Logical_Switch_Port name=ls1-p3)
+step "move ls1-p3 (same row) from ls1 to ls2" \
+    remove Logical_Switch ls1 ports "$lsp" -- add Logical_Switch ls2 ports "$lsp"
+acl=$(acl_uuid priority=1011 direction=to-lport)
+step "move ls1's ACL 1011 (same row) to ls3" \
+    remove Logical_Switch ls1 acls "$acl" -- add Logical_Switch ls3 acls "$acl"
+step "move ACL 1011 (same row) from ls3 to pg_web" \
+    remove Logical_Switch ls3 acls "$acl" -- add Port_Group pg_web acls "$acl"
+step "move ls1-p3 back to ls1" \
+    remove Logical_Switch ls2 ports "$lsp" -- add Logical_Switch ls1 ports "$lsp"
+# Many datapaths at once: more than the engine's slots (a resync), shared
+# flows whose datapath groups span several 64-bit words, slots freed and
+# reused.
+bulk=()
+for i in $(seq 1 140); do bulk+=(-- ls-add "bulk$i"); done
+step "ls-add 140 empty switches" "${bulk[@]}"
+bulk=()
+for i in $(seq 1 140 | awk 'NR % 2'); do bulk+=(-- ls-del "bulk$i"); done
+step "ls-del 70 of them" "${bulk[@]}"
+bulk=()
+for i in $(seq 141 170); do bulk+=(-- ls-add "bulk$i"); done
+step "ls-add 30 more (freed slots reused)" "${bulk[@]}"
+step "lsp-add on a bulk switch" lsp-add bulk150 bulk150-p1 -- lsp-set-addresses bulk150-p1 "00:00:00:aa:00:01 10.150.0.11"
+step "acl-add on a bulk switch" acl-add bulk150 to-lport 1000 'ip4.src == 10.150.0.0/16' allow-related
+bulk=()
+for i in $(seq 2 2 140) $(seq 141 170); do bulk+=(-- ls-del "bulk$i"); done
+step "ls-del the 100 bulk switches left" "${bulk[@]}"
+
 # Bursts: several transactions without waiting, so that changes pile up
 # while a run or its SB transaction is in flight (same rows edited twice,
 # a port added and removed, a group following it).
