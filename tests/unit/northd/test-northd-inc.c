@@ -1227,8 +1227,11 @@ test_engine(void)
      * looking at whether the slot now stands for another Datapath_Binding,
      * so sw3's single-datapath flows are not sent and their SB rows keep
      * pointing at sw2's deleted Datapath_Binding (the real transaction
-     * fails: referential integrity).  These checks assert the correct
-     * behaviour. */
+     * fails: referential integrity).  In the daemon: with one router,
+     * `ovn-nbctl lr-del lr1 -- lr-add lr2` logs "SB transaction failed:
+     * referential integrity violation: cannot delete Datapath_Binding
+     * row ..." and a forced full run repairs it a second later.  These
+     * checks assert the correct behaviour. */
     struct nd_model *m6 = build_sw_model(true, 3);
     size_t slot_before = m5->switches[1]->slot;
     CHECK(nd_inc_bind(inc, m6));
