@@ -173,6 +173,16 @@ static void
 slot_release(struct nd_inc *inc, struct slot *s)
 {
     size_t i = slot_index(inc, s);
+    /* A row placed on this slot's datapath names its Datapath_Binding,
+     * which goes: if a new datapath reuses the slot in this very run and
+     * builds the same flow, place() must still move the row to it. */
+    const struct nd_slot_flows *o = &inc->t.owned[i];
+    for (size_t k = 0; k < o->n; k++) {
+        struct nd_lflow *f = o->v[k];
+        if (f->installed && !f->inst_group && f->inst_slot == i) {
+            f->inst_slot = SIZE_MAX;
+        }
+    }
     nd_lflow_clear_dp(&inc->t, i);
     for (size_t g = 0; g < inc->n_groups; g++) {
         struct group *gr = inc->all_groups[g];
