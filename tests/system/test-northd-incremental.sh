@@ -13,8 +13,12 @@
 # NAT; then changes whose effect reaches rows other than the one changed
 # (router port MACs and networks read by switches, port groups named by
 # other switches' ACLs, ACL and route rows shared by several owners, a
-# second router as next hop, gateway router and peer); then a few bursts of
-# unwaited transactions that pile up while a run is in flight.
+# second router as next hop, gateway router and peer); many datapaths at
+# once (the engine's slots run out); bursts of unwaited transactions that
+# pile up while a run is in flight; changes with no incremental rule (load
+# balancers, DHCP, QoS, default_acl_drop: full runs keeping the record)
+# followed by incremental ones; SB rows changed by someone else, which
+# northd must put back.
 # Every few steps, and at the end, a forced full recompute must find nothing
 # to change in the SB (last SB diff 0/0/0): that covers the SB rows the
 # in-memory check does not (Port_Binding, Multicast_Group, Port_Group...).
@@ -447,6 +451,77 @@ quick lrp-del lrp-ls6
 quick ls-del ls6
 quick lr-route-del lr0 10.70.0.0/16
 burst_end "a switch attached to the router and torn down again"
+
+# Changes the engine has no rule for rebuild everything but keep the record;
+# the incremental runs after them must start from the right place.
+step "lb-add lb0 (no switch yet)" lb-add lb0 10.0.1.200:80 10.0.1.11:80,10.0.1.12:80 tcp
+step "ls-lb-add ls1 lb0" ls-lb-add ls1 lb0
+step "set Load_Balancer lb0 vips" set Load_Balancer lb0 'vips:"10.0.1.200:80"="10.0.1.13:80"'
+step "lsp-set-addresses ls1-p2 after the LB change" lsp-set-addresses ls1-p2 "00:00:00:01:00:22 10.0.1.22"
+step "ls-lb-del ls1 lb0" ls-lb-del ls1 lb0
+step "lb-del lb0" lb-del lb0
+step "dhcp-options-create 10.0.1.0/24" dhcp-options-create 10.0.1.0/24
+dhcp=$(nb --bare --columns=_uuid find DHCP_Options cidr=10.0.1.0/24)
+step "dhcp-options-set-options" dhcp-options-set-options "$dhcp" server_id=10.0.1.1 \
+    server_mac=00:00:00:ff:01:01 lease_time=3600 router=10.0.1.1
+step "lsp-set-dhcpv4-options ls1-p2" lsp-set-dhcpv4-options ls1-p2 "$dhcp"
+step "dhcp-options-set-options (lease_time)" dhcp-options-set-options "$dhcp" server_id=10.0.1.1 \
+    server_mac=00:00:00:ff:01:01 lease_time=7200 router=10.0.1.1
+step "lsp-set-dhcpv4-options ls1-p2 (cleared)" lsp-set-dhcpv4-options ls1-p2
+step "dhcp-options-del" dhcp-options-del "$dhcp"
+step "qos-add ls2 dscp" qos-add ls2 from-lport 100 'ip4.src == 10.0.2.11' dscp=10
+step "lsp-set-addresses ls2-p1 after the QoS change" lsp-set-addresses ls2-p1 "00:00:00:02:00:11 10.0.2.111"
+step "qos-del ls2" qos-del ls2
+step "NB_Global options:default_acl_drop=true" set NB_Global . options:default_acl_drop=true
+step "acl-add ls2 to-lport 1070 under default_acl_drop" acl-add ls2 to-lport 1070 'ip4.src == 10.0.3.0/24' allow-related
+step "NB_Global options:default_acl_drop removed" remove NB_Global . options default_acl_drop
+step "acl-del ls2 to-lport 1070" acl-del ls2 to-lport 1070 'ip4.src == 10.0.3.0/24'
+
+# SB rows changed by someone else: northd puts them back (a full run that
+# keeps its record for ports and groups, a resync for Logical_DP_Group and
+# Datapath_Binding; docs/northd.md), and incremental runs go on from there.
+# (A Logical_Flow row changed by someone else is, by design, seen only at
+# the next resync: not tested here.)
+sbc() { ovn-sbctl --timeout=20 --db="$(sb_remote sb)" "$@"; }
+# sb_restored WHAT CMD...: wait up to 10 s for CMD to succeed (northd put
+# the SB back), then check as a step would.
+sb_restored() {
+    local what=$1; shift
+    STEP=$((STEP + 1))
+    echo "-- step $STEP: SB: $what"
+    sb_wait_for 10 "$@" || fail "step $STEP (SB: $what): not put back within 10 s"
+    nb --wait=sb sync || fail "step $STEP (SB: $what): ovn-nbctl --wait=sb sync failed"
+    check_failures_at "step $STEP (SB: $what)"
+}
+pb_mac_is() { [ "$(sbc get Port_Binding "$1" mac)" = "$2" ]; }
+want=$(sbc get Port_Binding ls1-p1 mac)
+sbc set Port_Binding ls1-p1 'mac="00:00:00:de:ad:01 10.9.9.9"'
+sb_restored "Port_Binding ls1-p1 mac overwritten" pb_mac_is ls1-p1 "$want"
+mc_count() { [ "$(sbc --bare --columns=_uuid list Multicast_Group | grep -c .)" = "$1" ]; }
+n_mc=$(sbc --bare --columns=_uuid list Multicast_Group | grep -c .)
+sbc --bare --columns=_uuid find Multicast_Group name=_MC_flood | head -n1 | xargs -r ovn-sbctl --db="$(sb_remote sb)" destroy Multicast_Group
+sb_restored "a _MC_flood Multicast_Group row destroyed" mc_count "$n_mc"
+dp=$(sbc --bare --columns=_uuid find Datapath_Binding external_ids:name=ls3)
+dp_name_is() { [ "$(sbc get Datapath_Binding "$1" external_ids:name | tr -d '"')" = "$2" ]; }
+sbc set Datapath_Binding "$dp" external_ids:name=ls3-tampered
+sb_restored "Datapath_Binding ls3 external_ids:name overwritten" dp_name_is "$dp" ls3
+grp=$(sbc --bare --columns=_uuid list Logical_DP_Group | head -n1)
+grp_n=$(sbc get Logical_DP_Group "$grp" datapaths | tr -cd , | wc -c)
+grp_dp=$(sbc get Logical_DP_Group "$grp" datapaths | tr -d '[]' | cut -d, -f1 | tr -d ' ')
+# (The group is put back or replaced by a new one: either way, every
+# group then has the same number of datapaths as before or is gone.)
+grp_ok() {
+    local n
+    n=$(sbc get Logical_DP_Group "$grp" datapaths 2>/dev/null | tr -cd , | wc -c) || return 0
+    [ -z "$(sbc --bare --columns=_uuid find Logical_DP_Group "_uuid=$grp" 2>/dev/null)" ] || [ "$n" = "$grp_n" ]
+}
+sbc remove Logical_DP_Group "$grp" datapaths "$grp_dp"
+sb_restored "a datapath removed from a Logical_DP_Group" grp_ok
+recompute_clean "after SB changes by someone else"
+step "lsp-add ls2-p6 after the SB was repaired" \
+    lsp-add ls2 ls2-p6 -- lsp-set-addresses ls2-p6 "00:00:00:02:00:06 10.0.2.16"
+step "pg-set-ports pg_web (+ls2-p6)" pg-set-ports pg_web ls1-p1 ls3-p1 ls1-p5 ls2-p6
+step "lsp-del ls2-p6" lsp-del ls2-p6
 
 # ---- 3. the end of the sequence ----
 recompute_clean "end of sequence"
