@@ -524,9 +524,8 @@ place(struct nd_inc *inc, struct nd_lflow *f, struct ovsdb_txn *txn,
         struct uuid u;
         uuid_generate(&u);
         uuid_set(f->sb_uuid, &u);
-        ovsdb_txn_add_raw_op(txn, insert_op_text(f, &u, g ? &g->sb_uuid
-                                                          : &inc->slots[one].sb_dp,
-                                                 g != NULL));
+        const struct uuid *where = g ? &g->sb_uuid : &inc->slots[one].sb_dp;
+        ovsdb_txn_add_raw_op(txn, insert_op_text(f, &u, where, g != NULL));
         stats->inserted++;
     } else {
         struct ovsdb_txn_row *row = ovsdb_txn_update(txn, "Logical_Flow",

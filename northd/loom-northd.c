@@ -915,7 +915,8 @@ classify_nb_changes(struct northd *nd)
                  * group appearing, going or renamed changes whether ACLs
                  * anywhere that name it are valid: everything. */
                 if (replica_row_is_new(row) || replica_row_is_deleted(row)
-                    || replica_row_is_updated(row, NBREC_PORT_GROUP_COL_NAME)) {
+                    || replica_row_is_updated(row,
+                                              NBREC_PORT_GROUP_COL_NAME)) {
                     nd->nb_full = true;
                 } else if (!only_columns(table, row, pg_ports_cols,
                                          ND_ARRAY_SIZE(pg_ports_cols))) {

@@ -34,6 +34,21 @@ strset_eq(char *const *a, size_t na, char *const *b, size_t nb)
     if (na != nb) {
         return false;
     }
+    /* Both sides are usually sorted already (OVSDB keeps set datums in
+     * order, the image normalizes its sets): then one linear pass, not
+     * two sorts of 20k-element address sets on every run. */
+    bool sorted = true;
+    for (size_t i = 1; i < na && sorted; i++) {
+        sorted = strcmp(a[i - 1], a[i]) < 0 && strcmp(b[i - 1], b[i]) < 0;
+    }
+    if (sorted) {
+        for (size_t i = 0; i < na; i++) {
+            if (strcmp(a[i], b[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
     const char **x = nd_xcalloc(na + 1, sizeof *x);
     const char **y = nd_xcalloc(nb + 1, sizeof *y);
     memcpy(x, a, na * sizeof *x);
