@@ -18,7 +18,9 @@
 # pile up while a run is in flight; changes with no incremental rule (load
 # balancers, DHCP, QoS, default_acl_drop: full runs keeping the record)
 # followed by incremental ones; SB rows changed by someone else, which
-# northd must put back.
+# northd must put back; NB and SB ovsdb-server restarts, an NB change while
+# the SB is down, a standby (also verifying) taking over and handing back,
+# and an SB restarted empty.
 # Every few steps, and at the end, a forced full recompute must find nothing
 # to change in the SB (last SB diff 0/0/0): that covers the SB rows the
 # in-memory check does not (Port_Binding, Multicast_Group, Port_Group...).
@@ -62,6 +64,8 @@ start_northd() {
         --log-file="$log" --unixctl="$CTL" \
         --ovnnb-db="$(sb_remote nb)" --ovnsb-db="$(sb_remote sb)"
 }
+# is_active CTL: that northd holds the SB lock.
+is_active() { [ "$(ovs-appctl -t "$1" status 2>/dev/null)" = "Status: active" ]; }
 nb() { ovn-nbctl --timeout=20 --db="$(sb_remote nb)" "$@"; }
 # stat NAME: the value of line "NAME: value" of `stats` (empty if absent).
 stat() { ovs-appctl -t "$CTL" stats 2>/dev/null | sed -n "s/^$1: //p"; }
@@ -522,6 +526,71 @@ step "lsp-add ls2-p6 after the SB was repaired" \
     lsp-add ls2 ls2-p6 -- lsp-set-addresses ls2-p6 "00:00:00:02:00:06 10.0.2.16"
 step "pg-set-ports pg_web (+ls2-p6)" pg-set-ports pg_web ls1-p1 ls3-p1 ls1-p5 ls2-p6
 step "lsp-del ls2-p6" lsp-del ls2-p6
+
+# ---- restarts and failover, still under VERIFY ----
+# use_northd A|B: point the checks (stat, check_failures_at, recompute_clean)
+# at northd A (the first one) or B (a standby), keeping each one's count.
+declare -A SEEN_FAILURES=([A]=0 [B]=0) SEEN_LINES=([A]=0 [B]=0)
+CURRENT=A
+use_northd() {
+    SEEN_FAILURES[$CURRENT]=$CHECKED_FAILURES SEEN_LINES[$CURRENT]=$LOG_LINES_SEEN
+    CURRENT=$1
+    if [ "$1" = A ]; then CTL=$D/northd.ctl LOG=$D/northd.log
+    else CTL=$D/northd-b.ctl LOG=$D/northd-b.log; fi
+    CHECKED_FAILURES=${SEEN_FAILURES[$1]} LOG_LINES_SEEN=${SEEN_LINES[$1]}
+}
+# restart_ovsdb NAME [wipe]: stop NAME's ovsdb-server and start it again
+# from its file (or, with "wipe", from an empty database).
+restart_ovsdb() {
+    sb_stop "$1"
+    [ "${2:-}" != wipe ] || rm -f "$SB_DIR/$1/db"
+    sb_start_ovsdb "$1" "$(sb_schema "$1")" || sb_fail "$1 ovsdb-server did not restart"
+    sb_wait_for 20 is_active "$CTL" || fail "northd not active 20 s after the $1 restart"
+}
+echo "== SB ovsdb-server restarted (data kept)"
+restart_ovsdb sb
+step "lsp-add ls3-p5 after the SB restart" lsp-add ls3 ls3-p5 -- lsp-set-addresses ls3-p5 "00:00:00:03:00:05 10.0.3.15"
+echo "== NB ovsdb-server restarted (data kept)"
+restart_ovsdb nb
+step "lsp-set-addresses ls3-p5 after the NB restart" lsp-set-addresses ls3-p5 "00:00:00:03:00:55 10.0.3.55"
+echo "== an NB change while the SB is down"
+sb_stop sb
+nb lsp-add ls2 ls2-p7 -- lsp-set-addresses ls2-p7 "00:00:00:02:00:07 10.0.2.17" >/dev/null \
+    || fail "lsp-add while the SB is down failed"
+restart_ovsdb sb
+step "pg-set-ports pg_db (+ls2-p7, added while the SB was down)" pg-set-ports pg_db ls1-p2 ls2-p2 ls2-p7
+recompute_clean "after the restarts"
+echo "== a standby northd (also under VERIFY) takes over"
+env LOOM_NORTHD_VERIFY=1 "$NORTHD" --detach --no-chdir --pidfile="$D/northd-b.pid" \
+    --log-file="$D/northd-b.log" --unixctl="$D/northd-b.ctl" \
+    --ovnnb-db="$(sb_remote nb)" --ovnsb-db="$(sb_remote sb)" || sb_fail "northd B did not start"
+sb_wait_for 10 sh -c "ovs-appctl -t '$D/northd-b.ctl' status | grep -q standby" \
+    || fail "northd B is not standby: $(ovs-appctl -t "$D/northd-b.ctl" status 2>&1)"
+step "lsp-del ls2-p7 (A active, B standby)" lsp-del ls2-p7
+ovs-appctl -t "$D/northd.ctl" pause >/dev/null || fail "pause of northd A failed"
+use_northd B
+sb_wait_for 10 is_active "$CTL" || fail "northd B did not take over"
+step "lsp-add ls1-p6 on B" lsp-add ls1 ls1-p6 -- lsp-set-addresses ls1-p6 "00:00:00:01:00:06 10.0.1.16"
+step "pg-set-ports pg_web (+ls1-p6) on B" pg-set-ports pg_web ls1-p1 ls3-p1 ls1-p5 ls1-p6
+step "acl-add pg_web on B" acl-add pg_web to-lport 1080 'outport == @pg_web && tcp.dst == 8080' allow-related
+recompute_clean "on B"
+n_b=$(stat "incremental runs")
+if ! [[ $n_b =~ ^[0-9]+$ ]] || [ "$n_b" -lt 2 ]; then
+    fail "northd B made only '$n_b' incremental runs"
+fi
+ovs-appctl -t "$D/northd.ctl" resume >/dev/null || fail "resume of northd A failed"
+sb_kill_pidfile "$D/northd-b.pid" TERM
+n_err=$(grep -cE '\|(ERR|EMER)\|' "$D/northd-b.log")
+[ "$n_err" = 0 ] || fail "$n_err ERR/EMER lines in northd B's log" "$(grep -m 5 -E '\|(ERR|EMER)\|' "$D/northd-b.log")"
+use_northd A
+sb_wait_for 10 is_active "$CTL" || fail "northd A did not take over again"
+step "acl-del pg_web 1080 on A again" acl-del pg_web to-lport 1080 'outport == @pg_web && tcp.dst == 8080'
+step "lsp-del ls1-p6 on A again" lsp-del ls1-p6
+echo "== SB ovsdb-server restarted from an empty database"
+restart_ovsdb sb wipe
+nb --wait=sb sync || fail "northd did not refill an empty SB"
+step "lsp-add ls3-p6 after the SB was refilled" lsp-add ls3 ls3-p6 -- lsp-set-addresses ls3-p6 "00:00:00:03:00:06 10.0.3.16"
+recompute_clean "after the SB was refilled"
 
 # ---- 3. the end of the sequence ----
 recompute_clean "end of sequence"
