@@ -367,6 +367,14 @@ step "drop the shared route from lr0 and lr1" \
     remove Logical_Router lr0 static_routes "$shared" -- remove Logical_Router lr1 static_routes "$shared"
 step "lr-del lr1" lr-del lr1
 step "lrp-del lr0-lr1 and lrp-ext (dangling)" lrp-del lr0-lr1 -- lrp-del lrp-ext
+# Switch and router ports share one name space (Port_Binding.logical_port);
+# switches are read first, so a switch port named like a router port hides
+# that router port (bad input, logged and skipped) even on a switch the
+# router is not attached to.
+step "ls-add ls7 (no router)" ls-add ls7
+step "lsp-add ls7 port named lrp-ls2 (hides lr0's router port)" lsp-add ls7 lrp-ls2
+step "lsp-del that port (the router port is back)" lsp-del lrp-ls2
+step "ls-del ls7" ls-del ls7
 
 # Identical flows from separate rows share one SB row (a datapath group):
 # changing one owner's copy must split it again.
