@@ -289,6 +289,13 @@ step "clear Port_Group pg_db ports (ACLs stay)" clear Port_Group pg_db ports
 step "pg-set-ports pg_db (back on ls1 and ls2)" pg-set-ports pg_db ls1-p2 ls2-p2
 step "lsp-set-type ls3-p4 localport" lsp-set-type ls3-p4 localport
 step "lsp-set-type ls3-p4 back to a VIF" lsp-set-type ls3-p4 ""
+step "set LRP lrp-ls3 ipv6_ra_configs (slaac)" set Logical_Router_Port lrp-ls3 ipv6_ra_configs:address_mode=slaac ipv6_ra_configs:send_periodic=true
+step "lsp-set-addresses ls3-p2 (+IPv6)" lsp-set-addresses ls3-p2 "00:00:00:03:00:02 10.0.3.12 fd00:3::12"
+step "lsp-set-port-security ls3-p2 (+IPv6)" lsp-set-port-security ls3-p2 "00:00:00:03:00:02 10.0.3.12 fd00:3::12"
+step "lr-route-add IPv6 via ls3-p2" lr-route-add lr0 fd00:99::/64 fd00:3::12
+step "lsp-set-addresses ls3-p2 (new MAC: the route's next hop)" lsp-set-addresses ls3-p2 "00:00:00:03:00:92 10.0.3.12 fd00:3::12"
+step "lr-route-del IPv6" lr-route-del lr0 fd00:99::/64
+step "clear LRP lrp-ls3 ipv6_ra_configs" clear Logical_Router_Port lrp-ls3 ipv6_ra_configs
 # Optional part: a gateway port and NAT.
 step "lrp-add lrp-ext gateway port and its switch" \
     ls-add ls-ext -- lrp-add lr0 lrp-ext 00:00:00:ff:ee:01 172.16.0.1/24 \
