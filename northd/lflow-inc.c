@@ -803,6 +803,52 @@ nd_inc_sync(struct nd_inc *inc, const struct nd_model *m,
     groups_collect(inc);
 }
 
+static int
+cmp_uuid(const void *a, const void *b)
+{
+    return memcmp(a, b, sizeof(struct uuid));
+}
+
+bool
+nd_inc_audit(const struct nd_inc *inc, const struct uuid *uuids, size_t n,
+             size_t *unknown, size_t *missing)
+{
+    size_t n_mine = 0;
+    struct uuid *mine = nd_xcalloc(inc->active ? inc->t.flows.n + 1 : 1,
+                                   sizeof *mine);
+    struct nd_lflow *f;
+    if (inc->active) {
+        ND_LFLOW_FOR_EACH (f, b, &inc->t) {
+            if (f->installed) {
+                memcpy(&mine[n_mine++], f->sb_uuid, sizeof *mine);
+            }
+        }
+    }
+    struct uuid *theirs = nd_xcalloc(n + 1, sizeof *theirs);
+    memcpy(theirs, uuids, n * sizeof *theirs);
+    qsort(mine, n_mine, sizeof *mine, cmp_uuid);
+    qsort(theirs, n, sizeof *theirs, cmp_uuid);
+    size_t i = 0, j = 0;
+    *unknown = *missing = 0;
+    while (i < n_mine || j < n) {
+        int c = i == n_mine ? 1 : j == n ? -1
+                : cmp_uuid(&mine[i], &theirs[j]);
+        if (c < 0) {
+            ++*missing;
+            i++;
+        } else if (c > 0) {
+            ++*unknown;
+            j++;
+        } else {
+            i++;
+            j++;
+        }
+    }
+    free(mine);
+    free(theirs);
+    return !*unknown && !*missing;
+}
+
 char *
 nd_inc_verify(const struct nd_inc *inc, const struct nd_model *m)
 {

@@ -78,6 +78,13 @@ void nd_inc_sync(struct nd_inc *, const struct nd_model *m,
                  bool resync, struct ovsdb_txn *txn,
                  struct nd_sync_stats *stats);
 
+/* Compares the SB's Logical_Flow _uuids UUIDS[N] (as a select returned
+ * them, with no engine transaction in between) with the record: *UNKNOWN
+ * gets how many the record does not hold, *MISSING how many it holds that
+ * the SB lacks.  True if both are 0.  O((N + flows) log). */
+bool nd_inc_audit(const struct nd_inc *, const struct uuid *uuids, size_t n,
+                  size_t *unknown, size_t *missing);
+
 /* Flows in the table (after a sync: on at least one datapath). */
 size_t nd_inc_n_flows(const struct nd_inc *);
 

@@ -58,6 +58,7 @@ struct options {
     char *log_file;
     char *unixctl;
     bool detach, chdir_root, verbose;
+    int flow_audit_s;           /* --flow-audit-interval, 0 = off */
 };
 
 struct northd {
@@ -90,6 +91,12 @@ struct northd {
     struct nd_changes up_check;
     bool up_check_all;
     size_t sb_txn_ops;          /* operations in sb_txn */
+    /* Audit of the hidden Logical_Flow rows (see start_audit()). */
+    struct ovsdb_txn *audit_txn;
+    long long audit_at;         /* next audit, time_msec() */
+    int audit_ms;               /* interval, 0 = never */
+    unsigned long long audit_gen;   /* SB transactions when it was sent */
+    unsigned long long n_audits, n_audit_failures;
     bool flows_hidden;          /* SB Logical_Flow rows not replicated
                                  * (condition [false]): see show_flows() */
     bool verify;                /* LOOM_NORTHD_VERIFY=1: check each
@@ -130,6 +137,11 @@ usage(void)
            "loom-northd.log)\n"
            "  --unixctl=SOCKET    control socket (default %s/"
            "loom-northd.PID.ctl)\n"
+           "  --flow-audit-interval=SECONDS\n"
+           "                      compare the SB's Logical_Flow rows with "
+           "what northd\n"
+           "                      wrote every SECONDS (default 30, 0 = "
+           "never)\n"
            "  -v, --verbose       debug logging\n"
            "  -V, --version       print the version\n",
            "loom-northd", rundir(), rundir(), rundir(), rundir());
@@ -139,7 +151,7 @@ static int
 parse_options(int argc, char *argv[], struct options *o)
 {
     enum { OPT_NB = 256, OPT_SB, OPT_PIDFILE, OPT_DETACH, OPT_NO_CHDIR,
-           OPT_LOG_FILE, OPT_UNIXCTL };
+           OPT_LOG_FILE, OPT_UNIXCTL, OPT_AUDIT };
     static const struct option long_options[] = {
         { "ovnnb-db", required_argument, NULL, OPT_NB },
         { "ovnsb-db", required_argument, NULL, OPT_SB },
@@ -148,6 +160,7 @@ parse_options(int argc, char *argv[], struct options *o)
         { "no-chdir", no_argument, NULL, OPT_NO_CHDIR },
         { "log-file", optional_argument, NULL, OPT_LOG_FILE },
         { "unixctl", required_argument, NULL, OPT_UNIXCTL },
+        { "flow-audit-interval", required_argument, NULL, OPT_AUDIT },
         { "verbose", no_argument, NULL, 'v' },
         { "version", no_argument, NULL, 'V' },
         { "help", no_argument, NULL, 'h' },
@@ -155,6 +168,7 @@ parse_options(int argc, char *argv[], struct options *o)
     };
     memset(o, 0, sizeof *o);
     o->chdir_root = true;
+    o->flow_audit_s = 30;
     for (;;) {
         int c = getopt_long(argc, argv, "vVh", long_options, NULL);
         if (c == -1) {
@@ -174,6 +188,17 @@ parse_options(int argc, char *argv[], struct options *o)
                                      : "/var/log/ovn/loom-northd.log");
             break;
         case OPT_UNIXCTL: o->unixctl = nd_xstrdup(optarg); break;
+        case OPT_AUDIT: {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || end == optarg || v < 0 || v > 86400) {
+                fprintf(stderr, "loom-northd: --flow-audit-interval: \"%s\" "
+                        "is not a number of seconds 0..86400\n", optarg);
+                return -1;
+            }
+            o->flow_audit_s = (int) v;
+            break;
+        }
         case 'v': o->verbose = true; break;
         case 'V': printf("%s\n", LOOM_NORTHD_VERSION); exit(0);
         case 'h': usage(); exit(0);
@@ -276,14 +301,16 @@ cmd_stats(int argc, const char *const *argv, void *aux, bool *is_error)
                         "last recompute: %lld ms\n"
                         "logical flows: %zu\nSB transactions: %llu\n"
                         "NB transactions: %llu\nlast SB diff: %zu inserted, "
-                        "%zu updated, %zu deleted\n",
+                        "%zu updated, %zu deleted\n"
+                        "flow audits: %llu, %llu found changes\n",
                         nd->n_recomputes, nd->n_full, nd->n_incremental,
                         nd->n_verify_failures, nd->n_feedback_runs,
                         nd->last_full ? "full" : "incremental",
                         nd->last_rebuilt, nd->last_recompute_ms,
                         nd->last_n_flows, nd->n_sb_txns, nd->n_nb_txns,
                         nd->last_sync.inserted, nd->last_sync.updated,
-                        nd->last_sync.deleted);
+                        nd->last_sync.deleted, nd->n_audits,
+                        nd->n_audit_failures);
 }
 
 /* ---- the work ---- */
@@ -540,6 +567,64 @@ mark_dirty_cb(void *inc, const char *uuid)
  * recorded NB changes touch; the SB gets only what differs.  The model and
  * the non-flow SB rows (ports, groups, sets: O(rows) but ~10x fewer than
  * flows) are rebuilt either way. */
+/* While the Logical_Flow rows are hidden, a change someone else makes to
+ * them would go unseen: every audit interval, when idle, one select of
+ * their _uuids (~9 MB of JSON at 180k flows, where replicating them costs
+ * ~70 MB on every start) is compared with the engine's record; a
+ * difference (a row deleted or added behind northd's back) forces a
+ * resync, which restores them.  A row modified in place is not caught
+ * (nor is it by anything short of replicating every row). */
+static void
+start_audit(struct northd *nd)
+{
+    struct ovsdb_txn *txn = ovsdb_txn_create(SBREC_DB_NAME);
+    ovsdb_txn_add_op(txn, json_pack("{s:s, s:s, s:[], s:[s]}", "op",
+                                    "select", "table", "Logical_Flow",
+                                    "where", "columns", "_uuid"));
+    ovsdb_client_commit(nd->sb, txn);
+    nd->audit_txn = txn;
+    nd->audit_gen = nd->n_sb_txns + nd->n_full;
+    nd->audit_at = time_msec() + nd->audit_ms;
+}
+
+static void
+finish_audit(struct northd *nd)
+{
+    struct ovsdb_txn *txn = nd->audit_txn;
+    enum ovsdb_txn_status st = ovsdb_txn_get_status(txn);
+    if (st == OVSDB_TXN_PENDING || st == OVSDB_TXN_UNCOMMITTED) {
+        return;
+    }
+    nd->audit_txn = NULL;
+    const json_t *rows = json_object_get(
+        json_array_get(ovsdb_txn_get_result(txn), 0), "rows");
+    if (st == OVSDB_TXN_SUCCESS && json_is_array(rows)
+        && nd->audit_gen == nd->n_sb_txns + nd->n_full && nd->flows_hidden
+        && !nd->sb_txn && !nd_inc_needs_resync(nd->inc)) {
+        size_t n = json_array_size(rows), k = 0;
+        struct uuid *uuids = nd_xcalloc(n + 1, sizeof *uuids);
+        for (size_t i = 0; i < n; i++) {
+            const json_t *u = json_array_get(json_object_get(
+                json_array_get(rows, i), "_uuid"), 1);
+            if (json_string_value(u)
+                && uuid_from_string(&uuids[k], json_string_value(u))) {
+                k++;
+            }
+        }
+        size_t unknown, missing;
+        nd->n_audits++;
+        if (!nd_inc_audit(nd->inc, uuids, k, &unknown, &missing)) {
+            nd->n_audit_failures++;
+            log_warn("SB Logical_Flow changed behind loom-northd's back "
+                     "(%zu rows it did not write, %zu of its rows gone): "
+                     "resyncing", unknown, missing);
+            nd->force = true;
+        }
+        free(uuids);
+    }
+    ovsdb_txn_destroy(txn);
+}
+
 /* SB Logical_Flow rows are replicated only while a resync needs them.
  * The engine keeps its own record of what the SB holds (lflow-inc.h), so
  * between resyncs the rows would only cost memory and CPU: at 20k VIFs the
@@ -610,6 +695,13 @@ run_engine(struct northd *nd, bool resync)
     }
     if (!all && m->default_acl_drop != nd->model->default_acl_drop) {
         why = "default_acl_drop changed";
+        all = true;
+    }
+    if (!all && m->n_errors != nd->model->n_errors) {
+        /* Which rows are skipped as bad input changed: a name taken by
+         * one port can hide another on any datapath (a switch port named
+         * like a router port), so rules per row do not cover it. */
+        why = "the set of skipped NB rows changed";
         all = true;
     }
     nd->vxlan_mode = vxlan;
@@ -1125,6 +1217,9 @@ northd_run__(struct northd *nd)
         nd->ever_synced = true;
         nd->force = true;
     }
+    if (nd->audit_txn) {
+        finish_audit(nd);
+    }
     if (nd->sb_feedback && !nd->sb_dirty && nd->model
         && vxlan_in_use(nd->sb_r) != nd->vxlan_mode) {
         nd->sb_dirty = true;            /* datapath key range changes */
@@ -1141,6 +1236,7 @@ northd_run__(struct northd *nd)
     }
     if (resync || nd->nb_dirty || nd->sb_dirty) {
         run_engine(nd, resync);
+        nd->audit_at = time_msec() + nd->audit_ms;     /* (busy: later) */
     } else if (nd->nb_cfg_bump) {
         /* The flows already reflect the NB: carry nb_cfg over alone. */
         nd->nb_cfg_bump = false;
@@ -1166,6 +1262,10 @@ northd_run__(struct northd *nd)
             ovsdb_client_commit(nd->nb, nd->nb_txn);
             nd->n_nb_txns++;
         }
+    } else if (nd->audit_ms && !nd->audit_txn && nd->flows_hidden
+               && time_msec() >= nd->audit_at
+               && !nd_inc_needs_resync(nd->inc)) {
+        start_audit(nd);
     }
 }
 
@@ -1268,6 +1368,8 @@ main(int argc, char *argv[])
     nd.sb = ovsdb_client_create(o.sb_remote, nd.sb_r, NULL);
     ovsdb_client_set_lock(nd.sb, SB_LOCK);
     show_flows(&nd, false);     /* standby or not, until a resync */
+    nd.audit_ms = o.flow_audit_s * 1000;
+    nd.audit_at = time_msec() + nd.audit_ms;
     nd.nb_remote = o.nb_remote;
     nd.sb_remote = o.sb_remote;
     ovsdb_client_set_probe_interval(nd.nb, probe_interval(o.nb_remote, NULL));
@@ -1286,6 +1388,7 @@ main(int argc, char *argv[])
     ovsdb_txn_destroy(nd.sb_txn);
     free(nd.sb_txn_rows);
     ovsdb_txn_destroy(nd.nb_txn);
+    ovsdb_txn_destroy(nd.audit_txn);
     ovsdb_client_destroy(nd.nb);
     ovsdb_client_destroy(nd.sb);
     nd_model_destroy(nd.model);

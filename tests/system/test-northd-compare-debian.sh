@@ -41,6 +41,7 @@ start_loom() {   # start_loom NAME: loom-northd on the loom databases
     mkdir -p "$d"
     "$NORTHD" --detach --no-chdir --pidfile="$d/northd.pid" \
         --log-file="$d/northd.log" --unixctl="$d/northd.ctl" \
+        --flow-audit-interval=1 \
         --ovnnb-db="$(sb_remote nb-loom)" --ovnsb-db="$(sb_remote sb-loom)" \
         || sb_fail "loom-northd $1 did not start"
 }
@@ -376,10 +377,16 @@ ovs-appctl -t "$CTL" stats | grep -q "last SB diff: 0 inserted, 0 updated, 0 del
 # The SB is repaired: a deleted flow and a tampered Port_Binding come back.
 n_flows=$(sbq loom --bare --columns=_uuid list Logical_Flow | grep -c .)
 victim=$(sbq loom --bare --columns=_uuid find Logical_Flow table_id=25 priority=50 | head -1)
+# (loom-northd does not replicate Logical_Flow rows between resyncs: its
+# audit, every second here, finds the row gone and resyncs.)
 sbq loom destroy Logical_Flow "$victim"
-sbq loom set Port_Binding vm3 options:peer=bogus
 sb_wait_for 5 sh -c "[ \$(ovn-sbctl --db=$(sb_remote sb-loom) --bare --columns=_uuid list Logical_Flow | grep -c .) = $n_flows ]" \
     || sb_fail "a deleted logical flow was not restored"
+ovs-appctl -t "$CTL" stats | grep -Eq "^flow audits: [0-9]+, [1-9][0-9]* found changes" \
+    || sb_fail "the flow audit did not report the deleted row: $(ovs-appctl -t "$CTL" stats)"
+grep -q "SB Logical_Flow changed behind loom-northd's back (0 rows it did not write, 1 of its rows gone)" \
+    "$SB_DIR/loom1/northd.log" || sb_fail "the audit's finding is not logged"
+sbq loom set Port_Binding vm3 options:peer=bogus
 sb_wait_for 5 sh -c "! ovn-sbctl --db=$(sb_remote sb-loom) get Port_Binding vm3 options | grep -q bogus" \
     || sb_fail "a tampered Port_Binding was not repaired"
 
