@@ -410,6 +410,14 @@ step "move ACL 1011 (same row) from ls3 to pg_web" \
     remove Logical_Switch ls3 acls "$acl" -- add Port_Group pg_web acls "$acl"
 step "move ls1-p3 back to ls1" \
     remove Logical_Switch ls2 ports "$lsp" -- add Logical_Switch ls1 ports "$lsp"
+# A datapath deleted and another added in one run: the new one may reuse
+# the freed slot and build the very same flows (an empty router's flows are
+# its own, not in a group), yet rows naming the old Datapath_Binding must go.
+step "lr-add lr-tmp1 (empty)" lr-add lr-tmp1
+step "lr-del lr-tmp1 -- lr-add lr-tmp2 (one transaction)" lr-del lr-tmp1 -- lr-add lr-tmp2
+step "lr-del lr-tmp2 -- ls-add ls-tmp1 (one transaction)" lr-del lr-tmp2 -- ls-add ls-tmp1
+step "ls-del ls-tmp1 -- ls-add ls-tmp2 (one transaction)" ls-del ls-tmp1 -- ls-add ls-tmp2
+step "ls-del ls-tmp2" ls-del ls-tmp2
 # Many datapaths at once: more than the engine's slots (a resync), shared
 # flows whose datapath groups span several 64-bit words, slots freed and
 # reused.
