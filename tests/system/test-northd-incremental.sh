@@ -86,22 +86,27 @@ fail() {
 }
 
 # check_failures_at WHERE: the verify counter must not have grown since the
-# last call; if it did, quote the log lines that name the differing flows.
+# last call (if it did, quote the log lines that name the differing flows),
+# and the log lines since then must hold no other ERR/EMER (a failed SB
+# transaction, say, which the in-memory check cannot see).
 CHECKED_FAILURES=0
 LOG_LINES_SEEN=0
 check_failures_at() {
-    local where=$1 n
+    local where=$1 n new errs
     n=$(stat "incremental check failures")
+    new=$(tail -n +"$((LOG_LINES_SEEN + 1))" "$LOG")
+    [ -z "$new" ] || LOG_LINES_SEEN=$((LOG_LINES_SEEN + $(wc -l <<<"$new")))
     if ! [[ $n =~ ^[0-9]+$ ]]; then
         fail "$where: stats has no 'incremental check failures' line (got '$n')"
         return
     fi
     if [ "$n" -gt "$CHECKED_FAILURES" ]; then
         fail "$where: incremental check failures $CHECKED_FAILURES -> $n" \
-            "$(tail -n +"$((LOG_LINES_SEEN + 1))" "$LOG" | grep -m 10 "incremental check failed")"
+            "$(grep -m 10 "incremental check failed" <<<"$new")"
     fi
     CHECKED_FAILURES=$n
-    LOG_LINES_SEEN=$(wc -l <"$LOG")
+    errs=$(grep -E '\|(ERR|EMER)\|' <<<"$new" | grep -v "incremental check failed")
+    [ -z "$errs" ] || fail "$where: ERR in the northd log" "$(head -n 5 <<<"$errs")"
 }
 
 # recompute_clean WHERE: force a full recompute, wait for it to be counted,
