@@ -565,6 +565,35 @@ sbc destroy Logical_Flow "$lf" || fail "could not destroy Logical_Flow $lf"
 lf_count $((n_lf - 1)) || fail "Logical_Flow $lf still there after destroy"
 sb_restored "a Logical_Flow row destroyed (found by the audit)" lf_count "$n_lf"
 recompute_clean "after SB changes by someone else"
+# What chassis write: registration (a VXLAN encap narrows the tunnel key
+# range: a full run), a port claimed and released, a virtual port's claim
+# (the router then resolves its IP to the claiming parent's MAC).
+step "lsp-add ls1 virtual port vip1 (parents ls1-p1, ls1-p2)" \
+    lsp-add ls1 vip1 -- lsp-set-type vip1 virtual -- lsp-set-addresses vip1 "00:00:00:01:00:99 10.0.1.99" \
+    -- lsp-set-options vip1 virtual-ip=10.0.1.99 virtual-parents=ls1-p1,ls1-p2
+# sb_change NAME SBCTL-ARGS...: a change as a chassis would write it.
+sb_change() {
+    local name=$1; shift
+    STEP=$((STEP + 1))
+    echo "-- step $STEP: SB: $name"
+    sbc "$@" >/dev/null || fail "step $STEP (SB: $name): ovn-sbctl $* failed"
+    nb --wait=sb sync || fail "step $STEP (SB: $name): ovn-nbctl --wait=sb sync failed"
+    check_failures_at "step $STEP (SB: $name)"
+}
+sb_change "chassis-add hv1 geneve" chassis-add hv1 geneve 192.0.2.1
+hv1=$(sbc --bare --columns=_uuid find Chassis name=hv1)
+sb_change "ls1-p1 claimed by hv1" set Port_Binding ls1-p1 "chassis=$hv1" up=true
+sb_change "vip1 claimed through parent ls1-p1" set Port_Binding vip1 "chassis=$hv1" virtual_parent=ls1-p1
+step "lsp-set-addresses ls1-p1 (the claiming parent's MAC)" lsp-set-addresses ls1-p1 "00:00:00:01:00:a1 10.0.1.11"
+sb_change "vip1 moves to parent ls1-p2" set Port_Binding vip1 virtual_parent=ls1-p2
+sb_change "chassis-add hv2 vxlan (tunnel keys narrow)" chassis-add hv2 vxlan 192.0.2.2
+step "lsp-add ls2-p8 in VXLAN mode" lsp-add ls2 ls2-p8 -- lsp-set-addresses ls2-p8 "00:00:00:02:00:08 10.0.2.18"
+sb_change "chassis-del hv2" chassis-del hv2
+sb_change "ls1-p1 and vip1 released" clear Port_Binding vip1 chassis virtual_parent \
+    -- set Port_Binding ls1-p1 up=false -- clear Port_Binding ls1-p1 chassis
+step "lsp-del vip1 and ls2-p8" lsp-del vip1 -- lsp-del ls2-p8
+sb_change "chassis-del hv1" chassis-del hv1
+recompute_clean "after chassis changes"
 step "lsp-add ls2-p6 after the SB was repaired" \
     lsp-add ls2 ls2-p6 -- lsp-set-addresses ls2-p6 "00:00:00:02:00:06 10.0.2.16"
 step "pg-set-ports pg_web (+ls2-p6)" pg-set-ports pg_web ls1-p1 ls3-p1 ls1-p5 ls2-p6
