@@ -393,6 +393,26 @@ step "ls-add ls7 (no router)" ls-add ls7
 step "lsp-add ls7 port named lrp-ls2 (hides lr0's router port)" lsp-add ls7 lrp-ls2
 step "lsp-del that port (the router port is back)" lsp-del lrp-ls2
 step "ls-del ls7" ls-del ls7
+# Port-level changes whose effect is switch-wide or beyond: a rename into
+# a router port's name, a VIF turned router port onto a router port that is
+# taken, "unknown" on a port that is then disabled, a port group member
+# renamed (the SB Port_Group lists names).
+step "rename ls3-p4 -> lrp-ls1 (hides lr0's router port)" set Logical_Switch_Port ls3-p4 name=lrp-ls1
+step "rename it back to ls3-p4" set Logical_Switch_Port lrp-ls1 name=ls3-p4
+step "ls3-p4 becomes a router port onto lrp-ls2 (already attached to rp-ls2)" \
+    lsp-set-type ls3-p4 router -- lsp-set-options ls3-p4 router-port=lrp-ls2 -- lsp-set-addresses ls3-p4 router
+step "rp-ls2 deleted (lrp-ls2 now goes to ls3-p4)" lsp-del rp-ls2
+step "rp-ls2 back, ls3-p4 a VIF again" \
+    lsp-add ls2 rp-ls2 -- lsp-set-type rp-ls2 router -- lsp-set-addresses rp-ls2 router \
+    -- lsp-set-options rp-ls2 router-port=lrp-ls2 \
+    -- lsp-set-type ls3-p4 "" -- clear Logical_Switch_Port ls3-p4 options \
+    -- lsp-set-addresses ls3-p4 "00:00:00:03:00:04 10.0.3.14"
+step "lsp-set-addresses ls3-p4 unknown" lsp-set-addresses ls3-p4 "00:00:00:03:00:04 10.0.3.14" unknown
+step "lsp-set-enabled ls3-p4 disabled (the switch's only unknown port)" lsp-set-enabled ls3-p4 disabled
+step "lsp-set-enabled ls3-p4 enabled" lsp-set-enabled ls3-p4 enabled
+step "lsp-set-addresses ls3-p4 (no unknown)" lsp-set-addresses ls3-p4 "00:00:00:03:00:04 10.0.3.14"
+step "rename pg_web member ls1-p5 -> ls1-p5x" set Logical_Switch_Port ls1-p5 name=ls1-p5x
+step "rename ls1-p5x back" set Logical_Switch_Port ls1-p5x name=ls1-p5
 
 # Identical flows from separate rows share one SB row (a datapath group):
 # changing one owner's copy must split it again.
