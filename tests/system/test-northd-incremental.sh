@@ -162,6 +162,15 @@ step() {
     fi
 }
 
+# checked_step NAME NBCTL-ARGS...: a step followed at once by a recompute
+# checkpoint, for changes whose effect on the non-flow SB rows (built from
+# a model patched in place) the next step could undo before the regular
+# checkpoint looks.
+checked_step() {
+    step "$@"
+    [ $((STEP % CHECK_EVERY)) = 0 ] || recompute_clean "after step $STEP"
+}
+
 # acl_uuid WHERE-CLAUSES...: the _uuid of the single ACL matching them.
 acl_uuid() {
     local u
@@ -291,7 +300,7 @@ step "set LRP lrp-ls2 networks (+10.0.22.1/24)" set Logical_Router_Port lrp-ls2 
 step "set LRP lrp-ls3 networks (+fd00:3::1/64)" set Logical_Router_Port lrp-ls3 'networks="10.0.3.1/24","fd00:3::1/64"'
 step "lsp-set-addresses ls3-p3 (+IPv6)" lsp-set-addresses ls3-p3 "00:00:00:03:00:03 10.0.3.13 fd00:3::13"
 step "acl-add ls3 from-lport 1020 naming ls3-p3" acl-add ls3 from-lport 1020 'inport == "ls3-p3" && ip6' drop
-step "rename ls3-p3 -> ls3-p3x (the ACL names the old name)" set Logical_Switch_Port ls3-p3 name=ls3-p3x
+checked_step "rename ls3-p3 -> ls3-p3x (the ACL names the old name)" set Logical_Switch_Port ls3-p3 name=ls3-p3x
 step "move ls3-p3x to ls2 (lsp-del + lsp-add)" \
     lsp-del ls3-p3x -- lsp-add ls2 ls3-p3x -- lsp-set-addresses ls3-p3x "00:00:00:03:00:03 10.0.2.113"
 step "lr-route-add with output port" lr-route-add lr0 10.200.0.0/16 10.0.3.13 lrp-ls3
@@ -390,28 +399,28 @@ step "lrp-del lr0-lr1 and lrp-ext (dangling)" lrp-del lr0-lr1 -- lrp-del lrp-ext
 # that router port (bad input, logged and skipped) even on a switch the
 # router is not attached to.
 step "ls-add ls7 (no router)" ls-add ls7
-step "lsp-add ls7 port named lrp-ls2 (hides lr0's router port)" lsp-add ls7 lrp-ls2
+checked_step "lsp-add ls7 port named lrp-ls2 (hides lr0's router port)" lsp-add ls7 lrp-ls2
 step "lsp-del that port (the router port is back)" lsp-del lrp-ls2
 step "ls-del ls7" ls-del ls7
 # Port-level changes whose effect is switch-wide or beyond: a rename into
 # a router port's name, a VIF turned router port onto a router port that is
 # taken, "unknown" on a port that is then disabled, a port group member
 # renamed (the SB Port_Group lists names).
-step "rename ls3-p4 -> lrp-ls1 (hides lr0's router port)" set Logical_Switch_Port ls3-p4 name=lrp-ls1
+checked_step "rename ls3-p4 -> lrp-ls1 (hides lr0's router port)" set Logical_Switch_Port ls3-p4 name=lrp-ls1
 step "rename it back to ls3-p4" set Logical_Switch_Port lrp-ls1 name=ls3-p4
-step "ls3-p4 becomes a router port onto lrp-ls2 (already attached to rp-ls2)" \
+checked_step "ls3-p4 becomes a router port onto lrp-ls2 (already attached to rp-ls2)" \
     lsp-set-type ls3-p4 router -- lsp-set-options ls3-p4 router-port=lrp-ls2 -- lsp-set-addresses ls3-p4 router
-step "rp-ls2 deleted (lrp-ls2 now goes to ls3-p4)" lsp-del rp-ls2
+checked_step "rp-ls2 deleted (lrp-ls2 now goes to ls3-p4)" lsp-del rp-ls2
 step "rp-ls2 back, ls3-p4 a VIF again" \
     lsp-add ls2 rp-ls2 -- lsp-set-type rp-ls2 router -- lsp-set-addresses rp-ls2 router \
     -- lsp-set-options rp-ls2 router-port=lrp-ls2 \
     -- lsp-set-type ls3-p4 "" -- clear Logical_Switch_Port ls3-p4 options \
     -- lsp-set-addresses ls3-p4 "00:00:00:03:00:04 10.0.3.14"
 step "lsp-set-addresses ls3-p4 unknown" lsp-set-addresses ls3-p4 "00:00:00:03:00:04 10.0.3.14" unknown
-step "lsp-set-enabled ls3-p4 disabled (the switch's only unknown port)" lsp-set-enabled ls3-p4 disabled
+checked_step "lsp-set-enabled ls3-p4 disabled (the switch's only unknown port)" lsp-set-enabled ls3-p4 disabled
 step "lsp-set-enabled ls3-p4 enabled" lsp-set-enabled ls3-p4 enabled
 step "lsp-set-addresses ls3-p4 (no unknown)" lsp-set-addresses ls3-p4 "00:00:00:03:00:04 10.0.3.14"
-step "rename pg_web member ls1-p5 -> ls1-p5x" set Logical_Switch_Port ls1-p5 name=ls1-p5x
+checked_step "rename pg_web member ls1-p5 -> ls1-p5x" set Logical_Switch_Port ls1-p5 name=ls1-p5x
 step "rename ls1-p5x back" set Logical_Switch_Port ls1-p5x name=ls1-p5
 
 # Identical flows from separate rows share one SB row (a datapath group):
@@ -432,7 +441,7 @@ step "rename Logical_Switch ls2b -> ls2" set Logical_Switch ls2b name=ls2
 # Rows moved between owners keep their uuid: only the owners' reference
 # columns change.
 lsp=$(nb --bare --columns=_uuid find Logical_Switch_Port name=ls1-p3)
-step "move ls1-p3 (same row) from ls1 to ls2" \
+checked_step "move ls1-p3 (same row) from ls1 to ls2" \
     remove Logical_Switch ls1 ports "$lsp" -- add Logical_Switch ls2 ports "$lsp"
 acl=$(acl_uuid priority=1011 direction=to-lport)
 step "move ls1's ACL 1011 (same row) to ls3" \
