@@ -87,6 +87,14 @@ nd_changes_add(struct nd_changes *ch, enum nd_change_kind kind,
     ch->n += strset_add(&ch->set[kind], uuid);
 }
 
+bool
+nd_changes_has(const struct nd_changes *ch, enum nd_change_kind kind,
+               const char *uuid)
+{
+    assert(kind < ND_CHG_N);
+    return strset_has(&ch->set[kind], uuid);
+}
+
 void
 nd_changes_for_each(const struct nd_changes *ch, enum nd_change_kind kind,
                     void (*cb)(void *aux, const char *s), void *aux)

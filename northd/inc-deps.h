@@ -41,6 +41,9 @@ enum nd_change_kind {
                          * router port of it) */
     ND_CHG_LSP,         /* Logical_Switch_Port row */
     ND_CHG_PG,          /* Port_Group name or ACLs */
+    ND_CHG_PG_PORTS,    /* Port_Group members only (for nb-load.h's
+                         * in-place patch; membership shows in the
+                         * rules through switches' port group lists) */
     ND_CHG_N
 };
 
@@ -54,6 +57,8 @@ void nd_changes_init(struct nd_changes *);
 void nd_changes_destroy(struct nd_changes *);
 void nd_changes_clear(struct nd_changes *);
 void nd_changes_add(struct nd_changes *, enum nd_change_kind,
+                    const char *uuid);
+bool nd_changes_has(const struct nd_changes *, enum nd_change_kind,
                     const char *uuid);
 /* Calls CB(AUX, S) for each string of KIND, in no particular order. */
 void nd_changes_for_each(const struct nd_changes *, enum nd_change_kind,

@@ -137,6 +137,25 @@ batch_free(struct key_batch *b)
 }
 
 size_t
+nd_assign_ls_port_keys(struct nd_ls *ls, const struct nd_key_hints *hints)
+{
+    struct nd_keyset ks;
+    struct key_batch b;
+    nd_keyset_init(&ks, 1, ND_PORT_KEY_MAX);
+    batch_init(&b, ls->n_ports + 1);
+    for (size_t j = 0; j < ls->n_ports; j++) {
+        struct nd_lsp *p = ls->ports[j];
+        uint32_t prev = hints && hints->port_key
+                        ? hints->port_key(hints->aux, p->name) : 0;
+        batch_add(&b, &p->key, p->requested_key, prev, p->name);
+    }
+    size_t failed = assign(&ks, b.n, b.keys, b.req, b.prev, b.names, "port");
+    batch_free(&b);
+    nd_keyset_destroy(&ks);
+    return failed;
+}
+
+size_t
 nd_assign_keys(struct nd_model *m, const struct nd_key_hints *hints,
                bool vxlan_mode)
 {
@@ -164,17 +183,7 @@ nd_assign_keys(struct nd_model *m, const struct nd_key_hints *hints,
     nd_keyset_destroy(&ks);
 
     for (size_t i = 0; i < m->n_switches; i++) {
-        struct nd_ls *ls = m->switches[i];
-        nd_keyset_init(&ks, 1, ND_PORT_KEY_MAX);
-        batch_init(&b, ls->n_ports);
-        for (size_t j = 0; j < ls->n_ports; j++) {
-            struct nd_lsp *p = ls->ports[j];
-            batch_add(&b, &p->key, p->requested_key,
-                      HINT(port_key, p->name), p->name);
-        }
-        failed += assign(&ks, b.n, b.keys, b.req, b.prev, b.names, "port");
-        batch_free(&b);
-        nd_keyset_destroy(&ks);
+        failed += nd_assign_ls_port_keys(m->switches[i], hints);
     }
     for (size_t i = 0; i < m->n_routers; i++) {
         struct nd_lr *lr = m->routers[i];

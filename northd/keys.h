@@ -53,5 +53,8 @@ struct nd_key_hints {
  * builder leaves them out. */
 size_t nd_assign_keys(struct nd_model *, const struct nd_key_hints *,
                       bool vxlan_mode);
+/* The port keys of one switch alone (as nd_assign_keys() gives them):
+ * for a model patched in place (model.h).  Returns how many failed. */
+size_t nd_assign_ls_port_keys(struct nd_ls *, const struct nd_key_hints *);
 
 #endif

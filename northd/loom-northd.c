@@ -86,6 +86,10 @@ struct northd {
     struct nd_inc *inc;         /* the logical flows, kept between runs */
     struct nd_changes changes;  /* NB rows changed since the last run */
     bool nb_full;               /* an NB change only a full run handles */
+    bool patchable;             /* every NB change since the last run is a
+                                 * port-level one (nd_model_patch_ports()) */
+    unsigned long long n_patched;   /* runs that patched the model */
+    bool last_patched;          /* ...the last one did */
     /* Logical_Switch_Port.up write-back: the names of the ports whose
      * Port_Binding or NB row changed since (kind ND_CHG_LSP), or all. */
     struct nd_changes up_check;
@@ -295,6 +299,7 @@ cmd_stats(int argc, const char *const *argv, void *aux, bool *is_error)
     struct northd *nd = aux;
     return nd_xasprintf("recomputes: %llu\nfull recomputes: %llu\n"
                         "incremental runs: %llu\n"
+                        "model patched in place: %llu\n"
                         "incremental check failures: %llu\n"
                         "feedback-only runs: %llu\n"
                         "last run: %s, %zu datapaths rebuilt\n"
@@ -304,6 +309,7 @@ cmd_stats(int argc, const char *const *argv, void *aux, bool *is_error)
                         "%zu updated, %zu deleted\n"
                         "flow audits: %llu, %llu found changes\n",
                         nd->n_recomputes, nd->n_full, nd->n_incremental,
+                        nd->n_patched,
                         nd->n_verify_failures, nd->n_feedback_runs,
                         nd->last_full ? "full" : "incremental",
                         nd->last_rebuilt, nd->last_recompute_ms,
@@ -625,6 +631,138 @@ finish_audit(struct northd *nd)
     ovsdb_txn_destroy(txn);
 }
 
+static void
+collect_str(void *v_, const char *s)
+{
+    struct { const char **v; size_t n, cap; } *v = v_;
+    v->v = nd_grow(v->v, &v->cap, v->n, sizeof *v->v);
+    v->v[v->n++] = s;
+}
+
+/* The switches a model patch touched. */
+struct touched {
+    struct nd_changes changes;      /* ND_CHG_LS: their uuids */
+    bool *ls_in;                    /* by switch index */
+    struct nd_changes pgs;          /* ND_CHG_PG_PORTS: port groups whose
+                                     * address sets may change */
+};
+
+static void
+touched_pg_cb(void *t_, const struct nd_pg *pg)
+{
+    struct touched *t = t_;
+    nd_changes_add(&t->pgs, ND_CHG_PG_PORTS, pg->uuid);
+}
+
+static void
+touched_cb(void *t_, const struct nd_ls *ls)
+{
+    struct touched *t = t_;
+    nd_changes_add(&t->changes, ND_CHG_LS, ls->uuid);
+    t->ls_in[ls->index] = true;
+}
+
+/* Applies the recorded port-level changes to nd->model in place; the
+ * switches touched go to TOUCHED.  See nd_model_patch_ports(). */
+static int
+patch_model(struct northd *nd, const struct nd_key_hints *hints,
+            struct touched *touched)
+{
+    struct { const char **v; size_t n, cap; } lsps = { 0 }, lss = { 0 },
+        pgs = { 0 };
+    nd_changes_for_each(&nd->changes, ND_CHG_LSP, collect_str, &lsps);
+    nd_changes_for_each(&nd->changes, ND_CHG_LS, collect_str, &lss);
+    nd_changes_for_each(&nd->changes, ND_CHG_PG_PORTS, collect_str, &pgs);
+    struct nd_port_patch pp = { lsps.v, lsps.n, lss.v, lss.n, pgs.v, pgs.n };
+    int r = nd_model_patch_ports(nd->model, nd->nb_r, &pp, hints, touched_cb,
+                                 touched_pg_cb, touched);
+    free(lsps.v);
+    free(lss.v);
+    free(pgs.v);
+    return r;
+}
+
+/* LOOM_NORTHD_VERIFY: the flow table against a full build; after a patch
+ * also from a fresh model (so the patch itself is checked), on the same
+ * datapath slots.  NULL when equal. */
+static char *
+verify_run(struct northd *nd, const struct nd_model *m, bool patched)
+{
+    char *diff = nd_inc_verify(nd->inc, m);
+    if (diff || !patched) {
+        return diff;
+    }
+    struct nd_model *fresh = nd_model_from_nb(nd->nb_r);
+    const struct sbrec_port_binding *vpb;
+    SBREC_PORT_BINDING_FOR_EACH (vpb, nd->sb_r) {
+        if (vpb->virtual_parent && *vpb->virtual_parent && vpb->chassis) {
+            nd_model_set_virtual_parent(fresh, vpb->logical_port,
+                                        vpb->virtual_parent);
+        }
+    }
+    struct nd_sb_hints sb_hints;
+    nd_sb_hints_init(&sb_hints, nd->sb_r);
+    struct nd_key_hints hints = { nd_sb_hint_dp_key, nd_sb_hint_port_key,
+                                  &sb_hints };
+    nd_assign_keys(fresh, &hints, nd->vxlan_mode);
+    nd_sb_hints_destroy(&sb_hints);
+    bool same_dps = fresh->n_switches == m->n_switches
+                    && fresh->n_routers == m->n_routers;
+    for (size_t i = 0; same_dps && i < fresh->n_switches; i++) {
+        same_dps = false;
+        for (size_t j = 0; j < m->n_switches; j++) {
+            if (!strcmp(fresh->switches[i]->uuid, m->switches[j]->uuid)) {
+                fresh->switches[i]->slot = m->switches[j]->slot;
+                same_dps = true;
+            }
+        }
+    }
+    for (size_t i = 0; same_dps && i < fresh->n_routers; i++) {
+        same_dps = false;
+        for (size_t j = 0; j < m->n_routers; j++) {
+            if (!strcmp(fresh->routers[i]->uuid, m->routers[j]->uuid)) {
+                fresh->routers[i]->slot = m->routers[j]->slot;
+                same_dps = true;
+            }
+        }
+    }
+    diff = same_dps ? nd_inc_verify(nd->inc, fresh)
+                    : nd_xstrdup("the patched model's datapaths differ "
+                                 "from a fresh model's");
+    if (diff) {
+        char *d = nd_xasprintf("in-place model change: %s", diff);
+        free(diff);
+        diff = d;
+    }
+    nd_model_destroy(fresh);
+    return diff;
+}
+
+/* LOOM_NORTHD_VERIFY, at the start of the run after a patched one: the SB
+ * (which holds that run's transaction by now) must equal a full image of
+ * the model it left, in every row northd owns: the partial image must not
+ * have missed one. */
+static void
+verify_rows(struct northd *nd)
+{
+    const struct nbrec_nb_global *g = nbrec_nb_global_first(nd->nb_r);
+    const char *svc_mac = g ? ovsdb_smap_get(&g->options, "svc_monitor_mac")
+                            : NULL;
+    struct nd_sb_image img;
+    nd_sb_image_build_rows(nd->model, svc_mac, &img);
+    struct ovsdb_txn *txn = ovsdb_txn_create(SBREC_DB_NAME);
+    struct nd_sync_stats st;
+    size_t n = nd_sb_sync(&img, NULL, nd->sb_r, txn, &st);
+    if (n) {
+        nd->n_verify_failures++;
+        log_err("incremental check failed: rows after an in-place model "
+                "change: a full image would insert %zu, update %zu, delete "
+                "%zu SB rows", st.inserted, st.updated, st.deleted);
+    }
+    ovsdb_txn_destroy(txn);
+    nd_sb_image_destroy(&img);
+}
+
 /* SB Logical_Flow rows are replicated only while a resync needs them.
  * The engine keeps its own record of what the SB holds (lflow-inc.h), so
  * between resyncs the rows would only cost memory and CPU: at 20k VIFs the
@@ -664,6 +802,9 @@ run_engine(struct northd *nd, bool resync)
     nd->nb_seqno_done = replica_get_seqno(nd->nb_r);
     nd->sb_seqno_done = replica_get_seqno(nd->sb_r);
     bool sb_dirty = nd->sb_dirty;
+    if (nd->verify && nd->last_patched && nd->model && !resync && !sb_dirty) {
+        verify_rows(nd);
+    }
     nd->force = nd->nb_dirty = nd->sb_dirty = nd->sb_feedback = false;
     nd->sb_resync = false;
     nd->nb_cfg_bump = false;
@@ -673,15 +814,6 @@ run_engine(struct northd *nd, bool resync)
     ovsdb_client_set_probe_interval(nd->sb,
                                     probe_interval(nd->sb_remote, nd->nb_r));
     long long t0 = time_msec();
-    struct nd_model *m = nd_model_from_nb(nd->nb_r);
-    const struct sbrec_port_binding *vpb;
-    SBREC_PORT_BINDING_FOR_EACH (vpb, nd->sb_r) {
-        if (vpb->virtual_parent && *vpb->virtual_parent && vpb->chassis) {
-            nd_model_set_virtual_parent(m, vpb->logical_port,
-                                        vpb->virtual_parent);
-        }
-    }
-    long long t_model = time_msec();
     struct nd_sb_hints sb_hints;
     nd_sb_hints_init(&sb_hints, nd->sb_r);
     struct nd_key_hints hints = { nd_sb_hint_dp_key, nd_sb_hint_port_key,
@@ -689,6 +821,43 @@ run_engine(struct northd *nd, bool resync)
     bool vxlan = vxlan_in_use(nd->sb_r);
     resync |= !nd->model || nd_inc_needs_resync(nd->inc);
     bool all = resync || nd->nb_full || sb_dirty;
+
+    /* Port-level changes patch the model in place (nb-load.h); anything
+     * else, or a patch that cannot be applied, builds it afresh. */
+    struct nd_model *m = NULL;
+    struct touched touched;
+    nd_changes_init(&touched.changes);
+    nd_changes_init(&touched.pgs);
+    touched.ls_in = nd_xcalloc(nd->model ? nd->model->n_switches + 1 : 1,
+                               sizeof *touched.ls_in);
+    if (!all && nd->patchable && vxlan == nd->vxlan_mode) {
+        int r = patch_model(nd, &hints, &touched);
+        if (!r) {
+            m = nd->model;
+            nd->n_patched++;
+        } else if (r < 0) {
+            log_info("in-place model change failed; building the model "
+                     "afresh");
+            nd_model_destroy(nd->model);
+            nd->model = NULL;
+            why = "in-place model change failed";
+            all = true;
+        }
+    }
+    bool patched = m != NULL;
+    nd->last_patched = patched;
+    if (!m) {
+        m = nd_model_from_nb(nd->nb_r);
+        const struct sbrec_port_binding *vpb;
+        SBREC_PORT_BINDING_FOR_EACH (vpb, nd->sb_r) {
+            if (vpb->virtual_parent && *vpb->virtual_parent
+                && vpb->chassis) {
+                nd_model_set_virtual_parent(m, vpb->logical_port,
+                                            vpb->virtual_parent);
+            }
+        }
+    }
+    long long t_model = time_msec();
     if (!all && vxlan != nd->vxlan_mode) {
         why = "VXLAN mode changed";
         all = true;
@@ -697,7 +866,7 @@ run_engine(struct northd *nd, bool resync)
         why = "default_acl_drop changed";
         all = true;
     }
-    if (!all && m->n_errors != nd->model->n_errors) {
+    if (!all && !patched && m->n_errors != nd->model->n_errors) {
         /* Which rows are skipped as bad input changed: a name taken by
          * one port can hide another on any datapath (a switch port named
          * like a router port), so rules per row do not cover it. */
@@ -705,7 +874,9 @@ run_engine(struct northd *nd, bool resync)
         all = true;
     }
     nd->vxlan_mode = vxlan;
-    nd_assign_keys(m, &hints, nd->vxlan_mode);
+    if (!patched) {
+        nd_assign_keys(m, &hints, nd->vxlan_mode);
+    }
     nd_sb_hints_destroy(&sb_hints);
 
     const struct nbrec_nb_global *g = nbrec_nb_global_first(nd->nb_r);
@@ -719,9 +890,13 @@ run_engine(struct northd *nd, bool resync)
     if (!nd_inc_bind(nd->inc, m)) {
         /* Out of slots: start over with room for the new datapaths, which
          * takes the SB's rows. */
+        assert(!patched);       /* (no datapath comes with a patch) */
         if (nd->flows_hidden) {
             nd->force = true;
             nd_model_destroy(m);
+            nd_changes_destroy(&touched.changes);
+            nd_changes_destroy(&touched.pgs);
+            free(touched.ls_in);
             show_flows(nd, true);
             return;
         }
@@ -736,10 +911,16 @@ run_engine(struct northd *nd, bool resync)
         /* (reset: every datapath is new, so dirty) */
     } else if (all) {
         nd_inc_mark_all_dirty(nd->inc);
+    } else if (patched) {
+        /* The switches the patch touched, and their routers. */
+        nd_inc_deps_resolve(&touched.changes, NULL, m, mark_dirty_cb,
+                            nd->inc);
     } else {
         nd_inc_deps_resolve(&nd->changes, nd->model, m, mark_dirty_cb,
                             nd->inc);
     }
+    nd_changes_destroy(&touched.changes);
+    nd->patchable = true;
     bool full = all;
     nd->up_check_all |= full;
     nd_changes_clear(&nd->changes);
@@ -748,7 +929,21 @@ run_engine(struct northd *nd, bool resync)
     long long t_flows = time_msec();
 
     struct nd_sb_image img;
-    nd_sb_image_build_rows(m, svc_mac, &img);
+    if (patched) {
+        /* Only the rows of the switches touched, and the address sets of
+         * the groups whose members (or members' addresses) changed. */
+        bool *pg_in = nd_xcalloc(m->n_pgs + 1, sizeof *pg_in);
+        for (size_t i = 0; i < m->n_pgs; i++) {
+            pg_in[i] = nd_changes_has(&touched.pgs, ND_CHG_PG_PORTS,
+                                      m->pgs[i]->uuid);
+        }
+        nd_sb_image_build_partial(m, touched.ls_in, pg_in, &img);
+        free(pg_in);
+    } else {
+        nd_sb_image_build_rows(m, svc_mac, &img);
+    }
+    free(touched.ls_in);
+    nd_changes_destroy(&touched.pgs);
     long long t_image = time_msec();
 
     /* SB_Global: NB_Global options plus nb_cfg. */
@@ -787,7 +982,7 @@ run_engine(struct northd *nd, bool resync)
     free(values);
 
     if (nd->verify && !full) {
-        char *diff = nd_inc_verify(nd->inc, m);
+        char *diff = verify_run(nd, m, patched);
         if (diff) {
             nd->n_verify_failures++;
             log_err("incremental check failed: %s", diff);
@@ -801,8 +996,10 @@ run_engine(struct northd *nd, bool resync)
         nd->n_nb_txns++;
     }
     nd_sb_image_destroy(&img);
-    nd_model_destroy(nd->model);
-    nd->model = m;
+    if (!patched) {
+        nd_model_destroy(nd->model);
+        nd->model = m;
+    }
     nd->n_recomputes++;
     if (full) {
         nd->n_full++;
@@ -952,6 +1149,9 @@ classify_nb_changes(struct northd *nd)
         NBREC_NB_GLOBAL_COL_HV_CFG, NBREC_NB_GLOBAL_COL_HV_CFG_TIMESTAMP,
     };
     static const size_t pg_ports_cols[] = { NBREC_PORT_GROUP_COL_PORTS };
+    static const size_t ls_ports_cols[] = {
+        NBREC_LOGICAL_SWITCH_COL_PORTS,
+    };
     static const size_t as_cols[] = { NBREC_ADDRESS_SET_COL_ADDRESSES };
     const struct ovsdb_schema *schema = replica_get_schema(nd->nb_r);
     for (size_t t = 0; t < schema->n_tables; t++) {
@@ -976,6 +1176,7 @@ classify_nb_changes(struct northd *nd)
                     /* Options go to SB_Global; the one flows read
                      * (default_acl_drop) is compared in run_engine(). */
                     nd->nb_dirty = true;
+                    nd->patchable = false;
                 }
             }
         } else if (!strcmp(name, "Logical_Switch_Port")) {
@@ -998,6 +1199,11 @@ classify_nb_changes(struct northd *nd)
                 nd->nb_dirty = true;
                 uuid_str(row, buf);
                 nd_changes_add(&nd->changes, k, buf);
+                if (k == ND_CHG_LR
+                    || !only_columns(table, row, ls_ports_cols,
+                                     ND_ARRAY_SIZE(ls_ports_cols))) {
+                    nd->patchable = false;
+                }
             }
         } else if (!strcmp(name, "Port_Group")) {
             REPLICA_FOR_EACH_TRACKED (row, table) {
@@ -1010,8 +1216,13 @@ classify_nb_changes(struct northd *nd)
                     || replica_row_is_updated(row,
                                               NBREC_PORT_GROUP_COL_NAME)) {
                     nd->nb_full = true;
-                } else if (!only_columns(table, row, pg_ports_cols,
-                                         ND_ARRAY_SIZE(pg_ports_cols))) {
+                    nd->patchable = false;
+                } else if (only_columns(table, row, pg_ports_cols,
+                                        ND_ARRAY_SIZE(pg_ports_cols))) {
+                    uuid_str(row, buf);
+                    nd_changes_add(&nd->changes, ND_CHG_PG_PORTS, buf);
+                } else {
+                    nd->patchable = false;
                     uuid_str(row, buf);
                     nd_changes_add(&nd->changes, ND_CHG_PG, buf);
                 }
@@ -1021,6 +1232,7 @@ classify_nb_changes(struct northd *nd)
              * set appears or goes (ACLs naming it become valid or not). */
             REPLICA_FOR_EACH_TRACKED (row, table) {
                 nd->nb_dirty = true;
+                nd->patchable = false;
                 if (!only_columns(table, row, as_cols,
                                   ND_ARRAY_SIZE(as_cols))) {
                     nd->nb_full = true;
@@ -1029,6 +1241,7 @@ classify_nb_changes(struct northd *nd)
         } else if (!strcmp(name, "ACL")) {
             REPLICA_FOR_EACH_TRACKED (row, table) {
                 nd->nb_dirty = true;
+                nd->patchable = false;
                 note_child(nd, row, ND_CHG_LS, "Logical_Switch",
                            REFS(nbrec_logical_switch, acls),
                            ND_CHG_PG, "Port_Group",
@@ -1055,6 +1268,7 @@ classify_nb_changes(struct northd *nd)
             }
             REPLICA_FOR_EACH_TRACKED (row, table) {
                 nd->nb_dirty = true;
+                nd->patchable = false;
                 note_child(nd, row, ND_CHG_LR, "Logical_Router", arr, cnt,
                            ND_CHG_LR, NULL, 0, 0);
             }
@@ -1062,6 +1276,7 @@ classify_nb_changes(struct northd *nd)
             /* Load balancers, DHCP options, DNS, QoS, gateway chassis,
              * meters...: rare changes, a full run. */
             nd->nb_dirty = nd->nb_full = true;
+            nd->patchable = false;
         }
     }
 }
@@ -1332,6 +1547,7 @@ main(int argc, char *argv[])
     nd_changes_init(&nd.changes);
     nd_changes_init(&nd.up_check);
     nd.up_check_all = true;
+    nd.patchable = true;
     const char *verify = getenv("LOOM_NORTHD_VERIFY");
     nd.verify = verify && !strcmp(verify, "1");
     char *ctl = o.unixctl ? nd_xstrdup(o.unixctl)

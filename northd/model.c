@@ -216,6 +216,31 @@ acls_free(struct nd_acl *acls, size_t n)
     free(acls);
 }
 
+static void
+lsp_free(struct nd_lsp *p)
+{
+    free(p->name);
+    free(p->type_str);
+    for (size_t k = 0; k < p->n_addrs; k++) {
+        nd_lport_addrs_destroy(&p->addrs[k]);
+    }
+    free(p->addrs);
+    for (size_t k = 0; k < p->n_ps; k++) {
+        nd_lport_addrs_destroy(&p->ps[k]);
+    }
+    free(p->ps);
+    strv_free(p->raw_addresses, p->n_raw_addresses);
+    strv_free(p->raw_ps, p->n_raw_ps);
+    smap_free(&p->options);
+    free(p->router_port);
+    free(p->parent_name);
+    free(p->dhcpv4_uuid);
+    free(p->dhcpv6_uuid);
+    strv_free(p->virtual_parents, p->n_virtual_parents);
+    free(p->virtual_parent);
+    free(p);
+}
+
 void
 nd_model_destroy(struct nd_model *m)
 {
@@ -225,27 +250,7 @@ nd_model_destroy(struct nd_model *m)
     for (size_t i = 0; i < m->n_switches; i++) {
         struct nd_ls *ls = m->switches[i];
         for (size_t j = 0; j < ls->n_ports; j++) {
-            struct nd_lsp *p = ls->ports[j];
-            free(p->name);
-            free(p->type_str);
-            for (size_t k = 0; k < p->n_addrs; k++) {
-                nd_lport_addrs_destroy(&p->addrs[k]);
-            }
-            free(p->addrs);
-            for (size_t k = 0; k < p->n_ps; k++) {
-                nd_lport_addrs_destroy(&p->ps[k]);
-            }
-            free(p->ps);
-            strv_free(p->raw_addresses, p->n_raw_addresses);
-            strv_free(p->raw_ps, p->n_raw_ps);
-            smap_free(&p->options);
-            free(p->router_port);
-            free(p->parent_name);
-            free(p->dhcpv4_uuid);
-            free(p->dhcpv6_uuid);
-            strv_free(p->virtual_parents, p->n_virtual_parents);
-            free(p->virtual_parent);
-            free(p);
+            lsp_free(ls->ports[j]);
         }
         free(ls->ports);
         acls_free(ls->acls, ls->n_acls);
@@ -1721,6 +1726,7 @@ nd_model_finish(struct nd_model *m)
     for (size_t i = 0; i < m->n_pgs; i++) {
         struct nd_pg *pg = m->pgs[i];
         pg->ports = nd_xcalloc(pg->n_port_uuids, sizeof *pg->ports);
+        pg->cap_ports = pg->n_port_uuids;
         for (size_t j = 0; j < pg->n_port_uuids; j++) {
             struct name_entry *e = name_find(&m->lsp_uuids,
                                              pg->port_uuids[j]);
@@ -1752,4 +1758,145 @@ nd_model_finish(struct nd_model *m)
         }
     }
     m->finished = true;
+}
+
+/* ---- In-place changes (the incremental fast path, see model.h) ---- */
+
+void
+nd_model_patch_begin(struct nd_model *m)
+{
+    assert(m->finished);
+    m->finished = false;
+}
+
+void
+nd_model_patch_end(struct nd_model *m)
+{
+    assert(!m->finished);
+    m->finished = true;
+}
+
+/* Removes the entry of MAP with KEY that points at OBJ, if any. */
+static void
+name_remove(struct nd_hmap *map, const char *key, const void *obj)
+{
+    struct nd_hnode *n = nd_hmap_first_with_hash(map, nd_hash_str(key, 0));
+    for (; n; n = nd_hmap_next_with_hash(n)) {
+        struct name_entry *e = ND_CONTAINER_OF(n, struct name_entry, node);
+        if (e->obj == obj && !strcmp(e->key, key)) {
+            nd_hmap_remove(map, &e->node);
+            free(e);
+            return;
+        }
+    }
+}
+
+/* Drops P from PG's members (order kept). */
+static void
+pg_drop_port(struct nd_pg *pg, const struct nd_lsp *p)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < pg->n_ports; i++) {
+        if (pg->ports[i] != p) {
+            pg->ports[k++] = pg->ports[i];
+        }
+    }
+    pg->n_ports = k;
+}
+
+void
+nd_model_remove_lsp(struct nd_model *m, struct nd_lsp *p)
+{
+    assert(!m->finished);
+    struct nd_ls *ls = p->ls;
+    size_t k = 0;
+    for (size_t i = 0; i < ls->n_ports; i++) {
+        if (ls->ports[i] != p) {
+            ls->ports[k++] = ls->ports[i];
+        }
+    }
+    assert(k + 1 == ls->n_ports);
+    ls->n_ports = k;
+    /* (Only groups with a port on its switch can hold it.) */
+    for (size_t i = 0; i < ls->n_pgs; i++) {
+        pg_drop_port(ls->pgs[i], p);
+    }
+    name_remove(&m->port_names, p->name, p);
+    name_remove(&m->lsp_uuids, p->uuid, p);
+    lsp_free(p);
+}
+
+void
+nd_model_resolve_lsp(struct nd_model *m, struct nd_lsp *p)
+{
+    /* As nd_model_finish() does for every port. */
+    struct name_entry *d = p->dhcpv4_uuid
+        ? name_find(&m->dhcp_uuids, p->dhcpv4_uuid) : NULL;
+    p->dhcpv4 = d && !((struct nd_dhcp *) d->obj)->v6 ? d->obj : NULL;
+    d = p->dhcpv6_uuid ? name_find(&m->dhcp_uuids, p->dhcpv6_uuid) : NULL;
+    p->dhcpv6 = d && ((struct nd_dhcp *) d->obj)->v6 ? d->obj : NULL;
+}
+
+void
+nd_model_pg_set_ports(struct nd_model *m, struct nd_pg *pg,
+                      const char *const *uuids, size_t n)
+{
+    strv_free(pg->port_uuids, pg->n_port_uuids);
+    pg->port_uuids = nd_xcalloc(n + 1, sizeof *pg->port_uuids);
+    for (size_t i = 0; i < n; i++) {
+        pg->port_uuids[i] = nd_xstrdup(uuids[i]);
+    }
+    pg->n_port_uuids = n;
+    free(pg->ports);
+    pg->ports = nd_xcalloc(n + 1, sizeof *pg->ports);
+    pg->cap_ports = n + 1;
+    pg->n_ports = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct name_entry *e = name_find(&m->lsp_uuids, uuids[i]);
+        if (e) {
+            pg->ports[pg->n_ports++] = e->obj;
+        }
+    }
+}
+
+void
+nd_model_pg_add_port(struct nd_pg *pg, struct nd_lsp *p)
+{
+    for (size_t i = 0; i < pg->n_ports; i++) {
+        if (pg->ports[i] == p) {
+            return;
+        }
+    }
+    pg->ports = nd_grow(pg->ports, &pg->cap_ports, pg->n_ports,
+                        sizeof *pg->ports);
+    pg->ports[pg->n_ports++] = p;
+}
+
+void
+nd_model_refresh_ls(struct nd_model *m, struct nd_ls *ls)
+{
+    /* The per-switch facts of nd_model_finish(), for one switch. */
+    ls->has_unknown = ls->has_dhcp = false;
+    for (size_t j = 0; j < ls->n_ports; j++) {
+        const struct nd_lsp *p = ls->ports[j];
+        ls->has_unknown |= p->has_unknown && p->enabled;
+        ls->has_dhcp |= p->dhcpv4 != NULL || p->dhcpv6 != NULL;
+    }
+    ls->n_pgs = 0;
+    for (size_t i = 0; i < m->n_pgs; i++) {
+        struct nd_pg *pg = m->pgs[i];
+        for (size_t j = 0; j < pg->n_ports; j++) {
+            if (pg->ports[j]->ls == ls) {
+                ls_add_pg(ls, pg);
+                break;
+            }
+        }
+    }
+    ls->has_acls = ls->has_stateful = false;
+    note_acls(ls, ls->acls, ls->n_acls);
+    for (size_t j = 0; j < ls->n_pgs; j++) {
+        if (ls->pgs[j]->name_ok) {
+            note_acls(ls, ls->pgs[j]->acls, ls->pgs[j]->n_acls);
+        }
+    }
 }

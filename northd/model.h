@@ -461,6 +461,24 @@ void nd_model_set_virtual_parent(struct nd_model *, const char *lsp,
 /* Resolves references and computes derived facts; call once, last. */
 void nd_model_finish(struct nd_model *);
 
+/* In-place changes to a finished model, for the NB changes a CMS makes
+ * per port (nb-load.h, nd_model_patch_ports()): between begin and end,
+ * ports may be removed (nd_model_remove_lsp()) and added
+ * (nd_model_add_lsp() then nd_model_resolve_lsp(), VIF ports only: no
+ * router peers are resolved), port group members replaced, and the
+ * per-switch facts of the switches touched recomputed
+ * (nd_model_refresh_ls()).  The result equals a fresh build of the same NB
+ * only when no row was skipped as bad input (the caller checks n_errors:
+ * which of two clashing rows wins depends on load order). */
+void nd_model_patch_begin(struct nd_model *);
+void nd_model_patch_end(struct nd_model *);
+void nd_model_remove_lsp(struct nd_model *, struct nd_lsp *);
+void nd_model_resolve_lsp(struct nd_model *, struct nd_lsp *);
+void nd_model_pg_set_ports(struct nd_model *, struct nd_pg *,
+                           const char *const *lsp_uuids, size_t n);
+void nd_model_pg_add_port(struct nd_pg *, struct nd_lsp *);
+void nd_model_refresh_ls(struct nd_model *, struct nd_ls *);
+
 /* Lookups (NULL when absent). */
 struct nd_lsp *nd_model_find_lsp(const struct nd_model *, const char *name);
 struct nd_lrp *nd_model_find_lrp(const struct nd_model *, const char *name);

@@ -1,6 +1,7 @@
 /* nb-load.c: see nb-load.h. */
 #define LOG_MODULE "northd"
 #include "northd/nb-load.h"
+#include "northd/keys.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -86,6 +87,39 @@ lb_lookup(const struct lb_map *map, const struct nbrec_load_balancer *row)
     return e ? e->lb : NULL;
 }
 
+/* Adds port P to LS of M; NULL if it is skipped (logged). */
+static struct nd_lsp *
+load_lsp(struct nd_model *m, struct nd_ls *ls,
+         const struct nbrec_logical_switch_port *p)
+{
+    char puuid[UUID_LEN + 1];
+    uuid_str(&p->header_, puuid);
+    struct nd_smap_ref options = smap_ref(&p->options);
+    struct nd_lsp_row row = {
+        .uuid = puuid, .name = p->name, .type = p->type,
+        .addresses = (const char *const *) p->addresses,
+        .n_addresses = p->n_addresses,
+        .port_security = (const char *const *) p->port_security,
+        .n_port_security = p->n_port_security,
+        .options = options,
+        .enabled = p->n_enabled ? p->enabled[0] : -1,
+        .parent_name = p->parent_name,
+        .tag = p->n_tag ? p->tag[0] : -1,
+    };
+    char duuid[UUID_LEN + 1], duuid6[UUID_LEN + 1];
+    if (p->dhcpv4_options) {
+        uuid_str(&p->dhcpv4_options->header_, duuid);
+        row.dhcpv4_options = duuid;
+    }
+    if (p->dhcpv6_options) {
+        uuid_str(&p->dhcpv6_options->header_, duuid6);
+        row.dhcpv6_options = duuid6;
+    }
+    struct nd_lsp *lsp = nd_model_add_lsp(m, ls, &row);
+    smap_ref_free(&options);
+    return lsp;
+}
+
 static void
 load_switch(struct nd_model *m, const struct nbrec_logical_switch *nls,
             const struct lb_map *lbs)
@@ -101,35 +135,9 @@ load_switch(struct nd_model *m, const struct nbrec_logical_switch *nls,
         return;
     }
     for (size_t i = 0; i < nls->n_ports; i++) {
-        const struct nbrec_logical_switch_port *p = nls->ports[i];
-        if (!p) {
-            continue;
+        if (nls->ports[i]) {
+            load_lsp(m, ls, nls->ports[i]);
         }
-        char puuid[UUID_LEN + 1];
-        uuid_str(&p->header_, puuid);
-        struct nd_smap_ref options = smap_ref(&p->options);
-        struct nd_lsp_row row = {
-            .uuid = puuid, .name = p->name, .type = p->type,
-            .addresses = (const char *const *) p->addresses,
-            .n_addresses = p->n_addresses,
-            .port_security = (const char *const *) p->port_security,
-            .n_port_security = p->n_port_security,
-            .options = options,
-            .enabled = p->n_enabled ? p->enabled[0] : -1,
-            .parent_name = p->parent_name,
-            .tag = p->n_tag ? p->tag[0] : -1,
-        };
-        char duuid[UUID_LEN + 1], duuid6[UUID_LEN + 1];
-        if (p->dhcpv4_options) {
-            uuid_str(&p->dhcpv4_options->header_, duuid);
-            row.dhcpv4_options = duuid;
-        }
-        if (p->dhcpv6_options) {
-            uuid_str(&p->dhcpv6_options->header_, duuid6);
-            row.dhcpv6_options = duuid6;
-        }
-        nd_model_add_lsp(m, ls, &row);
-        smap_ref_free(&options);
     }
     for (size_t i = 0; i < nls->n_acls; i++) {
         if (nls->acls[i]) {
@@ -404,4 +412,287 @@ nd_model_from_nb(const struct replica *nb)
     }
     nd_model_finish(m);
     return m;
+}
+
+/* ---- In-place patches for per-port changes ---- */
+
+static struct nd_ls *
+find_ls(const struct nd_model *m, const char *uuid)
+{
+    for (size_t i = 0; i < m->n_switches; i++) {
+        if (!strcmp(m->switches[i]->uuid, uuid)) {
+            return m->switches[i];
+        }
+    }
+    return NULL;
+}
+
+static struct nd_pg *
+find_pg(const struct nd_model *m, const char *uuid)
+{
+    for (size_t i = 0; i < m->n_pgs; i++) {
+        if (!strcmp(m->pgs[i]->uuid, uuid)) {
+            return m->pgs[i];
+        }
+    }
+    return NULL;
+}
+
+static bool
+row_has_port(const struct nbrec_logical_switch *ls, const void *port)
+{
+    for (size_t i = 0; i < ls->n_ports; i++) {
+        if ((const void *) ls->ports[i] == port) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool
+in_list(const char *const *v, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(v[i], s)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Touched switches, once each. */
+struct touched {
+    struct nd_ls **v;
+    size_t n, cap;
+};
+
+static void
+touch(struct touched *t, struct nd_ls *ls)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        if (t->v[i] == ls) {
+            return;
+        }
+    }
+    t->v = nd_grow(t->v, &t->cap, t->n, sizeof *t->v);
+    t->v[t->n++] = ls;
+}
+
+static const struct replica_row *
+nb_row(const struct replica *nb, const char *table, const char *uuid_s)
+{
+    struct uuid u;
+    return uuid_from_string(&u, uuid_s)
+           ? replica_find(replica_get_table(nb, table), &u) : NULL;
+}
+
+int
+nd_model_patch_ports(struct nd_model *m, const struct replica *nb,
+                     const struct nd_port_patch *pp,
+                     const struct nd_key_hints *hints,
+                     void (*touched_cb)(void *, const struct nd_ls *),
+                     void (*touched_pg)(void *, const struct nd_pg *),
+                     void *aux)
+{
+    if (m->n_errors || !m->finished) {
+        return 1;           /* (which of two clashing rows wins: load order) */
+    }
+    /* Check everything before changing anything. */
+    struct nd_ls **cont = nd_xcalloc(pp->n_lsps + 1, sizeof *cont);
+    int ret = 1;
+    for (size_t i = 0; i < pp->n_ls; i++) {
+        const struct nbrec_logical_switch *row = (const void *) nb_row(
+            nb, "Logical_Switch", pp->ls_uuids[i]);
+        struct nd_ls *ls = find_ls(m, pp->ls_uuids[i]);
+        if (!row || !ls) {
+            goto out;       /* a switch added or deleted */
+        }
+        /* Its ports: the model's, less and plus the changed ones. */
+        for (size_t j = 0; j < row->n_ports; j++) {
+            const struct nbrec_logical_switch_port *p = row->ports[j];
+            char u[UUID_LEN + 1];
+            if (!p) {
+                continue;
+            }
+            uuid_str(&p->header_, u);
+            const struct nd_lsp *mp = nd_model_find_lsp_by_uuid(m, u);
+            if (!(mp && mp->ls == ls) && !in_list(pp->lsp_uuids, pp->n_lsps,
+                                                  u)) {
+                goto out;   /* moved here without a row change */
+            }
+        }
+        for (size_t j = 0; j < ls->n_ports; j++) {
+            const struct nd_lsp *mp = ls->ports[j];
+            const struct nbrec_logical_switch_port *p = (const void *) nb_row(
+                nb, "Logical_Switch_Port", mp->uuid);
+            if ((!p || !row_has_port(row, p))
+                && !in_list(pp->lsp_uuids, pp->n_lsps, mp->uuid)) {
+                goto out;   /* moved away without a row change */
+            }
+        }
+    }
+    for (size_t i = 0; i < pp->n_lsps; i++) {
+        struct nd_lsp *old = nd_model_find_lsp_by_uuid(m, pp->lsp_uuids[i]);
+        const struct nbrec_logical_switch_port *row = (const void *) nb_row(
+            nb, "Logical_Switch_Port", pp->lsp_uuids[i]);
+        if ((old && old->type != ND_LSP_VIF)
+            || (row && row->type && *row->type)) {
+            goto out;       /* router, localnet, virtual...: peers */
+        }
+        if (!row) {
+            continue;
+        }
+        /* Its switch: the old one if that still has it, else the changed
+         * switch row that has it. */
+        if (old) {
+            const struct nbrec_logical_switch *ls = (const void *) nb_row(
+                nb, "Logical_Switch", old->ls->uuid);
+            if (ls && row_has_port(ls, row)) {
+                cont[i] = old->ls;
+            }
+        }
+        for (size_t j = 0; !cont[i] && j < pp->n_ls; j++) {
+            const struct nbrec_logical_switch *ls = (const void *) nb_row(
+                nb, "Logical_Switch", pp->ls_uuids[j]);
+            if (ls && row_has_port(ls, row)) {
+                cont[i] = find_ls(m, pp->ls_uuids[j]);
+            }
+        }
+        if (!cont[i]) {
+            goto out;       /* on no switch (or an unchanged one) */
+        }
+    }
+    for (size_t i = 0; i < pp->n_pgs; i++) {
+        if (!find_pg(m, pp->pg_uuids[i])
+            || !nb_row(nb, "Port_Group", pp->pg_uuids[i])) {
+            goto out;
+        }
+    }
+
+    /* Apply.  From here on a failure leaves M unusable. */
+    ret = -1;
+    struct touched t = { NULL, 0, 0 };
+    nd_model_patch_begin(m);
+    /* A port changed in place keeps its port groups (their rows did not
+     * change): remember them across its removal. */
+    struct pg_list {
+        struct nd_pg **v;
+        size_t n, cap;
+    } *member_of = nd_xcalloc(pp->n_lsps + 1, sizeof *member_of);
+    for (size_t i = 0; i < pp->n_lsps; i++) {
+        struct nd_lsp *old = nd_model_find_lsp_by_uuid(m, pp->lsp_uuids[i]);
+        if (old) {
+            struct nd_ls *ls = old->ls;
+            for (size_t k = 0; k < ls->n_pgs; k++) {
+                struct nd_pg *pg = ls->pgs[k];
+                for (size_t j = 0; j < pg->n_ports; j++) {
+                    if (pg->ports[j] == old) {
+                        struct pg_list *l = &member_of[i];
+                        l->v = nd_grow(l->v, &l->cap, l->n, sizeof *l->v);
+                        l->v[l->n++] = pg;
+                        break;
+                    }
+                }
+            }
+            touch(&t, ls);
+            nd_model_remove_lsp(m, old);
+        }
+    }
+    for (size_t i = 0; i < pp->n_lsps; i++) {
+        const struct nbrec_logical_switch_port *row = (const void *) nb_row(
+            nb, "Logical_Switch_Port", pp->lsp_uuids[i]);
+        if (!row) {
+            continue;
+        }
+        struct nd_lsp *p = load_lsp(m, cont[i], row);
+        if (!p) {
+            for (size_t k = 0; k < pp->n_lsps; k++) {
+                free(member_of[k].v);
+            }
+            free(member_of);
+            free(t.v);
+            goto out;       /* bad input: a fresh build decides */
+        }
+        nd_model_resolve_lsp(m, p);
+        for (size_t k = 0; k < member_of[i].n; k++) {
+            nd_model_pg_add_port(member_of[i].v[k], p);
+        }
+        touch(&t, cont[i]);
+    }
+    for (size_t k = 0; k < pp->n_lsps; k++) {
+        for (size_t j = 0; j < member_of[k].n; j++) {
+            touched_pg(aux, member_of[k].v[j]);
+        }
+        free(member_of[k].v);
+    }
+    free(member_of);
+    for (size_t i = 0; i < pp->n_pgs; i++) {
+        struct nd_pg *pg = find_pg(m, pp->pg_uuids[i]);
+        const struct nbrec_port_group *row = (const void *) nb_row(
+            nb, "Port_Group", pp->pg_uuids[i]);
+        touched_pg(aux, pg);
+        /* The switches of members that came or went. */
+        struct nd_hmap before;
+        nd_hmap_init(&before);
+        struct member {
+            struct nd_hnode node;
+            struct nd_lsp *p;
+            bool kept;
+        } *mem = nd_xcalloc(pg->n_ports + 1, sizeof *mem);
+        for (size_t j = 0; j < pg->n_ports; j++) {
+            mem[j].p = pg->ports[j];
+            nd_hmap_insert(&before, &mem[j].node,
+                           nd_hash_bytes(&mem[j].p, sizeof mem[j].p, 0));
+        }
+        char (*u)[UUID_LEN + 1] = nd_xcalloc(row->n_ports + 1, sizeof *u);
+        const char **up = nd_xcalloc(row->n_ports + 1, sizeof *up);
+        size_t n = 0;
+        for (size_t j = 0; j < row->n_ports; j++) {
+            if (row->ports[j]) {
+                uuid_str(&row->ports[j]->header_, u[n]);
+                up[n] = u[n];
+                n++;
+            }
+        }
+        nd_model_pg_set_ports(m, pg, up, n);
+        for (size_t j = 0; j < pg->n_ports; j++) {
+            struct nd_lsp *p = pg->ports[j];
+            bool found = false;
+            for (struct nd_hnode *x = nd_hmap_first_with_hash(
+                     &before, nd_hash_bytes(&p, sizeof p, 0));
+                 x; x = nd_hmap_next_with_hash(x)) {
+                struct member *e = ND_CONTAINER_OF(x, struct member, node);
+                if (e->p == p) {
+                    e->kept = found = true;
+                    break;
+                }
+            }
+            if (!found) {
+                touch(&t, p->ls);
+            }
+        }
+        size_t n_before = before.n;
+        for (size_t j = 0; j < n_before; j++) {
+            if (!mem[j].kept) {
+                touch(&t, mem[j].p->ls);
+            }
+        }
+        nd_hmap_destroy(&before);
+        free(mem);
+        free(u);
+        free(up);
+    }
+    for (size_t i = 0; i < t.n; i++) {
+        nd_model_refresh_ls(m, t.v[i]);
+        nd_assign_ls_port_keys(t.v[i], hints);
+    }
+    nd_model_patch_end(m);
+    for (size_t i = 0; i < t.n; i++) {
+        touched_cb(aux, t.v[i]);
+    }
+    free(t.v);
+    ret = 0;
+out:
+    free(cont);
+    return ret;
 }

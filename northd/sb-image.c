@@ -310,7 +310,8 @@ new_set(struct nd_sb_named_set **sets, size_t *n, size_t *cap, char *name,
 }
 
 static void
-build_port_groups(const struct nd_model *m, struct nd_sb_image *img)
+build_port_groups(const struct nd_model *m, struct nd_sb_image *img,
+                  const bool *ls_in, const bool *pg_in)
 {
     /* Per switch index: the SB group being filled for the current port
      * group (O(ports) per port group, no lookups). */
@@ -325,7 +326,7 @@ build_port_groups(const struct nd_model *m, struct nd_sb_image *img)
          * ports on 400 switches) cleared 64 MB per run. */
         for (size_t j = 0; j < pg->n_ports; j++) {
             const struct nd_ls *ls = pg->ports[j]->ls;
-            if (!ls->key) {
+            if (!ls->key || (ls_in && !ls_in[ls->index])) {
                 continue;
             }
             if (gen[ls->index] != i + 1) {
@@ -336,7 +337,7 @@ build_port_groups(const struct nd_model *m, struct nd_sb_image *img)
         }
         for (size_t j = 0; j < pg->n_ports; j++) {
             const struct nd_ls *ls = pg->ports[j]->ls;
-            if (!ls->key) {
+            if (!ls->key || (ls_in && !ls_in[ls->index])) {
                 continue;
             }
             if (count[ls->index]) {
@@ -355,6 +356,9 @@ build_port_groups(const struct nd_model *m, struct nd_sb_image *img)
         }
 
         /* <pg>_ip4 / <pg>_ip6: the members' addresses. */
+        if (pg_in && !pg_in[i]) {
+            continue;
+        }
         size_t max = 0;
         for (size_t j = 0; j < pg->n_ports; j++) {
             for (size_t k = 0; k < pg->ports[j]->n_addrs; k++) {
@@ -403,6 +407,44 @@ nd_sb_image_build(const struct nd_model *m, const char *svc_monitor_mac,
 }
 
 void
+nd_sb_image_build_partial(const struct nd_model *m, const bool *ls_in,
+                          const bool *pg_in, struct nd_sb_image *img)
+{
+    assert(m->finished);
+    memset(img, 0, sizeof *img);
+    size_t n_dps = nd_model_n_datapaths(m);
+    img->dps = nd_xcalloc(n_dps, sizeof *img->dps);
+    img->n_dps = n_dps;
+    img->partial = true;
+    img->dp_in = nd_xcalloc(n_dps + 1, sizeof *img->dp_in);
+    for (size_t i = 0; i < m->n_switches; i++) {
+        const struct nd_ls *ls = m->switches[i];
+        img->dps[ls->index] = (struct nd_sb_datapath) {
+            ls->uuid, ls->name, ls->name2, false, false, ls->key };
+        if (!ls->key || !ls_in[ls->index]) {
+            continue;
+        }
+        img->dp_in[ls->index] = true;
+        for (size_t j = 0; j < ls->n_ports; j++) {
+            if (ls->ports[j]->key) {
+                add_lsp(img, ls, ls->ports[j]);
+            }
+        }
+        add_mcgroup(img, ls, ND_MC_FLOOD, ND_MC_FLOOD_KEY, mc_all);
+        add_mcgroup(img, ls, ND_MC_UNKNOWN, ND_MC_UNKNOWN_KEY, mc_unknown);
+        add_mcgroup(img, ls, ND_MC_FLOOD_L2, ND_MC_FLOOD_L2_KEY, mc_l2);
+    }
+    for (size_t i = 0; i < m->n_routers; i++) {
+        const struct nd_lr *lr = m->routers[i];
+        img->dps[lr->index] = (struct nd_sb_datapath) {
+            lr->uuid, lr->name, lr->name2, true, !lr->always_learn,
+            lr->key };
+    }
+    build_port_groups(m, img, ls_in, pg_in);
+    nd_lflow_table_init(&img->flows, n_dps);
+}
+
+void
 nd_sb_image_build_rows(const struct nd_model *m, const char *svc_monitor_mac,
                        struct nd_sb_image *img)
 {
@@ -443,7 +485,7 @@ nd_sb_image_build_rows(const struct nd_model *m, const char *svc_monitor_mac,
         }
     }
 
-    build_port_groups(m, img);
+    build_port_groups(m, img, NULL, NULL);
 
     /* DNS record sets, with the switches that serve them. */
     img->dnss = nd_xcalloc(m->n_dnss + 1, sizeof *img->dnss);
@@ -560,6 +602,7 @@ void
 nd_sb_image_destroy(struct nd_sb_image *img)
 {
     free(img->dps);
+    free(img->dp_in);
     for (size_t i = 0; i < img->n_ports; i++) {
         struct nd_sb_port *p = &img->ports[i];
         for (size_t j = 0; j < p->n_mac; j++) {

@@ -100,6 +100,12 @@ struct nd_sb_image {
     struct nd_sb_dns *dnss; size_t n_dnss;
     struct nd_lflow_table flows;    /* empty unless has_flows */
     bool has_flows;
+    /* A partial image (nd_sb_image_build_partial()): every datapath, but
+     * ports, multicast groups and SB port groups only of the switches
+     * with DP_IN[index] set, and only the <pg>_ip4/_ip6 address sets of
+     * some port groups; sb-sync.h then leaves every other row alone. */
+    bool partial;
+    bool *dp_in;                    /* [n_dps] */
 };
 
 /* Builds the image of M (finished, keys assigned).  SVC_MONITOR_MAC is the
@@ -107,6 +113,11 @@ struct nd_sb_image {
  * svc_monitor_mac address set.  Rows left without a key are omitted. */
 void nd_sb_image_build(const struct nd_model *, const char *svc_monitor_mac,
                        struct nd_sb_image *);
+/* Only the rows a port-level change on switches LS_IN[ls->index] can
+ * alter, with the address sets of port groups PG_IN[index in m->pgs] (the
+ * incremental fast path: rows O(those switches' ports), not O(NB)). */
+void nd_sb_image_build_partial(const struct nd_model *, const bool *ls_in,
+                               const bool *pg_in, struct nd_sb_image *);
 /* Same without the logical flows (the incremental engine, lflow-inc.h,
  * keeps those): every other row. */
 void nd_sb_image_build_rows(const struct nd_model *,

@@ -258,7 +258,31 @@ struct sync {
     struct nd_hmap pb_uuids;        /* logical_port -> uuid (row_entry) */
     struct uuid *pb_uuid_store;
     struct uuid *ha_uuids;          /* by image ha_groups index */
+    struct uuid *in_uuids;          /* partial: the image's switches' */
+    uint32_t *in_keys;              /* ...and their tunnel keys */
+    size_t n_in;
 };
+
+/* Partial images (sb-image.h): whether the SB row of datapath DP (a
+ * Datapath_Binding) is one whose rows the image holds.  Linear in the
+ * switches of the image: a port-level change touches one to three. */
+static bool
+dp_row_in(const struct sync *s, const void *dp)
+{
+    if (!s->img->partial) {
+        return true;
+    }
+    if (!dp) {
+        return false;
+    }
+    const struct uuid *u = &((const struct replica_row *) dp)->uuid;
+    for (size_t i = 0; i < s->n_in; i++) {
+        if (uuid_equals(&s->in_uuids[i], u)) {
+            return true;
+        }
+    }
+    return false;
+}
 
 static void
 sync_datapaths(struct sync *s)
@@ -444,8 +468,10 @@ sync_ports(struct sync *s)
     nd_hmap_init(&existing);
     const struct sbrec_port_binding *pb;
     SBREC_PORT_BINDING_FOR_EACH (pb, s->sb) {
-        rows_add(&existing, nd_xstrdup(pb->logical_port ? pb->logical_port
-                                                        : ""), pb);
+        if (dp_row_in(s, pb->datapath)) {
+            rows_add(&existing, nd_xstrdup(pb->logical_port
+                                           ? pb->logical_port : ""), pb);
+        }
     }
     s->pb_uuid_store = nd_xcalloc(s->img->n_ports + 1,
                                   sizeof *s->pb_uuid_store);
@@ -529,6 +555,9 @@ sync_mcgroups(struct sync *s)
     nd_hmap_init(&existing);
     const struct sbrec_multicast_group *mg;
     SBREC_MULTICAST_GROUP_FOR_EACH (mg, s->sb) {
+        if (!dp_row_in(s, mg->datapath)) {
+            continue;
+        }
         char dp[UUID_LEN + 1] = "";
         if (mg->datapath) {
             uuid_to_string(&mg->datapath->header_.uuid, dp);
@@ -888,6 +917,24 @@ sync_flows(struct sync *s)
     dpsets_destroy(&sets);
 }
 
+/* Partial images: whether SB Port_Group NAME ("<key>_<pg>") belongs to
+ * one of the image's switches. */
+static bool
+pg_name_in(const struct sync *s, const char *name)
+{
+    char *end;
+    unsigned long key = name ? strtoul(name, &end, 10) : 0;
+    if (!name || end == name || *end != '_') {
+        return false;
+    }
+    for (size_t i = 0; i < s->n_in; i++) {
+        if (s->in_keys[i] == key) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void
 sync_named_sets(struct sync *s, bool port_groups)
 {
@@ -900,6 +947,9 @@ sync_named_sets(struct sync *s, bool port_groups)
     if (port_groups) {
         const struct sbrec_port_group *pg;
         SBREC_PORT_GROUP_FOR_EACH (pg, s->sb) {
+            if (s->img->partial && !pg_name_in(s, pg->name)) {
+                continue;       /* another switch's "<key>_<name>" */
+            }
             rows_add(&existing, nd_xstrdup(pg->name), pg);
         }
     } else {
@@ -951,8 +1001,10 @@ sync_named_sets(struct sync *s, bool port_groups)
                 row, (const char *const *) want->items, want->n_items);
         }
     }
+    /* (A partial image has only some address sets: leave the others.) */
     rows_finish(&existing, s->txn,
-                port_groups ? del_port_group : del_address_set, s->stats);
+                port_groups ? del_port_group
+                : s->img->partial ? NULL : del_address_set, s->stats);
 }
 
 /* SB DHCP_Options / DHCPv6_Options: the option definitions of dhcp.h. */
@@ -1182,7 +1234,18 @@ nd_sb_sync_dps(const struct nd_sb_image *img,
         sync_global(&s, global);
     }
     sync_datapaths(&s);
-    sync_ha_groups(&s);
+    if (!img->partial) {
+        sync_ha_groups(&s);
+    } else {
+        s.in_uuids = nd_xcalloc(img->n_dps + 1, sizeof *s.in_uuids);
+        s.in_keys = nd_xcalloc(img->n_dps + 1, sizeof *s.in_keys);
+        for (size_t i = 0; i < img->n_dps; i++) {
+            if (img->dp_in[i]) {
+                s.in_keys[s.n_in] = img->dps[i].key;
+                s.in_uuids[s.n_in++] = s.dp_uuids[i];
+            }
+        }
+    }
     sync_ports(&s);
     sync_mcgroups(&s);
     if (img->has_flows) {
@@ -1190,10 +1253,13 @@ nd_sb_sync_dps(const struct nd_sb_image *img,
     }
     sync_named_sets(&s, true);
     sync_named_sets(&s, false);
-    sync_dhcpv4_defs(&s);
-    sync_dhcpv6_defs(&s);
-    sync_lbs(&s);
-    sync_dns(&s);
+    if (!img->partial) {
+        /* (A port-level change alters none of these.) */
+        sync_dhcpv4_defs(&s);
+        sync_dhcpv6_defs(&s);
+        sync_lbs(&s);
+        sync_dns(&s);
+    }
 
     rows_finish(&s.pb_uuids, txn, NULL, stats);
     if (dp_uuids) {
@@ -1201,6 +1267,8 @@ nd_sb_sync_dps(const struct nd_sb_image *img,
     }
     free(s.pb_uuid_store);
     free(s.ha_uuids);
+    free(s.in_uuids);
+    free(s.in_keys);
     free(s.dp_uuids);
     free(s.dp_strs);
     return stats->inserted + stats->updated + stats->deleted;
