@@ -154,7 +154,7 @@ step() {
         fail "step $STEP ($name): ovn-nbctl --wait=sb $* failed"
         kill -0 "$(cat "$PIDFILE" 2>/dev/null)" 2>/dev/null \
             || sb_fail "loom-northd is gone after step $STEP ($name)"
-        return
+        return 1
     fi
     check_failures_at "step $STEP ($name)"
     if [ $((STEP % CHECK_EVERY)) = 0 ]; then
@@ -627,6 +627,79 @@ step "lsp-add ls2-p6 after the SB was repaired" \
     lsp-add ls2 ls2-p6 -- lsp-set-addresses ls2-p6 "00:00:00:02:00:06 10.0.2.16"
 step "pg-set-ports pg_web (+ls2-p6)" pg-set-ports pg_web ls1-p1 ls3-p1 ls1-p5 ls2-p6
 step "lsp-del ls2-p6" lsp-del ls2-p6
+
+# ---- a random walk: seeded, so a run is repeatable ----
+# LOOM_INCTEST_SEED picks another walk; LOOM_INCTEST_WALK its length.
+SEED=${LOOM_INCTEST_SEED:-1}
+WALK=${LOOM_INCTEST_WALK:-80}
+[[ $SEED =~ ^[0-9]+$ && $WALK =~ ^[0-9]+$ ]] \
+    || sb_fail "LOOM_INCTEST_SEED and LOOM_INCTEST_WALK must be numbers, not '$SEED' / '$WALK'"
+echo "== random walk: $WALK changes, seed $SEED (LOOM_INCTEST_SEED)"
+RANDOM=$SEED
+walk_ports=()          # ports the walk made (rwN), on ls1..ls3
+declare -A walk_sw     # port -> its switch number
+walk_next=0
+walk_acls=0
+walk_addr=0
+pick() { echo "$((RANDOM % $1))"; }
+# walk_address S: sets ADDR to a fresh "MAC IP" in switch S's subnet
+# (ovn-nbctl refuses an IP twice on one switch; .150-.249 are the walk's).
+walk_address() {
+    walk_addr=$((walk_addr + 1))
+    ADDR=$(printf '00:00:00:%02x:%02x:%02x 10.0.%d.%d' "$1" $((walk_addr / 256 + 1)) \
+        $((walk_addr % 256)) "$1" $((150 + walk_addr % 100)))
+}
+for _ in $(seq "$WALK"); do
+    n=${#walk_ports[@]}
+    op=$(pick 11)
+    [ "$n" -gt 0 ] || op=0
+    if [ "$n" -gt 0 ]; then p=${walk_ports[$(pick "$n")]}; else p=; fi
+    s=$((1 + $(pick 3)))
+    case $op in
+    0|1) walk_next=$((walk_next + 1)); q=rw$walk_next
+         walk_address "$s"
+         step "walk: lsp-add ls$s $q" lsp-add "ls$s" "$q" -- lsp-set-addresses "$q" "$ADDR" \
+             && walk_ports+=("$q") && walk_sw[$q]=$s ;;
+    2) step "walk: lsp-del $p" lsp-del "$p" || continue
+       left=()
+       for q in "${walk_ports[@]}"; do [ "$q" = "$p" ] || left+=("$q"); done
+       walk_ports=("${left[@]}") ;;
+    3) walk_address "${walk_sw[$p]}"
+       step "walk: lsp-set-addresses $p" lsp-set-addresses "$p" "$ADDR" ;;
+    4) step "walk: lsp-set-port-security $p" lsp-set-port-security "$p" \
+           "$(nb get Logical_Switch_Port "$p" addresses | tr -d '[]"' | cut -d, -f1)" ;;
+    5) if [ "$(pick 2)" = 0 ]; then st=disabled; else st=enabled; fi
+       step "walk: lsp-set-enabled $p $st" lsp-set-enabled "$p" "$st" ;;
+    6) if [ "$(pick 2)" = 0 ]; then g=pg_web; else g=pg_db; fi
+       mapfile -t members < <(nb --bare --columns=ports find Port_Group "name=$g" | tr ' ' '\n' | grep . \
+           | while read -r u; do nb get Logical_Switch_Port "$u" name | tr -d '"'; done)
+       left=()
+       for q in "${members[@]}"; do [ "$q" = "$p" ] || left+=("$q"); done
+       if [ ${#left[@]} -lt ${#members[@]} ] && [ ${#left[@]} = 0 ]; then
+           step "walk: $p, the last member, leaves $g" clear Port_Group "$g" ports
+       elif [ ${#left[@]} -lt ${#members[@]} ]; then
+           step "walk: $p leaves $g" pg-set-ports "$g" "${left[@]}"
+       else
+           step "walk: $p joins $g" pg-set-ports "$g" "${members[@]}" "$p"
+       fi ;;
+    7) walk_acls=$((walk_acls + 1))
+       if [ "$(pick 2)" = 0 ]; then o=ls$s; m="outport == \"$p\" && ip4"; else o=pg_web; m="outport == @pg_web && tcp.dst == $((1000 + walk_acls))"; fi
+       step "walk: acl-add $o 1$((100 + walk_acls))" acl-add "$o" to-lport "1$((100 + walk_acls))" "$m" allow-related ;;
+    8) u=$(nb --bare --columns=_uuid find ACL 'priority>1100' 'priority<1400' | grep . | sort | head -n1)
+       if [ -n "$u" ]; then
+           step "walk: set ACL match (priority $(nb get ACL "$u" priority))" set ACL "$u" "match=\"ip4.src == 10.0.$s.$(pick 250)\""
+       fi ;;
+    9) step "walk: set Address_Set as_admins" set Address_Set as_admins "addresses=\"10.0.$s.$(pick 250)\""
+       ;;
+    10) if [ "$(pick 2)" = 0 ]; then
+            step "walk: lr-route-add 10.$((200 + s)).$(pick 250).0/24" --may-exist lr-route-add lr0 "10.$((200 + s)).$(pick 250).0/24" "10.0.$s.$((20 + $(pick 200)))"
+        else
+            r=$(nb --bare --columns=ip_prefix list Logical_Router_Static_Route | grep '^10\.20[123]\.' | sort | head -n1)
+            [ -z "$r" ] || step "walk: lr-route-del $r" lr-route-del lr0 "$r"
+        fi ;;
+    esac
+done
+recompute_clean "after the random walk"
 
 # ---- restarts and failover, still under VERIFY ----
 # use_northd A|B: point the checks (stat, check_failures_at, recompute_clean)
