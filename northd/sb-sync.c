@@ -917,6 +917,66 @@ sync_flows(struct sync *s)
     dpsets_destroy(&sets);
 }
 
+/* A big set that changed a little (neutron_pg_drop_ip4: 20k addresses,
+ * one port added) is sent as a mutation of the elements that differ, not
+ * the whole set: less JSON for northd to write and for ovsdb-server to
+ * parse and diff.  HAVE and WANT must be sorted (strcmp) and unique; true
+ * if the mutation was added, false to write the column whole instead. */
+static bool
+mutate_set(struct sync *s, const char *table, const struct uuid *uuid,
+           const char *column, char *const *have, size_t n_have,
+           const struct nd_sb_named_set *want)
+{
+    enum { MIN_SET = 64 };
+    if (n_have < MIN_SET) {
+        return false;
+    }
+    for (size_t i = 1; i < n_have; i++) {
+        if (strcmp(have[i - 1], have[i]) >= 0) {
+            return false;           /* (not in order: write it whole) */
+        }
+    }
+    json_t *ins = json_array(), *del = json_array();
+    size_t i = 0, j = 0;
+    while (i < n_have || j < want->n_items) {
+        int c = i == n_have ? 1 : j == want->n_items ? -1
+                : strcmp(have[i], want->items[j]);
+        if (c < 0) {
+            json_array_append_new(del, json_string(have[i++]));
+        } else if (c > 0) {
+            json_array_append_new(ins, json_string(want->items[j++]));
+        } else {
+            i++;
+            j++;
+        }
+    }
+    if (json_array_size(ins) + json_array_size(del) > n_have / 2) {
+        json_decref(ins);
+        json_decref(del);
+        return false;               /* mostly new: the whole set is shorter */
+    }
+    if (log_threshold >= LOG_LEVEL_DBG) {
+        char us[UUID_LEN + 1];
+        uuid_to_string(uuid, us);
+        log_dbg("%s %s %s: %zu elements inserted, %zu deleted by mutation",
+                table, us, column, json_array_size(ins),
+                json_array_size(del));
+    }
+    if (json_array_size(del)) {
+        ovsdb_txn_mutate(s->txn, table, uuid, column, "delete",
+                         ovsdb_json_set(del));
+    } else {
+        json_decref(del);
+    }
+    if (json_array_size(ins)) {
+        ovsdb_txn_mutate(s->txn, table, uuid, column, "insert",
+                         ovsdb_json_set(ins));
+    } else {
+        json_decref(ins);
+    }
+    return true;
+}
+
 /* Partial images: whether SB Port_Group NAME ("<key>_<pg>") belongs to
  * one of the image's switches. */
 static bool
@@ -976,6 +1036,12 @@ sync_named_sets(struct sync *s, bool port_groups)
                 const struct sbrec_address_set *as = e->row;
                 same = strset_eq(as->addresses, as->n_addresses, want->items,
                                  want->n_items);
+                if (!same && mutate_set(s, "Address_Set", &as->header_.uuid,
+                                        "addresses", as->addresses,
+                                        as->n_addresses, want)) {
+                    s->stats->updated++;
+                    continue;
+                }
                 if (!same) {
                     row = sbrec_address_set_update(s->txn, as);
                 }
