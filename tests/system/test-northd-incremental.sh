@@ -636,6 +636,8 @@ WALK=${LOOM_INCTEST_WALK:-80}
     || sb_fail "LOOM_INCTEST_SEED and LOOM_INCTEST_WALK must be numbers, not '$SEED' / '$WALK'"
 echo "== random walk: $WALK changes, seed $SEED (LOOM_INCTEST_SEED)"
 RANDOM=$SEED
+step "walk: acl-add ls1 naming @pg_walk (made and removed by the walk)" \
+    acl-add ls1 to-lport 1099 'outport == @pg_walk && ip4' drop
 walk_ports=()          # ports the walk made (rwN), on ls1..ls3
 declare -A walk_sw     # port -> its switch number
 walk_next=0
@@ -651,7 +653,7 @@ walk_address() {
 }
 for _ in $(seq "$WALK"); do
     n=${#walk_ports[@]}
-    op=$(pick 11)
+    op=$(pick 15)
     [ "$n" -gt 0 ] || op=0
     if [ "$n" -gt 0 ]; then p=${walk_ports[$(pick "$n")]}; else p=; fi
     s=$((1 + $(pick 3)))
@@ -696,6 +698,28 @@ for _ in $(seq "$WALK"); do
         else
             r=$(nb --bare --columns=ip_prefix list Logical_Router_Static_Route | grep '^10\.20[123]\.' | sort | head -n1)
             [ -z "$r" ] || step "walk: lr-route-del $r" lr-route-del lr0 "$r"
+        fi ;;
+    11) q=${p}r
+        [ ${#q} -le 8 ] || q=rw$((walk_next += 1))
+        step "walk: rename $p -> $q" set Logical_Switch_Port "$p" "name=$q" || continue
+        walk_sw[$q]=${walk_sw[$p]}
+        left=()
+        for x in "${walk_ports[@]}"; do if [ "$x" = "$p" ]; then left+=("$q"); else left+=("$x"); fi; done
+        walk_ports=("${left[@]}") ;;
+    12) [ "$s" != "${walk_sw[$p]}" ] || s=$((s % 3 + 1))
+        u=$(nb --bare --columns=_uuid find Logical_Switch_Port "name=$p")
+        step "walk: move $p (same row) from ls${walk_sw[$p]} to ls$s" \
+            remove Logical_Switch "ls${walk_sw[$p]}" ports "$u" -- add Logical_Switch "ls$s" ports "$u" \
+            && walk_sw[$p]=$s ;;
+    13) if [ -n "$(nb --bare --columns=_uuid find Port_Group name=pg_walk)" ]; then
+            step "walk: pg-del pg_walk (ls1's ACL names it)" pg-del pg_walk
+        else
+            step "walk: pg-add pg_walk $p (ls1's ACL names it)" pg-add pg_walk "$p"
+        fi ;;
+    14) if [ "$(nb get Logical_Switch_Port "$p" type)" = '""' ]; then
+            step "walk: lsp-set-type $p localport" lsp-set-type "$p" localport
+        else
+            step "walk: lsp-set-type $p back to a VIF" lsp-set-type "$p" ""
         fi ;;
     esac
 done
