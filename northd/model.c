@@ -1860,6 +1860,12 @@ nd_model_pg_set_ports(struct nd_model *m, struct nd_pg *pg,
 }
 
 void
+nd_model_pg_drop_port(struct nd_pg *pg, const struct nd_lsp *p)
+{
+    pg_drop_port(pg, p);
+}
+
+void
 nd_model_pg_add_port(struct nd_pg *pg, struct nd_lsp *p)
 {
     for (size_t i = 0; i < pg->n_ports; i++) {

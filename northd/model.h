@@ -477,6 +477,7 @@ void nd_model_resolve_lsp(struct nd_model *, struct nd_lsp *);
 void nd_model_pg_set_ports(struct nd_model *, struct nd_pg *,
                            const char *const *lsp_uuids, size_t n);
 void nd_model_pg_add_port(struct nd_pg *, struct nd_lsp *);
+void nd_model_pg_drop_port(struct nd_pg *, const struct nd_lsp *);
 void nd_model_refresh_ls(struct nd_model *, struct nd_ls *);
 
 /* Lookups (NULL when absent). */
