@@ -226,8 +226,15 @@ nb "${args[@]:1}" >/dev/null || sb_fail "could not build the starting topology"
 
 # (An audit of the hidden Logical_Flow rows every idle second, instead of
 # every 30: audits then run between the steps, and must never find a
-# difference except where the test makes one.)
-start_northd "$LOG" LOOM_NORTHD_VERIFY=1 -- --flow-audit-interval=1 || sb_fail "loom-northd did not start"
+# difference except where the test makes one.  Builds from before the
+# audit existed run without it, and skip the parts about it.)
+AUDIT=()
+if "$NORTHD" --help 2>&1 | grep -q -- --flow-audit-interval; then
+    AUDIT=(--flow-audit-interval=1)
+else
+    echo "== $NORTHD has no --flow-audit-interval: no audit checks"
+fi
+start_northd "$LOG" LOOM_NORTHD_VERIFY=1 -- "${AUDIT[@]}" || sb_fail "loom-northd did not start"
 nb --wait=sb sync || sb_fail "loom-northd did not process the starting topology"
 recompute_clean "start"
 RUNS0=$(stat "incremental runs")
@@ -586,13 +593,15 @@ grp_ok() {
 }
 sbc remove Logical_DP_Group "$grp" datapaths "$grp_dp" || fail "could not shrink Logical_DP_Group '$grp'"
 sb_restored "a datapath removed from a Logical_DP_Group" grp_ok
-lf_count() { [ "$(sbc --bare --columns=_uuid list Logical_Flow | grep -c .)" = "$1" ]; }
-n_lf=$(sbc --bare --columns=_uuid list Logical_Flow | grep -c .)
-lf=$(sbc --bare --columns=_uuid find Logical_Flow priority=50 | grep . | sort | head -n1)
-[ -n "$lf" ] || fail "no Logical_Flow of priority 50 to destroy"
-sbc destroy Logical_Flow "$lf" || fail "could not destroy Logical_Flow $lf"
-lf_count $((n_lf - 1)) || fail "Logical_Flow $lf still there after destroy"
-sb_restored "a Logical_Flow row destroyed (found by the audit)" lf_count "$n_lf"
+if [ ${#AUDIT[@]} -gt 0 ]; then
+    lf_count() { [ "$(sbc --bare --columns=_uuid list Logical_Flow | grep -c .)" = "$1" ]; }
+    n_lf=$(sbc --bare --columns=_uuid list Logical_Flow | grep -c .)
+    lf=$(sbc --bare --columns=_uuid find Logical_Flow priority=50 | grep . | sort | head -n1)
+    [ -n "$lf" ] || fail "no Logical_Flow of priority 50 to destroy"
+    sbc destroy Logical_Flow "$lf" || fail "could not destroy Logical_Flow $lf"
+    lf_count $((n_lf - 1)) || fail "Logical_Flow $lf still there after destroy"
+    sb_restored "a Logical_Flow row destroyed (found by the audit)" lf_count "$n_lf"
+fi
 recompute_clean "after SB changes by someone else"
 # What chassis write: registration (a VXLAN encap narrows the tunnel key
 # range: a full run), a port claimed and released, a virtual port's claim
@@ -801,10 +810,12 @@ else
     fail "stats has no 'incremental runs' line (got '$RUNS1')"
 fi
 # (Check failures are ERR lines too, already reported step by step.)
-audits=$(stat "flow audits")
-echo "== flow audits: $audits"
-[[ $audits =~ ^[1-9][0-9]*,\ 1\ found\ changes$ ]] \
-    || fail "flow audits: want some, exactly 1 finding a change (the row the test destroyed); got '$audits'"
+if [ ${#AUDIT[@]} -gt 0 ]; then
+    audits=$(stat "flow audits")
+    echo "== flow audits: $audits"
+    [[ $audits =~ ^[1-9][0-9]*,\ 1\ found\ changes$ ]] \
+        || fail "flow audits: want some, exactly 1 finding a change (the row the test destroyed); got '$audits'"
+fi
 n_err=$(grep -cE '\|(ERR|EMER)\|' "$LOG")
 if [ "$n_err" -gt 0 ]; then
     fail "$n_err ERR/EMER lines in the northd log ($(grep -c 'incremental check failed' "$LOG") of them incremental check failures)" \
