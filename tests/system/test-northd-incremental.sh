@@ -652,7 +652,8 @@ declare -A walk_sw     # port -> its switch number
 walk_next=0
 walk_acls=0
 walk_addr=0
-pick() { echo "$((RANDOM % $1))"; }
+# (Random numbers come from $((RANDOM % N)) in this shell: a $(...)
+# subshell reseeds RANDOM, which would make the walk differ run to run.)
 # walk_address S: sets ADDR to a fresh "MAC IP" in switch S's subnet
 # (ovn-nbctl refuses an IP twice on one switch; .150-.249 are the walk's).
 walk_address() {
@@ -662,10 +663,10 @@ walk_address() {
 }
 for _ in $(seq "$WALK"); do
     n=${#walk_ports[@]}
-    op=$(pick 15)
+    op=$((RANDOM % 15))
     [ "$n" -gt 0 ] || op=0
-    if [ "$n" -gt 0 ]; then p=${walk_ports[$(pick "$n")]}; else p=; fi
-    s=$((1 + $(pick 3)))
+    if [ "$n" -gt 0 ]; then p=${walk_ports[$((RANDOM % n))]}; else p=; fi
+    s=$((1 + RANDOM % 3))
     case $op in
     0|1) walk_next=$((walk_next + 1)); q=rw$walk_next
          walk_address "$s"
@@ -679,9 +680,9 @@ for _ in $(seq "$WALK"); do
        step "walk: lsp-set-addresses $p" lsp-set-addresses "$p" "$ADDR" ;;
     4) step "walk: lsp-set-port-security $p" lsp-set-port-security "$p" \
            "$(nb get Logical_Switch_Port "$p" addresses | tr -d '[]"' | cut -d, -f1)" ;;
-    5) if [ "$(pick 2)" = 0 ]; then st=disabled; else st=enabled; fi
+    5) if [ $((RANDOM % 2)) = 0 ]; then st=disabled; else st=enabled; fi
        step "walk: lsp-set-enabled $p $st" lsp-set-enabled "$p" "$st" ;;
-    6) if [ "$(pick 2)" = 0 ]; then g=pg_web; else g=pg_db; fi
+    6) if [ $((RANDOM % 2)) = 0 ]; then g=pg_web; else g=pg_db; fi
        mapfile -t members < <(nb --bare --columns=ports find Port_Group "name=$g" | tr ' ' '\n' | grep . \
            | while read -r u; do nb get Logical_Switch_Port "$u" name | tr -d '"'; done)
        left=()
@@ -694,16 +695,17 @@ for _ in $(seq "$WALK"); do
            step "walk: $p joins $g" pg-set-ports "$g" "${members[@]}" "$p"
        fi ;;
     7) walk_acls=$((walk_acls + 1))
-       if [ "$(pick 2)" = 0 ]; then o=ls$s; m="outport == \"$p\" && ip4"; else o=pg_web; m="outport == @pg_web && tcp.dst == $((1000 + walk_acls))"; fi
+       if [ $((RANDOM % 2)) = 0 ]; then o=ls$s; m="outport == \"$p\" && ip4"; else o=pg_web; m="outport == @pg_web && tcp.dst == $((1000 + walk_acls))"; fi
        step "walk: acl-add $o 1$((100 + walk_acls))" acl-add "$o" to-lport "1$((100 + walk_acls))" "$m" allow-related ;;
-    8) u=$(nb --bare --columns=_uuid find ACL 'priority>1100' 'priority<1400' | grep . | sort | head -n1)
-       if [ -n "$u" ]; then
-           step "walk: set ACL match (priority $(nb get ACL "$u" priority))" set ACL "$u" "match=\"ip4.src == 10.0.$s.$(pick 250)\""
-       fi ;;
-    9) step "walk: set Address_Set as_admins" set Address_Set as_admins "addresses=\"10.0.$s.$(pick 250)\""
+    8) [ "$walk_acls" -gt 0 ] || continue
+       pr=$((1101 + RANDOM % walk_acls)) ip=10.0.$s.$((RANDOM % 250))
+       u=$(nb --bare --columns=_uuid find ACL "priority=$pr")
+       [ -z "$u" ] || step "walk: set ACL match (priority $pr)" set ACL "$u" "match=\"ip4.src == $ip\"" ;;
+    9) step "walk: set Address_Set as_admins" set Address_Set as_admins "addresses=\"10.0.$s.$((RANDOM % 250))\""
        ;;
-    10) if [ "$(pick 2)" = 0 ]; then
-            step "walk: lr-route-add 10.$((200 + s)).$(pick 250).0/24" --may-exist lr-route-add lr0 "10.$((200 + s)).$(pick 250).0/24" "10.0.$s.$((20 + $(pick 200)))"
+    10) if [ $((RANDOM % 2)) = 0 ]; then
+            r=10.$((200 + s)).$((RANDOM % 250)).0/24
+            step "walk: lr-route-add $r" --may-exist lr-route-add lr0 "$r" "10.0.$s.$((20 + RANDOM % 200))"
         else
             r=$(nb --bare --columns=ip_prefix list Logical_Router_Static_Route | grep '^10\.20[123]\.' | sort | head -n1)
             [ -z "$r" ] || step "walk: lr-route-del $r" lr-route-del lr0 "$r"
