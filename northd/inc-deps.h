@@ -44,6 +44,8 @@ enum nd_change_kind {
     ND_CHG_PG_PORTS,    /* Port_Group members only (for nb-load.h's
                          * in-place patch; membership shows in the
                          * rules through switches' port group lists) */
+    ND_CHG_ACLS_LS,     /* Logical_Switch whose ACLs changed (nb-load.h) */
+    ND_CHG_ACLS_PG,     /* Port_Group whose ACLs changed (nb-load.h) */
     ND_CHG_N
 };
 

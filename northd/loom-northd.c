@@ -645,6 +645,8 @@ struct touched {
     bool *ls_in;                    /* by switch index */
     struct nd_changes pgs;          /* ND_CHG_PG_PORTS: port groups whose
                                      * address sets may change */
+    struct nd_changes flows_only;   /* ND_CHG_LS: switches whose ACLs
+                                     * alone changed */
 };
 
 static void
@@ -655,11 +657,17 @@ touched_pg_cb(void *t_, const struct nd_pg *pg)
 }
 
 static void
-touched_cb(void *t_, const struct nd_ls *ls)
+touched_cb(void *t_, const struct nd_ls *ls, bool rows)
 {
     struct touched *t = t_;
-    nd_changes_add(&t->changes, ND_CHG_LS, ls->uuid);
-    t->ls_in[ls->index] = true;
+    if (rows) {
+        /* Ports changed: the switch and its routers (their next hops). */
+        nd_changes_add(&t->changes, ND_CHG_LS, ls->uuid);
+        t->ls_in[ls->index] = true;
+    } else {
+        /* Only ACLs: no router reads them. */
+        nd_changes_add(&t->flows_only, ND_CHG_LS, ls->uuid);
+    }
 }
 
 /* Applies the recorded port-level changes to nd->model in place; the
@@ -669,16 +677,21 @@ patch_model(struct northd *nd, const struct nd_key_hints *hints,
             struct touched *touched)
 {
     struct { const char **v; size_t n, cap; } lsps = { 0 }, lss = { 0 },
-        pgs = { 0 };
+        pgs = { 0 }, acl_lss = { 0 }, acl_pgs = { 0 };
     nd_changes_for_each(&nd->changes, ND_CHG_LSP, collect_str, &lsps);
     nd_changes_for_each(&nd->changes, ND_CHG_LS, collect_str, &lss);
     nd_changes_for_each(&nd->changes, ND_CHG_PG_PORTS, collect_str, &pgs);
-    struct nd_port_patch pp = { lsps.v, lsps.n, lss.v, lss.n, pgs.v, pgs.n };
+    nd_changes_for_each(&nd->changes, ND_CHG_ACLS_LS, collect_str, &acl_lss);
+    nd_changes_for_each(&nd->changes, ND_CHG_ACLS_PG, collect_str, &acl_pgs);
+    struct nd_port_patch pp = { lsps.v, lsps.n, lss.v, lss.n, pgs.v, pgs.n,
+                                acl_lss.v, acl_lss.n, acl_pgs.v, acl_pgs.n };
     int r = nd_model_patch_ports(nd->model, nd->nb_r, &pp, hints, touched_cb,
                                  touched_pg_cb, touched);
     free(lsps.v);
     free(lss.v);
     free(pgs.v);
+    free(acl_lss.v);
+    free(acl_pgs.v);
     return r;
 }
 
@@ -828,6 +841,7 @@ run_engine(struct northd *nd, bool resync)
     struct touched touched;
     nd_changes_init(&touched.changes);
     nd_changes_init(&touched.pgs);
+    nd_changes_init(&touched.flows_only);
     touched.ls_in = nd_xcalloc(nd->model ? nd->model->n_switches + 1 : 1,
                                sizeof *touched.ls_in);
     if (!all && nd->patchable && vxlan == nd->vxlan_mode) {
@@ -896,6 +910,7 @@ run_engine(struct northd *nd, bool resync)
             nd_model_destroy(m);
             nd_changes_destroy(&touched.changes);
             nd_changes_destroy(&touched.pgs);
+            nd_changes_destroy(&touched.flows_only);
             free(touched.ls_in);
             show_flows(nd, true);
             return;
@@ -915,11 +930,14 @@ run_engine(struct northd *nd, bool resync)
         /* The switches the patch touched, and their routers. */
         nd_inc_deps_resolve(&touched.changes, NULL, m, mark_dirty_cb,
                             nd->inc);
+        nd_changes_for_each(&touched.flows_only, ND_CHG_LS, mark_dirty_cb,
+                            nd->inc);
     } else {
         nd_inc_deps_resolve(&nd->changes, nd->model, m, mark_dirty_cb,
                             nd->inc);
     }
     nd_changes_destroy(&touched.changes);
+    nd_changes_destroy(&touched.flows_only);
     nd->patchable = true;
     bool full = all;
     nd->up_check_all |= full;
@@ -1150,7 +1168,10 @@ classify_nb_changes(struct northd *nd)
     };
     static const size_t pg_ports_cols[] = { NBREC_PORT_GROUP_COL_PORTS };
     static const size_t ls_ports_cols[] = {
-        NBREC_LOGICAL_SWITCH_COL_PORTS,
+        NBREC_LOGICAL_SWITCH_COL_PORTS, NBREC_LOGICAL_SWITCH_COL_ACLS,
+    };
+    static const size_t pg_patch_cols[] = {
+        NBREC_PORT_GROUP_COL_PORTS, NBREC_PORT_GROUP_COL_ACLS,
     };
     static const size_t as_cols[] = { NBREC_ADDRESS_SET_COL_ADDRESSES };
     const struct ovsdb_schema *schema = replica_get_schema(nd->nb_r);
@@ -1204,6 +1225,12 @@ classify_nb_changes(struct northd *nd)
                                      ND_ARRAY_SIZE(ls_ports_cols))) {
                     nd->patchable = false;
                 }
+                if (k == ND_CHG_LS && !replica_row_is_new(row)
+                    && !replica_row_is_deleted(row)
+                    && replica_row_is_updated(row,
+                                              NBREC_LOGICAL_SWITCH_COL_ACLS)) {
+                    nd_changes_add(&nd->changes, ND_CHG_ACLS_LS, buf);
+                }
             }
         } else if (!strcmp(name, "Port_Group")) {
             REPLICA_FOR_EACH_TRACKED (row, table) {
@@ -1222,7 +1249,19 @@ classify_nb_changes(struct northd *nd)
                     uuid_str(row, buf);
                     nd_changes_add(&nd->changes, ND_CHG_PG_PORTS, buf);
                 } else {
-                    nd->patchable = false;
+                    /* (ACLs, maybe with members: patchable.) */
+                    uuid_str(row, buf);
+                    nd->patchable &= only_columns(
+                        table, row, pg_patch_cols,
+                        ND_ARRAY_SIZE(pg_patch_cols));
+                    if (replica_row_is_updated(row,
+                                               NBREC_PORT_GROUP_COL_PORTS)) {
+                        nd_changes_add(&nd->changes, ND_CHG_PG_PORTS, buf);
+                    }
+                    if (replica_row_is_updated(row,
+                                               NBREC_PORT_GROUP_COL_ACLS)) {
+                        nd_changes_add(&nd->changes, ND_CHG_ACLS_PG, buf);
+                    }
                     uuid_str(row, buf);
                     nd_changes_add(&nd->changes, ND_CHG_PG, buf);
                 }
@@ -1241,11 +1280,20 @@ classify_nb_changes(struct northd *nd)
         } else if (!strcmp(name, "ACL")) {
             REPLICA_FOR_EACH_TRACKED (row, table) {
                 nd->nb_dirty = true;
-                nd->patchable = false;
+                /* A new or deleted ACL shows as its owner's acls column;
+                 * a changed one is charged to its owners here. */
                 note_child(nd, row, ND_CHG_LS, "Logical_Switch",
                            REFS(nbrec_logical_switch, acls),
                            ND_CHG_PG, "Port_Group",
                            REFS(nbrec_port_group, acls));
+                if (!replica_row_is_new(row) && !replica_row_is_deleted(row)) {
+                    note_parents(nd, "Logical_Switch",
+                                 REFS(nbrec_logical_switch, acls), row,
+                                 ND_CHG_ACLS_LS);
+                    note_parents(nd, "Port_Group",
+                                 REFS(nbrec_port_group, acls), row,
+                                 ND_CHG_ACLS_PG);
+                }
             }
         } else if (!strcmp(name, "Logical_Router_Port")
                    || !strcmp(name, "Logical_Router_Static_Route")

@@ -1860,6 +1860,32 @@ nd_model_pg_set_ports(struct nd_model *m, struct nd_pg *pg,
 }
 
 void
+nd_model_clear_acls(struct nd_ls *ls, struct nd_pg *pg)
+{
+    assert(!ls != !pg);
+    if (ls) {
+        acls_free(ls->acls, ls->n_acls);
+        ls->acls = NULL;
+        ls->n_acls = ls->cap_acls = 0;
+    } else {
+        acls_free(pg->acls, pg->n_acls);
+        pg->acls = NULL;
+        pg->n_acls = pg->cap_acls = 0;
+    }
+}
+
+void
+nd_model_validate_acls(struct nd_model *m, struct nd_ls *ls, struct nd_pg *pg)
+{
+    assert(!ls != !pg);
+    if (ls) {
+        validate_acls(m, ls->acls, ls->n_acls, true);
+    } else {
+        validate_acls(m, pg->acls, pg->n_acls, pg->name_ok);
+    }
+}
+
+void
 nd_model_pg_drop_port(struct nd_pg *pg, const struct nd_lsp *p)
 {
     pg_drop_port(pg, p);

@@ -478,6 +478,11 @@ void nd_model_pg_set_ports(struct nd_model *, struct nd_pg *,
                            const char *const *lsp_uuids, size_t n);
 void nd_model_pg_add_port(struct nd_pg *, struct nd_lsp *);
 void nd_model_pg_drop_port(struct nd_pg *, const struct nd_lsp *);
+/* The ACLs of switch LS or port group PG (one of them): cleared, to be
+ * added again with nd_model_add_acl(), then validated as
+ * nd_model_finish() does. */
+void nd_model_clear_acls(struct nd_ls *, struct nd_pg *);
+void nd_model_validate_acls(struct nd_model *, struct nd_ls *, struct nd_pg *);
 void nd_model_refresh_ls(struct nd_model *, struct nd_ls *);
 
 /* Lookups (NULL when absent). */

@@ -463,19 +463,30 @@ in_list(const char *const *v, size_t n, const char *s)
 /* Touched switches, once each. */
 struct touched {
     struct nd_ls **v;
+    bool *rows;                     /* v[i]'s SB rows may change too */
     size_t n, cap;
 };
 
 static void
-touch(struct touched *t, struct nd_ls *ls)
+touch_as(struct touched *t, struct nd_ls *ls, bool rows)
 {
     for (size_t i = 0; i < t->n; i++) {
         if (t->v[i] == ls) {
+            t->rows[i] |= rows;
             return;
         }
     }
+    size_t cap = t->cap;
     t->v = nd_grow(t->v, &t->cap, t->n, sizeof *t->v);
-    t->v[t->n++] = ls;
+    t->rows = nd_grow(t->rows, &cap, t->n, sizeof *t->rows);
+    t->v[t->n] = ls;
+    t->rows[t->n++] = rows;
+}
+
+static void
+touch(struct touched *t, struct nd_ls *ls)
+{
+    touch_as(t, ls, true);
 }
 
 static const struct replica_row *
@@ -546,7 +557,7 @@ int
 nd_model_patch_ports(struct nd_model *m, const struct replica *nb,
                      const struct nd_port_patch *pp,
                      const struct nd_key_hints *hints,
-                     void (*touched_cb)(void *, const struct nd_ls *),
+                     void (*touched_cb)(void *, const struct nd_ls *, bool),
                      void (*touched_pg)(void *, const struct nd_pg *),
                      void *aux)
 {
@@ -625,9 +636,22 @@ nd_model_patch_ports(struct nd_model *m, const struct replica *nb,
         }
     }
 
+    for (size_t i = 0; i < pp->n_acl_ls; i++) {
+        if (!find_ls(m, pp->acl_ls_uuids[i])
+            || !nb_row(nb, "Logical_Switch", pp->acl_ls_uuids[i])) {
+            goto out;
+        }
+    }
+    for (size_t i = 0; i < pp->n_acl_pgs; i++) {
+        if (!find_pg(m, pp->acl_pg_uuids[i])
+            || !nb_row(nb, "Port_Group", pp->acl_pg_uuids[i])) {
+            goto out;
+        }
+    }
+
     /* Apply.  From here on a failure leaves M unusable. */
     ret = -1;
-    struct touched t = { NULL, 0, 0 };
+    struct touched t = { NULL, NULL, 0, 0 };
     nd_model_patch_begin(m);
     /* A port changed in place keeps its port groups (their rows did not
      * change): remember them across its removal. */
@@ -667,6 +691,7 @@ nd_model_patch_ports(struct nd_model *m, const struct replica *nb,
             }
             free(member_of);
             free(t.v);
+            free(t.rows);
             goto out;       /* bad input: a fresh build decides */
         }
         nd_model_resolve_lsp(m, p);
@@ -743,15 +768,58 @@ nd_model_patch_ports(struct nd_model *m, const struct replica *nb,
         free(u);
         free(up);
     }
+    /* ACLs: reloaded whole per owner (a security group has a handful). */
+    for (size_t i = 0; i < pp->n_acl_ls; i++) {
+        struct nd_ls *ls = find_ls(m, pp->acl_ls_uuids[i]);
+        const struct nbrec_logical_switch *row = (const void *) nb_row(
+            nb, "Logical_Switch", pp->acl_ls_uuids[i]);
+        nd_model_clear_acls(ls, NULL);
+        for (size_t j = 0; j < row->n_acls; j++) {
+            if (row->acls[j]) {
+                load_acl(m, ls, NULL, row->acls[j]);
+            }
+        }
+        nd_model_validate_acls(m, ls, NULL);
+        touch_as(&t, ls, false);
+    }
+    for (size_t i = 0; i < pp->n_acl_pgs; i++) {
+        struct nd_pg *pg = find_pg(m, pp->acl_pg_uuids[i]);
+        const struct nbrec_port_group *row = (const void *) nb_row(
+            nb, "Port_Group", pp->acl_pg_uuids[i]);
+        nd_model_clear_acls(NULL, pg);
+        for (size_t j = 0; j < row->n_acls; j++) {
+            if (row->acls[j]) {
+                load_acl(m, NULL, pg, row->acls[j]);
+            }
+        }
+        nd_model_validate_acls(m, NULL, pg);
+        for (size_t k = 0; k < m->n_switches; k++) {
+            struct nd_ls *ls = m->switches[k];
+            for (size_t j = 0; j < ls->n_pgs; j++) {
+                if (ls->pgs[j] == pg) {
+                    touch_as(&t, ls, false);
+                    break;
+                }
+            }
+        }
+    }
     for (size_t i = 0; i < t.n; i++) {
         nd_model_refresh_ls(m, t.v[i]);
-        nd_assign_ls_port_keys(t.v[i], hints);
+        if (t.rows[i]) {
+            nd_assign_ls_port_keys(t.v[i], hints);
+        }
     }
     nd_model_patch_end(m);
+    if (m->n_errors) {
+        free(t.v);
+        free(t.rows);
+        goto out;           /* a bad row: a fresh build decides */
+    }
     for (size_t i = 0; i < t.n; i++) {
-        touched_cb(aux, t.v[i]);
+        touched_cb(aux, t.v[i], t.rows[i]);
     }
     free(t.v);
+    free(t.rows);
     ret = 0;
 out:
     free(cont);

@@ -21,6 +21,10 @@ struct nd_port_patch {
     const char *const *lsp_uuids; size_t n_lsps;    /* any change */
     const char *const *ls_uuids; size_t n_ls;       /* ports column only */
     const char *const *pg_uuids; size_t n_pgs;      /* ports column only */
+    /* Switches and port groups whose ACLs changed (rows added, deleted or
+     * changed; their acls column). */
+    const char *const *acl_ls_uuids; size_t n_acl_ls;
+    const char *const *acl_pg_uuids; size_t n_acl_pgs;
 };
 
 struct nd_key_hints;
@@ -29,7 +33,9 @@ struct nd_key_hints;
  * deleting VIF ports and their port group memberships needs, instead of a
  * fresh nd_model_from_nb() (80 ms at 20k ports).  Port keys of the
  * switches touched are assigned again (HINTS), their per-switch facts
- * recomputed, and TOUCHED(AUX, ls) is called once for each;
+ * recomputed, and TOUCHED(AUX, ls, ROWS) is called once for each (ROWS
+ * false when only its ACLs changed: no SB row but flows);
+ * ACLs of switches and port groups are reloaded and validated the same way;
  * TOUCHED_PG(AUX, pg) for each port group whose members, or whose
  * members' addresses, may have changed (its <pg>_ip4/_ip6 sets).
  *
@@ -40,7 +46,8 @@ struct nd_key_hints;
 int nd_model_patch_ports(struct nd_model *m, const struct replica *nb,
                          const struct nd_port_patch *pp,
                          const struct nd_key_hints *hints,
-                         void (*touched)(void *aux, const struct nd_ls *),
+                         void (*touched)(void *aux, const struct nd_ls *,
+                                         bool rows),
                          void (*touched_pg)(void *aux, const struct nd_pg *),
                          void *aux);
 
