@@ -164,6 +164,7 @@ nd_model_create(void)
     nd_warn_new_round();
     nd_hmap_init(&m->port_names);
     nd_hmap_init(&m->lsp_uuids);
+    nd_hmap_init(&m->dup_names);
     nd_hmap_init(&m->dhcp_uuids);
     return m;
 }
@@ -348,6 +349,14 @@ nd_model_destroy(struct nd_model *m)
     free(m->dnss);
     names_free(&m->port_names);
     names_free(&m->lsp_uuids);
+    {
+        size_t b = 0;
+        for (struct nd_hnode *n = nd_hmap_at(&m->dup_names, &b, NULL); n;
+             n = nd_hmap_at(&m->dup_names, &b, n)) {
+            free((char *) ND_CONTAINER_OF(n, struct name_entry, node)->key);
+        }
+    }
+    names_free(&m->dup_names);
     names_free(&m->dhcp_uuids);
     free(m);
 }
@@ -410,6 +419,9 @@ port_name_taken(struct nd_model *m, const char *table, const char *name,
     }
     if (name_find(&m->port_names, name)) {
         SKIP(m, table, name, uuid, "duplicate port name \"%s\"", name);
+        if (!name_find(&m->dup_names, name)) {
+            name_add(&m->dup_names, nd_xstrdup(name), NULL, false);
+        }
         return true;
     }
     return false;
@@ -1491,6 +1503,12 @@ nd_model_find_lsp_by_uuid(const struct nd_model *m, const char *uuid)
 {
     struct name_entry *e = name_find(&m->lsp_uuids, uuid);
     return e ? e->obj : NULL;
+}
+
+bool
+nd_model_name_contested(const struct nd_model *m, const char *name)
+{
+    return name_find(&m->dup_names, name) != NULL;
 }
 
 struct nd_pg *

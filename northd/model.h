@@ -408,6 +408,8 @@ struct nd_model {
     struct nd_dns **dnss; size_t n_dnss, cap_dnss;
     struct nd_hmap port_names;      /* every LSP and LRP name (unique) */
     struct nd_hmap lsp_uuids;
+    struct nd_hmap dup_names;       /* names of ports skipped because the
+                                     * name was taken (keys owned) */
     struct nd_hmap dhcp_uuids;
     size_t n_errors;                /* rows skipped (for tests / stats) */
     bool default_acl_drop;          /* NB_Global options:default_acl_drop */
@@ -491,6 +493,10 @@ struct nd_lrp *nd_model_find_lrp(const struct nd_model *, const char *name);
 struct nd_pg *nd_model_find_pg(const struct nd_model *, const char *name);
 struct nd_lsp *nd_model_find_lsp_by_uuid(const struct nd_model *,
                                          const char *uuid);
+/* True if some port was skipped because it wanted NAME, which another
+ * port had: removing that one would let it in, which only a fresh build
+ * reproduces (load order decides). */
+bool nd_model_name_contested(const struct nd_model *, const char *name);
 struct nd_as *nd_model_find_as(const struct nd_model *, const char *name);
 
 /* Datapath indexes: switches 0..n_switches-1, then routers. */

@@ -561,9 +561,10 @@ nd_model_patch_ports(struct nd_model *m, const struct replica *nb,
                      void (*touched_pg)(void *, const struct nd_pg *),
                      void *aux)
 {
-    if (m->n_errors || !m->finished) {
-        return 1;           /* (which of two clashing rows wins: load order) */
+    if (!m->finished) {
+        return 1;
     }
+    size_t n_errors = m->n_errors;
     /* Check everything before changing anything. */
     struct nd_ls **cont = nd_xcalloc(pp->n_lsps + 1, sizeof *cont);
     int ret = 1;
@@ -605,6 +606,10 @@ nd_model_patch_ports(struct nd_model *m, const struct replica *nb,
         if ((old && old->type != ND_LSP_VIF)
             || (row && row->type && *row->type)) {
             goto out;       /* router, localnet, virtual...: peers */
+        }
+        if (old && nd_model_name_contested(m, old->name)
+            && !(row && !strcmp(row->name, old->name))) {
+            goto out;       /* freeing a name a skipped port wanted */
         }
         if (!row) {
             continue;
@@ -810,7 +815,7 @@ nd_model_patch_ports(struct nd_model *m, const struct replica *nb,
         }
     }
     nd_model_patch_end(m);
-    if (m->n_errors) {
+    if (m->n_errors != n_errors) {
         free(t.v);
         free(t.rows);
         goto out;           /* a bad row: a fresh build decides */
