@@ -427,6 +427,17 @@ step "lsp-set-addresses ls3-p4 unknown" lsp-set-addresses ls3-p4 "00:00:00:03:00
 checked_step "lsp-set-enabled ls3-p4 disabled (the switch's only unknown port)" lsp-set-enabled ls3-p4 disabled
 step "lsp-set-enabled ls3-p4 enabled" lsp-set-enabled ls3-p4 enabled
 step "lsp-set-addresses ls3-p4 (no unknown)" lsp-set-addresses ls3-p4 "00:00:00:03:00:04 10.0.3.14"
+# Non-flow SB rows that depend on several NB rows, each checked at once:
+# a port group's <pg>_ip4 set follows its members' addresses, _MC_flood
+# follows enabled ports, a router port's Port_Binding names its switch-side
+# peer.
+checked_step "lsp-set-addresses pg_web member ls1-p1 (pg_web_ip4 follows)" \
+    lsp-set-addresses ls1-p1 "00:00:00:01:00:01 10.0.1.211"
+checked_step "lsp-set-enabled ls1-p1 disabled (_MC_flood follows)" lsp-set-enabled ls1-p1 disabled
+checked_step "lsp-set-enabled ls1-p1 enabled" lsp-set-enabled ls1-p1 enabled
+checked_step "rename rp-ls3 -> rp-ls3x (lrp-ls3's peer)" set Logical_Switch_Port rp-ls3 name=rp-ls3x
+checked_step "rename rp-ls3x back" set Logical_Switch_Port rp-ls3x name=rp-ls3
+checked_step "lsp-set-addresses ls1-p1 back" lsp-set-addresses ls1-p1 "00:00:00:01:00:01 10.0.1.11"
 checked_step "rename pg_web member ls1-p5 -> ls1-p5x" set Logical_Switch_Port ls1-p5 name=ls1-p5x
 step "rename ls1-p5x back" set Logical_Switch_Port ls1-p5x name=ls1-p5
 
