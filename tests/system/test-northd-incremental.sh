@@ -18,9 +18,11 @@
 # pile up while a run is in flight; changes with no incremental rule (load
 # balancers, DHCP, QoS, default_acl_drop: full runs keeping the record)
 # followed by incremental ones; SB rows changed by someone else, which
-# northd must put back; NB and SB ovsdb-server restarts, an NB change while
-# the SB is down, a standby (also verifying) taking over and handing back,
-# and an SB restarted empty.
+# northd must put back (a destroyed Logical_Flow through its flow audit);
+# what chassis write (registration, VXLAN, claims, a virtual port's parent);
+# a seeded random walk over the same kinds of change; NB and SB
+# ovsdb-server restarts, an NB change while the SB is down, a standby (also
+# verifying) taking over and handing back, and an SB restarted empty.
 # Every few steps, and at the end, a forced full recompute must find nothing
 # to change in the SB (last SB diff 0/0/0): that covers the SB rows the
 # in-memory check does not (Port_Binding, Multicast_Group, Port_Group...).
@@ -33,6 +35,8 @@
 # LOOM_INCTEST_CHECK_EVERY=N (default 10) sets how many steps apart the
 # recompute checkpoints are; 1 pins an SB difference to its step (but then
 # every incremental run starts from a fresh recompute).
+# LOOM_INCTEST_SEED (default 1) and LOOM_INCTEST_WALK (default 80) choose
+# the random walk; a given seed gives the same walk every run.
 # shellcheck disable=SC2016  # '$as_x' in ACL matches is an address set, not shell
 set -uo pipefail
 LOOM_SRC=${LOOM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
