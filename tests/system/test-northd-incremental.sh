@@ -74,6 +74,7 @@ start_northd() {
 # is_active CTL: that northd holds the SB lock.
 is_active() { [ "$(ovs-appctl -t "$1" status 2>/dev/null)" = "Status: active" ]; }
 nb() { ovn-nbctl --timeout=20 --db="$(sb_remote nb)" "$@"; }
+sbc() { ovn-sbctl --timeout=20 --db="$(sb_remote sb)" "$@"; }
 # stat NAME: the value of line "NAME: value" of `stats` (empty if absent).
 stat() { ovs-appctl -t "$CTL" stats 2>/dev/null | sed -n "s/^$1: //p"; }
 
@@ -431,6 +432,20 @@ step "lsp-set-addresses ls3-p4 unknown" lsp-set-addresses ls3-p4 "00:00:00:03:00
 checked_step "lsp-set-enabled ls3-p4 disabled (the switch's only unknown port)" lsp-set-enabled ls3-p4 disabled
 step "lsp-set-enabled ls3-p4 enabled" lsp-set-enabled ls3-p4 enabled
 step "lsp-set-addresses ls3-p4 (no unknown)" lsp-set-addresses ls3-p4 "00:00:00:03:00:04 10.0.3.14"
+# Tunnel keys: a port deleted and another added in one transaction (the
+# key may pass from one to the other), a port requesting the key another
+# port holds, a switch requesting another switch's key.
+checked_step "lsp-del ls2-p4 -- lsp-add ls2-p9 (one transaction)" \
+    lsp-del ls2-p4 -- lsp-add ls2 ls2-p9 -- lsp-set-addresses ls2-p9 "00:00:00:02:00:09 10.0.2.19"
+k=$(sbc get Port_Binding ls2-p2 tunnel_key)
+checked_step "ls2-p3 requests ls2-p2's tunnel key ($k)" lsp-set-options ls2-p3 "requested-tnl-key=$k"
+checked_step "ls2-p3's requested key removed" remove Logical_Switch_Port ls2-p3 options requested-tnl-key
+k=$(sbc get Datapath_Binding "$(sbc --bare --columns=_uuid find Datapath_Binding external_ids:name=ls2)" tunnel_key)
+checked_step "ls3 requests ls2's datapath key ($k)" set Logical_Switch ls3 "other_config:requested-tnl-key=$k"
+checked_step "ls3's requested key removed" remove Logical_Switch ls3 other_config requested-tnl-key
+checked_step "lsp-del ls2-p9 -- lsp-add ls2-p4 back" \
+    lsp-del ls2-p9 -- lsp-add ls2 ls2-p4 -- lsp-set-addresses ls2-p4 "00:00:00:02:00:04 10.0.2.14" \
+    -- lsp-set-port-security ls2-p4 "00:00:00:02:00:04 10.0.2.14"
 # Non-flow SB rows that depend on several NB rows, each checked at once:
 # a port group's <pg>_ip4 set follows its members' addresses, _MC_flood
 # follows enabled ports, a router port's Port_Binding names its switch-side
@@ -572,7 +587,6 @@ step "acl-del ls2 to-lport 1070" acl-del ls2 to-lport 1070 'ip4.src == 10.0.3.0/
 # A Logical_Flow row deleted behind northd's back is found by the next
 # audit (a row modified in place is, by design, seen only at the next
 # resync: not tested here).
-sbc() { ovn-sbctl --timeout=20 --db="$(sb_remote sb)" "$@"; }
 # sb_restored WHAT CMD...: wait up to 20 s for CMD to succeed (northd put
 # the SB back), then check as a step would.
 sb_restored() {
