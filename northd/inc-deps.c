@@ -231,6 +231,32 @@ mark_pg_in(struct walk *w, const struct nd_model *old,
     }
 }
 
+/* Every switch and router of M that applies load balancer UUID. */
+static void
+mark_lb_in(struct walk *w, const struct nd_model *old,
+           const struct nd_model *new, const struct nd_model *m,
+           const char *uuid)
+{
+    for (size_t i = 0; m && i < m->n_switches; i++) {
+        const struct nd_ls *ls = m->switches[i];
+        for (size_t j = 0; j < ls->n_lbs; j++) {
+            if (!strcmp(ls->lbs[j]->uuid, uuid)) {
+                mark_ls(w, old, new, ls->uuid);
+                break;
+            }
+        }
+    }
+    for (size_t i = 0; m && i < m->n_routers; i++) {
+        const struct nd_lr *lr = m->routers[i];
+        for (size_t j = 0; j < lr->n_lbs; j++) {
+            if (!strcmp(lr->lbs[j]->uuid, uuid)) {
+                mark_lr(w, old, new, lr->uuid);
+                break;
+            }
+        }
+    }
+}
+
 static bool
 same_pgs(const struct nd_ls *a, const struct nd_ls *b)
 {
@@ -280,6 +306,13 @@ nd_inc_deps_resolve(const struct nd_changes *ch, const struct nd_model *old,
         const char *u = ND_CONTAINER_OF(n, struct str_node, node)->s;
         mark_pg_in(&w, old, new, old, u);
         mark_pg_in(&w, old, new, new, u);
+    }
+    b = 0;
+    for (n = nd_hmap_at(&ch->set[ND_CHG_LB], &b, NULL); n;
+         n = nd_hmap_at(&ch->set[ND_CHG_LB], &b, n)) {
+        const char *u = ND_CONTAINER_OF(n, struct str_node, node)->s;
+        mark_lb_in(&w, old, new, old, u);
+        mark_lb_in(&w, old, new, new, u);
     }
     /* Port group membership: a switch whose list of port groups changed
      * (a group's first port arrived, or its last left). */

@@ -21,7 +21,9 @@
  * a router-type port, of the router it faces; a port group change (its
  * ACLs or name) is a change of every switch it has a port on; and any
  * switch whose set of port groups differs between OLD and NEW is rebuilt
- * (that is how port group membership changes arrive).  Anything else
+ * (that is how port group membership changes arrive); a load balancer
+ * change is a change of every switch and (gateway) router that applies
+ * it, through its own column or a load balancer group.  Anything else
  * (NB_Global options, load balancers, DHCP options, ...) is a full run,
  * decided by the daemon.
  *
@@ -44,6 +46,7 @@ enum nd_change_kind {
     ND_CHG_PG_PORTS,    /* Port_Group members only (for nb-load.h's
                          * in-place patch; membership shows in the
                          * rules through switches' port group lists) */
+    ND_CHG_LB,          /* Load_Balancer row (its VIPs, protocol...) */
     ND_CHG_ACLS_LS,     /* Logical_Switch whose ACLs changed (nb-load.h) */
     ND_CHG_ACLS_PG,     /* Port_Group whose ACLs changed (nb-load.h) */
     ND_CHG_N

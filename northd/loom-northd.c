@@ -1320,9 +1320,35 @@ classify_nb_changes(struct northd *nd)
                 note_child(nd, row, ND_CHG_LR, "Logical_Router", arr, cnt,
                            ND_CHG_LR, NULL, 0, 0);
             }
+        } else if (!strcmp(name, "Load_Balancer")) {
+            /* (A Kubernetes service's endpoints change all day.)  New or
+             * deleted: the rows applying it changed too. */
+            REPLICA_FOR_EACH_TRACKED (row, table) {
+                nd->nb_dirty = true;
+                nd->patchable = false;
+                if (!replica_row_is_new(row)
+                    && !replica_row_is_deleted(row)) {
+                    uuid_str(row, buf);
+                    nd_changes_add(&nd->changes, ND_CHG_LB, buf);
+                }
+            }
+        } else if (!strcmp(name, "Load_Balancer_Group")) {
+            REPLICA_FOR_EACH_TRACKED (row, table) {
+                nd->nb_dirty = true;
+                nd->patchable = false;
+                if (!replica_row_is_new(row)
+                    && !replica_row_is_deleted(row)) {
+                    note_parents(nd, "Logical_Switch",
+                                 REFS(nbrec_logical_switch,
+                                      load_balancer_group), row, ND_CHG_LS);
+                    note_parents(nd, "Logical_Router",
+                                 REFS(nbrec_logical_router,
+                                      load_balancer_group), row, ND_CHG_LR);
+                }
+            }
         } else {
-            /* Load balancers, DHCP options, DNS, QoS, gateway chassis,
-             * meters...: rare changes, a full run. */
+            /* DHCP options, DNS, QoS, gateway chassis, meters...: rare
+             * changes, a full run. */
             nd->nb_dirty = nd->nb_full = true;
             nd->patchable = false;
         }
