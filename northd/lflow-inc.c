@@ -888,6 +888,14 @@ nd_inc_verify(const struct nd_inc *inc, const struct nd_model *m)
     }
     ND_LFLOW_FOR_EACH (f, b, &inc->t) {
         n_live += f->n_dps > 0;
+        if (f->n_dps && !nd_lflow_find(&ref, f->stage, f->priority,
+                                       f->match, f->actions)
+            && n_bad++ < 5) {
+            nd_str_printf(&out, "extra flow [%s] prio %u match (%s) "
+                          "actions (%s): not in a full build; ",
+                          nd_stage_info(f->stage)->name, f->priority,
+                          f->match, f->actions);
+        }
     }
     if (n_live != ref.flows.n) {
         n_bad++;

@@ -106,6 +106,7 @@ struct northd {
     bool verify;                /* LOOM_NORTHD_VERIFY=1: check each
                                  * incremental run against a full build */
     bool force;                 /* recompute even without a change */
+    const char *force_why;      /* why, when not the usual (static) */
     long long retry_at;         /* after an error, not before this */
     bool paused, exiting, was_active, ever_synced;
     /* Stats. */
@@ -806,7 +807,7 @@ show_flows(struct northd *nd, bool show)
 static void
 run_engine(struct northd *nd, bool resync)
 {
-    const char *why = nd->force ? "forced"
+    const char *why = nd->force ? (nd->force_why ? nd->force_why : "forced")
                       : nd->sb_resync ? "SB flows or datapaths changed"
                       : nd->sb_dirty ? "SB changed"
                       : !nd->model ? "start" : nd->nb_full ? "NB change"
@@ -815,6 +816,7 @@ run_engine(struct northd *nd, bool resync)
     nd->nb_seqno_done = replica_get_seqno(nd->nb_r);
     nd->sb_seqno_done = replica_get_seqno(nd->sb_r);
     bool sb_dirty = nd->sb_dirty;
+    nd->force_why = NULL;
     if (nd->verify && nd->last_patched && nd->model && !resync && !sb_dirty) {
         verify_rows(nd);
     }
@@ -907,6 +909,7 @@ run_engine(struct northd *nd, bool resync)
         assert(!patched);       /* (no datapath comes with a patch) */
         if (nd->flows_hidden) {
             nd->force = true;
+            nd->force_why = "datapath slots ran out";
             nd_model_destroy(m);
             nd_changes_destroy(&touched.changes);
             nd_changes_destroy(&touched.pgs);
