@@ -242,6 +242,147 @@ lsp_free(struct nd_lsp *p)
     free(p);
 }
 
+/* ---- port group address sets (struct nd_ipset) ---- */
+
+static void
+ipset_clear(struct nd_ipset *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->v[i]);
+    }
+    free(s->v);
+    free(s->count);
+    memset(s, 0, sizeof *s);
+}
+
+/* Index of STR in S, or where it would go (*FOUND false).  O(log n). */
+static size_t
+ipset_find(const struct nd_ipset *s, const char *str, bool *found)
+{
+    size_t lo = 0, hi = s->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(s->v[mid], str);
+        if (!c) {
+            *found = true;
+            return mid;
+        }
+        if (c < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    *found = false;
+    return lo;
+}
+
+static void
+ipset_add(struct nd_ipset *s, const char *str)
+{
+    bool found;
+    size_t i = ipset_find(s, str, &found);
+    if (found) {
+        s->count[i]++;
+        return;
+    }
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 16;
+        s->v = nd_xrealloc(s->v, s->cap * sizeof *s->v);
+        s->count = nd_xrealloc(s->count, s->cap * sizeof *s->count);
+    }
+    memmove(&s->v[i + 1], &s->v[i], (s->n - i) * sizeof *s->v);
+    memmove(&s->count[i + 1], &s->count[i], (s->n - i) * sizeof *s->count);
+    s->v[i] = nd_xstrdup(str);
+    s->count[i] = 1;
+    s->n++;
+}
+
+static void
+ipset_del(struct nd_ipset *s, const char *str)
+{
+    bool found;
+    size_t i = ipset_find(s, str, &found);
+    assert(found && s->count[i] > 0);
+    if (!found || --s->count[i]) {
+        return;
+    }
+    free(s->v[i]);
+    memmove(&s->v[i], &s->v[i + 1], (s->n - i - 1) * sizeof *s->v);
+    memmove(&s->count[i], &s->count[i + 1], (s->n - i - 1) * sizeof *s->count);
+    s->n--;
+}
+
+/* Adds (or with ADD false, removes) member P's addresses to PG's sets. */
+static void
+pg_member_ips(struct nd_pg *pg, const struct nd_lsp *p, bool add)
+{
+    char buf[ND_IP6_STRLEN];
+    for (size_t k = 0; k < p->n_addrs; k++) {
+        const struct nd_lport_addrs *a = &p->addrs[k];
+        for (size_t x = 0; x < a->n_ip4; x++) {
+            const char *s = nd_ip4_str(a->ip4[x].addr, buf);
+            (add ? ipset_add : ipset_del)(&pg->ip4, s);
+        }
+        for (size_t x = 0; x < a->n_ip6; x++) {
+            const char *s = nd_ip6_str(&a->ip6[x].addr, buf);
+            (add ? ipset_add : ipset_del)(&pg->ip6, s);
+        }
+    }
+}
+
+static int
+cmp_strp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* Builds PG's sets from its members at once: O(n log n), not n inserts
+ * into a sorted array. */
+static void
+pg_build_ips(struct nd_pg *pg)
+{
+    ipset_clear(&pg->ip4);
+    ipset_clear(&pg->ip6);
+    for (int v6 = 0; v6 < 2; v6++) {
+        struct nd_ipset *s = v6 ? &pg->ip6 : &pg->ip4;
+        size_t n = 0;
+        for (size_t j = 0; j < pg->n_ports; j++) {
+            for (size_t k = 0; k < pg->ports[j]->n_addrs; k++) {
+                const struct nd_lport_addrs *a = &pg->ports[j]->addrs[k];
+                n += v6 ? a->n_ip6 : a->n_ip4;
+            }
+        }
+        char **all = nd_xcalloc(n + 1, sizeof *all);
+        size_t k2 = 0;
+        char buf[ND_IP6_STRLEN];
+        for (size_t j = 0; j < pg->n_ports; j++) {
+            for (size_t k = 0; k < pg->ports[j]->n_addrs; k++) {
+                const struct nd_lport_addrs *a = &pg->ports[j]->addrs[k];
+                for (size_t x = 0; x < (v6 ? a->n_ip6 : a->n_ip4); x++) {
+                    all[k2++] = nd_xstrdup(
+                        v6 ? nd_ip6_str(&a->ip6[x].addr, buf)
+                           : nd_ip4_str(a->ip4[x].addr, buf));
+                }
+            }
+        }
+        qsort(all, n, sizeof *all, cmp_strp);
+        s->v = nd_xcalloc(n + 1, sizeof *s->v);
+        s->count = nd_xcalloc(n + 1, sizeof *s->count);
+        s->cap = n + 1;
+        for (size_t i = 0; i < n; i++) {
+            if (s->n && !strcmp(s->v[s->n - 1], all[i])) {
+                s->count[s->n - 1]++;
+                free(all[i]);
+            } else {
+                s->v[s->n] = all[i];
+                s->count[s->n++] = 1;
+            }
+        }
+        free(all);
+    }
+}
+
 void
 nd_model_destroy(struct nd_model *m)
 {
@@ -311,6 +452,8 @@ nd_model_destroy(struct nd_model *m)
         free(pg->ports);
         strv_free(pg->port_uuids, pg->n_port_uuids);
         acls_free(pg->acls, pg->n_acls);
+        ipset_clear(&pg->ip4);
+        ipset_clear(&pg->ip6);
         free(pg);
     }
     free(m->pgs);
@@ -1754,6 +1897,7 @@ nd_model_finish(struct nd_model *m)
                 ls_add_pg(p->ls, pg);
             }
         }
+        pg_build_ips(pg);
         if (!pg->name_ok && pg->n_acls) {
             nd_warn("Port_Group \"%s\" (%s): skipping its %zu ACLs (bad "
                      "name)", pg->name, pg->uuid, pg->n_acls);
@@ -1819,6 +1963,9 @@ pg_drop_port(struct nd_pg *pg, const struct nd_lsp *p)
             pg->ports[k++] = pg->ports[i];
         }
     }
+    if (k < pg->n_ports) {
+        pg_member_ips(pg, p, false);
+    }
     pg->n_ports = k;
 }
 
@@ -1875,6 +2022,7 @@ nd_model_pg_set_ports(struct nd_model *m, struct nd_pg *pg,
             pg->ports[pg->n_ports++] = e->obj;
         }
     }
+    pg_build_ips(pg);
 }
 
 void
@@ -1920,6 +2068,7 @@ nd_model_pg_add_port(struct nd_pg *pg, struct nd_lsp *p)
     pg->ports = nd_grow(pg->ports, &pg->cap_ports, pg->n_ports,
                         sizeof *pg->ports);
     pg->ports[pg->n_ports++] = p;
+    pg_member_ips(pg, p, true);
 }
 
 void

@@ -253,6 +253,17 @@ struct nd_qos {
     int64_t dscp, rate, burst;      /* -1 when absent */
 };
 
+/* The addresses of a port group's members, as the SB's <pg>_ip4/_ip6
+ * address sets hold them: strings, sorted (strcmp), unique, each with how
+ * many members have it.  Kept up to date as members come and go, so a
+ * port joining neutron_pg_drop (20k members) costs a binary search, not
+ * rendering and sorting 20k addresses. */
+struct nd_ipset {
+    char **v;
+    uint32_t *count;
+    size_t n, cap;
+};
+
 struct nd_pg {
     char uuid[ND_UUID_LEN + 1];
     char *name;
@@ -262,6 +273,7 @@ struct nd_pg {
     char **port_uuids; size_t n_port_uuids;
     struct nd_acl *acls;
     size_t n_acls, cap_acls;
+    struct nd_ipset ip4, ip6;       /* of the members (finished models) */
 };
 
 struct nd_as {

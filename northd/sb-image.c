@@ -304,8 +304,9 @@ new_set(struct nd_sb_named_set **sets, size_t *n, size_t *cap, char *name,
     *sets = nd_grow(*sets, cap, *n, sizeof **sets);
     struct nd_sb_named_set *s = &(*sets)[(*n)++];
     s->name = name;
-    s->items = nd_xcalloc(max_items, sizeof *s->items);
+    s->items = nd_xcalloc(max_items + 1, sizeof *s->items);
     s->n_items = 0;
+    s->borrowed = false;
     return s;
 }
 
@@ -355,42 +356,22 @@ build_port_groups(const struct nd_model *m, struct nd_sb_image *img,
             set_normalize(&img->port_groups[k]);
         }
 
-        /* <pg>_ip4 / <pg>_ip6: the members' addresses. */
+        /* <pg>_ip4 / <pg>_ip6: the members' addresses, kept sorted and
+         * unique by the model (struct nd_ipset): borrowed, not rendered
+         * again. */
         if (pg_in && !pg_in[i]) {
             continue;
         }
-        size_t max = 0;
-        for (size_t j = 0; j < pg->n_ports; j++) {
-            for (size_t k = 0; k < pg->ports[j]->n_addrs; k++) {
-                max += pg->ports[j]->addrs[k].n_ip4
-                       + pg->ports[j]->addrs[k].n_ip6;
-            }
+        for (int v6 = 0; v6 < 2; v6++) {
+            const struct nd_ipset *ips = v6 ? &pg->ip6 : &pg->ip4;
+            struct nd_sb_named_set *set = new_set(
+                &img->address_sets, &img->n_address_sets, &img->cap_ases,
+                nd_xasprintf("%s_%s", pg->name, v6 ? "ip6" : "ip4"),
+                ips->n);
+            memcpy(set->items, ips->v, ips->n * sizeof *set->items);
+            set->n_items = ips->n;
+            set->borrowed = true;
         }
-        /* (By index: the second new_set() may move the array.) */
-        size_t i4 = img->n_address_sets;
-        new_set(&img->address_sets, &img->n_address_sets, &img->cap_ases,
-                nd_xasprintf("%s_ip4", pg->name), max);
-        new_set(&img->address_sets, &img->n_address_sets, &img->cap_ases,
-                nd_xasprintf("%s_ip6", pg->name), max);
-        struct nd_sb_named_set *s4 = &img->address_sets[i4];
-        struct nd_sb_named_set *s6 = &img->address_sets[i4 + 1];
-        for (size_t j = 0; j < pg->n_ports; j++) {
-            const struct nd_lsp *p = pg->ports[j];
-            for (size_t k = 0; k < p->n_addrs; k++) {
-                const struct nd_lport_addrs *a = &p->addrs[k];
-                char buf[ND_IP6_STRLEN];
-                for (size_t x = 0; x < a->n_ip4; x++) {
-                    s4->items[s4->n_items++] = nd_xstrdup(
-                        nd_ip4_str(a->ip4[x].addr, buf));
-                }
-                for (size_t x = 0; x < a->n_ip6; x++) {
-                    s6->items[s6->n_items++] = nd_xstrdup(
-                        nd_ip6_str(&a->ip6[x].addr, buf));
-                }
-            }
-        }
-        set_normalize(s4);
-        set_normalize(s6);
     }
     free(slot);
     free(gen);
@@ -590,7 +571,7 @@ sets_free(struct nd_sb_named_set *sets, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         free(sets[i].name);
-        for (size_t j = 0; j < sets[i].n_items; j++) {
+        for (size_t j = 0; !sets[i].borrowed && j < sets[i].n_items; j++) {
             free(sets[i].items[j]);
         }
         free(sets[i].items);

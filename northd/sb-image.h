@@ -73,6 +73,7 @@ struct nd_sb_named_set {        /* Port_Group or Address_Set */
     char *name;
     char **items;               /* sorted, unique */
     size_t n_items;
+    bool borrowed;              /* items point into the model */
 };
 
 /* An SB Load_Balancer: applied on the switches DPS (datapath indexes). */
