@@ -49,6 +49,8 @@ enum nd_change_kind {
     ND_CHG_LB,          /* Load_Balancer row (its VIPs, protocol...) */
     ND_CHG_ACLS_LS,     /* Logical_Switch whose ACLs changed (nb-load.h) */
     ND_CHG_ACLS_PG,     /* Port_Group whose ACLs changed (nb-load.h) */
+    ND_CHG_ROUTES_LR,   /* Logical_Router whose routes or policies changed
+                         * (nb-load.h) */
     ND_CHG_N
 };
 

@@ -651,6 +651,13 @@ struct touched {
 };
 
 static void
+touched_lr_cb(void *t_, const struct nd_lr *lr)
+{
+    struct touched *t = t_;
+    nd_changes_add(&t->flows_only, ND_CHG_LS, lr->uuid);
+}
+
+static void
 touched_pg_cb(void *t_, const struct nd_pg *pg)
 {
     struct touched *t = t_;
@@ -678,21 +685,24 @@ patch_model(struct northd *nd, const struct nd_key_hints *hints,
             struct touched *touched)
 {
     struct { const char **v; size_t n, cap; } lsps = { 0 }, lss = { 0 },
-        pgs = { 0 }, acl_lss = { 0 }, acl_pgs = { 0 };
+        pgs = { 0 }, acl_lss = { 0 }, acl_pgs = { 0 }, lrs = { 0 };
     nd_changes_for_each(&nd->changes, ND_CHG_LSP, collect_str, &lsps);
     nd_changes_for_each(&nd->changes, ND_CHG_LS, collect_str, &lss);
     nd_changes_for_each(&nd->changes, ND_CHG_PG_PORTS, collect_str, &pgs);
     nd_changes_for_each(&nd->changes, ND_CHG_ACLS_LS, collect_str, &acl_lss);
     nd_changes_for_each(&nd->changes, ND_CHG_ACLS_PG, collect_str, &acl_pgs);
+    nd_changes_for_each(&nd->changes, ND_CHG_ROUTES_LR, collect_str, &lrs);
     struct nd_port_patch pp = { lsps.v, lsps.n, lss.v, lss.n, pgs.v, pgs.n,
-                                acl_lss.v, acl_lss.n, acl_pgs.v, acl_pgs.n };
+                                acl_lss.v, acl_lss.n, acl_pgs.v, acl_pgs.n,
+                                lrs.v, lrs.n };
     int r = nd_model_patch_ports(nd->model, nd->nb_r, &pp, hints, touched_cb,
-                                 touched_pg_cb, touched);
+                                 touched_pg_cb, touched_lr_cb, touched);
     free(lsps.v);
     free(lss.v);
     free(pgs.v);
     free(acl_lss.v);
     free(acl_pgs.v);
+    free(lrs.v);
     return r;
 }
 
@@ -1173,6 +1183,10 @@ classify_nb_changes(struct northd *nd)
     static const size_t ls_ports_cols[] = {
         NBREC_LOGICAL_SWITCH_COL_PORTS, NBREC_LOGICAL_SWITCH_COL_ACLS,
     };
+    static const size_t lr_route_cols[] = {
+        NBREC_LOGICAL_ROUTER_COL_STATIC_ROUTES,
+        NBREC_LOGICAL_ROUTER_COL_POLICIES,
+    };
     static const size_t pg_patch_cols[] = {
         NBREC_PORT_GROUP_COL_PORTS, NBREC_PORT_GROUP_COL_ACLS,
     };
@@ -1223,9 +1237,15 @@ classify_nb_changes(struct northd *nd)
                 nd->nb_dirty = true;
                 uuid_str(row, buf);
                 nd_changes_add(&nd->changes, k, buf);
-                if (k == ND_CHG_LR
-                    || !only_columns(table, row, ls_ports_cols,
-                                     ND_ARRAY_SIZE(ls_ports_cols))) {
+                if (k == ND_CHG_LR) {
+                    if (only_columns(table, row, lr_route_cols,
+                                     ND_ARRAY_SIZE(lr_route_cols))) {
+                        nd_changes_add(&nd->changes, ND_CHG_ROUTES_LR, buf);
+                    } else {
+                        nd->patchable = false;
+                    }
+                } else if (!only_columns(table, row, ls_ports_cols,
+                                         ND_ARRAY_SIZE(ls_ports_cols))) {
                     nd->patchable = false;
                 }
                 if (k == ND_CHG_LS && !replica_row_is_new(row)
@@ -1317,11 +1337,20 @@ classify_nb_changes(struct northd *nd)
                 cnt = offsetof(struct nbrec_logical_router,
                                n_static_routes);
             }
+            bool routes = !strcmp(name, "Logical_Router_Static_Route")
+                          || !strcmp(name, "Logical_Router_Policy");
             REPLICA_FOR_EACH_TRACKED (row, table) {
                 nd->nb_dirty = true;
-                nd->patchable = false;
                 note_child(nd, row, ND_CHG_LR, "Logical_Router", arr, cnt,
                            ND_CHG_LR, NULL, 0, 0);
+                if (!routes) {
+                    nd->patchable = false;
+                } else if (!replica_row_is_new(row)
+                           && !replica_row_is_deleted(row)) {
+                    /* (New or deleted: the router's column changed.) */
+                    note_parents(nd, "Logical_Router", arr, cnt, row,
+                                 ND_CHG_ROUTES_LR);
+                }
             }
         } else if (!strcmp(name, "Load_Balancer")) {
             /* (A Kubernetes service's endpoints change all day.)  New or

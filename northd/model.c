@@ -2026,6 +2026,21 @@ nd_model_pg_set_ports(struct nd_model *m, struct nd_pg *pg,
 }
 
 void
+nd_model_clear_routes(struct nd_lr *lr)
+{
+    for (size_t j = 0; j < lr->n_routes; j++) {
+        free(lr->routes[j].output_port);
+        free(lr->routes[j].route_table);
+    }
+    lr->n_routes = 0;
+    for (size_t j = 0; j < lr->n_policies; j++) {
+        free(lr->policies[j].match);
+        free(lr->policies[j].nexthops);
+    }
+    lr->n_policies = 0;
+}
+
+void
 nd_model_clear_acls(struct nd_ls *ls, struct nd_pg *pg)
 {
     assert(!ls != !pg);

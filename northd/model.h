@@ -496,6 +496,10 @@ void nd_model_pg_drop_port(struct nd_pg *, const struct nd_lsp *);
  * added again with nd_model_add_acl(), then validated as
  * nd_model_finish() does. */
 void nd_model_clear_acls(struct nd_ls *, struct nd_pg *);
+/* LR's static routes and policies, cleared to be added again
+ * (nd_model_add_route(), nd_model_add_policy()): no other datapath reads
+ * them. */
+void nd_model_clear_routes(struct nd_lr *);
 void nd_model_validate_acls(struct nd_model *, struct nd_ls *, struct nd_pg *);
 void nd_model_refresh_ls(struct nd_model *, struct nd_ls *);
 

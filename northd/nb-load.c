@@ -201,6 +201,51 @@ load_switch(struct nd_model *m, const struct nbrec_logical_switch *nls,
     }
 }
 
+/* NLR's static routes into LR (its ports loaded first: a route's next
+ * hop is checked against them). */
+static void
+load_routes(struct nd_model *m, struct nd_lr *lr,
+            const struct nbrec_logical_router *nlr)
+{
+    for (size_t i = 0; i < nlr->n_static_routes; i++) {
+        const struct nbrec_logical_router_static_route *r
+            = nlr->static_routes[i];
+        if (!r) {
+            continue;
+        }
+        char ruuid[UUID_LEN + 1];
+        uuid_str(&r->header_, ruuid);
+        nd_model_add_route(m, lr, &(struct nd_route_row) {
+            .uuid = ruuid, .ip_prefix = r->ip_prefix, .nexthop = r->nexthop,
+            .output_port = r->output_port, .policy = r->policy,
+            .route_table = r->route_table });
+    }
+}
+
+static void
+load_policies(struct nd_model *m, struct nd_lr *lr,
+              const struct nbrec_logical_router *nlr)
+{
+    for (size_t i = 0; i < nlr->n_policies; i++) {
+        const struct nbrec_logical_router_policy *pol = nlr->policies[i];
+        if (!pol) {
+            continue;
+        }
+        char puuid[UUID_LEN + 1];
+        uuid_str(&pol->header_, puuid);
+        /* nexthops, or the older single nexthop column. */
+        const char *one[1] = { pol->nexthop };
+        nd_model_add_policy(m, lr, &(struct nd_policy_row) {
+            .uuid = puuid, .match = pol->match, .action = pol->action,
+            .priority = pol->priority,
+            .nexthops = pol->n_nexthops ? (const char *const *) pol->nexthops
+                                        : one,
+            .n_nexthops = pol->n_nexthops ? pol->n_nexthops
+                                          : pol->nexthop ? 1 : 0,
+            .pkt_mark = ovsdb_smap_get(&pol->options, "pkt_mark") });
+    }
+}
+
 static void
 load_router(struct nd_model *m, const struct nbrec_logical_router *nlr,
             const struct lb_map *lbs)
@@ -261,19 +306,7 @@ load_router(struct nd_model *m, const struct nbrec_logical_router *nlr,
         free(gw);
         free(prio);
     }
-    for (size_t i = 0; i < nlr->n_static_routes; i++) {
-        const struct nbrec_logical_router_static_route *r
-            = nlr->static_routes[i];
-        if (!r) {
-            continue;
-        }
-        char ruuid[UUID_LEN + 1];
-        uuid_str(&r->header_, ruuid);
-        nd_model_add_route(m, lr, &(struct nd_route_row) {
-            .uuid = ruuid, .ip_prefix = r->ip_prefix, .nexthop = r->nexthop,
-            .output_port = r->output_port, .policy = r->policy,
-            .route_table = r->route_table });
-    }
+    load_routes(m, lr, nlr);
     for (size_t i = 0; i < nlr->n_nat; i++) {
         const struct nbrec_nat *n = nlr->nat[i];
         if (!n) {
@@ -304,24 +337,7 @@ load_router(struct nd_model *m, const struct nbrec_logical_router *nlr,
             }
         }
     }
-    for (size_t i = 0; i < nlr->n_policies; i++) {
-        const struct nbrec_logical_router_policy *pol = nlr->policies[i];
-        if (!pol) {
-            continue;
-        }
-        char puuid[UUID_LEN + 1];
-        uuid_str(&pol->header_, puuid);
-        /* nexthops, or the older single nexthop column. */
-        const char *one[1] = { pol->nexthop };
-        nd_model_add_policy(m, lr, &(struct nd_policy_row) {
-            .uuid = puuid, .match = pol->match, .action = pol->action,
-            .priority = pol->priority,
-            .nexthops = pol->n_nexthops ? (const char *const *) pol->nexthops
-                                        : one,
-            .n_nexthops = pol->n_nexthops ? pol->n_nexthops
-                                          : pol->nexthop ? 1 : 0,
-            .pkt_mark = ovsdb_smap_get(&pol->options, "pkt_mark") });
-    }
+    load_policies(m, lr, nlr);
 }
 
 struct nd_model *
@@ -422,6 +438,17 @@ find_ls(const struct nd_model *m, const char *uuid)
     for (size_t i = 0; i < m->n_switches; i++) {
         if (!strcmp(m->switches[i]->uuid, uuid)) {
             return m->switches[i];
+        }
+    }
+    return NULL;
+}
+
+static struct nd_lr *
+find_lr(const struct nd_model *m, const char *uuid)
+{
+    for (size_t i = 0; i < m->n_routers; i++) {
+        if (!strcmp(m->routers[i]->uuid, uuid)) {
+            return m->routers[i];
         }
     }
     return NULL;
@@ -559,6 +586,7 @@ nd_model_patch_ports(struct nd_model *m, const struct replica *nb,
                      const struct nd_key_hints *hints,
                      void (*touched_cb)(void *, const struct nd_ls *, bool),
                      void (*touched_pg)(void *, const struct nd_pg *),
+                     void (*touched_lr)(void *, const struct nd_lr *),
                      void *aux)
 {
     if (!m->finished) {
@@ -650,6 +678,12 @@ nd_model_patch_ports(struct nd_model *m, const struct replica *nb,
     for (size_t i = 0; i < pp->n_acl_pgs; i++) {
         if (!find_pg(m, pp->acl_pg_uuids[i])
             || !nb_row(nb, "Port_Group", pp->acl_pg_uuids[i])) {
+            goto out;
+        }
+    }
+    for (size_t i = 0; i < pp->n_route_lrs; i++) {
+        if (!find_lr(m, pp->route_lr_uuids[i])
+            || !nb_row(nb, "Logical_Router", pp->route_lr_uuids[i])) {
             goto out;
         }
     }
@@ -808,6 +842,14 @@ nd_model_patch_ports(struct nd_model *m, const struct replica *nb,
             }
         }
     }
+    for (size_t i = 0; i < pp->n_route_lrs; i++) {
+        struct nd_lr *lr = find_lr(m, pp->route_lr_uuids[i]);
+        const struct nbrec_logical_router *row = (const void *) nb_row(
+            nb, "Logical_Router", pp->route_lr_uuids[i]);
+        nd_model_clear_routes(lr);
+        load_routes(m, lr, row);
+        load_policies(m, lr, row);
+    }
     for (size_t i = 0; i < t.n; i++) {
         nd_model_refresh_ls(m, t.v[i]);
         if (t.rows[i]) {
@@ -822,6 +864,9 @@ nd_model_patch_ports(struct nd_model *m, const struct replica *nb,
     }
     for (size_t i = 0; i < t.n; i++) {
         touched_cb(aux, t.v[i], t.rows[i]);
+    }
+    for (size_t i = 0; i < pp->n_route_lrs; i++) {
+        touched_lr(aux, find_lr(m, pp->route_lr_uuids[i]));
     }
     free(t.v);
     free(t.rows);

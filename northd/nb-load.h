@@ -25,6 +25,8 @@ struct nd_port_patch {
      * changed; their acls column). */
     const char *const *acl_ls_uuids; size_t n_acl_ls;
     const char *const *acl_pg_uuids; size_t n_acl_pgs;
+    /* Routers whose static routes or policies changed. */
+    const char *const *route_lr_uuids; size_t n_route_lrs;
 };
 
 struct nd_key_hints;
@@ -35,7 +37,9 @@ struct nd_key_hints;
  * switches touched are assigned again (HINTS), their per-switch facts
  * recomputed, and TOUCHED(AUX, ls, ROWS) is called once for each (ROWS
  * false when only its ACLs changed: no SB row but flows);
- * ACLs of switches and port groups are reloaded and validated the same way;
+ * ACLs of switches and port groups are reloaded and validated the same way,
+ * and routes and policies of routers (TOUCHED_LR: only that router's
+ * flows read them);
  * TOUCHED_PG(AUX, pg) for each port group whose members, or whose
  * members' addresses, may have changed (its <pg>_ip4/_ip6 sets).
  *
@@ -49,6 +53,7 @@ int nd_model_patch_ports(struct nd_model *m, const struct replica *nb,
                          void (*touched)(void *aux, const struct nd_ls *,
                                          bool rows),
                          void (*touched_pg)(void *aux, const struct nd_pg *),
+                         void (*touched_lr)(void *aux, const struct nd_lr *),
                          void *aux);
 
 #endif

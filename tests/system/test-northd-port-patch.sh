@@ -110,6 +110,18 @@ patched=$(( $(stat 'model patched in place') - patched0 ))
 [ "$(stat 'incremental check failures')" = 0 ] \
     || sb_fail "incremental check failed: $(grep 'incremental check failed' "$LOG" | head -3)"
 
+# Static routes and policies patch the model too (only r1's flows).
+p0=$(stat 'model patched in place')
+nb --wait=sb lr-route-add r1 192.168.0.0/16 10.2.0.254
+nb --wait=sb lr-policy-add r1 100 "ip4.src == 10.1.0.0/16 && ip4.dst == 8.8.8.8" drop
+nb --wait=sb set Logical_Router_Static_Route "$(nb --bare --columns=_uuid find Logical_Router_Static_Route ip_prefix='"192.168.0.0/16"')" nexthop=10.2.0.253
+nb --wait=sb lr-route-del r1 192.168.0.0/16
+nb --wait=sb lr-policy-del r1 100
+[ "$(( $(stat 'model patched in place') - p0 ))" -ge 5 ] \
+    || sb_fail "route and policy changes did not patch the model ($(( $(stat 'model patched in place') - p0 )) of 5)"
+[ "$(stat 'incremental check failures')" = 0 ] \
+    || sb_fail "routes: $(grep 'incremental check failed' "$LOG" | head -3)"
+
 # Load balancers (not patched: the model is rebuilt, but only the switches
 # and routers applying the balancer get new flows, checked by VERIFY).
 runs0=$(stat 'incremental runs')
