@@ -1,6 +1,7 @@
 /* nb-load.c: see nb-load.h. */
 #define LOG_MODULE "northd"
 #include "northd/nb-load.h"
+#include "northd/inc-deps.h"
 #include "northd/keys.h"
 
 #include <stdint.h>
@@ -476,17 +477,6 @@ row_has_port(const struct nbrec_logical_switch *ls, const void *port)
     return false;
 }
 
-static bool
-in_list(const char *const *v, size_t n, const char *s)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (!strcmp(v[i], s)) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* Touched switches, once each. */
 struct touched {
     struct nd_ls **v;
@@ -525,18 +515,25 @@ nb_row(const struct replica *nb, const char *table, const char *uuid_s)
 }
 
 /* Gives PG the members of ROW by applying the difference between them and
- * PG's (both sorted by uuid, as OVSDB keeps sets): O(members) compares but
- * work only for the few that came or went, where replacing 20k members of
- * neutron_pg_drop took 14 ms.  Touches the switches of the members that
- * came or went.  False (nothing changed) if either list is not sorted. */
+ * PG's (both sorted by uuid: OVSDB keeps set datums sorted, and PG's list
+ * is a copy of an earlier datum kept in order here): O(members) compares
+ * but work only for the few that came or went, where replacing the 20k
+ * members of neutron_pg_drop took 14 ms.  Touches the switches of the
+ * members that came or went.  Dangling references (NULL) are left out, as
+ * a fresh load leaves them out.  False (nothing changed) if either list is
+ * out of order, which the invariants above rule out. */
 static bool
 pg_apply_delta(struct nd_model *m, struct nd_pg *pg,
                const struct nbrec_port_group *row, struct touched *t)
 {
+    const struct uuid *prev = NULL;
     for (size_t j = 0; j < row->n_ports; j++) {
-        if (!row->ports[j] || (j && uuid_compare(&row->ports[j - 1]->header_.uuid,
-                                                 &row->ports[j]->header_.uuid) >= 0)) {
-            return false;
+        if (row->ports[j]) {
+            const struct uuid *u = &row->ports[j]->header_.uuid;
+            if (prev && uuid_compare(prev, u) >= 0) {
+                return false;
+            }
+            prev = u;
         }
     }
     for (size_t i = 1; i < pg->n_port_uuids; i++) {
@@ -548,6 +545,10 @@ pg_apply_delta(struct nd_model *m, struct nd_pg *pg,
     char **merged = nd_xcalloc(n_new + 1, sizeof *merged);
     size_t i = 0, j = 0, k = 0;
     while (i < n_old || j < n_new) {
+        if (j < n_new && !row->ports[j]) {
+            j++;
+            continue;
+        }
         char u[UUID_LEN + 1] = "";
         if (j < n_new) {
             uuid_str(&row->ports[j]->header_, u);
@@ -596,6 +597,11 @@ nd_model_patch_ports(struct nd_model *m, const struct replica *nb,
     /* Check everything before changing anything. */
     struct nd_ls **cont = nd_xcalloc(pp->n_lsps + 1, sizeof *cont);
     int ret = 1;
+    struct nd_changes changed;          /* PP's ports, for O(1) lookups */
+    nd_changes_init(&changed);
+    for (size_t i = 0; i < pp->n_lsps; i++) {
+        nd_changes_add(&changed, ND_CHG_LSP, pp->lsp_uuids[i]);
+    }
     for (size_t i = 0; i < pp->n_ls; i++) {
         const struct nbrec_logical_switch *row = (const void *) nb_row(
             nb, "Logical_Switch", pp->ls_uuids[i]);
@@ -603,7 +609,11 @@ nd_model_patch_ports(struct nd_model *m, const struct replica *nb,
         if (!row || !ls) {
             goto out;       /* a switch added or deleted */
         }
-        /* Its ports: the model's, less and plus the changed ones. */
+        /* Its ports: the model's, less and plus the changed ones.  Every
+         * port of the row must be the model's here or a changed one, and
+         * as many unchanged ports as the model has here must be in the
+         * row (they are unique: counting proves it, O(ports)). */
+        size_t n_kept_row = 0, n_kept_model = 0;
         for (size_t j = 0; j < row->n_ports; j++) {
             const struct nbrec_logical_switch_port *p = row->ports[j];
             char u[UUID_LEN + 1];
@@ -612,19 +622,20 @@ nd_model_patch_ports(struct nd_model *m, const struct replica *nb,
             }
             uuid_str(&p->header_, u);
             const struct nd_lsp *mp = nd_model_find_lsp_by_uuid(m, u);
-            if (!(mp && mp->ls == ls) && !in_list(pp->lsp_uuids, pp->n_lsps,
-                                                  u)) {
+            if (nd_changes_has(&changed, ND_CHG_LSP, u)) {
+                continue;
+            }
+            if (!mp || mp->ls != ls) {
                 goto out;   /* moved here without a row change */
             }
+            n_kept_row++;
         }
         for (size_t j = 0; j < ls->n_ports; j++) {
-            const struct nd_lsp *mp = ls->ports[j];
-            const struct nbrec_logical_switch_port *p = (const void *) nb_row(
-                nb, "Logical_Switch_Port", mp->uuid);
-            if ((!p || !row_has_port(row, p))
-                && !in_list(pp->lsp_uuids, pp->n_lsps, mp->uuid)) {
-                goto out;   /* moved away without a row change */
-            }
+            n_kept_model += !nd_changes_has(&changed, ND_CHG_LSP,
+                                            ls->ports[j]->uuid);
+        }
+        if (n_kept_row != n_kept_model) {
+            goto out;       /* moved away without a row change */
         }
     }
     for (size_t i = 0; i < pp->n_lsps; i++) {
@@ -751,61 +762,13 @@ nd_model_patch_ports(struct nd_model *m, const struct replica *nb,
         const struct nbrec_port_group *row = (const void *) nb_row(
             nb, "Port_Group", pp->pg_uuids[i]);
         touched_pg(aux, pg);
-        if (pg_apply_delta(m, pg, row, &t)) {
-            continue;
+        if (!pg_apply_delta(m, pg, row, &t)) {
+            log_err("Port_Group \"%s\" (%s): members out of order; "
+                    "building the model afresh", pg->name, pg->uuid);
+            free(t.v);
+            free(t.rows);
+            goto out;
         }
-        log_dbg("Port_Group \"%s\": members replaced whole (not sorted)",
-                pg->name);
-        /* The switches of members that came or went. */
-        struct nd_hmap before;
-        nd_hmap_init(&before);
-        struct member {
-            struct nd_hnode node;
-            struct nd_lsp *p;
-            bool kept;
-        } *mem = nd_xcalloc(pg->n_ports + 1, sizeof *mem);
-        for (size_t j = 0; j < pg->n_ports; j++) {
-            mem[j].p = pg->ports[j];
-            nd_hmap_insert(&before, &mem[j].node,
-                           nd_hash_bytes(&mem[j].p, sizeof mem[j].p, 0));
-        }
-        char (*u)[UUID_LEN + 1] = nd_xcalloc(row->n_ports + 1, sizeof *u);
-        const char **up = nd_xcalloc(row->n_ports + 1, sizeof *up);
-        size_t n = 0;
-        for (size_t j = 0; j < row->n_ports; j++) {
-            if (row->ports[j]) {
-                uuid_str(&row->ports[j]->header_, u[n]);
-                up[n] = u[n];
-                n++;
-            }
-        }
-        nd_model_pg_set_ports(m, pg, up, n);
-        for (size_t j = 0; j < pg->n_ports; j++) {
-            struct nd_lsp *p = pg->ports[j];
-            bool found = false;
-            for (struct nd_hnode *x = nd_hmap_first_with_hash(
-                     &before, nd_hash_bytes(&p, sizeof p, 0));
-                 x; x = nd_hmap_next_with_hash(x)) {
-                struct member *e = ND_CONTAINER_OF(x, struct member, node);
-                if (e->p == p) {
-                    e->kept = found = true;
-                    break;
-                }
-            }
-            if (!found) {
-                touch(&t, p->ls);
-            }
-        }
-        size_t n_before = before.n;
-        for (size_t j = 0; j < n_before; j++) {
-            if (!mem[j].kept) {
-                touch(&t, mem[j].p->ls);
-            }
-        }
-        nd_hmap_destroy(&before);
-        free(mem);
-        free(u);
-        free(up);
     }
     /* ACLs: reloaded whole per owner (a security group has a handful). */
     for (size_t i = 0; i < pp->n_acl_ls; i++) {
@@ -872,6 +835,7 @@ nd_model_patch_ports(struct nd_model *m, const struct replica *nb,
     free(t.rows);
     ret = 0;
 out:
+    nd_changes_destroy(&changed);
     free(cont);
     return ret;
 }
