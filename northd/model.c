@@ -1227,6 +1227,25 @@ fail:
     return NULL;
 }
 
+/* The ":PORT" at COLON (or NULL: no port, *PORT 0) of address text S
+ * (quoted in the error): 1..65535. */
+static bool
+parse_l4_port(const char *colon, const char *s, uint16_t *port,
+              char err[ND_ERR_LEN])
+{
+    *port = 0;
+    if (colon) {
+        char *end;
+        long v = strtol(colon + 1, &end, 10);
+        if (*end || end == colon + 1 || v < 1 || v > 65535) {
+            snprintf(err, ND_ERR_LEN, "bad port in \"%s\"", s);
+            return false;
+        }
+        *port = (uint16_t) v;
+    }
+    return true;
+}
+
 /* Parses "A.B.C.D" or "A.B.C.D:PORT" (PORT 1..65535; 0 if absent). */
 static bool
 parse_ip4_port(const char *s, uint32_t *ip, uint16_t *port,
@@ -1246,17 +1265,7 @@ parse_ip4_port(const char *s, uint32_t *ip, uint16_t *port,
         return false;
     }
     *ip = a.addr;
-    *port = 0;
-    if (colon) {
-        char *end;
-        long v = strtol(colon + 1, &end, 10);
-        if (*end || end == colon + 1 || v < 1 || v > 65535) {
-            snprintf(err, ND_ERR_LEN, "bad port in \"%s\"", s);
-            return false;
-        }
-        *port = (uint16_t) v;
-    }
-    return true;
+    return parse_l4_port(colon, s, port, err);
 }
 
 /* Parses "A" or "[A]:PORT" (PORT 1..65535; 0 if absent) for IPv6 A. */
@@ -1288,17 +1297,7 @@ parse_ip6_port(const char *s, struct in6_addr *ip, uint16_t *port,
         return false;
     }
     *ip = a.addr;
-    *port = 0;
-    if (colon) {
-        char *end;
-        long v = strtol(colon + 1, &end, 10);
-        if (*end || end == colon + 1 || v < 1 || v > 65535) {
-            snprintf(err, ND_ERR_LEN, "bad port in \"%s\"", s);
-            return false;
-        }
-        *port = (uint16_t) v;
-    }
-    return true;
+    return parse_l4_port(colon, s, port, err);
 }
 
 /* Parses backends BE ("IP[:PORT]" separated by commas, spaces allowed) of
@@ -1814,6 +1813,26 @@ note_acls(struct nd_ls *ls, const struct nd_acl *acls, size_t n)
     }
 }
 
+/* LS's facts from its ports (resolved) and ACLs (validated) and its port
+ * groups (ls->pgs known): has_unknown, has_dhcp, has_acls, has_stateful. */
+static void
+ls_facts(struct nd_ls *ls)
+{
+    ls->has_unknown = ls->has_dhcp = false;
+    for (size_t j = 0; j < ls->n_ports; j++) {
+        const struct nd_lsp *p = ls->ports[j];
+        ls->has_unknown |= p->has_unknown && p->enabled;
+        ls->has_dhcp |= p->dhcpv4 != NULL || p->dhcpv6 != NULL;
+    }
+    ls->has_acls = ls->has_stateful = false;
+    note_acls(ls, ls->acls, ls->n_acls);
+    for (size_t j = 0; j < ls->n_pgs; j++) {
+        if (ls->pgs[j]->name_ok) {
+            note_acls(ls, ls->pgs[j]->acls, ls->pgs[j]->n_acls);
+        }
+    }
+}
+
 void
 nd_model_finish(struct nd_model *m)
 {
@@ -1827,20 +1846,15 @@ nd_model_finish(struct nd_model *m)
         struct nd_ls *ls = m->switches[i];
         for (size_t j = 0; j < ls->n_ports; j++) {
             struct nd_lsp *p = ls->ports[j];
-            if (p->has_unknown && p->enabled) {
-                ls->has_unknown = true;
-            }
             struct name_entry *d = p->dhcpv4_uuid
                 ? name_find(&m->dhcp_uuids, p->dhcpv4_uuid) : NULL;
             if (d && !((struct nd_dhcp *) d->obj)->v6) {
                 p->dhcpv4 = d->obj;
-                ls->has_dhcp = true;
             }
             d = p->dhcpv6_uuid ? name_find(&m->dhcp_uuids, p->dhcpv6_uuid)
                                : NULL;
             if (d && ((struct nd_dhcp *) d->obj)->v6) {
                 p->dhcpv6 = d->obj;
-                ls->has_dhcp = true;
             }
             if (p->type != ND_LSP_ROUTER) {
                 continue;
@@ -1911,13 +1925,7 @@ nd_model_finish(struct nd_model *m)
         validate_acls(m, m->switches[i]->acls, m->switches[i]->n_acls, true);
     }
     for (size_t i = 0; i < m->n_switches; i++) {
-        struct nd_ls *ls = m->switches[i];
-        note_acls(ls, ls->acls, ls->n_acls);
-        for (size_t j = 0; j < ls->n_pgs; j++) {
-            if (ls->pgs[j]->name_ok) {
-                note_acls(ls, ls->pgs[j]->acls, ls->pgs[j]->n_acls);
-            }
-        }
+        ls_facts(m->switches[i]);
     }
     m->finished = true;
 }
@@ -2003,29 +2011,6 @@ nd_model_resolve_lsp(struct nd_model *m, struct nd_lsp *p)
 }
 
 void
-nd_model_pg_set_ports(struct nd_model *m, struct nd_pg *pg,
-                      const char *const *uuids, size_t n)
-{
-    strv_free(pg->port_uuids, pg->n_port_uuids);
-    pg->port_uuids = nd_xcalloc(n + 1, sizeof *pg->port_uuids);
-    for (size_t i = 0; i < n; i++) {
-        pg->port_uuids[i] = nd_xstrdup(uuids[i]);
-    }
-    pg->n_port_uuids = n;
-    free(pg->ports);
-    pg->ports = nd_xcalloc(n + 1, sizeof *pg->ports);
-    pg->cap_ports = n + 1;
-    pg->n_ports = 0;
-    for (size_t i = 0; i < n; i++) {
-        struct name_entry *e = name_find(&m->lsp_uuids, uuids[i]);
-        if (e) {
-            pg->ports[pg->n_ports++] = e->obj;
-        }
-    }
-    pg_build_ips(pg);
-}
-
-void
 nd_model_clear_routes(struct nd_lr *lr)
 {
     for (size_t j = 0; j < lr->n_routes; j++) {
@@ -2090,12 +2075,6 @@ void
 nd_model_refresh_ls(struct nd_model *m, struct nd_ls *ls)
 {
     /* The per-switch facts of nd_model_finish(), for one switch. */
-    ls->has_unknown = ls->has_dhcp = false;
-    for (size_t j = 0; j < ls->n_ports; j++) {
-        const struct nd_lsp *p = ls->ports[j];
-        ls->has_unknown |= p->has_unknown && p->enabled;
-        ls->has_dhcp |= p->dhcpv4 != NULL || p->dhcpv6 != NULL;
-    }
     ls->n_pgs = 0;
     for (size_t i = 0; i < m->n_pgs; i++) {
         struct nd_pg *pg = m->pgs[i];
@@ -2106,11 +2085,5 @@ nd_model_refresh_ls(struct nd_model *m, struct nd_ls *ls)
             }
         }
     }
-    ls->has_acls = ls->has_stateful = false;
-    note_acls(ls, ls->acls, ls->n_acls);
-    for (size_t j = 0; j < ls->n_pgs; j++) {
-        if (ls->pgs[j]->name_ok) {
-            note_acls(ls, ls->pgs[j]->acls, ls->pgs[j]->n_acls);
-        }
-    }
+    ls_facts(ls);
 }

@@ -479,7 +479,7 @@ void nd_model_finish(struct nd_model *);
  * per port (nb-load.h, nd_model_patch_ports()): between begin and end,
  * ports may be removed (nd_model_remove_lsp()) and added
  * (nd_model_add_lsp() then nd_model_resolve_lsp(), VIF ports only: no
- * router peers are resolved), port group members replaced, and the
+ * router peers are resolved), port group members added and dropped, and the
  * per-switch facts of the switches touched recomputed
  * (nd_model_refresh_ls()).  The result equals a fresh build of the same NB
  * only when no row was skipped as bad input (the caller checks n_errors:
@@ -488,8 +488,6 @@ void nd_model_patch_begin(struct nd_model *);
 void nd_model_patch_end(struct nd_model *);
 void nd_model_remove_lsp(struct nd_model *, struct nd_lsp *);
 void nd_model_resolve_lsp(struct nd_model *, struct nd_lsp *);
-void nd_model_pg_set_ports(struct nd_model *, struct nd_pg *,
-                           const char *const *lsp_uuids, size_t n);
 void nd_model_pg_add_port(struct nd_pg *, struct nd_lsp *);
 void nd_model_pg_drop_port(struct nd_pg *, const struct nd_lsp *);
 /* The ACLs of switch LS or port group PG (one of them): cleared, to be
