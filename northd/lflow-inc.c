@@ -757,12 +757,7 @@ nd_inc_sync(struct nd_inc *inc, const struct nd_model *m,
         ND_LFLOW_FOR_EACH (f, b, &inc->t) {
             f->installed = false;
             f->inst_group = NULL;
-            if (!f->dirty) {
-                f->dirty = true;
-                inc->t.dirty = nd_grow(inc->t.dirty, &inc->t.cap_dirty,
-                                       inc->t.n_dirty, sizeof *inc->t.dirty);
-                inc->t.dirty[inc->t.n_dirty++] = f;
-            }
+            nd_lflow_mark_dirty(&inc->t, f);
         }
         resync(inc, sb, txn, stats);
         inc->resynced = true;

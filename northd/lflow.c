@@ -321,8 +321,8 @@ nd_lflow_has_dp(const struct nd_lflow *f, size_t dp)
     return (f->dps[dp / 64] >> (dp % 64)) & 1;
 }
 
-static void
-mark_dirty(struct nd_lflow_table *t, struct nd_lflow *f)
+void
+nd_lflow_mark_dirty(struct nd_lflow_table *t, struct nd_lflow *f)
 {
     if (!f->dirty) {
         f->dirty = true;
@@ -366,7 +366,7 @@ nd_lflow_add(struct nd_lflow_table *t, size_t dp, enum nd_dp_kind kind,
             struct nd_slot_flows *o = &t->owned[dp];
             o->v = nd_grow(o->v, &o->cap, o->n, sizeof *o->v);
             o->v[o->n++] = f;
-            mark_dirty(t, f);
+            nd_lflow_mark_dirty(t, f);
         }
     }
 }
@@ -389,7 +389,7 @@ nd_lflow_clear_dp(struct nd_lflow_table *t, size_t slot)
         assert(nd_lflow_has_dp(f, slot) && f->n_dps > 0);
         f->dps[slot / 64] &= ~(UINT64_C(1) << (slot % 64));
         f->n_dps--;
-        mark_dirty(t, f);
+        nd_lflow_mark_dirty(t, f);
     }
     o->n = 0;
 }

@@ -149,6 +149,8 @@ void nd_lflow_table_track(struct nd_lflow_table *);
  * left on no datapath stay in the table with n_dps == 0 until
  * nd_lflow_remove()).  O(flows of SLOT). */
 void nd_lflow_clear_dp(struct nd_lflow_table *, size_t slot);
+/* Puts F on T's dirty list (once). */
+void nd_lflow_mark_dirty(struct nd_lflow_table *, struct nd_lflow *);
 /* Unlinks F (n_dps == 0, not on any slot's list) from T and frees it. */
 void nd_lflow_remove(struct nd_lflow_table *, struct nd_lflow *);
 /* The lowest datapath F is on (F->n_dps >= 1).  O(words). */

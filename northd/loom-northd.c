@@ -678,12 +678,44 @@ touched_cb(void *t_, const struct nd_ls *ls, bool rows)
     }
 }
 
+/* A model built afresh from the NB, with the virtual ports' current
+ * parents from the SB. */
+static struct nd_model *
+fresh_model(const struct northd *nd)
+{
+    struct nd_model *m = nd_model_from_nb(nd->nb_r);
+    const struct sbrec_port_binding *vpb;
+    SBREC_PORT_BINDING_FOR_EACH (vpb, nd->sb_r) {
+        if (vpb->virtual_parent && *vpb->virtual_parent && vpb->chassis) {
+            nd_model_set_virtual_parent(m, vpb->logical_port,
+                                        vpb->virtual_parent);
+        }
+    }
+    return m;
+}
+
+/* Tunnel keys for M, keeping those the SB already holds. */
+static void
+assign_keys(const struct northd *nd, struct nd_model *m)
+{
+    struct nd_sb_hints sb_hints;
+    nd_sb_hints_init(&sb_hints, nd->sb_r);
+    struct nd_key_hints hints = { nd_sb_hint_dp_key, nd_sb_hint_port_key,
+                                  &sb_hints };
+    nd_assign_keys(m, &hints, nd->vxlan_mode);
+    nd_sb_hints_destroy(&sb_hints);
+}
+
 /* Applies the recorded port-level changes to nd->model in place; the
  * switches touched go to TOUCHED.  See nd_model_patch_ports(). */
 static int
-patch_model(struct northd *nd, const struct nd_key_hints *hints,
-            struct touched *touched)
+patch_model(struct northd *nd, struct touched *touched)
 {
+    struct nd_sb_hints sb_hints;
+    nd_sb_hints_init(&sb_hints, nd->sb_r);
+    struct nd_key_hints key_hints = { nd_sb_hint_dp_key, nd_sb_hint_port_key,
+                                      &sb_hints };
+    const struct nd_key_hints *hints = &key_hints;
     struct { const char **v; size_t n, cap; } lsps = { 0 }, lss = { 0 },
         pgs = { 0 }, acl_lss = { 0 }, acl_pgs = { 0 }, lrs = { 0 };
     nd_changes_for_each(&nd->changes, ND_CHG_LSP, collect_str, &lsps);
@@ -703,6 +735,7 @@ patch_model(struct northd *nd, const struct nd_key_hints *hints,
     free(acl_lss.v);
     free(acl_pgs.v);
     free(lrs.v);
+    nd_sb_hints_destroy(&sb_hints);
     return r;
 }
 
@@ -716,20 +749,8 @@ verify_run(struct northd *nd, const struct nd_model *m, bool patched)
     if (diff || !patched) {
         return diff;
     }
-    struct nd_model *fresh = nd_model_from_nb(nd->nb_r);
-    const struct sbrec_port_binding *vpb;
-    SBREC_PORT_BINDING_FOR_EACH (vpb, nd->sb_r) {
-        if (vpb->virtual_parent && *vpb->virtual_parent && vpb->chassis) {
-            nd_model_set_virtual_parent(fresh, vpb->logical_port,
-                                        vpb->virtual_parent);
-        }
-    }
-    struct nd_sb_hints sb_hints;
-    nd_sb_hints_init(&sb_hints, nd->sb_r);
-    struct nd_key_hints hints = { nd_sb_hint_dp_key, nd_sb_hint_port_key,
-                                  &sb_hints };
-    nd_assign_keys(fresh, &hints, nd->vxlan_mode);
-    nd_sb_hints_destroy(&sb_hints);
+    struct nd_model *fresh = fresh_model(nd);
+    assign_keys(nd, fresh);
     bool same_dps = fresh->n_switches == m->n_switches
                     && fresh->n_routers == m->n_routers;
     for (size_t i = 0; same_dps && i < fresh->n_switches; i++) {
@@ -839,10 +860,6 @@ run_engine(struct northd *nd, bool resync)
     ovsdb_client_set_probe_interval(nd->sb,
                                     probe_interval(nd->sb_remote, nd->nb_r));
     long long t0 = time_msec();
-    struct nd_sb_hints sb_hints;
-    nd_sb_hints_init(&sb_hints, nd->sb_r);
-    struct nd_key_hints hints = { nd_sb_hint_dp_key, nd_sb_hint_port_key,
-                                  &sb_hints };
     bool vxlan = vxlan_in_use(nd->sb_r);
     resync |= !nd->model || nd_inc_needs_resync(nd->inc);
     bool all = resync || nd->nb_full || sb_dirty;
@@ -857,7 +874,7 @@ run_engine(struct northd *nd, bool resync)
     touched.ls_in = nd_xcalloc(nd->model ? nd->model->n_switches + 1 : 1,
                                sizeof *touched.ls_in);
     if (!all && nd->patchable && vxlan == nd->vxlan_mode) {
-        int r = patch_model(nd, &hints, &touched);
+        int r = patch_model(nd, &touched);
         if (!r) {
             m = nd->model;
             nd->n_patched++;
@@ -873,15 +890,7 @@ run_engine(struct northd *nd, bool resync)
     bool patched = m != NULL;
     nd->last_patched = patched;
     if (!m) {
-        m = nd_model_from_nb(nd->nb_r);
-        const struct sbrec_port_binding *vpb;
-        SBREC_PORT_BINDING_FOR_EACH (vpb, nd->sb_r) {
-            if (vpb->virtual_parent && *vpb->virtual_parent
-                && vpb->chassis) {
-                nd_model_set_virtual_parent(m, vpb->logical_port,
-                                            vpb->virtual_parent);
-            }
-        }
+        m = fresh_model(nd);
     }
     long long t_model = time_msec();
     if (!all && vxlan != nd->vxlan_mode) {
@@ -901,9 +910,8 @@ run_engine(struct northd *nd, bool resync)
     }
     nd->vxlan_mode = vxlan;
     if (!patched) {
-        nd_assign_keys(m, &hints, nd->vxlan_mode);
+        assign_keys(nd, m);
     }
-    nd_sb_hints_destroy(&sb_hints);
 
     const struct nbrec_nb_global *g = nbrec_nb_global_first(nd->nb_r);
     const char *svc_mac = g ? ovsdb_smap_get(&g->options, "svc_monitor_mac")

@@ -387,25 +387,23 @@ nd_sb_image_build(const struct nd_model *m, const char *svc_monitor_mac,
     img->has_flows = true;
 }
 
-void
-nd_sb_image_build_partial(const struct nd_model *m, const bool *ls_in,
-                          const bool *pg_in, struct nd_sb_image *img)
+/* Every datapath row of M into IMG, with the ports and multicast groups of
+ * the switches LS_IN marks (all if NULL; dp_in records them when IMG is
+ * partial) and, with ROUTER_PORTS, every router's ports. */
+static void
+add_datapaths(const struct nd_model *m, struct nd_sb_image *img,
+              const bool *ls_in, bool router_ports)
 {
-    assert(m->finished);
-    memset(img, 0, sizeof *img);
-    size_t n_dps = nd_model_n_datapaths(m);
-    img->dps = nd_xcalloc(n_dps, sizeof *img->dps);
-    img->n_dps = n_dps;
-    img->partial = true;
-    img->dp_in = nd_xcalloc(n_dps + 1, sizeof *img->dp_in);
     for (size_t i = 0; i < m->n_switches; i++) {
         const struct nd_ls *ls = m->switches[i];
         img->dps[ls->index] = (struct nd_sb_datapath) {
             ls->uuid, ls->name, ls->name2, false, false, ls->key };
-        if (!ls->key || !ls_in[ls->index]) {
+        if (!ls->key || (ls_in && !ls_in[ls->index])) {
             continue;
         }
-        img->dp_in[ls->index] = true;
+        if (img->dp_in) {
+            img->dp_in[ls->index] = true;
+        }
         for (size_t j = 0; j < ls->n_ports; j++) {
             if (ls->ports[j]->key) {
                 add_lsp(img, ls, ls->ports[j]);
@@ -420,7 +418,26 @@ nd_sb_image_build_partial(const struct nd_model *m, const bool *ls_in,
         img->dps[lr->index] = (struct nd_sb_datapath) {
             lr->uuid, lr->name, lr->name2, true, !lr->always_learn,
             lr->key };
+        for (size_t j = 0; router_ports && lr->key && j < lr->n_ports; j++) {
+            if (lr->ports[j]->key) {
+                add_lrp(img, lr, lr->ports[j]);
+            }
+        }
     }
+}
+
+void
+nd_sb_image_build_partial(const struct nd_model *m, const bool *ls_in,
+                          const bool *pg_in, struct nd_sb_image *img)
+{
+    assert(m->finished);
+    memset(img, 0, sizeof *img);
+    size_t n_dps = nd_model_n_datapaths(m);
+    img->dps = nd_xcalloc(n_dps, sizeof *img->dps);
+    img->n_dps = n_dps;
+    img->partial = true;
+    img->dp_in = nd_xcalloc(n_dps + 1, sizeof *img->dp_in);
+    add_datapaths(m, img, ls_in, false);
     build_port_groups(m, img, ls_in, pg_in);
     nd_lflow_table_init(&img->flows, n_dps);
 }
@@ -435,36 +452,7 @@ nd_sb_image_build_rows(const struct nd_model *m, const char *svc_monitor_mac,
     img->dps = nd_xcalloc(n_dps, sizeof *img->dps);
     img->n_dps = n_dps;
 
-    for (size_t i = 0; i < m->n_switches; i++) {
-        const struct nd_ls *ls = m->switches[i];
-        img->dps[ls->index] = (struct nd_sb_datapath) {
-            ls->uuid, ls->name, ls->name2, false, false, ls->key };
-        if (!ls->key) {
-            continue;
-        }
-        for (size_t j = 0; j < ls->n_ports; j++) {
-            if (ls->ports[j]->key) {
-                add_lsp(img, ls, ls->ports[j]);
-            }
-        }
-        add_mcgroup(img, ls, ND_MC_FLOOD, ND_MC_FLOOD_KEY, mc_all);
-        add_mcgroup(img, ls, ND_MC_UNKNOWN, ND_MC_UNKNOWN_KEY, mc_unknown);
-        add_mcgroup(img, ls, ND_MC_FLOOD_L2, ND_MC_FLOOD_L2_KEY, mc_l2);
-    }
-    for (size_t i = 0; i < m->n_routers; i++) {
-        const struct nd_lr *lr = m->routers[i];
-        img->dps[lr->index] = (struct nd_sb_datapath) {
-            lr->uuid, lr->name, lr->name2, true, !lr->always_learn,
-            lr->key };
-        if (!lr->key) {
-            continue;
-        }
-        for (size_t j = 0; j < lr->n_ports; j++) {
-            if (lr->ports[j]->key) {
-                add_lrp(img, lr, lr->ports[j]);
-            }
-        }
-    }
+    add_datapaths(m, img, NULL, true);
 
     build_port_groups(m, img, NULL, NULL);
 
