@@ -109,9 +109,12 @@ struct nd_sb_image {
     bool *dp_in;                    /* [n_dps] */
 };
 
-/* Builds the image of M (finished, keys assigned).  SVC_MONITOR_MAC is the
- * MAC northd uses for service monitoring (NB_Global options), for the
- * svc_monitor_mac address set.  Rows left without a key are omitted. */
+/* Builds the image of M (finished, keys assigned), logical flows included
+ * (with their Logical_DP_Groups computed: what tests and tools inspect;
+ * the daemon keeps flows in lflow-inc.h and uses nd_sb_image_build_rows()).
+ * SVC_MONITOR_MAC is the MAC northd uses for service monitoring
+ * (NB_Global options), for the svc_monitor_mac address set.  Rows left
+ * without a key are omitted. */
 void nd_sb_image_build(const struct nd_model *, const char *svc_monitor_mac,
                        struct nd_sb_image *);
 /* Only the rows a port-level change on switches LS_IN[ls->index] can

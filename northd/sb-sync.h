@@ -6,12 +6,12 @@
  * adds nothing.  Rows are matched by their natural keys: Datapath_Binding
  * by external_ids logical-switch/logical-router, Port_Binding by
  * logical_port, Multicast_Group by (datapath, name), Port_Group and
- * Address_Set by name, Logical_Flow by (datapaths, pipeline, table,
- * priority, match, actions), DHCP_Options/DHCPv6_Options (the option
- * definitions of dhcp.h) by name.  Only columns northd owns are written
+ * Address_Set by name, DHCP_Options/DHCPv6_Options (the option
+ * definitions of dhcp.h) by name.  Logical flows and their
+ * Logical_DP_Groups are the incremental engine's (lflow-inc.h): an image
+ * with flows (nd_sb_image_build(), for tests) is refused.  Only columns northd owns are written
  * (Port_Binding chassis, up, encap... belong to ovn-controller).
- * Logical_DP_Group rows are never deleted: they are non-root, so
- * ovsdb-server collects them once no flow refers to them.  MAC_Binding
+ * MAC_Binding
  * rows of deleted datapaths are deleted (they hold strong references).
  *
  * Cost: O(SB rows + image rows) hashing per call. */
@@ -47,8 +47,7 @@ size_t nd_sb_sync(const struct nd_sb_image *img,
                   struct nd_sync_stats *stats);
 /* Same, and stores in DP_UUIDS[i] (IMG->n_dps entries) the _uuid of
  * image datapath i's Datapath_Binding, existing or inserted by TXN
- * (all-zero when it has none).  Logical flows are synced only when
- * IMG->has_flows. */
+ * (all-zero when it has none). */
 struct uuid;
 size_t nd_sb_sync_dps(const struct nd_sb_image *img,
                       const struct nd_sb_global_want *global,
