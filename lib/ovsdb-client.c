@@ -282,8 +282,14 @@ ovsdb_client_commit(struct ovsdb_client *c, struct ovsdb_txn *txn)
     ovsdb_txn_set_assert_lock(txn, c->lock_name);
     json_t *id;
     if (ovsdb_txn_has_raw_ops(txn)) {
-        struct jsonrpc_msg *msg = jsonrpc_create_request_raw(
-            "transact", ovsdb_txn_to_params_text(txn));
+        char *text = ovsdb_txn_to_params_text(txn);
+        if (!text) {
+            ovsdb_txn_set_status(txn, OVSDB_TXN_ERROR,
+                                 "cannot serialize the transaction");
+            return;
+        }
+        struct jsonrpc_msg *msg = jsonrpc_create_request_raw("transact",
+                                                             text);
         id = json_incref(msg->id);
         if (jsonrpc_session_send(c->session, msg)) {
             json_decref(id);

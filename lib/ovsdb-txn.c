@@ -432,7 +432,7 @@ ovsdb_txn_to_params_text(const struct ovsdb_txn *txn)
     assert(!txn->raw_released);
     size_t n_ops = json_array_size(txn->ops);
     /* Sizes first, so the text is built in one allocation. */
-    char **parts = xcalloc(n_ops + 2, sizeof *parts);
+    char *parts[2] = { NULL, NULL };
     json_t *db = json_string(txn->db);
     parts[0] = json_dumps(db, JSON_COMPACT | JSON_ENCODE_ANY);
     json_decref(db);
@@ -452,7 +452,18 @@ ovsdb_txn_to_params_text(const struct ovsdb_txn *txn)
         texts[i] = raw ? (char *) raw
                        : json_dumps(json_array_get(txn->ops, i),
                                     JSON_COMPACT);
-        assert(texts[i]);
+        if (!texts[i]) {
+            /* (Only invalid JSON, e.g. bad UTF-8, cannot be dumped.) */
+            for (size_t k = 0; k < i; k++) {
+                if (!(k < txn->raw_cap && txn->raw[k])) {
+                    free(texts[k]);
+                }
+            }
+            free(texts);
+            free(parts[0]);
+            free(parts[1]);
+            return NULL;
+        }
         len += strlen(texts[i]) + 1;
     }
     char *out = xmalloc(len);
@@ -483,7 +494,6 @@ ovsdb_txn_to_params_text(const struct ovsdb_txn *txn)
     free(texts);
     free(parts[0]);
     free(parts[1]);
-    free(parts);
     return out;
 }
 

@@ -116,7 +116,8 @@ json_t *ovsdb_json_where_uuid(const struct uuid *);
 
 /* The "transact" params: [db_name, op...] (new reference). */
 json_t *ovsdb_txn_to_params(const struct ovsdb_txn *);
-/* The same params as JSON text, raw operations included (caller frees). */
+/* The same params as JSON text, raw operations included (caller frees);
+ * NULL if an operation cannot be serialized (invalid JSON). */
 char *ovsdb_txn_to_params_text(const struct ovsdb_txn *);
 
 /* Outcome (set by lib/ovsdb-client). */

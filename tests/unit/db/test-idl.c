@@ -135,6 +135,36 @@ main(void)
     ovsdb_txn_destroy(txn);
     replica_destroy(r);
 
+    /* raw operations: in order, as they are, with the lock assertion */
+    txn = ovsdb_txn_create("OVN_Southbound");
+    ovsdb_txn_comment(txn, "first");
+    ovsdb_txn_add_raw_op(txn, strdup("{\"op\":\"comment\",\"comment\":\"raw\"}"));
+    ovsdb_txn_comment(txn, "last");
+    ovsdb_txn_set_assert_lock(txn, "ovn_northd");
+    CHECK(ovsdb_txn_has_raw_ops(txn) && ovsdb_txn_n_ops(txn) == 3);
+    char *text = ovsdb_txn_to_params_text(txn);
+    json_t *parsed = json_loads(text, 0, NULL);
+    CHECK(parsed && json_array_size(parsed) == 5);
+    CHECK(!strcmp(json_string_value(json_array_get(parsed, 0)), "OVN_Southbound"));
+    CHECK(!strcmp(json_string_value(json_object_get(json_array_get(parsed, 1), "lock")),
+                  "ovn_northd"));
+    CHECK(!strcmp(json_string_value(json_object_get(json_array_get(parsed, 2), "comment")),
+                  "first"));
+    CHECK(!strcmp(json_string_value(json_object_get(json_array_get(parsed, 3), "comment")),
+                  "raw"));
+    CHECK(!strcmp(json_string_value(json_object_get(json_array_get(parsed, 4), "comment")),
+                  "last"));
+    json_decref(parsed);
+    free(text);
+    /* an operation that cannot be serialized: NULL, not a crash */
+    ovsdb_txn_add_op(txn, json_pack("{s:s, s:s}", "op", "comment", "comment", "x"));
+    json_t *bad = json_object();
+    json_object_set_new(bad, "op", json_stringn_nocheck("\xff\xfe", 2));
+    ovsdb_txn_add_op(txn, bad);
+    CHECK(ovsdb_txn_to_params_text(txn) == NULL);
+    ovsdb_txn_release_raw_ops(txn);
+    ovsdb_txn_destroy(txn);
+
     /* the vswitch schema generates and works too */
     struct replica *vs = ovsrec_replica_create();
     replica_monitor_all(vs);
